@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+
+export type DocumentPath = readonly (string | number)[];
+
+/** One problem found in a document, located as precisely as the parser allows. */
+export interface Diagnostic {
+  readonly message: string;
+  /** Path inside the document, e.g. `['nodes', 0, 'address']`. */
+  readonly path: DocumentPath;
+  readonly file?: string;
+  /** 1-based line, where known. */
+  readonly line?: number;
+  /** 1-based column, where known. */
+  readonly column?: number;
+}
+
+/**
+ * Formats a document path the way people read it: `nodes.lb-1.address`. When `doc` is given, array indices of
+ * elements carrying a `name` are shown as that name.
+ */
+export function formatPath(path: DocumentPath, doc?: unknown): string {
+  const parts: string[] = [];
+  let cursor: unknown = doc;
+  for (const segment of path) {
+    let label = String(segment);
+    if (typeof segment === 'number' && Array.isArray(cursor)) {
+      const element: unknown = cursor[segment];
+      const name = element && typeof element === 'object' ? (element as Record<string, unknown>).name : undefined;
+      if (typeof name === 'string' && /^[\w.-]+$/.test(name)) label = name;
+    }
+    parts.push(label);
+    cursor = cursor && typeof cursor === 'object' ? (cursor as Record<string | number, unknown>)[segment] : undefined;
+  }
+  return parts.length === 0 ? '(document)' : parts.join('.');
+}
+
+/** `prod.yaml:12: nodes.lb-1.address: expected an IP address` */
+export function formatDiagnostic(d: Diagnostic, doc?: unknown): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}${d.line && d.column ? `:${d.column}` : ''}: ` : '';
+  const path = d.path.length > 0 ? `${formatPath(d.path, doc)}: ` : '';
+  return `${where}${path}${d.message}`;
+}
+
+/** An error that carries diagnostics; the CLI prints them one per line and exits 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    readonly document?: unknown,
+  ) {
+    super(diagnostics.map((d) => formatDiagnostic(d, document)).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Converts zod issues to diagnostics, keeping the message short and the path exact. */
+export function zodDiagnostics(error: z.ZodError, extra: Partial<Diagnostic> = {}): Diagnostic[] {
+  return error.issues.map((issue) => ({ ...extra, path: issue.path as (string | number)[], message: zodMessage(issue) }));
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'invalid_union' && !issue.message.startsWith('Invalid input')) return issue.message;
+  if (issue.code === 'invalid_union') {
+    // Report the branch that got furthest rather than "Invalid input".
+    const deepest = issue.errors
+      .flat()
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    if (deepest) return zodMessage(deepest);
+  }
+  return issue.message;
+}
+
+/** Parses with a zod schema and throws a ConfigError carrying every issue's path. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: Partial<Diagnostic> = {}): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConfigError(zodDiagnostics(result.error, where), value);
+  return result.data;
+}

@@ -1,0 +1,90 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** RFC 1123 host name (labels of letters, digits and hyphens), optionally fully qualified. */
+export const hostname = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, {
+    message: 'expected a host name (letters, digits, hyphens and dots)',
+  });
+
+export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'expected an IP address' });
+
+export const port = z.number({ message: 'expected a port number' }).int().min(1).max(65535);
+
+/** Prometheus-style duration: `15s`, `5m`, `1h30m`, `30d`, `1y`, `500ms`. */
+export const durationPattern = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
+export const duration = z
+  .string()
+  .regex(durationPattern, { message: 'expected a duration like 30s, 5m, 1h30m or 30d' })
+  .refine((v) => v !== '' && v !== '0', { message: 'expected a non-empty duration' });
+
+/** Converts a duration string to milliseconds. */
+export function durationMs(value: string): number {
+  const m = durationPattern.exec(value);
+  if (!m || value === '') throw new Error(`not a duration: ${value}`);
+  const n = (i: number) => Number(m[i] ?? 0);
+  return ((((n(2) * 365 + n(4) * 7 + n(6)) * 24 + n(8)) * 60 + n(10)) * 60 + n(12)) * 1000 + n(14);
+}
+
+/** `host:port` where host is a host name, IPv4 address or bracketed IPv6 address. */
+export const hostPort = z.string().refine(
+  (v) => {
+    const m = /^(\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(v);
+    if (!m) return false;
+    const host = m[2] ?? m[3] ?? '';
+    const p = Number(m[4]);
+    const hostOk = m[2] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || hostname.safeParse(host).success;
+    return hostOk && p >= 1 && p <= 65535;
+  },
+  { message: 'expected host:port (e.g. smtp.example.org:587)' },
+);
+
+/** Octal file mode as a string: `0644`. */
+export const fileMode = z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0644'" });
+
+export const absolutePath = z
+  .string()
+  .regex(/^\/[^\0]*$/, { message: 'expected an absolute path' })
+  .refine((v) => !v.split('/').includes('..'), { message: 'path must not contain ..' });
+
+export const email = z.email({ message: 'expected an e-mail address' });
+
+const B64 = '[./A-Za-z0-9]';
+/** crypt(3) hash formats accepted for passwords: sha512-crypt, sha256-crypt, bcrypt, yescrypt. */
+export const passwordHashPatterns = {
+  sha512crypt: new RegExp(`^\\$6\\$(rounds=\\d{4,9}\\$)?${B64}{1,16}\\$${B64}{86}$`),
+  sha256crypt: new RegExp(`^\\$5\\$(rounds=\\d{4,9}\\$)?${B64}{1,16}\\$${B64}{43}$`),
+  bcrypt: new RegExp(`^\\$2[aby]\\$(0[4-9]|[12]\\d|3[01])\\$${B64}{53}$`),
+  yescrypt: new RegExp(`^\\$y\\$${B64}+\\$${B64}{1,86}\\$${B64}{43}$`),
+} as const;
+
+export type PasswordHashFormat = keyof typeof passwordHashPatterns;
+
+export function passwordHashFormat(value: string): PasswordHashFormat | undefined {
+  for (const [name, re] of Object.entries(passwordHashPatterns)) if (re.test(value)) return name as PasswordHashFormat;
+  return undefined;
+}
+
+export function isBcrypt(value: string): boolean {
+  return passwordHashPatterns.bcrypt.test(value);
+}
+
+function hashMessage(value: string): string {
+  if (/^\$(6|5|2[aby]|y)\$/.test(value)) return 'malformed password hash (wrong length or characters for its format)';
+  return 'expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password';
+}
+
+/** A crypt(3) password hash; plaintext and malformed hashes are rejected (haproxy -c would accept them). */
+export const passwordHash = z.string().superRefine((v, ctx) => {
+  if (!passwordHashFormat(v)) ctx.addIssue({ code: 'custom', message: hashMessage(v) });
+});
+
+/** A bcrypt hash, the only format Prometheus and Alertmanager web configs accept. */
+export const bcryptHash = z.string().superRefine((v, ctx) => {
+  if (!isBcrypt(v)) ctx.addIssue({ code: 'custom', message: isBcrypt(v) ? '' : `expected a bcrypt hash ($2b$...): ${hashMessage(v)}` });
+});
+
+/** Prometheus/Alertmanager label name. */
+export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });

@@ -1,0 +1,55 @@
+export { crossCheck } from './cross-checks.js';
+export {
+  type ChatopsInstance,
+  type Environment,
+  type Listener,
+  type ServiceName,
+  SERVICES,
+  chatopsInstances,
+  findNode,
+  hasRole,
+  internalUrl,
+  listenersOn,
+  nodeFqdn,
+  nodePath,
+  nodeWithRole,
+  nodesWithRole,
+  publicHost,
+  servicesOn,
+} from './environment.js';
+export { METRICS_KINDS, type MetricsEndpoint, metricsEndpoints } from './metrics-endpoints.js';
+export { environmentJsonSchema } from './json-schema.js';
+export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, secretRefs } from './load-environment.js';
+export { type ParsedDocument, parseDocument, parseDocumentFile } from './parse-document.js';
+export type {
+  CertificateRequest,
+  IssuedCertificate,
+  NativeCheck,
+  PkiMaterial,
+  RenderContext,
+  ServiceOutput,
+  ServiceRenderer,
+  StackCheck,
+} from './render-context.js';
+export { ROLES, ROLE_CARDINALITY, type Role } from './roles.js';
+export {
+  type EnvironmentDocument,
+  type EnvironmentInput,
+  type NodeSpec,
+  type Ports,
+  type ServiceAccount,
+  type User,
+  environmentSchema,
+  nodeSchema,
+} from './schema.js';
+export {
+  type ServiceCertificateOptions,
+  type TlsFiles,
+  type TlsFilesOptions,
+  TLS_DIR,
+  caBundle,
+  caBundlePath,
+  certificateId,
+  serviceCertificate,
+  tlsFiles,
+} from './tls-files.js';

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
+import {
+  ConfigError,
+  type Diagnostic,
+  type DocumentPath,
+  type SecretRef,
+  SecretStore,
+  readSecret,
+  zodDiagnostics,
+} from '@chatops/core';
+import { crossCheck } from './cross-checks.js';
+import type { Environment } from './environment.js';
+import { type ParsedDocument, parseDocumentFile } from './parse-document.js';
+import { environmentSchema } from './schema.js';
+
+export interface LoadOptions {
+  /** Where `env` secrets are read from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Paths in messages are shown relative to this directory. @default process.cwd() */
+  readonly cwd?: string;
+  /** Resolve secret values (off for `schema`-only uses such as linting in CI without secrets). @default true */
+  readonly resolveSecrets?: boolean;
+}
+
+export interface LoadedEnvironment {
+  readonly environment: Environment;
+  readonly secrets: SecretStore;
+  /** Every file read, the environment file first, then its bases. */
+  readonly files: readonly string[];
+}
+
+/**
+ * Loads an environment file (YAML, TOML or JSON), applies its `extends:` chain, validates it, cross-checks it and
+ * resolves its secrets. Every problem is reported at once as a ConfigError naming file, line and path.
+ */
+export function loadEnvironment(file: string, options: LoadOptions = {}): LoadedEnvironment {
+  const cwd = options.cwd ?? process.cwd();
+  const chain = readChain(resolve(cwd, file), cwd);
+  const merged = chain.reduceRight<unknown>((base, doc) => deepMerge(base, doc.data), {});
+  delete (merged as Record<string, unknown>).extends;
+
+  const locate = (path: DocumentPath): Pick<Diagnostic, 'file' | 'line'> => {
+    // The most specific location wins: the file (child first) that holds the longest prefix of the path.
+    let best: { file: string; line: number; depth: number } | undefined;
+    for (const doc of chain) {
+      for (let n = path.length; n >= 0; n--) {
+        if (!hasPath(doc.data, path.slice(0, n))) continue;
+        const line = doc.locate(path.slice(0, n));
+        if (line !== undefined && (!best || n > best.depth)) best = { file: doc.file, line, depth: n };
+        break;
+      }
+    }
+    const first = chain[0];
+    return best ? { file: best.file, line: best.line } : { file: first?.file ?? file };
+  };
+
+  const parsed = environmentSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path) })),
+      merged,
+    );
+  }
+  const sourceFile = resolve(cwd, file);
+  const doc = parsed.data;
+  const environment: Environment = {
+    ...doc,
+    name: doc.name ?? basename(sourceFile, extname(sourceFile)),
+    internalDomain: doc.internalDomain ?? `internal.${doc.domain}`,
+    baseDir: dirname(sourceFile),
+    sourceFile,
+  };
+  const problems = crossCheck(environment);
+  if (problems.length > 0) throw new ConfigError(problems.map((d) => ({ ...d, ...locate(d.path) })), merged);
+
+  const secrets = new SecretStore(environment.baseDir);
+  if (options.resolveSecrets !== false) {
+    const errors: Diagnostic[] = [];
+    for (const { path, ref } of secretRefs(environment)) {
+      try {
+        const value = readSecret(ref, { env: options.env ?? process.env, baseDir: environment.baseDir, readFile: (p) => readFileSync(p, 'utf8') });
+        if (value !== undefined) secrets.set(ref, value);
+      } catch (e) {
+        errors.push({ path, message: (e as Error).message, ...locate(path) });
+      }
+    }
+    if (errors.length > 0) throw new ConfigError(errors, merged);
+  }
+  return { environment, secrets, files: chain.map((d) => d.file) };
+}
+
+function readChain(absFile: string, cwd: string): ParsedDocument[] {
+  const chain: ParsedDocument[] = [];
+  const seen = new Set<string>();
+  let current: string | undefined = absFile;
+  while (current) {
+    const display = relative(cwd, current) || current;
+    if (seen.has(current)) throw new ConfigError([{ file: display, path: ['extends'], message: 'extends cycle' }]);
+    seen.add(current);
+    const doc = parseDocumentFile(current, display);
+    if (doc.data === null || typeof doc.data !== 'object' || Array.isArray(doc.data)) {
+      throw new ConfigError([{ file: display, line: 1, path: [], message: 'expected a mapping at the top of the document' }]);
+    }
+    chain.push(doc);
+    const ext = (doc.data as Record<string, unknown>).extends;
+    if (ext !== undefined && typeof ext !== 'string') {
+      throw new ConfigError([{ file: display, path: ['extends'], line: doc.locate(['extends']), message: 'expected a relative file path' }]);
+    }
+    current = ext === undefined ? undefined : resolve(dirname(current), ext);
+  }
+  return chain;
+}
+
+/** An override with one of these keys is a different variant (secret source, TLS mode): it replaces, never merges. */
+const VARIANT_KEYS = ['env', 'file', 'onNode', 'mode'];
+
+/** Objects merge key by key; arrays, scalars and variant objects in the overriding document replace the base's. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(over) && !VARIANT_KEYS.some((k) => k in over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function hasPath(data: unknown, path: DocumentPath): boolean {
+  let cursor: unknown = data;
+  for (const seg of path) {
+    if (cursor === null || typeof cursor !== 'object' || !(seg in (cursor as object))) return false;
+    cursor = (cursor as Record<string | number, unknown>)[seg];
+  }
+  return true;
+}
+
+/** Every secret reference in a validated environment, with its document path. */
+export function secretRefs(env: Environment): { path: (string | number)[]; ref: SecretRef }[] {
+  const out: { path: (string | number)[]; ref: SecretRef }[] = [];
+  const add = (path: (string | number)[], ref: SecretRef | undefined) => {
+    if (ref) out.push({ path, ref });
+  };
+  add(['serviceAccounts', 'grafana', 'password'], env.serviceAccounts.grafana.password);
+  add(['serviceAccounts', 'prometheus', 'password'], env.serviceAccounts.prometheus.password);
+  add(['grafana', 'adminPassword'], env.grafana.adminPassword);
+  add(['grafana', 'oauth', 'clientSecret'], env.grafana.oauth.clientSecret);
+  add(['alerting', 'slack', 'webhookUrl'], env.alerting.slack?.webhookUrl);
+  add(['alerting', 'email', 'password'], env.alerting.email?.password);
+  for (const [k, ref] of Object.entries(env.chatops.secrets)) add(['chatops', 'secrets', k], ref);
+  add(['elastic', 'elasticPassword'], env.elastic.elasticPassword);
+  add(['elastic', 'kibanaSystemPassword'], env.elastic.kibanaSystemPassword);
+  add(['elastic', 'logstashPassword'], env.elastic.logstashPassword);
+  return out;
+}

@@ -1,0 +1,169 @@
+import { absolutePath, bcryptHash, duration, email, hostPort, hostname, ipAddress, passwordHash, port, secretRef } from '@chatops/core';
+import { z } from 'zod';
+import { ROLES } from './roles.js';
+
+const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a lower-case name of letters, digits and hyphens' });
+const url = z.url({ message: 'expected an absolute URL' });
+
+export const nodeSchema = z
+  .strictObject({
+    name: name.describe('Short node name, unique in the environment (also its host name).'),
+    address: ipAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
+    roles: z.array(z.enum(ROLES)).default([]).describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
+  })
+  .describe('A machine of the deployment.');
+
+export const portsSchema = z
+  .strictObject({
+    http: port.default(80).describe('HAProxy plain HTTP (redirects and ACME).'),
+    https: port.default(443).describe('HAProxy public HTTPS.'),
+    haproxyMetrics: port.default(8405).describe("HAProxy's Prometheus exporter."),
+    certbot: port.default(8888).describe('Local certbot standalone server that HAProxy forwards ACME http-01 requests to.'),
+    chatops: port.default(3000).describe('First ChatOps instance; instance i listens on chatops + i - 1.'),
+    grafana: port.default(3000),
+    prometheus: port.default(9090),
+    alertmanager: port.default(9093),
+    elasticsearch: port.default(9200),
+    kibana: port.default(5601),
+    logstash: port.default(5044).describe('Logstash beats input.'),
+    cadvisor: port.default(8080),
+    systemdExporter: port.default(9558),
+    nodeExporter: port.default(9100),
+  })
+  .describe('Listening ports (defaults are the real deployment).');
+
+export const publicTlsSchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('letsencrypt'),
+      email: email.describe("Contact address for Let's Encrypt expiry notices."),
+      staging: z.boolean().default(false).describe("Use Let's Encrypt's staging CA."),
+    }),
+    z.strictObject({ mode: z.literal('self-signed') }),
+  ])
+  .describe('The public edge certificate.');
+
+export const internalTlsSchema = z
+  .strictObject({
+    commonName: z.string().min(1).optional().describe('CA subject common name. @default "<name> internal CA"'),
+    organization: z.string().min(1).default('ChatOps'),
+    caValidityDays: z.number().int().min(30).max(7300).default(3650),
+    leafValidityDays: z.number().int().min(2).max(825).default(397),
+    renewBeforeDays: z.number().int().min(1).default(30).describe('Re-issue a certificate this many days before it expires.'),
+    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
+  })
+  .describe('Our own CA that signs every internal hop.');
+
+export const userSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'expected a user name of letters, digits, _, . and -' }),
+  passwordHash: passwordHash.describe('crypt(3) hash ($2b$ bcrypt also works for Prometheus and Alertmanager web auth).'),
+});
+
+export const serviceAccountSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+    password: secretRef.describe('The password the client sends.'),
+    passwordHash: bcryptHash.describe('bcrypt hash of the same password, checked by the server.'),
+  })
+  .describe('Machine-to-machine basic-auth credentials.');
+
+export const oauthSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Login button label, e.g. "IRIS IAM".'),
+    clientId: z.string().min(1),
+    clientSecret: secretRef,
+    authUrl: url,
+    tokenUrl: url,
+    apiUrl: url,
+    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+    groupsAttributePath: z.string().default('groups[*]'),
+    allowedGroups: z.array(z.string().min(1)).default([]),
+    loginAttributePath: z.string().optional(),
+    emailAttributePath: z.string().optional(),
+  })
+  .describe('Grafana generic OAuth login.');
+
+export const environmentSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: name.optional().describe('Environment name. @default the file name without extension'),
+    extends: z.string().optional().describe('A base environment file (relative path) this one overrides.'),
+    domain: hostname.describe('Public domain; services live at grafana.<domain>, kibana.<domain>, ...'),
+    internalDomain: hostname.optional().describe('DNS suffix of node names on the private network. @default "internal.<domain>"'),
+    pathPrefix: z
+      .string()
+      .regex(/^(\/[^\0]*)?$/, { message: 'expected an absolute path or ""' })
+      .default('')
+      .describe('Re-roots every rendered path; "{node}" is replaced by the node name (for loopback test stacks).'),
+    nodes: z.array(nodeSchema).min(1),
+    ports: portsSchema.prefault({}),
+    tls: z
+      .strictObject({
+        public: publicTlsSchema,
+        internal: internalTlsSchema.prefault({}),
+      }),
+    users: z.array(userSchema).min(1).describe('Basic-auth users of every route except Grafana.'),
+    serviceAccounts: z
+      .strictObject({
+        grafana: serviceAccountSchema.describe('Grafana -> Prometheus datasource.'),
+        prometheus: serviceAccountSchema.describe('Prometheus -> Alertmanager, exporters and itself.'),
+      }),
+    grafana: z.strictObject({
+      adminPassword: secretRef,
+      oauth: oauthSchema,
+    }),
+    alerting: z
+      .strictObject({
+        slack: z
+          .strictObject({
+            webhookUrl: secretRef.describe('Incoming-webhook URL (a secret).'),
+            channel: z.string().regex(/^[#@][\w.-]+$/, { message: 'expected a channel like #alerts' }),
+          })
+          .optional(),
+        email: z
+          .strictObject({
+            to: z.array(email).min(1),
+            from: email,
+            smarthost: hostPort,
+            username: z.string().optional(),
+            password: secretRef.optional(),
+            requireTls: z.boolean().default(true),
+          })
+          .optional(),
+        groupWait: duration.default('10s'),
+        groupInterval: duration.default('5m'),
+        repeatInterval: duration.default('3h'),
+      })
+      .refine((a) => a.slack !== undefined || a.email !== undefined, { message: 'at least one of slack or email is required' }),
+    chatops: z.strictObject({
+      image: z.string().regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/, { message: 'expected a container image reference' }),
+      instancesPerNode: z.number().int().min(1).max(32).default(2),
+      healthPath: z.string().startsWith('/').default('/health'),
+      config: z.record(z.string(), z.unknown()).default({}).describe("The app's config.yml (no secrets)."),
+      secrets: z.record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef).default({}).describe("The app's secrets.yml, by reference."),
+    }),
+    prometheus: z
+      .strictObject({
+        retention: duration.default('30d'),
+        scrapeInterval: duration.default('15s'),
+        evaluationInterval: duration.default('15s'),
+        dataPath: absolutePath.default('/var/lib/prometheus/metrics2'),
+      })
+      .prefault({}),
+    elastic: z.strictObject({
+      clusterName: z.string().regex(/^[\w-]+$/).default('chatops'),
+      dataPath: absolutePath.default('/var/lib/elasticsearch'),
+      logPath: absolutePath.default('/var/log/elasticsearch'),
+      elasticPassword: secretRef.describe('Password of the built-in elastic superuser.'),
+      kibanaSystemPassword: secretRef.describe('Password of the built-in kibana_system user.'),
+      logstashPassword: secretRef.describe('Password of the logstash_writer user.'),
+    }),
+  })
+  .describe('One ChatOps deployment: every config of the stack is derived from this.');
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentDocument = z.output<typeof environmentSchema>;
+export type NodeSpec = z.output<typeof nodeSchema>;
+export type Ports = z.output<typeof portsSchema>;
+export type User = z.output<typeof userSchema>;
+export type ServiceAccount = z.output<typeof serviceAccountSchema>;
