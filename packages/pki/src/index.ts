@@ -1,1 +1,13 @@
-export {};
+export {
+  type CertificateInfo,
+  type CertificateSpec,
+  type DistinguishedName,
+  createCertificate,
+  inspectCertificate,
+  isSignedBy,
+  keyMatchesCertificate,
+  randomSerial,
+} from './certificate.js';
+export { type PemKeyPair, generateRsaKeyPair } from './key-pair.js';
+export type { PkiSettings } from './pki-settings.js';
+export { type CertificateListing, type EnsureOptions, type EnsureResult, PkiStore } from './pki-store.js';

@@ -1,0 +1,213 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
+import { type CertificateInfo, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
+import { generateRsaKeyPair } from './key-pair.js';
+import { DAY_MS, type PkiSettings } from './pki-settings.js';
+
+/** A certificate with its key, as stored. */
+interface StoredPair {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface EnsureOptions {
+  readonly now?: Date;
+  /** Write new or renewed material to the state directory. `false` for `--check`: issue in memory only. @default true */
+  readonly persist?: boolean;
+}
+
+export interface EnsureResult {
+  readonly material: PkiMaterial;
+  /** Ids issued (or re-issued) by this call; empty when every certificate was reused. */
+  readonly issued: readonly string[];
+  /** Why each issued certificate was (re-)issued, by id. */
+  readonly reasons: Readonly<Record<string, string>>;
+}
+
+/** One row of `render certs`: every certificate in a state directory. */
+export interface CertificateListing extends CertificateInfo {
+  readonly id: string;
+}
+
+const CA_ID = 'ca';
+const PUBLIC_ID = 'public';
+
+function fileBase(id: string): string {
+  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(id)) throw new Error(`invalid certificate id ${id}`);
+  return id.replace('/', '__');
+}
+
+/**
+ * PKI state of one environment, persisted in a directory (git-ignored, keys 0600). Certificates are reused while
+ * they are valid, signed by the current CA, outside their renewal window, and carry exactly the requested names.
+ */
+export class PkiStore {
+  constructor(readonly dir: string) {}
+
+  private read(id: string): StoredPair | undefined {
+    const base = join(this.dir, fileBase(id));
+    if (!existsSync(`${base}.cert.pem`) || !existsSync(`${base}.key.pem`)) return undefined;
+    return { cert: readFileSync(`${base}.cert.pem`, 'utf8'), key: readFileSync(`${base}.key.pem`, 'utf8') };
+  }
+
+  private write(id: string, pair: StoredPair): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    const base = join(this.dir, fileBase(id));
+    atomicWrite(`${base}.key.pem`, pair.key, 0o600);
+    atomicWrite(`${base}.cert.pem`, pair.cert, 0o644);
+  }
+
+  /** Makes sure the CA, the public certificate and every requested leaf exist and are current. */
+  async ensure(settings: PkiSettings, requests: readonly CertificateRequest[], options: EnsureOptions = {}): Promise<EnsureResult> {
+    const now = options.now ?? new Date();
+    const persist = options.persist ?? true;
+    const renewMs = (settings.renewBeforeDays ?? 30) * DAY_MS;
+    const keyBits = settings.keyBits ?? 2048;
+    const reasons: Record<string, string> = {};
+    const save = (id: string, pair: StoredPair) => {
+      if (persist) this.write(id, pair);
+    };
+
+    const ids = new Set<string>();
+    for (const r of requests) {
+      if (ids.has(r.id)) throw new Error(`certificate ${r.id} requested twice`);
+      if (r.id === CA_ID || r.id === PUBLIC_ID) throw new Error(`certificate id ${r.id} is reserved`);
+      ids.add(r.id);
+    }
+
+    let ca = this.read(CA_ID);
+    const caReason = ca ? staleReason(ca, now, renewMs, undefined, undefined) : 'missing';
+    if (!ca || caReason) {
+      const keyPair = await generateRsaKeyPair(keyBits);
+      const cert = createCertificate({
+        subject: { commonName: settings.caCommonName, organization: settings.organization },
+        keyPair,
+        notBefore: backdate(now),
+        notAfter: new Date(now.getTime() + (settings.caValidityDays ?? 3650) * DAY_MS),
+        isCa: true,
+      });
+      ca = { cert, key: keyPair.privateKey };
+      reasons[CA_ID] = caReason ?? 'missing';
+      save(CA_ID, ca);
+    }
+    const caPair = ca;
+
+    const leafDays = settings.leafValidityDays ?? 397;
+    const publicRequest: CertificateRequest = {
+      id: PUBLIC_ID,
+      commonName: settings.publicDomain,
+      dnsNames: [settings.publicDomain, `*.${settings.publicDomain}`],
+      ipAddresses: [],
+      usages: ['server'],
+    };
+
+    // Decide first, then generate every missing key in parallel (native keygen runs off the main thread).
+    const all = [publicRequest, ...requests];
+    const existing = new Map(all.map((r) => [r.id, this.read(r.id)] as const));
+    const decisions = all.map((r) => {
+      const pair = existing.get(r.id);
+      const selfSigned = r.id === PUBLIC_ID;
+      const reason = !pair
+        ? 'missing'
+        : caReason && !selfSigned
+          ? 'CA re-issued'
+          : staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r);
+      return { request: r, pair, reason };
+    });
+    const fresh = await Promise.all(
+      decisions.map(async (d) => {
+        if (!d.reason && d.pair) return [d.request.id, d.pair] as const;
+        const keyPair = await generateRsaKeyPair(keyBits);
+        const selfSigned = d.request.id === PUBLIC_ID;
+        const cert = createCertificate({
+          subject: { commonName: d.request.commonName, organization: settings.organization },
+          keyPair,
+          notBefore: backdate(now),
+          notAfter: new Date(now.getTime() + leafDays * DAY_MS),
+          isCa: false,
+          dnsNames: d.request.dnsNames,
+          ipAddresses: d.request.ipAddresses,
+          usages: d.request.usages ?? ['server'],
+          ...(selfSigned ? {} : { issuer: { cert: caPair.cert, privateKey: caPair.key } }),
+        });
+        const pair = { cert, key: keyPair.privateKey };
+        reasons[d.request.id] = d.reason ?? 'missing';
+        save(d.request.id, pair);
+        return [d.request.id, pair] as const;
+      }),
+    );
+    const leaves = new Map(fresh);
+    const toIssued = (pair: StoredPair, chain: string): IssuedCertificate => ({
+      cert: pair.cert,
+      key: pair.key,
+      chain,
+      notAfter: inspectCertificate(pair.cert).notAfter,
+    });
+    const publicPair = leaves.get(PUBLIC_ID);
+    if (!publicPair) throw new Error('public certificate missing');
+    const issuedCache = new Map<string, IssuedCertificate>();
+    const material: PkiMaterial = {
+      caCert: caPair.cert,
+      publicCert: toIssued(publicPair, ''),
+      leaf(id: string): IssuedCertificate {
+        const cached = issuedCache.get(id);
+        if (cached) return cached;
+        const pair = id === PUBLIC_ID ? undefined : leaves.get(id);
+        if (!pair) throw new Error(`no certificate was requested for ${id}: add it to the renderer's certificates()`);
+        const issued = toIssued(pair, caPair.cert);
+        issuedCache.set(id, issued);
+        return issued;
+      },
+    };
+    return { material, issued: Object.keys(reasons).sort(), reasons };
+  }
+
+  /** Every certificate in the state directory with its names and expiry (for `render certs`). */
+  list(): CertificateListing[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.cert.pem'))
+      .sort()
+      .map((f) => ({ id: f.slice(0, -'.cert.pem'.length).replace('__', '/'), ...inspectCertificate(readFileSync(join(this.dir, f), 'utf8')) }));
+  }
+}
+
+/** Why a stored certificate must be re-issued, or undefined when it can be reused. */
+function staleReason(
+  pair: StoredPair,
+  now: Date,
+  renewMs: number,
+  caCert: string | undefined,
+  request: CertificateRequest | undefined,
+): string | undefined {
+  let info: CertificateInfo;
+  try {
+    info = inspectCertificate(pair.cert);
+    if (!keyMatchesCertificate(pair.key, pair.cert)) return 'key does not match certificate';
+  } catch {
+    return 'unreadable';
+  }
+  if (info.notAfter.getTime() - now.getTime() <= renewMs) return `expires ${info.notAfter.toISOString()} (inside the renewal window)`;
+  if (info.notBefore.getTime() > now.getTime() + 300_000) return 'not yet valid';
+  if (caCert && !isSignedBy(pair.cert, caCert)) return 'not signed by the current CA';
+  if (request) {
+    if (info.subject !== request.commonName) return 'common name changed';
+    const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
+    if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, request.ipAddresses)) return 'subject alternative names changed';
+  }
+  return undefined;
+}
+
+/** Certificates start an hour in the past so clients with a slightly slow clock accept them. */
+function backdate(now: Date): Date {
+  return new Date(now.getTime() - 3_600_000);
+}
+
+function atomicWrite(path: string, content: string, mode: number): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import {
+  type CertificateRequest,
+  type Environment,
+  type LoadOptions,
+  type RenderContext,
+  loadEnvironment,
+  servicesOn,
+} from '@chatops/environment';
+import { PkiStore } from '@chatops/pki';
+import { RENDERERS } from './registry.js';
+
+export interface PrepareOptions extends LoadOptions {
+  /** PKI state directory. @default `<environment dir>/../.pki/<env name>` */
+  readonly pkiDir?: string;
+  /** Replaces the environment's `pathPrefix` (e.g. a temp dir with `{node}` to materialize real files). */
+  readonly pathPrefix?: string;
+  /** Persist newly issued certificates. `false` issues in memory only. @default true */
+  readonly persistPki?: boolean;
+  /** Clock for certificate validity decisions. @default new Date() */
+  readonly now?: Date;
+}
+
+export interface PreparedRender extends RenderContext {
+  /** Certificate ids issued by this preparation (empty when all were reused). */
+  readonly issued: readonly string[];
+  readonly pkiDir: string;
+  /** Files read: the environment file and its `extends` bases. */
+  readonly files: readonly string[];
+}
+
+/** Every certificate the placed services ask for. */
+export function certificateRequests(env: Environment): CertificateRequest[] {
+  return env.nodes.flatMap((node) => {
+    const services = servicesOn(env, node);
+    return RENDERERS.filter((r) => services.includes(r.service)).flatMap((r) => r.certificates?.(env, node) ?? []);
+  });
+}
+
+export function defaultPkiDir(env: Environment): string {
+  return join(env.baseDir, '..', '.pki', env.name);
+}
+
+/** Loads an environment and makes its PKI current: everything a pure render needs. */
+export async function prepareRender(file: string, options: PrepareOptions = {}): Promise<PreparedRender> {
+  const loaded = loadEnvironment(file, options);
+  const env: Environment =
+    options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
+  const pkiDir = options.pkiDir ?? defaultPkiDir(env);
+  const internal = env.tls.internal;
+  const { material, issued } = await new PkiStore(pkiDir).ensure(
+    {
+      caCommonName: internal.commonName ?? `${env.name} internal CA`,
+      organization: internal.organization,
+      caValidityDays: internal.caValidityDays,
+      leafValidityDays: internal.leafValidityDays,
+      renewBeforeDays: internal.renewBeforeDays,
+      keyBits: internal.keyBits,
+      publicDomain: env.domain,
+    },
+    certificateRequests(env),
+    { now: options.now, persist: options.persistPki ?? true },
+  );
+  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files };
+}

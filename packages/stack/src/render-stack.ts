@@ -1,0 +1,75 @@
+import {
+  type Artifact,
+  ConfigError,
+  type Diagnostic,
+  mergeArtifacts,
+} from '@chatops/core';
+import { type NativeCheck, type RenderContext, type ServiceName, servicesOn } from '@chatops/environment';
+import { CHECKS, RENDERERS } from './registry.js';
+
+/** Order in which services are applied: what others depend on first, the public edge last. */
+export const SERVICE_ORDER: readonly ServiceName[] = [
+  'elasticsearch',
+  'logstash',
+  'kibana',
+  'node-exporter',
+  'systemd-exporter',
+  'cadvisor',
+  'alertmanager',
+  'prometheus',
+  'chatops',
+  'grafana',
+  'filebeat',
+  'certbot',
+  'haproxy',
+];
+
+export interface NodeCheck extends NativeCheck {
+  readonly node: string;
+}
+
+export interface StackResult {
+  /** Artifacts per node (sorted by path), nodes in environment order. */
+  readonly bundles: ReadonlyMap<string, readonly Artifact[]>;
+  /** Services placed on each node. */
+  readonly services: ReadonlyMap<string, readonly ServiceName[]>;
+  /** Native checks to run once the files exist at their paths. */
+  readonly checks: readonly NodeCheck[];
+  /** Apply order: `{ node, service }` steps, dependencies first. */
+  readonly order: readonly { readonly node: string; readonly service: ServiceName }[];
+}
+
+/** Runs every registered renderer on every node that runs its service, then the cross-renderer checks. Pure. */
+export function renderStack(ctx: RenderContext): StackResult {
+  const { env } = ctx;
+  const bundles = new Map<string, readonly Artifact[]>();
+  const services = new Map<string, readonly ServiceName[]>();
+  const checks: NodeCheck[] = [];
+  const problems: Diagnostic[] = [];
+  for (const node of env.nodes) {
+    const placed = servicesOn(env, node);
+    services.set(node.name, placed);
+    const artifacts: Artifact[] = [];
+    for (const renderer of RENDERERS.filter((r) => placed.includes(r.service))) {
+      try {
+        const out = renderer.render(node, ctx);
+        artifacts.push(...out.artifacts);
+        for (const check of out.checks ?? []) checks.push({ ...check, node: node.name });
+      } catch (e) {
+        if (e instanceof ConfigError) problems.push(...e.diagnostics.map((d) => ({ ...d, message: `${renderer.service} on ${node.name}: ${d.message}` })));
+        else throw e;
+      }
+    }
+    try {
+      bundles.set(node.name, mergeArtifacts(artifacts));
+    } catch (e) {
+      problems.push({ path: ['nodes', env.nodes.indexOf(node)], message: (e as Error).message });
+    }
+  }
+  if (problems.length === 0) for (const check of CHECKS) problems.push(...check.check(ctx, bundles));
+  if (problems.length > 0) throw new ConfigError(problems);
+  const order = SERVICE_ORDER.flatMap((service) =>
+    env.nodes.filter((n) => services.get(n.name)?.includes(service)).map((n) => ({ node: n.name, service })),
+  );
+  return { bundles, services, checks, order };
+}

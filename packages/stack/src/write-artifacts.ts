@@ -1,0 +1,20 @@
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Artifact } from '@chatops/core';
+
+/**
+ * Writes artifacts to disk at `root` + their absolute path (root defaults to `/`: use it with a path prefix in a
+ * temp dir to materialize real files for a daemon's checker). Each file is written atomically with its mode;
+ * ownership is not changed (that is deploy's job, as root on the node).
+ */
+export function writeArtifacts(artifacts: readonly Artifact[], root = ''): void {
+  for (const a of artifacts) {
+    const path = root === '' ? a.path : join(root, a.path);
+    mkdirSync(dirname(path), { recursive: true });
+    const mode = Number.parseInt(a.mode, 8);
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, a.content, { mode });
+    chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  }
+}
