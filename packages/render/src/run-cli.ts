@@ -1,0 +1,188 @@
+import { relative, resolve } from 'node:path';
+import { ConfigError, formatDiagnostic } from '@chatops/core';
+import { environmentJsonSchema, loadEnvironment } from '@chatops/environment';
+import { PkiStore } from '@chatops/pki';
+import { buildManifest, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
+import { Command, CommanderError } from 'commander';
+import { UsageError, locateEnvironment } from './locate-environment.js';
+import { type CheckOutcome, runNativeChecks } from './native-checks.js';
+import { writeOutput } from './write-output.js';
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Clock for certificate decisions and `certs`. @default new Date() */
+  readonly now?: Date;
+}
+
+/** Exit codes of DESIGN.md §5. */
+export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
+
+interface RenderFlags {
+  config?: string;
+  out?: string;
+  check?: boolean;
+  json?: boolean;
+}
+
+/** Runs the CLI and resolves to its exit code; never calls process.exit, never prints a stack trace for bad input. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('chatops-render')
+    .description('Render a ChatOps environment into validated per-node config trees.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run chatops-render --help for usage)');
+
+  program
+    .command('render', { isDefault: true, hidden: true })
+    .argument('<env>', 'environment name (environments/<env>.yaml) ')
+    .option('--config <dir|file>', 'environments root directory, or an environment file')
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--check', 'render and validate in memory; write nothing')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (name: string, flags: RenderFlags) => {
+      code = await render(name, flags, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of environment files')
+    .action(() => {
+      io.stdout(`${JSON.stringify(environmentJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command('certs')
+    .argument('<env>', 'environment name')
+    .option('--config <dir|file>', 'environments root directory, or an environment file')
+    .option('--json', 'machine-readable listing')
+    .description('list every certificate of an environment with its expiry')
+    .action((name: string, flags: { config?: string; json?: boolean }) => {
+      code = certs(name, flags, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    return reportError(e, io);
+  }
+  return code;
+}
+
+async function render(name: string, flags: RenderFlags, io: CliIo): Promise<number> {
+  try {
+    const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
+    const ctx = await prepareRender(located.file, {
+      cwd: io.cwd,
+      env: io.env,
+      pkiDir: resolve(located.root, '.pki', name),
+      persistPki: !flags.check,
+      now: io.now,
+    });
+    const result = renderStack(ctx);
+    const manifest = buildManifest(ctx.env, result);
+    const outcomes = runNativeChecks(ctx);
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    const unavailable = outcomes.filter((o) => o.status === 'unavailable');
+    const strict = Boolean(io.env.CI);
+    const rejected = failed.length > 0 || (strict && unavailable.length > 0);
+
+    let written: string | undefined;
+    if (!flags.check && !rejected) written = writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest);
+
+    if (flags.json) {
+      io.stdout(
+        `${JSON.stringify(
+          {
+            environment: ctx.env.name,
+            ok: !rejected,
+            written: written ? relative(io.cwd, written) || '.' : null,
+            issuedCertificates: ctx.issued,
+            nodes: Object.fromEntries(
+              Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
+            ),
+            checks: outcomes,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      const width = Math.max(...ctx.env.nodes.map((n) => n.name.length));
+      for (const [node, m] of Object.entries(manifest.nodes)) {
+        io.stdout(`${node.padEnd(width)}  ${String(m.artifacts.length).padStart(3)} files  ${m.services.join(', ')}\n`);
+      }
+      io.stdout(
+        ctx.issued.length > 0
+          ? `certificates: issued ${ctx.issued.length} (${ctx.issued.join(', ')})\n`
+          : 'certificates: all reused\n',
+      );
+      const passed = outcomes.filter((o) => o.status === 'passed').length;
+      io.stdout(`checks: ${passed} passed, ${failed.length} failed${unavailable.length ? `, ${unavailable.length} unavailable` : ''}\n`);
+      for (const o of unavailable) io.stderr(`${strict ? 'error' : 'warning'}: ${o.node}: ${o.name}: ${o.output}\n`);
+      for (const o of failed) io.stderr(`rejected: ${o.node}: ${o.name}:\n${indent(o.output)}\n`);
+      if (written) io.stdout(`wrote ${relative(io.cwd, written) || written}\n`);
+      else if (flags.check) io.stdout('check only: nothing written\n');
+    }
+    return rejected ? EXIT.rejected : EXIT.ok;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function certs(name: string, flags: { config?: string; json?: boolean }, io: CliIo): number {
+  try {
+    const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
+    const { environment } = loadEnvironment(located.file, { cwd: io.cwd, resolveSecrets: false });
+    const dir = flags.config ? defaultPkiDir(environment) : resolve(located.root, '.pki', name);
+    const now = io.now ?? new Date();
+    const rows = new PkiStore(dir).list().map((c) => ({
+      id: c.id,
+      subject: c.subject,
+      issuer: c.issuer,
+      notAfter: c.notAfter.toISOString(),
+      daysLeft: Math.floor((c.notAfter.getTime() - now.getTime()) / 86_400_000),
+      names: [...c.dnsNames, ...c.ipAddresses],
+    }));
+    if (flags.json) {
+      io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (rows.length === 0) {
+      io.stdout(`no certificates yet for ${name} (${relative(io.cwd, dir)}): run chatops-render ${name}\n`);
+      return EXIT.ok;
+    }
+    const idWidth = Math.max(...rows.map((r) => r.id.length));
+    for (const r of rows) {
+      io.stdout(`${r.id.padEnd(idWidth)}  ${r.notAfter.slice(0, 10)}  ${String(r.daysLeft).padStart(5)} days  ${r.names.join(' ')}\n`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof ConfigError) {
+    for (const d of e.diagnostics) io.stderr(`error: ${formatDiagnostic(d, e.document)}\n`);
+    return EXIT.badInput;
+  }
+  if (e instanceof UsageError) {
+    io.stderr(`error: ${e.message}\n`);
+    return EXIT.badInput;
+  }
+  io.stderr(`internal error: ${(e as Error).message ?? String(e)}\n`);
+  if (io.env.CHATOPS_DEBUG) io.stderr(`${(e as Error).stack ?? ''}\n`);
+  return EXIT.rejected;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
