@@ -54,7 +54,12 @@ export class ConfigError extends Error {
 
 /** Converts zod issues to diagnostics, keeping the message short and the path exact. */
 export function zodDiagnostics(error: z.ZodError, extra: Partial<Diagnostic> = {}): Diagnostic[] {
-  return error.issues.map((issue) => ({ ...extra, path: issue.path as (string | number)[], message: zodMessage(issue) }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path as (string | number)[];
+    // One diagnostic per unknown key, located at the key itself (typos are easier to find that way).
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ ...extra, path: [...path, key], message: 'unknown key' }));
+    return [{ ...extra, path, message: zodMessage(issue) }];
+  });
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
@@ -67,7 +72,16 @@ function zodMessage(issue: z.core.$ZodIssue): string {
       .sort((a, b) => b.path.length - a.path.length)[0];
     if (deepest) return zodMessage(deepest);
   }
-  return issue.message;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required ${issue.expected} is missing`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Orders diagnostics by file, then line (unlocated last), keeping the original order otherwise. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.file ?? '').localeCompare(b.d.file ?? '') || (a.d.line ?? Infinity) - (b.d.line ?? Infinity) || a.i - b.i)
+    .map(({ d }) => d);
 }
 
 /** Parses with a zod schema and throws a ConfigError carrying every issue's path. */

@@ -1,5 +1,5 @@
 export { type Artifact, type ArtifactProps, type Bundle, type ServiceAction, artifact, contentHash, mergeArtifacts, reroot } from './artifact.js';
-export { type Diagnostic, type DocumentPath, ConfigError, formatDiagnostic, formatPath, parseWith, zodDiagnostics } from './diagnostics.js';
+export { type Diagnostic, type DocumentPath, ConfigError, formatDiagnostic, formatPath, parseWith, sortDiagnostics, zodDiagnostics } from './diagnostics.js';
 export { type IniDocument, type IniValue, toIni } from './ini.js';
 export {
   type PlaceSecretProps,

@@ -9,7 +9,7 @@ export const hostname = z
     message: 'expected a host name (letters, digits, hyphens and dots)',
   });
 
-export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'expected an IP address' });
+export const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address' });
 
 export const port = z.number({ message: 'expected a port number' }).int().min(1).max(65535);
 
@@ -29,7 +29,7 @@ export function durationMs(value: string): number {
 }
 
 /** `host:port` where host is a host name, IPv4 address or bracketed IPv6 address. */
-export const hostPort = z.string().refine(
+export const hostPort = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/, { message: 'expected host:port (e.g. smtp.example.org:587)' }).refine(
   (v) => {
     const m = /^(\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(v);
     if (!m) return false;
@@ -76,15 +76,15 @@ function hashMessage(value: string): string {
   return 'expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password';
 }
 
+const anyHash = new RegExp(Object.values(passwordHashPatterns).map((re) => `(${re.source})`).join('|'));
+
 /** A crypt(3) password hash; plaintext and malformed hashes are rejected (haproxy -c would accept them). */
-export const passwordHash = z.string().superRefine((v, ctx) => {
-  if (!passwordHashFormat(v)) ctx.addIssue({ code: 'custom', message: hashMessage(v) });
-});
+export const passwordHash = z.string().regex(anyHash, { error: (issue) => hashMessage(String(issue.input)) });
 
 /** A bcrypt hash, the only format Prometheus and Alertmanager web configs accept. */
-export const bcryptHash = z.string().superRefine((v, ctx) => {
-  if (!isBcrypt(v)) ctx.addIssue({ code: 'custom', message: isBcrypt(v) ? '' : `expected a bcrypt hash ($2b$...): ${hashMessage(v)}` });
-});
+export const bcryptHash = z
+  .string()
+  .regex(passwordHashPatterns.bcrypt, { error: (issue) => `expected a bcrypt hash ($2b$...): ${hashMessage(String(issue.input))}` });
 
 /** Prometheus/Alertmanager label name. */
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });

@@ -7,6 +7,7 @@ import {
   type SecretRef,
   SecretStore,
   readSecret,
+  sortDiagnostics,
   zodDiagnostics,
 } from '@chatops/core';
 import { crossCheck } from './cross-checks.js';
@@ -57,10 +58,7 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
 
   const parsed = environmentSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(
-      zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path) })),
-      merged,
-    );
+    throw new ConfigError(sortDiagnostics(zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path) }))), merged);
   }
   const sourceFile = resolve(cwd, file);
   const doc = parsed.data;
@@ -72,7 +70,7 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     sourceFile,
   };
   const problems = crossCheck(environment);
-  if (problems.length > 0) throw new ConfigError(problems.map((d) => ({ ...d, ...locate(d.path) })), merged);
+  if (problems.length > 0) throw new ConfigError(sortDiagnostics(problems.map((d) => ({ ...d, ...locate(d.path) }))), merged);
 
   const secrets = new SecretStore(environment.baseDir);
   if (options.resolveSecrets !== false) {

@@ -138,7 +138,7 @@ export const environmentSchema = z
     chatops: z.strictObject({
       image: z.string().regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/, { message: 'expected a container image reference' }),
       instancesPerNode: z.number().int().min(1).max(32).default(2),
-      healthPath: z.string().startsWith('/').default('/health'),
+      healthPath: z.string().regex(/^\/[^\s]*$/, { message: 'expected an absolute URL path' }).default('/health'),
       config: z.record(z.string(), z.unknown()).default({}).describe("The app's config.yml (no secrets)."),
       secrets: z.record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef).default({}).describe("The app's secrets.yml, by reference."),
     }),

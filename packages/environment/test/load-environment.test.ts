@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@chatops/core';
+import {
+  chatopsInstances,
+  listenersOn,
+  loadEnvironment,
+  metricsEndpoints,
+  nodePath,
+  nodeWithRole,
+  servicesOn,
+} from '@chatops/environment';
+import { describe, expect, it } from 'vitest';
+
+const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
+const prodSource = readFileSync(join(EXAMPLES, 'prod.yaml'), 'utf8');
+
+/** Loads `source` written as `name` in a scratch dir; returns the error lines, paths relative to the dir. */
+function errorsOf(name: string, source: string, env: Record<string, string> = {}): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'env-test-'));
+  writeFileSync(join(dir, name), source);
+  try {
+    loadEnvironment(name, { cwd: dir, env });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('example environments', () => {
+  it('loads prod with the layout of the real deployment and its defaults', () => {
+    const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
+    expect(env.name).toBe('prod');
+    expect(env.internalDomain).toBe('internal.cloud-chatops.nubes.rl.ac.uk');
+    expect(env.nodes.map((n) => n.name)).toEqual(['lb-1', 'chatops-1', 'chatops-2', 'chatops-3', 'grafana-1', 'grafana-2', 'prometheus-1', 'elastic-1']);
+    expect(env.ports).toMatchObject({ grafana: 3000, chatops: 3000, cadvisor: 8080, prometheus: 9090, alertmanager: 9093, logstash: 5044, kibana: 5601, elasticsearch: 9200, haproxyMetrics: 8405, systemdExporter: 9558, nodeExporter: 9100 });
+    expect(env.prometheus).toEqual({ retention: '30d', scrapeInterval: '15s', evaluationInterval: '15s', dataPath: '/var/lib/prometheus/metrics2' });
+    expect(chatopsInstances(env)).toHaveLength(6);
+    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).toEqual(['haproxy', 'certbot', 'filebeat', 'systemd-exporter', 'node-exporter']);
+    expect(servicesOn(env, nodeWithRole(env, 'chatops'))).toEqual(['chatops', 'cadvisor', 'filebeat', 'systemd-exporter', 'node-exporter']);
+  });
+
+  it('loads dev as an override of prod', () => {
+    const { environment: env, files } = loadEnvironment(join(EXAMPLES, 'dev.yaml'));
+    expect(files.map((f) => f.split('/').pop())).toEqual(['dev.yaml', 'prod.yaml']);
+    expect(env.domain).toBe('dev-cloud-chatops.nubes.rl.ac.uk');
+    expect(env.tls.public).toEqual({ mode: 'self-signed' });
+    expect(env.nodes).toHaveLength(4);
+    expect(env.grafana.oauth.name).toBe('IRIS IAM'); // inherited
+    expect(env.grafana.oauth.clientSecret).toEqual({ file: '../secrets/dev/grafana-oauth-client-secret' }); // replaced, not merged
+    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).not.toContain('certbot');
+  });
+
+  it('derives one metrics endpoint per exporter placement', () => {
+    const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
+    const endpoints = metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}:${e.port}`);
+    expect(endpoints.filter((e) => e.startsWith('node@'))).toHaveLength(8);
+    expect(endpoints.filter((e) => e.startsWith('cadvisor@'))).toEqual(['cadvisor@chatops-1:8080', 'cadvisor@chatops-2:8080', 'cadvisor@chatops-3:8080']);
+    expect(endpoints).toContain('haproxy@lb-1:8405');
+  });
+
+  it('re-roots paths per node', () => {
+    const { environment } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
+    expect(nodePath(environment, 'lb-1', '/etc/haproxy/haproxy.cfg')).toBe('/etc/haproxy/haproxy.cfg');
+    expect(nodePath({ ...environment, pathPrefix: '/tmp/s/{node}' }, 'lb-1', '/etc/haproxy/haproxy.cfg')).toBe('/tmp/s/lb-1/etc/haproxy/haproxy.cfg');
+  });
+});
+
+describe('bad input', () => {
+  it('reports broken YAML with line and column', () => {
+    expect(errorsOf('prod.yaml', 'domain: x\nnodes: [\n  - a\n')).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:3:3: invalid YAML: missed comma between flow collection entries",
+      ]
+    `);
+  });
+
+  it('reports an unknown key, a wrong type, a duplicate address and a plaintext password with file:line and path', () => {
+    const source = prodSource
+      .replace('domain: cloud-chatops.nubes.rl.ac.uk', 'domain: cloud-chatops.nubes.rl.ac.uk\ndomian: typo.example')
+      .replace('instancesPerNode: 2', 'instancesPerNode: two')
+      .replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', 'passwordHash: hunter2');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:7: domian: unknown key",
+        "prod.yaml:47: users.ops.passwordHash: expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password",
+        "prod.yaml:87: chatops.instancesPerNode: expected number, received string",
+      ]
+    `);
+  });
+
+  it('reports duplicate node addresses and missing roles after the schema passes', () => {
+    const source = prodSource.replace('address: 10.0.0.22', 'address: 10.0.0.21').replace('roles: [elasticsearch, kibana, logstash]', 'roles: [elasticsearch, kibana]');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:8: nodes: no node has the required role logstash",
+        "prod.yaml:16: nodes.chatops-2.address: duplicate node address 10.0.0.21 (also used by chatops-1)",
+      ]
+    `);
+  });
+
+  it('reports two services sharing a port on one node', () => {
+    const source = prodSource.replace('roles: [prometheus, alertmanager]', 'roles: [prometheus, alertmanager, grafana]').replace('prometheus:\n  retention', 'ports:\n  grafana: 9090\nprometheus:\n  retention');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:27: nodes.prometheus-1: port 9090 is used by both grafana and prometheus on node prometheus-1",
+      ]
+    `);
+  });
+
+  it('reports the same mistakes in TOML', () => {
+    const toml = [
+      'domain = "cloud-chatops.nubes.rl.ac.uk"',
+      'colour = "blue"',
+      '[[nodes]]',
+      'name = "lb-1"',
+      'address = "lb.example"',
+      'roles = ["loadbalancer"]',
+      '[[users]]',
+      'name = "admin"',
+      'passwordHash = "secret"',
+      '',
+    ].join('\n');
+    expect(errorsOf('prod.toml', toml).slice(0, 4)).toMatchInlineSnapshot(`
+      [
+        "prod.toml:2: colour: unknown key",
+        "prod.toml:5: nodes.lb-1.address: expected an IP address",
+        "prod.toml:9: users.admin.passwordHash: expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password",
+        "prod.toml: tls: required object is missing",
+      ]
+    `);
+    expect(errorsOf('prod.toml', 'domain = "x"\nnodes = [\n')).toMatchInlineSnapshot(`
+      [
+        "prod.toml:3:1: invalid TOML: Unterminated inline array",
+      ]
+    `);
+  });
+
+  it('names the variable of a secret that is not set, never a value', () => {
+    const source = prodSource.replace('webhookUrl: { onNode: /etc/chatops/secrets/slack-webhook-url }', 'webhookUrl: { env: SLACK_WEBHOOK_URL }');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:73: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
+      ]
+    `);
+  });
+
+  it('rejects a secret reference with two sources', () => {
+    const source = prodSource.replace('{ onNode: /etc/chatops/secrets/github-token }', '{ onNode: /etc/chatops/secrets/github-token, env: GITHUB_TOKEN }');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:94: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
+      ]
+    `);
+  });
+
+  it('loads JSON and reports an extends cycle', () => {
+    expect(errorsOf('a.json', '{"extends": "./a.json"}')).toMatchInlineSnapshot(`
+      [
+        "a.json: extends: extends cycle",
+      ]
+    `);
+  });
+
+  it('lists the listeners a node opens', () => {
+    const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
+    expect(listenersOn(env, nodeWithRole(env, 'chatops')).map((l) => `${l.label}:${l.port}`)).toEqual([
+      'chatops-1:3000',
+      'chatops-2:3001',
+      'cadvisor:8080',
+      'systemd-exporter:9558',
+      'node-exporter:9100',
+    ]);
+  });
+});
