@@ -1,0 +1,101 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CertificateRequest } from '@chatops/environment';
+import { PkiStore, inspectCertificate, keyMatchesCertificate } from '@chatops/pki';
+import { requireBinary, runOk, tempDir } from '@chatops/testing';
+import { describe, expect, it } from 'vitest';
+
+const SETTINGS = { caCommonName: 'Test CA', organization: 'ChatOps', publicDomain: 'chatops.test', renewBeforeDays: 30, leafValidityDays: 90 };
+const NOW = new Date('2026-11-28T12:00:00Z');
+const REQUESTS: CertificateRequest[] = [
+  { id: 'lb-1/haproxy', commonName: 'lb-1.internal.chatops.test', dnsNames: ['lb-1.internal.chatops.test', 'lb-1', 'localhost'], ipAddresses: ['10.0.0.10', '127.0.0.1'] },
+  { id: 'mon-1/prometheus', commonName: 'mon-1.internal.chatops.test', dnsNames: ['mon-1.internal.chatops.test', 'mon-1'], ipAddresses: ['10.0.0.41'], usages: ['server', 'client'] },
+];
+
+describe('PkiStore', () => {
+  it('issues a CA and leaves that openssl verifies, with the right extensions, SANs and PKCS#8 keys', async () => {
+    const openssl = requireBinary('openssl');
+    using dir = tempDir();
+    const store = new PkiStore(join(dir.path, 'pki'));
+    const { material, issued } = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    expect(issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus', 'public']);
+
+    const caFile = join(dir.path, 'ca.pem');
+    writeFileSync(caFile, material.caCert);
+    const caText = runOk(openssl, ['x509', '-in', caFile, '-noout', '-text']);
+    expect(caText).toMatch(/CA:TRUE, pathlen:0/);
+    expect(caText).toMatch(/Certificate Sign, CRL Sign/);
+
+    for (const request of REQUESTS) {
+      const leaf = material.leaf(request.id);
+      const leafFile = join(dir.path, `${request.id.replace('/', '_')}.pem`);
+      writeFileSync(leafFile, leaf.cert);
+      expect(runOk(openssl, ['verify', '-CAfile', caFile, leafFile]).trim()).toBe(`${leafFile}: OK`);
+      const text = runOk(openssl, ['x509', '-in', leafFile, '-noout', '-text']);
+      expect(text).toMatch(/CA:FALSE/);
+      expect(text).toMatch(/Digital Signature, Key Encipherment/);
+      expect(text).toMatch(/X509v3 Subject Key Identifier/);
+      expect(text).toMatch(/X509v3 Authority Key Identifier/);
+      expect(text).toMatch(request.usages?.includes('client') ? /TLS Web Server Authentication, TLS Web Client Authentication/ : /TLS Web Server Authentication\n/);
+      for (const name of request.dnsNames) expect(text).toContain(`DNS:${name}`);
+      for (const ip of request.ipAddresses) expect(text).toContain(`IP Address:${ip}`);
+      expect(leaf.key.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true); // PKCS#8
+      expect(keyMatchesCertificate(leaf.key, leaf.cert)).toBe(true);
+      expect(leaf.chain).toBe(material.caCert);
+      const serial = runOk(openssl, ['x509', '-in', leafFile, '-noout', '-serial']).trim().replace('serial=', '');
+      expect(Number.parseInt(serial.slice(0, 2), 16)).toBeLessThan(0x80); // positive
+    }
+    const pub = inspectCertificate(material.publicCert.cert);
+    expect(pub.dnsNames).toEqual(['chatops.test', '*.chatops.test']);
+    expect(statSync(join(dir.path, 'pki')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir.path, 'pki', 'lb-1__haproxy.key.pem')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir.path, 'pki', 'ca.key.pem')).mode & 0o777).toBe(0o600);
+  });
+
+  it('reuses valid certificates and re-issues on SAN change, inside the renewal window, or when the CA changes', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    const first = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    const again = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    expect(again.issued).toEqual([]);
+    expect(again.material.leaf('lb-1/haproxy').cert).toBe(first.material.leaf('lb-1/haproxy').cert);
+
+    const changed = [{ ...REQUESTS[0]!, ipAddresses: ['10.0.0.11'] }, REQUESTS[1]!];
+    const resan = await store.ensure(SETTINGS, changed, { now: NOW });
+    expect(resan.issued).toEqual(['lb-1/haproxy']);
+    expect(resan.reasons['lb-1/haproxy']).toBe('subject alternative names changed');
+
+    const late = new Date(NOW.getTime() + 70 * 86_400_000); // 20 days before the 90-day leaves expire
+    const renewed = await store.ensure(SETTINGS, changed, { now: late });
+    expect(renewed.issued).toEqual(['lb-1/haproxy', 'mon-1/prometheus', 'public']);
+    expect(renewed.reasons['mon-1/prometheus']).toMatch(/inside the renewal window/);
+
+    const caBefore = readFileSync(join(dir.path, 'ca.cert.pem'), 'utf8');
+    writeFileSync(join(dir.path, 'ca.cert.pem'), 'garbage');
+    const rotated = await store.ensure(SETTINGS, changed, { now: late });
+    expect(rotated.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus']);
+    expect(rotated.material.caCert).not.toBe(caBefore);
+  });
+
+  it('issues in memory without touching the directory when persist is false', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(join(dir.path, 'state'));
+    const result = await store.ensure(SETTINGS, REQUESTS, { now: NOW, persist: false });
+    expect(result.issued).toHaveLength(4);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('lists certificates with their expiry, and refuses unknown or duplicate ids', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    const { material } = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    expect(store.list().map((c) => `${c.id} ${c.notAfter.toISOString().slice(0, 10)}`)).toEqual([
+      'ca 2036-11-25',
+      'lb-1/haproxy 2027-02-26',
+      'mon-1/prometheus 2027-02-26',
+      'public 2027-02-26',
+    ]);
+    expect(() => material.leaf('nope/x')).toThrowErrorMatchingInlineSnapshot(`[Error: no certificate was requested for nope/x: add it to the renderer's certificates()]`);
+    await expect(store.ensure(SETTINGS, [REQUESTS[0]!, REQUESTS[0]!], { now: NOW })).rejects.toThrow(/requested twice/);
+  });
+});
