@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { environmentJsonSchema } from '@chatops/environment';
+import { type CliIo, runCli } from '@chatops/render';
+import { tempDir } from '@chatops/testing';
+import { describe, expect, it } from 'vitest';
+
+const REPO = join(__dirname, '../../..');
+const EXAMPLE = join(REPO, 'examples/cloud-chatops');
+
+/** A copy of the example config (environments + dev secrets, no PKI state) in a scratch dir. */
+function exampleCopy(dir: string): string {
+  const root = join(dir, 'config');
+  cpSync(join(EXAMPLE, 'environments'), join(root, 'environments'), { recursive: true });
+  cpSync(join(EXAMPLE, 'secrets'), join(root, 'secrets'), { recursive: true });
+  return root;
+}
+
+async function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+function snapshotTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else files.set(relative(dir, p), `${(statSync(p).mode & 0o777).toString(8)} ${readFileSync(p, 'utf8')}`);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('chatops-render <env>', () => {
+  it('renders prod into per-node trees with a manifest, and a second run changes no byte', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const first = await cli(['prod', '--config', config], dir.path);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^lb-1 +\d+ files +haproxy, certbot, filebeat, systemd-exporter, node-exporter$/m);
+    expect(first.stdout).toMatch(/certificates: issued \d+ \(ca, /);
+    expect(first.stdout).toMatch(/wrote out\/prod/);
+
+    const out = join(dir.path, 'out/prod');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.nodes)).toEqual(['lb-1', 'chatops-1', 'chatops-2', 'chatops-3', 'grafana-1', 'grafana-2', 'prometheus-1', 'elastic-1']);
+    for (const [node, entry] of Object.entries<{ artifacts: { path: string; mode: string; secret: boolean; sha256?: string }[] }>(manifest.nodes)) {
+      const paths = entry.artifacts.map((a) => a.path);
+      expect(paths, node).toContain('/etc/chatops/tls/ca.pem');
+      const keys = entry.artifacts.filter((a) => a.path.endsWith('key.pem') || a.path.endsWith('.key'));
+      expect(keys.length, `${node} has private keys`).toBeGreaterThan(0);
+      for (const a of entry.artifacts) {
+        const onDisk = join(out, node, a.path);
+        expect(existsSync(onDisk), onDisk).toBe(true);
+        expect((statSync(onDisk).mode & 0o777).toString(8).padStart(4, '0')).toBe(a.mode);
+        if (a.secret) expect(a.sha256).toBeUndefined();
+      }
+      for (const k of keys) expect(k.mode, k.path).toBe('0600');
+    }
+    expect(readFileSync(join(out, 'lb-1/etc/chatops/tls/ca.pem'), 'utf8')).toBe(readFileSync(join(config, '.pki/prod/ca.cert.pem'), 'utf8'));
+
+    const before = snapshotTree(out);
+    const second = await cli(['prod', '--config', config], dir.path);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/certificates: all reused/);
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  it('--check renders and validates in memory and creates nothing', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const r = await cli(['dev', '--config', config, '--check'], dir.path);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/check only: nothing written/);
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+    expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+
+  it('--json prints a machine-readable summary', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const r = await cli(['dev', '--config', config, '--check', '--json'], dir.path);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ environment: 'dev', ok: true, written: null });
+    expect(Object.keys(summary.nodes)).toEqual(['lb-1', 'chatops-1', 'monitoring-1', 'elastic-1']);
+  });
+
+  it('exits 2 on bad input, names file, line and path, writes nothing', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const prod = join(config, 'environments/prod.yaml');
+    writeFileSync(prod, readFileSync(prod, 'utf8').replace('address: 10.0.0.10', 'address: lb.example.org'));
+    const r = await cli(['prod', '--config', config], dir.path);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "error: config/environments/prod.yaml:10: nodes.lb-1.address: expected an IP address
+      "
+    `);
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+    expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+
+  it('exits 2 for an unknown environment or option', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    expect((await cli(['staging', '--config', config], dir.path)).stderr).toMatch(/^error: no environment staging in /);
+    expect((await cli(['staging', '--config', config], dir.path)).code).toBe(2);
+    const unknown = await cli(['prod', '--frobnicate'], dir.path);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('runs as a process: exit code 2 and no stack trace for bad input', () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const prod = join(config, 'environments/prod.yaml');
+    writeFileSync(prod, readFileSync(prod, 'utf8').replace('passwordHash: $2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy', 'passwordHash: hunter2'));
+    const r = spawnSync(join(REPO, 'node_modules/.bin/tsx'), ['--conditions=source', join(REPO, 'packages/render/src/cli.ts'), 'prod', '--config', config], {
+      cwd: dir.path,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/prod\.yaml:44: users\.admin\.passwordHash: expected a password hash/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('chatops-render schema / certs', () => {
+  it('prints the environment JSON Schema', async () => {
+    const r = await cli(['schema'], REPO);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(environmentJsonSchema());
+  });
+
+  it('lists every certificate with its expiry', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    expect((await cli(['certs', 'dev', '--config', config], dir.path)).stdout).toMatch(/no certificates yet for dev/);
+    await cli(['dev', '--config', config], dir.path);
+    const r = await cli(['certs', 'dev', '--config', config], dir.path);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ca\s+\d{4}-\d{2}-\d{2}\s+\d+ days/);
+    expect(lines.some((l) => /^public\s.*dev-cloud-chatops\.nubes\.rl\.ac\.uk \*\.dev-cloud-chatops\.nubes\.rl\.ac\.uk$/.test(l))).toBe(true);
+  });
+});
