@@ -1,1 +1,64 @@
-export {};
+export { CADVISOR_LOOPBACK_PORT, type CadvisorUnitProps, cadvisorRenderer, cadvisorUnit } from './cadvisor.js';
+export { type CertbotRenewalProps, certbotRenderer, certbotRenewalUnits, haproxyBundlePath } from './certbot-renewal.js';
+export {
+  CHATOPS_APP_DIR,
+  CHATOPS_LOOPBACK_BASE,
+  CHATOPS_SECRETS_DIR,
+  type ChatopsAppProps,
+  chatopsAppPaths,
+  chatopsAppUnits,
+  chatopsRenderer,
+} from './chatops-app.js';
+export { type EnvFile, envFileSchema, parseEnvFile, printEnvFile } from './env-file.js';
+export { type ExporterWebConfig, exporterWebConfigSchema, printExporterWebConfig } from './exporter-web-config.js';
+export {
+  EXPORTERS_DIR,
+  type ExporterUnitProps,
+  endpointFor,
+  exporterArgsPath,
+  exporterUnit,
+  nodeExporterRenderer,
+  systemdExporterRenderer,
+} from './exporters.js';
+export { SYSTEMD_DIR } from './_common.js';
+export {
+  UNITS_CHECKS,
+  containerNamesMatchAlertRules,
+  haproxyBackendsMatchAppUnits,
+  scrapeTargetsMatchExporterUnits,
+} from './stack-checks.js';
+export {
+  type StunnelConfig,
+  type StunnelService,
+  parseStunnelServices,
+  printStunnelConfig,
+  stunnelConfigSchema,
+  stunnelServiceSchema,
+} from './stunnel-config.js';
+export { STUNNEL_DIR, type TlsTerminatorProps, tlsTerminator } from './tls-terminator.js';
+export {
+  INSTALL_DIRECTIVES,
+  type ParsedUnitFile,
+  type RawWord,
+  SERVICE_DIRECTIVES,
+  TIMER_DIRECTIVES,
+  UNIT_DIRECTIVES,
+  type UnitFile,
+  type UnitFileInput,
+  execLine,
+  parseUnitFile,
+  printUnitFile,
+  quoteWord,
+  raw,
+  splitExecLine,
+  unitFileSchema,
+} from './unit-file.js';
+
+import type { ServiceRenderer } from '@chatops/environment';
+import { cadvisorRenderer } from './cadvisor.js';
+import { certbotRenderer } from './certbot-renewal.js';
+import { chatopsRenderer } from './chatops-app.js';
+import { nodeExporterRenderer, systemdExporterRenderer } from './exporters.js';
+
+/** Every renderer of this package, for the stack registry. */
+export const UNITS_RENDERERS: readonly ServiceRenderer[] = [nodeExporterRenderer, systemdExporterRenderer, cadvisorRenderer, chatopsRenderer, certbotRenderer];

@@ -1,0 +1,79 @@
+import { type Artifact, artifact } from '@chatops/core';
+import { type ServiceRenderer, serviceCertificate, tlsFiles } from '@chatops/environment';
+import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
+import { printEnvFile } from './env-file.js';
+import { endpointFor, exporterArgsPath } from './exporters.js';
+import { tlsTerminator } from './tls-terminator.js';
+import { execLine, raw } from './unit-file.js';
+
+export interface CadvisorUnitProps {
+  /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default 18080 */
+  readonly loopbackPort?: number;
+  /** @default '/usr/local/bin/cadvisor' (upstream release binary; Debian 12 has no package) */
+  readonly binary?: string;
+  /** Extra cAdvisor flags. @default [] */
+  readonly extraArgs?: readonly string[];
+}
+
+/** Default loopback port of cAdvisor behind its TLS terminator. */
+export const CADVISOR_LOOPBACK_PORT = 18080;
+
+/**
+ * cAdvisor on ChatOps nodes. It has no TLS or auth of its own, so it listens on 127.0.0.1 and `cadvisor-tls`
+ * (stunnel4) serves it over TLS with our certificate at the node address and `ports.cadvisor`, where the
+ * `cadvisor` scrape job expects it. Its `container_last_seen{name=...}` series is what the instance-down alert watches.
+ */
+export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
+  const loopbackPort = props.loopbackPort ?? CADVISOR_LOOPBACK_PORT;
+  return {
+    service: 'cadvisor',
+    certificates: (env, node) => [serviceCertificate(env, node, 'cadvisor')],
+    render(node, ctx) {
+      const { env } = ctx;
+      const ep = endpointFor(env, node, 'cadvisor');
+      const argsPath = exporterArgsPath(env, node, 'cadvisor');
+      const args = [
+        '--listen_ip=127.0.0.1',
+        `--port=${loopbackPort}`,
+        `--prometheus_endpoint=${ep.path}`,
+        '--docker_only=true',
+        '--store_container_labels=false',
+        '--housekeeping_interval=10s',
+        ...(props.extraArgs ?? []),
+      ];
+      const tls = tlsFiles(ctx, node, 'cadvisor', { owner: 'stunnel4', action: 'reload' });
+      const artifacts: Artifact[] = [
+        artifact({
+          path: argsPath,
+          content: printEnvFile({ ARGS: args.join(' ') }, { header: 'Rendered by @chatops/units: cAdvisor arguments (read by cadvisor.service).' }),
+          service: 'cadvisor',
+          action: 'restart',
+        }),
+        unitArtifact(env, node, 'cadvisor.service', {
+          Unit: { Description: 'cAdvisor container metrics on loopback (rendered by @chatops/units)', After: ['docker.service'], Wants: 'docker.service' },
+          Service: {
+            Type: 'simple',
+            EnvironmentFile: argsPath,
+            ExecStart: execLine([props.binary ?? '/usr/local/bin/cadvisor', raw('$ARGS')]),
+            Restart: 'on-failure',
+            RestartSec: '5s',
+            NoNewPrivileges: HARDENING.NoNewPrivileges,
+          },
+          Install: { WantedBy: 'multi-user.target' },
+        }),
+        ...tls.artifacts,
+        ...tlsTerminator(env, node, {
+          unit: 'cadvisor-tls',
+          description: 'TLS terminator for cAdvisor',
+          backendUnit: 'cadvisor.service',
+          services: {
+            cadvisor: { accept: joinHostPort(node.address, ep.port), connect: joinHostPort('127.0.0.1', loopbackPort), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' },
+          },
+        }),
+      ];
+      return { artifacts };
+    },
+  };
+}
+
+export const cadvisorRenderer: ServiceRenderer = cadvisorUnit();

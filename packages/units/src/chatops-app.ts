@@ -1,0 +1,163 @@
+import { type Artifact, ConfigError, artifact, placeSecret, toYaml } from '@chatops/core';
+import { type Environment, type NodeSpec, type ServiceRenderer, chatopsInstances, nodePath, serviceCertificate, tlsFiles } from '@chatops/environment';
+import { joinHostPort, shellQuote, unitArtifact } from './_common.js';
+import { printEnvFile } from './env-file.js';
+import { tlsTerminator } from './tls-terminator.js';
+import { execLine, raw } from './unit-file.js';
+
+/** Where the app's rendered files live on a ChatOps node. */
+export const CHATOPS_APP_DIR = '/etc/chatops/app';
+/** Where secrets given as `env`/`file` references are placed (one 0600 file per secret). */
+export const CHATOPS_SECRETS_DIR = '/etc/chatops/secrets/chatops';
+/** Instance i's container publishes on 127.0.0.1:(CHATOPS_LOOPBACK_BASE + i - 1); `chatops-tls` serves it over TLS. */
+export const CHATOPS_LOOPBACK_BASE = 13000;
+
+export interface ChatopsAppProps {
+  /** @default '/usr/bin/docker' */
+  readonly docker?: string;
+  /** Port the app listens on inside its container. @default 3000 */
+  readonly containerPort?: number;
+  /** Where the image reads config.yml. @default '/usr/src/app/cloud_chatops/config/config.yml' */
+  readonly containerConfigPath?: string;
+  /** Where the image reads secrets.yml. @default '/usr/src/app/cloud_chatops/secrets/secrets.yml' */
+  readonly containerSecretsPath?: string;
+  /** First loopback port the containers publish on. @default 13000 */
+  readonly loopbackBase?: number;
+}
+
+/** Node paths of the app's files (shared by the renderer and the cross-checks). */
+export function chatopsAppPaths(env: Environment, node: NodeSpec) {
+  const p = (f: string) => nodePath(env, node, `${CHATOPS_APP_DIR}/${f}`);
+  return {
+    config: p('config.yml'),
+    writeSecrets: p('write-secrets.sh'),
+    instanceEnv: (index: number) => p(`instance-${index}.env`),
+  };
+}
+
+/** A script run before each container start: it writes secrets.yml (0600, under the unit's runtime directory) from the secret files, so values are never rendered into a unit or config. */
+function writeSecretsScript(entries: readonly (readonly [string, string])[]): string {
+  const lines = [
+    '#!/bin/sh',
+    '# Rendered by @chatops/units: composes the ChatOps app secrets.yml from secret files at start.',
+    '# Usage: write-secrets.sh OUTPUT. Values are YAML single-quoted; a multi-line value is an error.',
+    'set -eu',
+    'out="$1"',
+    'umask 077',
+    'tmp="$out.tmp"',
+    ': > "$tmp"',
+    'emit() {',
+    '  value=$(cat "$2") || { echo "cannot read secret $1 from $2" >&2; exit 1; }',
+    '  case "$value" in *\'',
+    "'*) echo \"secret $1 ($2) spans several lines\" >&2; exit 1 ;; esac",
+    `  printf "%s: '%s'\\n" "$1" "$(printf '%s' "$value" | sed "s/'/''/g")" >> "$tmp"`,
+    '}',
+    ...entries.map(([name, path]) => `emit ${name} ${shellQuote(path)}`),
+    'mv -f "$tmp" "$out"',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The ChatOps app: `chatops@.service` (one instance per `chatopsInstances(env, node)`, container `chatops-<i>`)
+ * running the image with its config.yml and a secrets.yml composed at start, published on loopback and served
+ * over TLS at `<node address>:<instance port>` by `chatops-tls` (stunnel4) with our certificate: the addresses
+ * HAProxy's backend lists and health-checks (`env.chatops.healthPath`).
+ */
+export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
+  const docker = props.docker ?? '/usr/bin/docker';
+  const containerPort = props.containerPort ?? 3000;
+  const base = props.loopbackBase ?? CHATOPS_LOOPBACK_BASE;
+  return {
+    service: 'chatops',
+    certificates: (env, node) => [serviceCertificate(env, node, 'chatops')],
+    render(node, ctx) {
+      const { env } = ctx;
+      const instances = chatopsInstances(env, node);
+      if (instances.length === 0) throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node), 'roles'], message: `${node.name} has no chatops role` }]);
+      const paths = chatopsAppPaths(env, node);
+      const artifacts: Artifact[] = [];
+      const secretEntries: [string, string][] = [];
+      for (const [name, ref] of Object.entries(env.chatops.secrets)) {
+        const placed = placeSecret(ref, ctx.secrets, {
+          path: nodePath(env, node, `${CHATOPS_SECRETS_DIR}/${name}`),
+          service: 'chatops@*',
+          action: 'restart',
+        });
+        artifacts.push(...placed.artifacts);
+        secretEntries.push([name, placed.path]);
+      }
+      artifacts.push(
+        artifact({ path: paths.config, content: toYaml(env.chatops.config, { header: 'Rendered by @chatops/units: ChatOps app config.yml (no secrets).' }), service: 'chatops@*', action: 'restart' }),
+        artifact({ path: paths.writeSecrets, content: writeSecretsScript(secretEntries), mode: '0755', service: 'chatops@*', action: 'restart' }),
+      );
+      for (const i of instances) {
+        artifacts.push(
+          artifact({
+            path: paths.instanceEnv(i.index),
+            content: printEnvFile(
+              { CHATOPS_CONTAINER: i.containerName, CHATOPS_PUBLISH: `${joinHostPort('127.0.0.1', base + i.index - 1)}:${containerPort}` },
+              { header: `Rendered by @chatops/units: ${i.unit} (served over TLS at ${joinHostPort(node.address, i.port)}).` },
+            ),
+            service: i.unit.replace(/\.service$/, ''),
+            action: 'restart',
+          }),
+        );
+      }
+      const runtime = '/run/chatops-%i';
+      artifacts.push(
+        unitArtifact(
+          env,
+          node,
+          'chatops@.service',
+          {
+            Unit: { Description: 'ChatOps app instance %i (rendered by @chatops/units)', Requires: 'docker.service', After: ['docker.service', 'network-online.target'], Wants: 'network-online.target' },
+            Service: {
+              Type: 'simple',
+              EnvironmentFile: `${nodePath(env, node, CHATOPS_APP_DIR)}/instance-%i.env`,
+              RuntimeDirectory: 'chatops-%i',
+              RuntimeDirectoryMode: '0700',
+              ExecStartPre: [
+                execLine([docker, 'rm', '--force', raw('${CHATOPS_CONTAINER}')], '-'),
+                execLine([paths.writeSecrets, raw(`${runtime}/secrets.yml`)]),
+              ],
+              ExecStart: execLine([
+                docker, 'run', '--rm',
+                '--name', raw('${CHATOPS_CONTAINER}'),
+                '--publish', raw('${CHATOPS_PUBLISH}'),
+                '--volume', `${paths.config}:${props.containerConfigPath ?? '/usr/src/app/cloud_chatops/config/config.yml'}:ro`,
+                '--volume', raw(`${runtime}/secrets.yml:${props.containerSecretsPath ?? '/usr/src/app/cloud_chatops/secrets/secrets.yml'}:ro`),
+                '--log-driver', 'json-file', '--log-opt', 'max-size=50m', '--log-opt', 'max-file=5',
+                env.chatops.image,
+              ]),
+              ExecStop: execLine([docker, 'stop', '--time', '20', raw('${CHATOPS_CONTAINER}')]),
+              Restart: 'always',
+              RestartSec: '5s',
+              TimeoutStartSec: '300',
+            },
+            Install: { WantedBy: 'multi-user.target' },
+          },
+          { service: 'chatops@*' },
+        ),
+      );
+      const tls = tlsFiles(ctx, node, 'chatops', { owner: 'stunnel4', action: 'reload' });
+      artifacts.push(
+        ...tls.artifacts,
+        ...tlsTerminator(env, node, {
+          unit: 'chatops-tls',
+          description: 'TLS terminator for the ChatOps app instances',
+          backendUnit: 'docker.service',
+          services: Object.fromEntries(
+            instances.map((i) => [
+              i.containerName,
+              { accept: joinHostPort(node.address, i.port), connect: joinHostPort('127.0.0.1', base + i.index - 1), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' as const },
+            ]),
+          ),
+        }),
+      );
+      return { artifacts };
+    },
+  };
+}
+
+export const chatopsRenderer: ServiceRenderer = chatopsAppUnits();

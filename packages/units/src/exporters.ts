@@ -1,0 +1,122 @@
+import { type Artifact, ConfigError, artifact } from '@chatops/core';
+import {
+  type Environment,
+  type MetricsEndpoint,
+  type NodeSpec,
+  type ServiceName,
+  type ServiceRenderer,
+  metricsEndpoints,
+  nodePath,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
+import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
+import { printEnvFile } from './env-file.js';
+import { printExporterWebConfig } from './exporter-web-config.js';
+import { execLine, raw } from './unit-file.js';
+
+/** Directory of the exporters' web configs. */
+export const EXPORTERS_DIR = '/etc/chatops/exporters';
+
+export interface ExporterUnitProps {
+  /** Which exporter. */
+  readonly service: Extract<ServiceName, 'node-exporter' | 'systemd-exporter'>;
+  /** Unit name (without `.service`). @default 'prometheus-node-exporter' | 'systemd-exporter' */
+  readonly unit?: string;
+  /** Absolute path of the exporter binary. @default '/usr/bin/prometheus-node-exporter' (Debian) | '/usr/local/bin/systemd_exporter' (upstream release) */
+  readonly binary?: string;
+  /** User (and group) the exporter runs as; it reads the TLS key. @default 'prometheus' */
+  readonly user?: string;
+  /** Extra command-line flags (`--collector.x`), appended after the listen flags. @default [] */
+  readonly extraArgs?: readonly string[];
+}
+
+const DEFAULTS = {
+  'node-exporter': { unit: 'prometheus-node-exporter', binary: '/usr/bin/prometheus-node-exporter', description: 'Prometheus node exporter' },
+  'systemd-exporter': { unit: 'systemd-exporter', binary: '/usr/local/bin/systemd_exporter', description: 'Prometheus systemd exporter' },
+} as const;
+
+/** The arguments file an exporter unit reads (`ARGS=...`): `/etc/default/<unit>`. */
+export function exporterArgsPath(env: Environment, node: NodeSpec, unit: string): string {
+  return nodePath(env, node, `/etc/default/${unit}`);
+}
+
+/** The metrics endpoint Prometheus scrapes for `service` on `node`: the exporter listens exactly there. */
+export function endpointFor(env: Environment, node: NodeSpec, service: ServiceName): MetricsEndpoint {
+  const found = metricsEndpoints(env).find((e) => e.service === service && e.node.name === node.name);
+  if (!found) throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node)], message: `${service} does not run on ${node.name} (no metrics endpoint)` }]);
+  return found;
+}
+
+/**
+ * systemd unit + arguments file + exporter-toolkit web config (TLS with our certificate, bcrypt basic auth for
+ * the Prometheus service account) for node_exporter or systemd_exporter, listening where `metricsEndpoints` says.
+ */
+export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
+  const d = DEFAULTS[props.service];
+  const unit = props.unit ?? d.unit;
+  const binary = props.binary ?? d.binary;
+  const user = props.user ?? 'prometheus';
+  return {
+    service: props.service,
+    certificates: (env, node) => [serviceCertificate(env, node, props.service)],
+    render(node, ctx) {
+      const { env } = ctx;
+      const ep = endpointFor(env, node, props.service);
+      // exporter-toolkit re-reads the web config and certificate on each connection: no restart needed.
+      const tls = tlsFiles(ctx, node, props.service, { owner: user, action: 'none' });
+      const webConfigPath = nodePath(env, node, `${EXPORTERS_DIR}/${props.service}-web.yml`);
+      const account = env.serviceAccounts.prometheus;
+      const webConfig = artifact({
+        path: webConfigPath,
+        content: printExporterWebConfig({
+          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+          ...(ep.basicAuth ? { basic_auth_users: { [account.name]: account.passwordHash } } : {}),
+        }),
+        mode: '0640',
+        group: user,
+        service: unit,
+        action: 'none',
+      });
+      const args = [
+        `--web.listen-address=${joinHostPort(node.address, ep.port)}`,
+        `--web.telemetry-path=${ep.path}`,
+        `--web.config.file=${webConfigPath}`,
+        ...(props.extraArgs ?? []),
+      ];
+      for (const a of args) if (/\s/.test(a)) throw new Error(`exporter argument must not contain spaces: ${a}`);
+      const argsPath = exporterArgsPath(env, node, unit);
+      const artifacts: Artifact[] = [
+        ...tls.artifacts,
+        webConfig,
+        artifact({
+          path: argsPath,
+          content: printEnvFile({ ARGS: args.join(' ') }, { header: `Rendered by @chatops/units: ${d.description} arguments (read by ${unit}.service).` }),
+          service: unit,
+          action: 'restart',
+        }),
+        unitArtifact(env, node, `${unit}.service`, {
+          Unit: { Description: `${d.description} (rendered by @chatops/units)`, Wants: 'network-online.target', After: 'network-online.target' },
+          Service: {
+            Type: 'simple',
+            User: user,
+            Group: user,
+            EnvironmentFile: argsPath,
+            // `$ARGS` (unbraced) is split into words by systemd.
+            ExecStart: execLine([binary, raw('$ARGS')]),
+            Restart: 'on-failure',
+            RestartSec: '5s',
+            ...HARDENING,
+          },
+          Install: { WantedBy: 'multi-user.target' },
+        }),
+      ];
+      return { artifacts };
+    },
+  };
+}
+
+/** node_exporter on every node (Debian's `prometheus-node-exporter` binary, our unit). */
+export const nodeExporterRenderer: ServiceRenderer = exporterUnit({ service: 'node-exporter' });
+/** systemd_exporter on every node (upstream release binary, our unit). */
+export const systemdExporterRenderer: ServiceRenderer = exporterUnit({ service: 'systemd-exporter' });

@@ -1,0 +1,56 @@
+import { type Artifact, artifact } from '@chatops/core';
+import type { Environment, NodeSpec } from '@chatops/environment';
+import { nodePath } from '@chatops/environment';
+import { unitArtifact } from './_common.js';
+import { type StunnelService, printStunnelConfig } from './stunnel-config.js';
+import { execLine, raw } from './unit-file.js';
+
+/** Where TLS terminator configs go. */
+export const STUNNEL_DIR = '/etc/chatops/stunnel';
+
+export interface TlsTerminatorProps {
+  /** Unit name without `.service`, also the config file name: `cadvisor-tls`. */
+  readonly unit: string;
+  readonly description: string;
+  /** Sections: name -> accept/connect/cert/key. */
+  readonly services: Readonly<Record<string, StunnelService>>;
+  /** The unit the terminator fronts (ordered after it). */
+  readonly backendUnit: string;
+  /** @default '/usr/bin/stunnel4' (Debian `stunnel4`) */
+  readonly binary?: string;
+  /** @default 'stunnel4' (the Debian package's system user) */
+  readonly user?: string;
+}
+
+/**
+ * A stunnel4 TLS terminator: accepts TLS on the node address with our certificate and forwards to a daemon that
+ * only listens on loopback (cAdvisor, the ChatOps containers). `systemctl reload` re-reads config and certificates.
+ */
+export function tlsTerminator(env: Environment, node: NodeSpec, props: TlsTerminatorProps): Artifact[] {
+  const configPath = nodePath(env, node, `${STUNNEL_DIR}/${props.unit}.conf`);
+  return [
+    artifact({
+      path: configPath,
+      content: printStunnelConfig({ global: { foreground: 'yes', pid: '' }, services: props.services }),
+      service: props.unit,
+      action: 'reload',
+    }),
+    unitArtifact(env, node, `${props.unit}.service`, {
+      Unit: { Description: `${props.description} (rendered by @chatops/units)`, After: ['network-online.target', `${props.backendUnit}`], Wants: 'network-online.target' },
+      Service: {
+        Type: 'simple',
+        User: props.user ?? 'stunnel4',
+        Group: props.user ?? 'stunnel4',
+        ExecStart: execLine([props.binary ?? '/usr/bin/stunnel4', configPath]),
+        ExecReload: execLine(['/bin/kill', '-HUP', raw('$MAINPID')]),
+        Restart: 'on-failure',
+        RestartSec: '5s',
+        NoNewPrivileges: 'yes',
+        ProtectSystem: 'full',
+        ProtectHome: 'yes',
+        PrivateTmp: 'yes',
+      },
+      Install: { WantedBy: 'multi-user.target' },
+    }),
+  ];
+}

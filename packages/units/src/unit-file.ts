@@ -1,0 +1,158 @@
+import { ConfigError, parseWith } from '@chatops/core';
+import { z } from 'zod';
+
+/** A directive's value: one line, or several lines for repeatable directives (`ExecStartPre`, `After`, ...). */
+const value = z.union([z.string(), z.array(z.string()).min(1)]);
+const directives = <K extends string>(keys: readonly K[]) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, value.optional()])) as Record<K, z.ZodOptional<typeof value>>);
+
+/** `[Unit]` directives we emit (systemd.unit(5)). */
+export const UNIT_DIRECTIVES = [
+  'Description', 'Documentation', 'Requires', 'Wants', 'BindsTo', 'PartOf', 'After', 'Before', 'Conflicts',
+  'ConditionPathExists', 'AssertPathExists', 'StartLimitIntervalSec', 'StartLimitBurst',
+] as const;
+/** `[Service]` directives we emit (systemd.service(5), systemd.exec(5), systemd.kill(5)). */
+export const SERVICE_DIRECTIVES = [
+  'Type', 'User', 'Group', 'Environment', 'EnvironmentFile', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload',
+  'ExecStop', 'ExecStopPost', 'Restart', 'RestartSec', 'TimeoutStartSec', 'TimeoutStopSec', 'RemainAfterExit',
+  'KillMode', 'KillSignal', 'WorkingDirectory', 'LimitNOFILE', 'NoNewPrivileges', 'ProtectSystem', 'ProtectHome',
+  'PrivateTmp', 'ReadWritePaths', 'ReadOnlyPaths', 'RuntimeDirectory', 'StateDirectory', 'LoadCredential',
+  'SyslogIdentifier', 'UMask', 'RuntimeDirectoryMode',
+] as const;
+/** `[Timer]` directives (systemd.timer(5)). */
+export const TIMER_DIRECTIVES = ['OnCalendar', 'OnBootSec', 'OnUnitActiveSec', 'RandomizedDelaySec', 'Persistent', 'AccuracySec', 'Unit'] as const;
+/** `[Install]` directives (systemd.unit(5)). */
+export const INSTALL_DIRECTIVES = ['WantedBy', 'RequiredBy', 'Alias', 'DefaultInstance'] as const;
+
+/**
+ * A systemd unit file or drop-in: a strict mirror of the sections and directives we emit. Unknown sections and
+ * directives are rejected; values are single lines (repeatable directives take an array).
+ */
+export const unitFileSchema = z
+  .strictObject({
+    Unit: directives(UNIT_DIRECTIVES).optional(),
+    Service: directives(SERVICE_DIRECTIVES).optional(),
+    Timer: directives(TIMER_DIRECTIVES).optional(),
+    Install: directives(INSTALL_DIRECTIVES).optional(),
+  })
+  .superRefine((unit, ctx) => {
+    for (const [section, body] of Object.entries(unit)) {
+      for (const [key, v] of Object.entries(body ?? {})) {
+        const lines = v === undefined ? [] : Array.isArray(v) ? v : [v];
+        lines.forEach((line, i) => {
+          if (/[\r\n]/.test(line)) ctx.addIssue({ code: 'custom', path: [section, key, ...(Array.isArray(v) ? [i] : [])], message: 'a directive value must be a single line' });
+        });
+      }
+    }
+  });
+export type UnitFile = z.infer<typeof unitFileSchema>;
+export type UnitFileInput = z.input<typeof unitFileSchema>;
+
+const SECTION_ORDER = ['Unit', 'Service', 'Timer', 'Install'] as const;
+
+/**
+ * Prints a unit file: sections in systemd's conventional order, directives in insertion order, repeatable
+ * directives one line each. A `''` in a list prints `Key=` (which resets a list directive in drop-ins).
+ */
+export function printUnitFile(input: UnitFileInput, options: { header?: string } = {}): string {
+  const unit = parseWith(unitFileSchema, input);
+  const blocks: string[] = [];
+  for (const section of SECTION_ORDER) {
+    const body = unit[section];
+    if (!body) continue;
+    const lines = [`[${section}]`];
+    for (const [key, v] of Object.entries(body)) {
+      if (v === undefined) continue;
+      for (const line of Array.isArray(v) ? v : [v]) lines.push(`${key}=${line}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  const header = options.header ? `${options.header.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n')}\n` : '';
+  return `${header}${blocks.join('\n\n')}\n`;
+}
+
+/** A parsed unit file: section -> directive -> every value in order (comments and blank lines dropped). */
+export type ParsedUnitFile = Record<string, Record<string, string[]>>;
+
+/** Parses unit-file text (for round-trip tests and for cross-checks that read rendered units). */
+export function parseUnitFile(text: string, file = 'unit'): ParsedUnitFile {
+  const out: ParsedUnitFile = {};
+  let section: string | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[([A-Za-z]+)\]$/.exec(line);
+    if (header) {
+      section = header[1]!;
+      out[section] ??= {};
+      return;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0 || section === undefined) {
+      throw new ConfigError([{ file, line: i + 1, path: [], message: `not a unit-file line: ${JSON.stringify(raw)}` }]);
+    }
+    const key = line.slice(0, eq).trim();
+    const values = (out[section]![key] ??= []);
+    values.push(line.slice(eq + 1).trim());
+  });
+  return out;
+}
+
+/** A word systemd must not re-interpret: specifiers (`%i`) and variable expansions (`${PORT}`) pass through. */
+export interface RawWord {
+  readonly raw: string;
+}
+
+/** Marks a word as raw (its `%` specifiers and `$` expansions are meant for systemd). */
+export function raw(text: string): RawWord {
+  return { raw: text };
+}
+
+const BARE = /^[A-Za-z0-9_@+=:,./-]+$/;
+
+/** Quotes one command-line word for an `Exec*=` line: `%` and `$` are escaped so systemd takes them literally. */
+export function quoteWord(word: string | RawWord): string {
+  if (typeof word !== 'string') return word.raw;
+  if (word === '') return '""';
+  if (/[\r\n]/.test(word)) throw new Error(`a command-line word must be a single line: ${JSON.stringify(word)}`);
+  const escaped = word.replaceAll('%', '%%').replaceAll('$', '$$$$');
+  if (BARE.test(escaped.replaceAll('%%', '').replaceAll('$$', ''))) return escaped;
+  return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+/** Builds an `Exec*=` value from argv (first word an absolute path, optionally with a `-`/`+`/`!` prefix). */
+export function execLine(argv: readonly (string | RawWord)[], prefix: '' | '-' | '+' | '!' = ''): string {
+  const [command] = argv;
+  if (typeof command !== 'string' || !command.startsWith('/')) throw new Error(`the command of an Exec line must be an absolute path: ${String(command)}`);
+  return `${prefix}${argv.map(quoteWord).join(' ')}`;
+}
+
+/** Splits an `Exec*=` value into words (systemd quoting rules, enough for what `execLine` prints). */
+export function splitExecLine(line: string): { prefix: string; argv: string[] } {
+  const m = /^([-+!@:]*)(.*)$/.exec(line)!;
+  const words: string[] = [];
+  let current = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  const body = m[2]!;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"' && i + 1 < body.length) current += body[++i];
+      else if (c === quote) quote = undefined;
+      else current += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === ' ' || c === '\t') {
+      if (inWord) words.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(current);
+  return { prefix: m[1]!, argv: words.map((w) => w.replaceAll('%%', '%').replaceAll('$$', '$')) };
+}

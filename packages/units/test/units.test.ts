@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { servicesOn } from '@chatops/environment';
+import { UNITS_RENDERERS } from '@chatops/units';
+import { describeArtifacts, exampleContext, renderAll } from './_fixtures.js';
+
+const TLS = /\/etc\/chatops\/tls\//;
+
+describe.each(['prod', 'dev'] as const)('%s units', (name) => {
+  it('renders every node golden', async () => {
+    const ctx = exampleContext(name);
+    const bundles = renderAll(ctx, UNITS_RENDERERS);
+    for (const node of ctx.env.nodes) {
+      await expect(describeArtifacts(bundles.get(node.name) ?? [], { skipContentOf: TLS })).toMatchFileSnapshot(`./__snapshots__/${name}/${node.name}.txt`);
+    }
+  });
+
+  it('places each unit only on the nodes that run its service', () => {
+    const ctx = exampleContext(name);
+    const bundles = renderAll(ctx, UNITS_RENDERERS);
+    for (const node of ctx.env.nodes) {
+      const paths = (bundles.get(node.name) ?? []).map((a) => a.path);
+      const services = servicesOn(ctx.env, node);
+      expect(paths.includes('/etc/systemd/system/prometheus-node-exporter.service')).toBe(true);
+      expect(paths.includes('/etc/systemd/system/systemd-exporter.service')).toBe(true);
+      expect(paths.includes('/etc/systemd/system/cadvisor.service')).toBe(services.includes('cadvisor'));
+      expect(paths.includes('/etc/systemd/system/chatops@.service')).toBe(services.includes('chatops'));
+      expect(paths.includes('/etc/systemd/system/certbot-renew.timer')).toBe(services.includes('certbot'));
+    }
+  });
+});
