@@ -1,0 +1,140 @@
+import { type Artifact, ConfigError, type Diagnostic, artifact, isBcrypt, placeSecret, toYaml } from '@chatops/core';
+import {
+  type Environment,
+  type NativeCheck,
+  type NodeSpec,
+  type RenderContext,
+  type ServiceRenderer,
+  nodePath,
+  publicHost,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
+import { printAlertmanagerConfig } from './print-config.js';
+import { SLACK_TEMPLATE } from './slack-template.js';
+import { type StackAlertingProps, stackAlertmanagerConfig } from './stack-alerting.js';
+import { printWebConfig } from './web-config.js';
+
+/** Where the stack puts Alertmanager's files on its node (Debian's `prometheus-alertmanager` package layout). */
+export const ALERTMANAGER_PATHS = {
+  config: '/etc/prometheus/alertmanager.yml',
+  webConfig: '/etc/prometheus/alertmanager-web.yml',
+  templatesDir: '/etc/prometheus/alertmanager_templates',
+  defaults: '/etc/default/prometheus-alertmanager',
+  secretsDir: '/etc/alertmanager/secrets',
+  storage: '/var/lib/prometheus/alertmanager',
+} as const;
+
+/** The user Debian's package runs Alertmanager as; it must read the key and secret files. */
+export const ALERTMANAGER_USER = 'prometheus';
+
+const SERVICE = 'alertmanager';
+const HEADER = 'Rendered by @chatops/alertmanager-config from the environment. Do not edit by hand.';
+
+function webUsers(env: Environment): Record<string, string> {
+  const problems: Diagnostic[] = [];
+  const users: Record<string, string> = {};
+  env.users.forEach((u, i) => {
+    if (!isBcrypt(u.passwordHash)) {
+      problems.push({ path: ['users', i, 'passwordHash'], message: `Alertmanager's web auth only accepts bcrypt hashes ($2b$...); user ${u.name} has another format` });
+    }
+    users[u.name] = u.passwordHash;
+  });
+  const sa = env.serviceAccounts.prometheus;
+  if (Object.hasOwn(users, sa.name)) problems.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: `service account ${sa.name} clashes with a user of the same name` });
+  users[sa.name] = sa.passwordHash;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return users;
+}
+
+/** systemd `EnvironmentFile` quoting: the stack's values must not need any. */
+function shellWord(value: string, what: string): string {
+  if (/[\s"'\\$`]/.test(value)) throw new Error(`${what} ${JSON.stringify(value)} contains whitespace or quotes; it cannot go into ARGS`);
+  return value;
+}
+
+/** Everything Alertmanager needs on its node, rendered purely from the environment and PKI material. */
+export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: StackAlertingProps = {}): { artifacts: Artifact[]; checks: NativeCheck[] } {
+  const { env } = ctx;
+  const p = (path: string) => nodePath(env, node, path);
+  const artifacts: Artifact[] = [];
+  const secretOptions = { service: SERVICE, owner: ALERTMANAGER_USER, group: ALERTMANAGER_USER, mode: '0600', action: 'reload' as const };
+
+  let slackApiUrlFile: string | undefined;
+  if (env.alerting.slack) {
+    const placed = placeSecret(env.alerting.slack.webhookUrl, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/slack-webhook-url`) });
+    slackApiUrlFile = placed.path;
+    artifacts.push(...placed.artifacts);
+  }
+  let smtpPasswordFile: string | undefined;
+  const email = env.alerting.email;
+  if (email?.password) {
+    if (!email.username) throw new ConfigError([{ path: ['alerting', 'email', 'username'], message: 'an SMTP password needs a username: Alertmanager only authenticates when both are set' }]);
+    const placed = placeSecret(email.password, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/smtp-password`) });
+    smtpPasswordFile = placed.path;
+    artifacts.push(...placed.artifacts);
+  }
+
+  const templateFile = p(`${ALERTMANAGER_PATHS.templatesDir}/chatops.tmpl`);
+  artifacts.push(artifact({ path: templateFile, content: SLACK_TEMPLATE, service: SERVICE }));
+
+  const configFile = p(ALERTMANAGER_PATHS.config);
+  const config = stackAlertmanagerConfig(env, { slackApiUrlFile, smtpPasswordFile, templates: [templateFile] }, props);
+  artifacts.push(artifact({ path: configFile, content: printAlertmanagerConfig(config, { header: HEADER }), service: SERVICE, owner: 'root', group: ALERTMANAGER_USER, mode: '0640' }));
+
+  const tls = tlsFiles(ctx, node, SERVICE, { owner: ALERTMANAGER_USER });
+  artifacts.push(...tls.artifacts);
+  const webFile = p(ALERTMANAGER_PATHS.webConfig);
+  artifacts.push(
+    artifact({
+      path: webFile,
+      content: printWebConfig(
+        { tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' }, basic_auth_users: webUsers(env) },
+        { header: HEADER },
+      ),
+      service: SERVICE,
+      owner: 'root',
+      group: ALERTMANAGER_USER,
+      mode: '0640',
+      action: 'restart',
+    }),
+  );
+
+  const args = [
+    `--config.file=${shellWord(configFile, 'config path')}`,
+    `--web.config.file=${shellWord(webFile, 'web config path')}`,
+    `--web.listen-address=${node.address.includes(':') ? `[${node.address}]` : node.address}:${env.ports.alertmanager}`,
+    `--web.external-url=https://${publicHost(env, 'alertmanager')}/`,
+    // No gossip: a single Alertmanager. Without this flag it would listen on 0.0.0.0:9094.
+    '--cluster.listen-address=',
+    `--storage.path=${shellWord(`${p(ALERTMANAGER_PATHS.storage)}/`, 'storage path')}`,
+  ];
+  artifacts.push(
+    artifact({
+      path: p(ALERTMANAGER_PATHS.defaults),
+      content: `# ${HEADER}\n# Read by prometheus-alertmanager.service (EnvironmentFile).\nARGS="${args.join(' ')}"\n`,
+      service: SERVICE,
+      action: 'restart',
+    }),
+  );
+
+  return {
+    artifacts,
+    checks: [
+      { name: 'amtool check-config', command: 'amtool', args: ['check-config', configFile] },
+      { name: 'promtool check web-config (alertmanager)', command: 'promtool', args: ['check', 'web-config', webFile] },
+    ],
+  };
+}
+
+/** Creates the stack's Alertmanager renderer (options change the stack's routing conventions). */
+export function alertmanagerRendererWith(props: StackAlertingProps = {}): ServiceRenderer {
+  return {
+    service: SERVICE,
+    certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true })],
+    render: (node, ctx) => renderAlertmanager(node, ctx, props),
+  };
+}
+
+/** The stack's Alertmanager renderer: `/etc/prometheus/alertmanager.yml`, its web config, template, secrets and ARGS. */
+export const alertmanagerRenderer: ServiceRenderer = alertmanagerRendererWith();

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ALERTMANAGER_PATHS, RouteSimulator, alertRoutingCheck, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { ConfigError } from '@chatops/core';
+import { nodeWithRole, nodePath } from '@chatops/environment';
+import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { requireBinary, run, tempDir } from '@chatops/testing';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+const envDir = fileURLToPath(new URL('../../../examples/cloud-chatops/environments/', import.meta.url));
+
+const cache = new Map<string, ReturnType<typeof render>>();
+// Key generation dominates: render each environment (and prefix) once per file.
+function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
+  const key = `${name}:${pathPrefix ?? ''}`;
+  if (!cache.has(key)) cache.set(key, render(name, pathPrefix));
+  return cache.get(key) as ReturnType<typeof render>;
+}
+
+async function render(name: 'prod' | 'dev', pathPrefix?: string) {
+  using pki = tempDir('am-pki-');
+  const ctx = await prepareRender(join(envDir, `${name}.yaml`), { pkiDir: pki.path, persistPki: false, ...(pathPrefix ? { pathPrefix } : {}) });
+  const result = renderStack(ctx);
+  const node = nodeWithRole(ctx.env, 'alertmanager');
+  const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === 'alertmanager');
+  return { ctx, result, node, artifacts };
+}
+
+describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
+  it('renders golden files (certificates and secret values left out)', async () => {
+    const { artifacts } = await rendered(name);
+    const files = artifacts.filter((a) => !a.path.startsWith('/etc/chatops/tls/'));
+    expect(files.map((a) => `${a.mode} ${a.owner}:${a.group} ${a.secret ? 'secret ' : ''}${a.action} ${a.path}`)).toMatchSnapshot();
+    for (const a of files.filter((f) => !f.secret)) {
+      await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
+    }
+  });
+
+  it('is accepted by amtool check-config and promtool check web-config at its real paths', async () => {
+    requireBinary('amtool');
+    requireBinary('promtool');
+    using dir = tempDir('am-render-');
+    const { result, node } = await rendered(name, join(dir.path, '{node}'));
+    writeArtifacts(result.bundles.get(node.name) ?? []);
+    const checks = result.checks.filter((c) => c.node === node.name && /amtool|alertmanager/.test(c.name));
+    expect(checks.map((c) => c.name)).toEqual(['amtool check-config', 'promtool check web-config (alertmanager)']);
+    for (const check of checks) {
+      const r = run(check.command, check.args);
+      expect(`${r.status}\n${r.stdout}${r.stderr}`).toMatch(/^0\n/);
+    }
+  });
+
+  it('routes critical alerts to Slack and e-mail, the rest to Slack, grouped by alertname', async () => {
+    const { artifacts, ctx, node } = await rendered(name);
+    const config = validateAlertmanagerConfig(load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''));
+    const sim = new RouteSimulator(config);
+    const down = (n: string) => ({ alertname: 'ChatOpsInstanceDown', severity: 'critical', node: n, instance: `${n}:3000` });
+    const batch = [down('chatops-1'), down('chatops-2'), { alertname: 'FilesystemFilling', severity: 'warning', node: 'elastic-1' }];
+    expect(sim.notifications(batch).map((n) => `${n.receiver} ${n.groupKey} x${n.alerts.length}`)).toEqual([
+      'slack {}/{severity="critical"}:{alertname="ChatOpsInstanceDown"} x2',
+      'email {}/{severity="critical"}:{alertname="ChatOpsInstanceDown"} x2',
+      'slack {}:{alertname="FilesystemFilling"} x1',
+    ]);
+    // A node that is down mutes what it causes on that node, not elsewhere.
+    const withNodeDown = [...batch, { alertname: 'NodeDown', severity: 'critical', node: 'chatops-1', job: 'node' }];
+    expect(sim.simulate(withNodeDown).map((a) => `${a.labels.alertname}@${a.labels.node}: ${a.inhibited ? 'muted' : a.receivers.join('+')}`)).toEqual([
+      'ChatOpsInstanceDown@chatops-1: muted',
+      'ChatOpsInstanceDown@chatops-2: slack+email',
+      'FilesystemFilling@elastic-1: slack',
+      'NodeDown@chatops-1: slack+email',
+    ]);
+  });
+});
+
+describe('the routing check', () => {
+  it('rejects an alert that falls through to a receiver without integrations', () => {
+    const config = validateAlertmanagerConfig({
+      route: { receiver: 'null', routes: [{ receiver: 'slack', matchers: ['severity="critical"'] }] },
+      receivers: [{ name: 'null' }, { name: 'slack', slack_configs: [{ api_url: 'https://hooks.example/x', channel: '#a' }] }],
+    });
+    expect(checkAlertRouting(config, [
+      { alert: 'A', labels: { severity: 'critical' } },
+      { alert: 'B', labels: { severity: 'warning' }, source: 'rules.yml' },
+    ])).toMatchInlineSnapshot(`
+      [
+        {
+          "message": "alert B (rules.yml) is routed to receiver null, which has no integrations: it would never be notified",
+          "path": [
+            "route",
+          ],
+        },
+      ]
+    `);
+  });
+
+  it('reads the rendered rule files and reports an inhibit rule waiting for an alert that no rule produces', async () => {
+    const { ctx, result, node } = await rendered('prod');
+    const prom = nodeWithRole(ctx.env, 'prometheus');
+    const rules = `groups:\n  - name: t\n    rules:\n      - alert: Silent\n        expr: vector(1)\n        labels: { severity: info }\n`;
+    const bundles = new Map(result.bundles);
+    const extra = { path: '/etc/prometheus/rules/x.yml', content: rules, mode: '0644', secret: false, service: 'prometheus' };
+    bundles.set(prom.name, [...(prom.name === node.name ? (bundles.get(node.name) ?? []) : []), extra]);
+    expect(alertRoutingCheck.check(ctx, bundles).map((d) => d.message)).toEqual([
+      '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert NodeDown, which no Prometheus rule of the stack produces',
+      '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert TargetDown, which no Prometheus rule of the stack produces',
+    ]);
+    expect(() => validateAlertmanagerConfig({ route: {}, receivers: [] })).toThrow(ConfigError);
+  });
+});
