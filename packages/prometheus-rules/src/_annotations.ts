@@ -1,0 +1,47 @@
+/** Annotations of the default alert rules (shared with their promtool tests). */
+export const ANNOTATIONS = {
+  ChatOpsInstanceDown: {
+    summary: 'ChatOps container {{ $labels.name }} on {{ $labels.node }} is down',
+    description: 'cAdvisor on {{ $labels.node }} has not seen the container {{ $labels.name }} running for more than a minute.',
+  },
+  SystemdUnitDown: {
+    summary: 'systemd unit {{ $labels.name }} on {{ $labels.node }} is {{ $labels.state }}',
+    description: 'The unit {{ $labels.name }} should be active on {{ $labels.node }}; systemd reports it {{ $labels.state }}.',
+  },
+  TargetDown: {
+    summary: '{{ $labels.job }} on {{ $labels.node }} cannot be scraped',
+    description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for more than a minute.',
+  },
+  HaproxyBackendDown: {
+    summary: 'HAProxy backend {{ $labels.proxy }} has no server up',
+    description: 'Every server of the backend {{ $labels.proxy }} on {{ $labels.node }} is down: its route answers 503.',
+  },
+  HaproxyBackendServerDown: {
+    summary: 'HAProxy server {{ $labels.server }} of backend {{ $labels.proxy }} is down',
+    description: 'HAProxy on {{ $labels.node }} marks {{ $labels.proxy }}/{{ $labels.server }} DOWN after failed health checks.',
+  },
+  DataFilesystemAlmostFull: {
+    summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
+    description: 'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) is free on {{ $labels.node }}.',
+  },
+  DataFilesystemFillingUp: {
+    summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} will be full within a day',
+    description: 'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} fills up within 24 hours.',
+  },
+  PrometheusConfigReloadFailed: {
+    summary: 'Prometheus on {{ $labels.node }} failed to reload its configuration',
+    description: 'Prometheus keeps running the previous configuration; check its log for the error.',
+  },
+  PrometheusNotificationsFailing: {
+    summary: 'Prometheus on {{ $labels.node }} cannot send alerts to {{ $labels.alertmanager }}',
+    description: 'Sending alerts to Alertmanager fails at {{ $value | humanize }} errors per second.',
+  },
+  AlertmanagerConfigReloadFailed: {
+    summary: 'Alertmanager on {{ $labels.node }} failed to reload its configuration',
+    description: 'Alertmanager keeps running the previous configuration; check its log for the error.',
+  },
+  AlertmanagerNotificationsFailing: {
+    summary: 'Alertmanager on {{ $labels.node }} fails to send {{ $labels.integration }} notifications',
+    description: 'Notifications through {{ $labels.integration }} fail at {{ $value | humanize }} per second.',
+  },
+} as const;

@@ -1,0 +1,239 @@
+import { type Environment, type NodeSpec, chatopsInstances, nodesWithRole, servicesOn } from '@chatops/environment';
+import type { AlertingRule, RuleFile } from './rule-file.js';
+import { ANNOTATIONS } from './_annotations.js';
+import { unitsOn } from './units-on.js';
+
+/** Severity labels of the default rules; Alertmanager routes `critical` to Slack and e-mail, `warning` to Slack. */
+export type Severity = 'critical' | 'warning';
+
+export interface DefaultRulesOptions {
+  /**
+   * Replaces every rule's `for` (e.g. `1s` for an end-to-end test with a short evaluation interval).
+   * @default each rule's own (30s for the ChatOps instance and systemd unit alerts)
+   */
+  readonly for?: string;
+}
+
+/** A PromQL double-quoted string literal. */
+export function promqlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** An anchored-alternation RE2 pattern matching exactly these values. */
+export function exactRegex(values: readonly string[]): string {
+  return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+}
+
+function selector(metric: string, matchers: readonly [string, '=' | '=~' | '!~', string][]): string {
+  return `${metric}{${matchers.map(([k, op, v]) => `${k}${op}${promqlString(v)}`).join(',')}}`;
+}
+
+/** Ancestors of a path, itself included: `/var/lib/x` -> `/`, `/var`, `/var/lib`, `/var/lib/x`. */
+function mountpointsOf(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
+}
+
+function rule(props: AlertingRule & { for: string }, options: DefaultRulesOptions): AlertingRule {
+  return { ...props, for: options.for ?? props.for };
+}
+
+/** The ChatOps alert: cAdvisor stopped seeing one of the app's containers (stale, or gone altogether). */
+export function chatopsInstanceDownRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule | undefined {
+  const instances = chatopsInstances(env);
+  if (instances.length === 0) return undefined;
+  const names = [...new Set(instances.map((i) => i.containerName))];
+  const stale = `time() - ${selector('container_last_seen', [['job', '=', 'cadvisor'], ['name', '=~', exactRegex(names)]])} > 60`;
+  const absent = instances.map(
+    (i) => `absent(${selector('container_last_seen', [['job', '=', 'cadvisor'], ['node', '=', i.node.name], ['name', '=', i.containerName]])})`,
+  );
+  return rule(
+    {
+      alert: 'ChatOpsInstanceDown',
+      expr: [stale, ...absent].join(' or '),
+      for: '30s',
+      labels: { severity: 'critical' },
+      annotations: { ...ANNOTATIONS.ChatOpsInstanceDown },
+    },
+    options,
+  );
+}
+
+/** The systemd alert: a unit placed on a node (per `unitsOn`) is failed or inactive. */
+export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule {
+  const terms = env.nodes
+    .map((node) => [node, unitsOn(env, node)] as const)
+    .filter(([, units]) => units.length > 0)
+    .map(
+      ([node, units]) =>
+        `${selector('systemd_unit_state', [['job', '=', 'systemd'], ['node', '=', node.name], ['name', '=~', exactRegex(units)], ['state', '=~', 'failed|inactive']])} == 1`,
+    );
+  return rule(
+    {
+      alert: 'SystemdUnitDown',
+      expr: terms.join(' or '),
+      for: '30s',
+      labels: { severity: 'critical' },
+      annotations: { ...ANNOTATIONS.SystemdUnitDown },
+    },
+    options,
+  );
+}
+
+function dataVolumes(env: Environment): { node: NodeSpec; mountpoints: string[] }[] {
+  const byNode = new Map<string, { node: NodeSpec; mountpoints: Set<string> }>();
+  const add = (node: NodeSpec, path: string) => {
+    const entry = byNode.get(node.name) ?? { node, mountpoints: new Set<string>() };
+    for (const m of mountpointsOf(path)) entry.mountpoints.add(m);
+    byNode.set(node.name, entry);
+  };
+  for (const node of env.nodes) {
+    const services = servicesOn(env, node);
+    if (services.includes('prometheus')) add(node, env.prometheus.dataPath);
+    if (services.includes('elasticsearch')) add(node, env.elastic.dataPath);
+  }
+  return [...byNode.values()].map((e) => ({ node: e.node, mountpoints: [...e.mountpoints].sort() }));
+}
+
+function filesystemSelector(metric: string, node: NodeSpec, mountpoints: readonly string[]): string {
+  return selector(metric, [['job', '=', 'node'], ['node', '=', node.name], ['mountpoint', '=~', exactRegex(mountpoints)], ['fstype', '!~', 'tmpfs|ramfs|overlay|squashfs']]);
+}
+
+/**
+ * Every default alert rule of the stack, derived from the environment: what runs where, which containers the
+ * app units start, where Prometheus and Elasticsearch keep their data.
+ */
+export function defaultAlertRules(env: Environment, options: DefaultRulesOptions = {}): RuleFile {
+  const instanceDown = chatopsInstanceDownRule(env, options);
+  const volumes = dataVolumes(env);
+  const percentFree = volumes.map(
+    ({ node, mountpoints }) =>
+      `100 * ${filesystemSelector('node_filesystem_avail_bytes', node, mountpoints)} / ${filesystemSelector('node_filesystem_size_bytes', node, mountpoints)} < 10`,
+  );
+  const fillingUp = volumes.map(
+    ({ node, mountpoints }) => `predict_linear(${filesystemSelector('node_filesystem_avail_bytes', node, mountpoints)}[6h], 24 * 3600) < 0`,
+  );
+  const hasHaproxy = env.nodes.some((n) => servicesOn(env, n).includes('haproxy'));
+  const hasAlertmanager = nodesWithRole(env, 'alertmanager').length > 0;
+  const groups: RuleFile['groups'] = [
+    { name: 'chatops', rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options)] },
+    {
+      name: 'targets',
+      rules: [
+        rule(
+          {
+            alert: 'TargetDown',
+            expr: 'up == 0',
+            for: '1m',
+            labels: { severity: 'critical' },
+            annotations: { ...ANNOTATIONS.TargetDown },
+          },
+          options,
+        ),
+        ...(hasHaproxy
+          ? [
+              rule(
+                {
+                  alert: 'HaproxyBackendDown',
+                  expr: `${selector('haproxy_backend_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`,
+                  for: '30s',
+                  labels: { severity: 'critical' },
+                  annotations: { ...ANNOTATIONS.HaproxyBackendDown },
+                },
+                options,
+              ),
+              rule(
+                {
+                  alert: 'HaproxyBackendServerDown',
+                  expr: `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`,
+                  for: '30s',
+                  labels: { severity: 'critical' },
+                  annotations: { ...ANNOTATIONS.HaproxyBackendServerDown },
+                },
+                options,
+              ),
+            ]
+          : []),
+      ],
+    },
+    ...(volumes.length > 0
+      ? [
+          {
+            name: 'filesystems',
+            rules: [
+              rule(
+                {
+                  alert: 'DataFilesystemAlmostFull',
+                  expr: percentFree.join(' or '),
+                  for: '5m',
+                  labels: { severity: 'warning' },
+                  annotations: { ...ANNOTATIONS.DataFilesystemAlmostFull },
+                },
+                options,
+              ),
+              rule(
+                {
+                  alert: 'DataFilesystemFillingUp',
+                  expr: fillingUp.join(' or '),
+                  for: '1h',
+                  labels: { severity: 'warning' },
+                  annotations: { ...ANNOTATIONS.DataFilesystemFillingUp },
+                },
+                options,
+              ),
+            ],
+          },
+        ]
+      : []),
+    {
+      name: 'monitoring',
+      rules: [
+        rule(
+          {
+            alert: 'PrometheusConfigReloadFailed',
+            expr: 'prometheus_config_last_reload_successful{job="prometheus"} == 0',
+            for: '1m',
+            labels: { severity: 'warning' },
+            annotations: { ...ANNOTATIONS.PrometheusConfigReloadFailed },
+          },
+          options,
+        ),
+        rule(
+          {
+            alert: 'PrometheusNotificationsFailing',
+            expr: 'rate(prometheus_notifications_errors_total{job="prometheus"}[5m]) > 0',
+            for: '5m',
+            labels: { severity: 'warning' },
+            annotations: { ...ANNOTATIONS.PrometheusNotificationsFailing },
+          },
+          options,
+        ),
+        ...(hasAlertmanager
+          ? [
+              rule(
+                {
+                  alert: 'AlertmanagerConfigReloadFailed',
+                  expr: 'alertmanager_config_last_reload_successful{job="alertmanager"} == 0',
+                  for: '1m',
+                  labels: { severity: 'warning' },
+                  annotations: { ...ANNOTATIONS.AlertmanagerConfigReloadFailed },
+                },
+                options,
+              ),
+              rule(
+                {
+                  alert: 'AlertmanagerNotificationsFailing',
+                  expr: 'rate(alertmanager_notifications_failed_total{job="alertmanager"}[5m]) > 0',
+                  for: '5m',
+                  labels: { severity: 'warning' },
+                  annotations: { ...ANNOTATIONS.AlertmanagerNotificationsFailing },
+                },
+                options,
+              ),
+            ]
+          : []),
+      ],
+    },
+  ];
+  return { groups };
+}

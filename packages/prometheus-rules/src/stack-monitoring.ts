@@ -1,0 +1,113 @@
+import { ConfigError, type Diagnostic, durationMs, isBcrypt } from '@chatops/core';
+import { type Environment, type NodeSpec, metricsEndpoints, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
+import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
+import type { WebConfig } from './web-config.js';
+
+/** Node paths the stack's Prometheus config refers to. */
+export interface StackMonitoringPaths {
+  /** Our CA bundle. */
+  readonly caFile: string;
+  /** File holding the Prometheus service account's password. */
+  readonly passwordFile: string;
+  /** Rule files to load. */
+  readonly ruleFiles: readonly string[];
+}
+
+/**
+ * The stack's `prometheus.yml`: one scrape config per metrics endpoint of `metricsEndpoints(env)` (targets by
+ * address, `server_name` = the node's FQDN so the certificate's DNS name verifies, our CA, the Prometheus service
+ * account where the endpoint wants it), labelled `job` and `node`; Alertmanager over TLS with the same account;
+ * the environment as external label; intervals from `env.prometheus`.
+ */
+export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPaths): PrometheusConfig {
+  const account = env.serviceAccounts.prometheus.name;
+  const auth = { username: account, password_file: paths.passwordFile };
+  const tls = (node: NodeSpec) => ({ ca_file: paths.caFile, server_name: nodeFqdn(env, node) });
+  const scrapeConfigs: ScrapeConfig[] = metricsEndpoints(env).map((e) => ({
+    // One scrape config per target: tls_config.server_name is per config, and targets are addressed by IP.
+    job_name: `${e.job}/${e.node.name}`,
+    metrics_path: e.path,
+    scheme: e.scheme,
+    ...(e.basicAuth ? { basic_auth: auth } : {}),
+    tls_config: tls(e.node),
+    static_configs: [{ targets: [`${e.node.address}:${e.port}`], labels: { job: e.job, node: e.node.name } }],
+  }));
+  const alertmanagers = nodesWithRole(env, 'alertmanager').map((node) => ({
+    scheme: 'https' as const,
+    api_version: 'v2' as const,
+    basic_auth: auth,
+    tls_config: tls(node),
+    static_configs: [{ targets: [`${node.address}:${env.ports.alertmanager}`] }],
+  }));
+  return {
+    global: {
+      scrape_interval: env.prometheus.scrapeInterval,
+      // Prometheus' default (10s) must not exceed a short scrape interval.
+      ...(durationMs(env.prometheus.scrapeInterval) < 10_000 ? { scrape_timeout: env.prometheus.scrapeInterval } : {}),
+      evaluation_interval: env.prometheus.evaluationInterval,
+      external_labels: { environment: env.name },
+    },
+    rule_files: [...paths.ruleFiles],
+    ...(alertmanagers.length > 0 ? { alerting: { alertmanagers } } : {}),
+    scrape_configs: scrapeConfigs,
+  };
+}
+
+
+/**
+ * The stack's `web.yml`: TLS with Prometheus' own leaf, and bcrypt basic auth for the environment's users and both
+ * service accounts (Grafana's datasource, and Prometheus scraping itself).
+ */
+export function stackWebConfig(env: Environment, tls: { certFile: string; keyFile: string }): WebConfig {
+  const users: Record<string, string> = {};
+  const problems: Diagnostic[] = [];
+  env.users.forEach((u, i) => {
+    if (!isBcrypt(u.passwordHash)) {
+      problems.push({ path: ['users', i, 'passwordHash'], message: `Prometheus accepts only bcrypt hashes ($2b$...) for user ${u.name}` });
+    }
+    users[u.name] = u.passwordHash;
+  });
+  for (const key of ['grafana', 'prometheus'] as const) {
+    const account = env.serviceAccounts[key];
+    if (account.name in users) problems.push({ path: ['serviceAccounts', key, 'name'], message: `service account ${account.name} has the name of a user` });
+    users[account.name] = account.passwordHash;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+    basic_auth_users: users,
+  };
+}
+
+/** Command-line flags of the Prometheus daemon (Debian's unit passes `$ARGS` from `/etc/default/prometheus`). */
+export interface PrometheusFlags {
+  readonly configFile: string;
+  readonly webConfigFile: string;
+  readonly listenAddress: string;
+  readonly storagePath: string;
+  readonly retention: string;
+}
+
+export function prometheusArgs(flags: PrometheusFlags): string[] {
+  return [
+    `--config.file=${flags.configFile}`,
+    `--web.config.file=${flags.webConfigFile}`,
+    `--web.listen-address=${flags.listenAddress}`,
+    `--storage.tsdb.path=${flags.storagePath}`,
+    `--storage.tsdb.retention.time=${flags.retention}`,
+  ];
+}
+
+/** `/etc/default/prometheus` as Debian's `prometheus.service` reads it (`EnvironmentFile=`, `$ARGS`). */
+export function printPrometheusDefaults(flags: PrometheusFlags): string {
+  const args = prometheusArgs(flags);
+  for (const a of args) {
+    if (/["\\$`\s]/.test(a)) throw new Error(`prometheus flag ${a} contains a character systemd would need quoted`);
+  }
+  return `# Rendered by @chatops/prometheus-rules: flags of prometheus.service (read through EnvironmentFile).\nARGS="${args.join(' ')}"\n`;
+}
+
+/** The node that runs Prometheus. */
+export function prometheusNode(env: Environment): NodeSpec {
+  return nodeWithRole(env, 'prometheus');
+}

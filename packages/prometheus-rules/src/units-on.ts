@@ -1,0 +1,34 @@
+import { type Environment, type NodeSpec, type ServiceName, chatopsInstances, servicesOn } from '@chatops/environment';
+
+/**
+ * The systemd unit of each long-running service (Debian package names). `chatops` has one templated unit per
+ * instance; certbot runs from a timer (its service is inactive between renewals), so it has no unit to watch.
+ */
+export const SERVICE_UNITS: Readonly<Record<ServiceName, readonly string[]>> = {
+  haproxy: ['haproxy.service'],
+  certbot: [],
+  chatops: [],
+  cadvisor: ['cadvisor.service'],
+  grafana: ['grafana-server.service'],
+  prometheus: ['prometheus.service'],
+  alertmanager: ['prometheus-alertmanager.service'],
+  elasticsearch: ['elasticsearch.service'],
+  kibana: ['kibana.service'],
+  logstash: ['logstash.service'],
+  filebeat: ['filebeat.service'],
+  'systemd-exporter': ['systemd-exporter.service'],
+  'node-exporter': ['prometheus-node-exporter.service'],
+};
+
+/**
+ * The systemd units placed on a node, in `servicesOn` order: what must be active there (the "systemd unit failed
+ * or inactive" alert watches exactly these). ChatOps instances contribute `chatops@N.service`.
+ */
+export function unitsOn(env: Environment, node: NodeSpec): string[] {
+  const units: string[] = [];
+  for (const service of servicesOn(env, node)) {
+    if (service === 'chatops') units.push(...chatopsInstances(env, node).map((i) => i.unit));
+    else units.push(...SERVICE_UNITS[service]);
+  }
+  return units;
+}

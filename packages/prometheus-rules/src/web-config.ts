@@ -1,0 +1,60 @@
+import { ConfigError, type Diagnostic, absolutePath, bcryptHash, toYaml, zodDiagnostics } from '@chatops/core';
+import { z } from 'zod';
+
+/**
+ * `web.yml` of Prometheus (and the other exporter-toolkit daemons): TLS for the HTTP server and bcrypt basic
+ * auth users.
+ */
+export const webConfigSchema = z.strictObject({
+  tls_server_config: z
+    .strictObject({
+      cert_file: absolutePath,
+      key_file: absolutePath,
+      /** @default 'NoClientCert' */
+      client_auth_type: z
+        .enum(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'])
+        .optional(),
+      client_ca_file: absolutePath.optional(),
+      /** @default 'TLS12' */
+      min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
+      max_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
+    })
+    .optional(),
+  http_server_config: z
+    .strictObject({
+      /** @default true */
+      http2: z.boolean().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  /** User name -> bcrypt hash (the only format the server accepts). */
+  basic_auth_users: z.record(z.string().regex(/^[^:\s]+$/, { message: 'expected a user name without ":" or spaces' }), bcryptHash).optional(),
+});
+export type WebConfig = z.infer<typeof webConfigSchema>;
+
+/** Checks what the server would refuse at start-up but a schema alone cannot see. */
+export function checkWebConfig(config: WebConfig): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const tls = config.tls_server_config;
+  const verifying = tls?.client_auth_type === 'VerifyClientCertIfGiven' || tls?.client_auth_type === 'RequireAndVerifyClientCert';
+  if (tls && verifying && !tls.client_ca_file) {
+    problems.push({ path: ['tls_server_config', 'client_ca_file'], message: `client_auth_type ${tls.client_auth_type} needs client_ca_file` });
+  }
+  if (config.basic_auth_users && Object.keys(config.basic_auth_users).length > 0 && !tls) {
+    problems.push({ path: ['basic_auth_users'], message: 'basic auth without tls_server_config would send passwords in clear' });
+  }
+  return problems;
+}
+
+export function validateWebConfig(input: unknown): WebConfig {
+  const parsed = webConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
+  const problems = checkWebConfig(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Prints a validated `web.yml`. */
+export function printWebConfig(input: WebConfig, options: { header?: string } = {}): string {
+  return toYaml(validateWebConfig(input), options.header ? { header: options.header } : {});
+}
