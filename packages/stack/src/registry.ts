@@ -1,15 +1,20 @@
 import { alertRoutingCheck, alertmanagerRenderer } from '@chatops/alertmanager-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
+import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
+import { haproxyRenderer } from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 
 // Every service renderer of the stack. A package plugs in by adding its renderer here (one import, one entry);
 // the CLI and deploy never change. Order does not matter: bundles are sorted by path.
 export const RENDERERS: readonly ServiceRenderer[] = [
   alertmanagerRenderer,
+  filebeatRenderer,
+  haproxyRenderer,
   PROMETHEUS_RENDERER,
 ];
 
 // Checks across renderers' outputs (e.g. Filebeat's output agrees with Logstash's beats input).
 export const CHECKS: readonly StackCheck[] = [
   alertRoutingCheck,
+  filebeatLogstashAgreement,
 ];

@@ -1,0 +1,112 @@
+import { posix } from 'node:path';
+import { type Artifact, ConfigError, artifact } from '@chatops/core';
+import {
+  type Environment,
+  type NodeSpec,
+  type RenderContext,
+  type ServiceRenderer,
+  caBundle,
+  caBundlePath,
+  nodeFqdn,
+  nodePath,
+  nodeWithRole,
+} from '@chatops/environment';
+import type { FilebeatConfig } from './filebeat-config.js';
+import type { InputsFile } from './inputs.js';
+import { logSources } from './log-sources.js';
+import { printFilebeatConfig, printInputsFile } from './print.js';
+import { checkFilebeatFiles } from './validate.js';
+
+/** Main config file on every node. */
+export const FILEBEAT_CONFIG_PATH = '/etc/filebeat/filebeat.yml';
+/** Directory of the external input files (one per service). */
+export const FILEBEAT_INPUTS_DIR = '/etc/filebeat/inputs.d';
+
+export interface NodeFilebeat {
+  readonly config: FilebeatConfig;
+  /** External input files by node path, one per service that logs on the node. */
+  readonly inputFiles: ReadonlyMap<string, InputsFile>;
+}
+
+/** Where Filebeat on any node ships to: the Logstash node's beats input, by the FQDN its certificate names. */
+export function logstashEndpoint(env: Environment): { host: string; port: number } {
+  return { host: nodeFqdn(env, nodeWithRole(env, 'logstash')), port: env.ports.logstash };
+}
+
+/**
+ * Builds a node's Filebeat model: inputs for the services placed there (one external file each, reloaded without
+ * a restart), one TLS output to Logstash verifying its certificate against our CA.
+ */
+export function nodeFilebeat(env: Environment, node: NodeSpec, caFile: string): NodeFilebeat {
+  const inputFiles = new Map<string, InputsFile>();
+  for (const source of logSources(env, node)) {
+    const path = nodePath(env, node, `${FILEBEAT_INPUTS_DIR}/${source.service}.yml`);
+    inputFiles.set(path, [...(inputFiles.get(path) ?? []), source.input]);
+  }
+  const { host, port } = logstashEndpoint(env);
+  const config: FilebeatConfig = {
+    name: node.name,
+    filebeat: {
+      config: {
+        inputs: { enabled: true, path: `${nodePath(env, node, FILEBEAT_INPUTS_DIR)}/*.yml`, reload: { enabled: true, period: '10s' } },
+      },
+    },
+    output: {
+      logstash: {
+        hosts: [`${host}:${port}`],
+        ssl: {
+          enabled: true,
+          certificate_authorities: [caFile],
+          verification_mode: 'full',
+          supported_protocols: ['TLSv1.2', 'TLSv1.3'],
+        },
+      },
+    },
+    processors: [{ add_host_metadata: {} }],
+    path: { data: nodePath(env, node, '/var/lib/filebeat'), logs: nodePath(env, node, '/var/log/filebeat') },
+    logging: {
+      level: 'info',
+      to_files: true,
+      files: { path: nodePath(env, node, '/var/log/filebeat'), name: 'filebeat', keepfiles: 7, permissions: '0640' },
+    },
+  };
+  return { config, inputFiles };
+}
+
+const header = (env: Environment, node: NodeSpec, what: string) =>
+  `${what} for ${node.name} (${env.name}).\nRendered by @chatops/filebeat-config: do not edit by hand.`;
+
+/** Filebeat on every node: ships the logs of the services placed there to Logstash over TLS. */
+export const filebeatRenderer: ServiceRenderer = {
+  service: 'filebeat',
+  render(node: NodeSpec, ctx: RenderContext) {
+    const { env } = ctx;
+    const built = nodeFilebeat(env, node, caBundlePath(ctx, node));
+    const problems = checkFilebeatFiles(built);
+    if (problems.length > 0) throw new ConfigError(problems);
+    // Filebeat refuses config files writable by anyone but their owner; none of these holds a secret.
+    const artifacts: Artifact[] = [
+      artifact({
+        path: nodePath(env, node, FILEBEAT_CONFIG_PATH),
+        content: printFilebeatConfig(built.config, { header: header(env, node, 'Filebeat') }),
+        mode: '0600',
+        service: 'filebeat',
+        action: 'restart',
+      }),
+      caBundle(ctx, node, 'filebeat'),
+    ];
+    for (const [path, inputs] of built.inputFiles) {
+      artifacts.push(
+        artifact({
+          path,
+          content: printInputsFile(inputs, { header: header(env, node, `Filebeat inputs of ${posix.basename(path, '.yml')}`) }),
+          mode: '0600',
+          service: 'filebeat',
+          // filebeat.config.inputs.reload picks changes up by itself.
+          action: 'none',
+        }),
+      );
+    }
+    return { artifacts };
+  },
+};
