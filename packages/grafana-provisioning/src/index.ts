@@ -1,1 +1,55 @@
-export {};
+export { fileReference, secretReference } from './_expansion.js';
+export {
+  type Dashboard,
+  type DashboardInput,
+  type DatasourceRef,
+  GRID_COLUMNS,
+  type GridPos,
+  MIN_SCHEMA_VERSION,
+  type Panel,
+  type QueryPanel,
+  SCHEMA_VERSION,
+  type Target,
+  dashboardSchema,
+  datasourceRefSchema,
+  panelSchema,
+} from './dashboard.js';
+export { type DashboardProps, type PanelProps, type QueryProps, type RowProps, type ThresholdProps, buildDashboard } from './dashboard-builder.js';
+export {
+  type DashboardProviders,
+  type DashboardProvidersInput,
+  dashboardProvidersSchema,
+  renderDashboardProviders,
+} from './dashboard-provisioning.js';
+export {
+  type DatasourceFile,
+  type DatasourceFileInput,
+  type PrometheusDatasource,
+  datasourceFileSchema,
+  grafanaUid,
+  renderDatasourceFile,
+  validateDatasourceFile,
+} from './datasource-provisioning.js';
+export { type GrafanaIni, type GrafanaIniInput, grafanaIniSchema, renderGrafanaIni, validateGrafanaIni } from './grafana-ini.js';
+export {
+  GRAFANA_PATHS,
+  GRAFANA_RENDERER,
+  GRAFANA_USER,
+  type GrafanaIniRefs,
+  type GrafanaRendererProps,
+  grafanaIni,
+  grafanaRenderer,
+  prometheusDatasourceFile,
+  renderGrafana,
+} from './grafana-renderer.js';
+export {
+  type StackDashboardsProps,
+  type UnitsOf,
+  alertsDashboard,
+  chatopsContainersDashboard,
+  defaultUnitsOf,
+  haproxyDashboard,
+  serviceStatusDashboard,
+  stackDashboards,
+} from './stack-dashboards.js';
+export { type DashboardCheckOptions, checkDashboard, renderDashboard, validateDashboard } from './validate-dashboard.js';

@@ -1,6 +1,7 @@
 import { alertRoutingCheck, alertmanagerRenderer } from '@chatops/alertmanager-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
+import { GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
 import { haproxyRenderer } from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 
@@ -9,6 +10,7 @@ import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 export const RENDERERS: readonly ServiceRenderer[] = [
   alertmanagerRenderer,
   filebeatRenderer,
+  GRAFANA_RENDERER,
   haproxyRenderer,
   PROMETHEUS_RENDERER,
 ];

@@ -1,0 +1,223 @@
+import { type Artifact, artifact, placeSecret } from '@chatops/core';
+import {
+  type Environment,
+  type NodeSpec,
+  type RenderContext,
+  type ServiceRenderer,
+  internalUrl,
+  nodePath,
+  nodeWithRole,
+  publicHost,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
+import { fileReference } from './_expansion.js';
+import type { Dashboard, DatasourceRef } from './dashboard.js';
+import { type DashboardProvidersInput, renderDashboardProviders } from './dashboard-provisioning.js';
+import { type DatasourceFileInput, renderDatasourceFile } from './datasource-provisioning.js';
+import { type GrafanaIniInput, renderGrafanaIni } from './grafana-ini.js';
+import { type UnitsOf, stackDashboards } from './stack-dashboards.js';
+import { renderDashboard } from './validate-dashboard.js';
+
+/** Where Grafana's files live on a node (before the environment's path prefix). */
+export const GRAFANA_PATHS = {
+  config: '/etc/grafana/grafana.ini',
+  provisioning: '/etc/grafana/provisioning',
+  dashboards: '/etc/grafana/dashboards',
+  secrets: '/etc/grafana/secrets',
+  data: '/var/lib/grafana',
+  plugins: '/var/lib/grafana/plugins',
+  /** Grafana writes `grafana.log` here (Filebeat ships it). */
+  logs: '/var/log/grafana',
+} as const;
+
+/** The system user and group of the Debian package. */
+export const GRAFANA_USER = 'grafana';
+
+const HEADER = 'Rendered by @chatops/grafana-provisioning. Do not edit: changes are overwritten on deploy.';
+
+export interface GrafanaRendererProps {
+  /** Uid of the provisioned Prometheus datasource (dashboards refer to it). @default 'chatops-prometheus' */
+  readonly datasourceUid?: string;
+  /** @default 'Prometheus' */
+  readonly datasourceName?: string;
+  /** Hide the user/password form: everyone signs in through OAuth (the admin password still works for the API). @default true */
+  readonly disableLoginForm?: boolean;
+  /** Role of users the OAuth login creates. @default 'Viewer' */
+  readonly autoAssignOrgRole?: 'Viewer' | 'Editor' | 'Admin';
+  /** Folder the dashboards appear in. @default 'ChatOps' */
+  readonly folder?: string;
+  /** Unit names per service for the service-status dashboard. @default defaultUnitsOf */
+  readonly unitsOf?: UnitsOf;
+  /** Dashboards to provision in addition to the stack's four. @default [] */
+  readonly extraDashboards?: readonly Dashboard[];
+}
+
+/** Node paths of the files grafana.ini refers to. */
+export interface GrafanaIniRefs {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly adminPasswordFile: string;
+  readonly oauthClientSecretFile: string;
+}
+
+/** The grafana.ini model of a Grafana node: HTTPS on the node address, public URL, OAuth login, secrets by reference. */
+export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRefs, props: GrafanaRendererProps = {}): GrafanaIniInput {
+  const p = (path: string) => nodePath(env, node, path);
+  const oauth = env.grafana.oauth;
+  const host = publicHost(env, 'grafana');
+  return {
+    paths: { data: p(GRAFANA_PATHS.data), logs: p(GRAFANA_PATHS.logs), plugins: p(GRAFANA_PATHS.plugins), provisioning: p(GRAFANA_PATHS.provisioning) },
+    server: {
+      protocol: 'https',
+      http_addr: node.address,
+      http_port: env.ports.grafana,
+      domain: host,
+      root_url: `https://${host}/`,
+      enforce_domain: false,
+      cert_file: refs.certFile,
+      cert_key: refs.keyFile,
+      min_tls_version: 'TLS1.2',
+      enable_gzip: true,
+    },
+    security: {
+      admin_user: 'admin',
+      admin_password: fileReference(refs.adminPasswordFile),
+      disable_gravatar: true,
+      cookie_secure: true,
+      cookie_samesite: 'lax',
+      allow_embedding: false,
+      content_security_policy: true,
+    },
+    users: { allow_sign_up: false, allow_org_create: false, auto_assign_org: true, auto_assign_org_role: props.autoAssignOrgRole ?? 'Viewer' },
+    auth: { disable_login_form: props.disableLoginForm ?? true },
+    'auth.anonymous': { enabled: false },
+    'auth.generic_oauth': {
+      enabled: true,
+      name: oauth.name,
+      allow_sign_up: true,
+      client_id: oauth.clientId,
+      client_secret: fileReference(refs.oauthClientSecretFile),
+      scopes: oauth.scopes,
+      auth_url: oauth.authUrl,
+      token_url: oauth.tokenUrl,
+      api_url: oauth.apiUrl,
+      login_attribute_path: oauth.loginAttributePath,
+      email_attribute_path: oauth.emailAttributePath,
+      groups_attribute_path: oauth.groupsAttributePath,
+      allowed_groups: oauth.allowedGroups.length > 0 ? oauth.allowedGroups : undefined,
+      use_pkce: true,
+      use_refresh_token: true,
+    },
+    log: { mode: 'file', level: 'info' },
+    'log.file': { log_rotate: true, daily_rotate: true, max_days: 7 },
+    analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
+    snapshots: { external_enabled: false },
+  };
+}
+
+/** The Prometheus datasource: the Prometheus node over TLS with our CA, basic auth with Grafana's service account. */
+export function prometheusDatasourceFile(
+  ctx: RenderContext,
+  passwordFile: string,
+  props: GrafanaRendererProps = {},
+): DatasourceFileInput {
+  const { env } = ctx;
+  const prometheus = nodeWithRole(env, 'prometheus');
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: props.datasourceName ?? 'Prometheus',
+        type: 'prometheus',
+        uid: props.datasourceUid ?? 'chatops-prometheus',
+        access: 'proxy',
+        orgId: 1,
+        url: internalUrl(env, prometheus, env.ports.prometheus),
+        isDefault: true,
+        editable: false,
+        basicAuth: true,
+        basicAuthUser: env.serviceAccounts.grafana.name,
+        jsonData: {
+          httpMethod: 'POST',
+          timeInterval: env.prometheus.scrapeInterval,
+          tlsAuthWithCACert: true,
+          prometheusType: 'Prometheus',
+        },
+        secureJsonData: {
+          tlsCACert: ctx.pki.caCert,
+          basicAuthPassword: fileReference(passwordFile),
+        },
+      },
+    ],
+  };
+}
+
+function dashboardProviders(env: Environment, node: NodeSpec, props: GrafanaRendererProps): DashboardProvidersInput {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'chatops',
+        orgId: 1,
+        folder: props.folder ?? 'ChatOps',
+        type: 'file',
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: nodePath(env, node, `${GRAFANA_PATHS.dashboards}/chatops`), foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}
+
+/** Every file a Grafana node needs: grafana.ini, TLS files, secret files, datasource, dashboard provider and dashboards. */
+export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: GrafanaRendererProps = {}): Artifact[] {
+  const { env, secrets } = ctx;
+  const p = (path: string) => nodePath(env, node, path);
+  const file = (path: string, content: string, extra: Partial<Parameters<typeof artifact>[0]> = {}) =>
+    artifact({ path: p(path), content, service: 'grafana', group: GRAFANA_USER, mode: '0640', action: 'restart', ...extra });
+  const secretProps = (name: string) => ({ path: p(`${GRAFANA_PATHS.secrets}/${name}`), service: 'grafana', group: GRAFANA_USER, mode: '0640' });
+
+  const tls = tlsFiles(ctx, node, 'grafana', { owner: GRAFANA_USER });
+  const admin = placeSecret(env.grafana.adminPassword, secrets, secretProps('admin-password'));
+  const clientSecret = placeSecret(env.grafana.oauth.clientSecret, secrets, secretProps('oauth-client-secret'));
+  const dsPassword = placeSecret(env.serviceAccounts.grafana.password, secrets, secretProps('prometheus-password'));
+
+  const ini = grafanaIni(
+    env,
+    node,
+    { certFile: tls.certFile, keyFile: tls.keyFile, adminPasswordFile: admin.path, oauthClientSecretFile: clientSecret.path },
+    props,
+  );
+  const datasources = prometheusDatasourceFile(ctx, dsPassword.path, props);
+  const datasource: DatasourceRef = { type: 'prometheus', uid: props.datasourceUid ?? 'chatops-prometheus' };
+  const dashboards = [...stackDashboards(env, { datasource, unitsOf: props.unitsOf }), ...(props.extraDashboards ?? [])];
+  const uids = datasources.datasources.map((d) => d.uid);
+
+  return [
+    file(GRAFANA_PATHS.config, renderGrafanaIni(ini, { header: HEADER })),
+    ...tls.artifacts,
+    ...admin.artifacts,
+    ...clientSecret.artifacts,
+    ...dsPassword.artifacts,
+    file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, renderDatasourceFile(datasources, { header: HEADER })),
+    file(`${GRAFANA_PATHS.provisioning}/dashboards/chatops.yaml`, renderDashboardProviders(dashboardProviders(env, node, props), { header: HEADER })),
+    // Grafana polls the dashboards directory (updateIntervalSeconds): a changed dashboard needs no restart.
+    ...dashboards.map((d) =>
+      file(`${GRAFANA_PATHS.dashboards}/chatops/${d.uid}.json`, renderDashboard(d, { datasourceUids: uids }), { mode: '0644', action: 'none' }),
+    ),
+  ];
+}
+
+/** The stack's Grafana renderer (one certificate per Grafana node, valid for loopback clients too). */
+export function grafanaRenderer(props: GrafanaRendererProps = {}): ServiceRenderer {
+  return {
+    service: 'grafana',
+    certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true })],
+    render: (node, ctx) => ({ artifacts: renderGrafana(node, ctx, props) }),
+  };
+}
+
+/** `grafanaRenderer()` with defaults, as registered in the stack. */
+export const GRAFANA_RENDERER: ServiceRenderer = grafanaRenderer();

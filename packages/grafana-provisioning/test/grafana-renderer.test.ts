@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { GRAFANA_RENDERER, renderGrafana } from '@chatops/grafana-provisioning';
+import { exampleContext, devSecretValues, grafanaNode } from './_fixtures.js';
+
+describe('grafana renderer', () => {
+  for (const name of ['prod', 'dev'] as const) {
+    it(`renders ${name} (golden files)`, async () => {
+      const ctx = exampleContext(name);
+      const artifacts = renderGrafana(grafanaNode(ctx.env), ctx);
+      for (const a of artifacts.filter((x) => !x.secret && !x.path.includes('/tls/'))) {
+        await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
+      }
+      const listing = artifacts.map((a) => `${a.mode} ${a.owner}:${a.group} ${a.action} ${a.secret ? 'secret ' : ''}${a.path}`).join('\n');
+      await expect(`${listing}\n`).toMatchFileSnapshot(`./__snapshots__/${name}/artifacts.txt`);
+    });
+  }
+
+  it('is deterministic', () => {
+    const ctx = exampleContext('prod');
+    const node = grafanaNode(ctx.env);
+    expect(renderGrafana(node, ctx)).toEqual(renderGrafana(node, ctx));
+  });
+
+  it('never writes a secret value into a non-secret file', () => {
+    const ctx = exampleContext('dev');
+    const artifacts = renderGrafana(grafanaNode(ctx.env), ctx);
+    const values = devSecretValues();
+    const ini = artifacts.find((a) => a.path.endsWith('/grafana.ini'));
+    expect(ini?.content).toContain('admin_password = $__file{/etc/grafana/secrets/admin-password}');
+    expect(ini?.content).toContain('client_secret = $__file{/etc/grafana/secrets/oauth-client-secret}');
+    for (const a of artifacts.filter((x) => !x.secret)) {
+      for (const v of values) expect(a.content, a.path).not.toContain(v);
+    }
+    // The values do land in 0640 root:grafana secret files, each referenced by $__file{}.
+    const secretFiles = artifacts.filter((a) => a.secret && a.path.startsWith('/etc/grafana/secrets/'));
+    expect(secretFiles.map((a) => [a.path, a.mode, a.owner, a.group])).toEqual([
+      ['/etc/grafana/secrets/admin-password', '0640', 'root', 'grafana'],
+      ['/etc/grafana/secrets/oauth-client-secret', '0640', 'root', 'grafana'],
+      ['/etc/grafana/secrets/prometheus-password', '0640', 'root', 'grafana'],
+    ]);
+  });
+
+  it('refers to on-node secrets in place (prod) and renders no secret file for them', () => {
+    const ctx = exampleContext('prod');
+    const artifacts = renderGrafana(grafanaNode(ctx.env), ctx);
+    expect(artifacts.filter((a) => a.path.startsWith('/etc/grafana/secrets/'))).toEqual([]);
+    const ds = artifacts.find((a) => a.path.endsWith('/datasources/chatops.yaml'));
+    expect(ds?.content).toContain('basicAuthPassword: $__file{/etc/chatops/secrets/grafana-datasource-password}');
+  });
+
+  it('asks for a certificate valid for the node and loopback', () => {
+    const ctx = exampleContext('prod');
+    expect(GRAFANA_RENDERER.certificates?.(ctx.env, grafanaNode(ctx.env))).toMatchInlineSnapshot(`
+      [
+        {
+          "commonName": "grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
+          "dnsNames": [
+            "grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
+            "grafana-1",
+            "localhost",
+          ],
+          "id": "grafana-1/grafana",
+          "ipAddresses": [
+            "10.0.0.31",
+            "127.0.0.1",
+          ],
+          "usages": [
+            "server",
+          ],
+        },
+      ]
+    `);
+  });
+
+  it('re-roots every path under the environment path prefix', () => {
+    const ctx = exampleContext('dev');
+    const env = { ...ctx.env, pathPrefix: '/srv/t/{node}' };
+    const artifacts = renderGrafana(grafanaNode(env), { ...ctx, env });
+    for (const a of artifacts) expect(a.path.startsWith('/srv/t/monitoring-1/')).toBe(true);
+    const ini = artifacts.find((a) => a.path.endsWith('/grafana.ini'))?.content ?? '';
+    expect(ini).toContain('provisioning = /srv/t/monitoring-1/etc/grafana/provisioning');
+    expect(ini).toContain('cert_file = /srv/t/monitoring-1/etc/chatops/tls/grafana/cert.pem');
+    const provider = artifacts.find((a) => a.path.endsWith('/dashboards/chatops.yaml'))?.content ?? '';
+    expect(provider).toContain('path: /srv/t/monitoring-1/etc/grafana/dashboards/chatops');
+  });
+});
