@@ -1,0 +1,99 @@
+import { ConfigError } from '@chatops/core';
+import {
+  execLine,
+  parseEnvFile,
+  parseStunnelServices,
+  parseUnitFile,
+  printEnvFile,
+  printExporterWebConfig,
+  printStunnelConfig,
+  printUnitFile,
+  raw,
+  splitExecLine,
+} from '@chatops/units';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const message = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof ConfigError || e instanceof Error ? e.message : String(e);
+  }
+  return 'no error';
+};
+
+describe('unit file model', () => {
+  it('rejects unknown sections and directives, and multi-line values', () => {
+    expect(message(() => printUnitFile({ Service: { ExecStart: '/bin/true', Restrat: 'always' } } as never))).toMatchInlineSnapshot(`"Service.Restrat: unknown key"`);
+    expect(message(() => printUnitFile({ Sevice: {} } as never))).toMatchInlineSnapshot(`"Sevice: unknown key"`);
+    expect(message(() => printUnitFile({ Unit: { After: ['a.service', 'b\nc'] } }))).toMatchInlineSnapshot(`"Unit.After.1: a directive value must be a single line"`);
+  });
+
+  it('prints sections in order and round-trips through the parser', () => {
+    const text = printUnitFile({ Install: { WantedBy: 'multi-user.target' }, Service: { ExecStart: ['', '/bin/true'] }, Unit: { Description: 'x' } });
+    expect(text).toMatchInlineSnapshot(`
+      "[Unit]
+      Description=x
+
+      [Service]
+      ExecStart=
+      ExecStart=/bin/true
+
+      [Install]
+      WantedBy=multi-user.target
+      "
+    `);
+    expect(parseUnitFile(text)).toEqual({ Unit: { Description: ['x'] }, Service: { ExecStart: ['', '/bin/true'] }, Install: { WantedBy: ['multi-user.target'] } });
+  });
+
+  it('quotes Exec words so systemd reads back the same argv (property)', () => {
+    const word = fc.string({ minLength: 0, maxLength: 12 }).filter((w) => !/[\r\n\\]/.test(w));
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 6 }), (args) => {
+        const argv = ['/usr/bin/x', ...args];
+        expect(splitExecLine(execLine(argv)).argv).toEqual(argv);
+      }),
+    );
+    expect(execLine(['/usr/bin/docker', 'run', raw('${PUBLISH}'), 'a b', '50%', '$HOME'])).toBe('/usr/bin/docker run ${PUBLISH} "a b" 50%% $$HOME');
+    expect(message(() => execLine(['docker']))).toMatchInlineSnapshot(`"the command of an Exec line must be an absolute path: docker"`);
+  });
+});
+
+describe('environment files', () => {
+  it('escapes what systemd would expand and round-trips', () => {
+    const vars = { A: 'plain', B: 'with "quotes" and $dollar and \\ back', C: '' };
+    const text = printEnvFile(vars);
+    expect(text).toMatchInlineSnapshot(`
+      "A="plain"
+      B="with \\"quotes\\" and \\$dollar and \\\\ back"
+      C=""
+      "
+    `);
+    expect(parseEnvFile(text)).toEqual(vars);
+    expect(message(() => printEnvFile({ 'bad-name': 'x' }))).toMatch(/expected an environment variable name/);
+  });
+});
+
+describe('exporter web config', () => {
+  it('rejects plaintext passwords and unknown keys', () => {
+    expect(message(() => printExporterWebConfig({ basic_auth_users: { prometheus: 'hunter2' } }))).toMatchInlineSnapshot(
+      `"basic_auth_users.prometheus: expected a bcrypt hash ($2b$...): expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
+    );
+    expect(message(() => printExporterWebConfig({ tls_server_config: { cert_file: '/c', key_file: '/k', ciphers: [] } } as never))).toMatchInlineSnapshot(
+      `"tls_server_config.ciphers: unknown key"`,
+    );
+  });
+});
+
+describe('stunnel config', () => {
+  it('prints sections and reads them back; rejects host names and duplicate accepts', () => {
+    const svc = { accept: '10.0.0.1:8080', connect: '127.0.0.1:18080', cert: '/c.pem', key: '/k.pem' };
+    const text = printStunnelConfig({ global: { foreground: 'yes' }, services: { a: svc } });
+    expect(parseStunnelServices(text)).toEqual({ a: svc });
+    expect(message(() => printStunnelConfig({ global: {}, services: { a: { ...svc, accept: 'node-1:8080' } } }))).toMatchInlineSnapshot(
+      `"services.a.accept: expected ADDRESS:PORT (an explicit IP address)"`,
+    );
+    expect(message(() => printStunnelConfig({ global: {}, services: { a: svc, b: svc } }))).toMatchInlineSnapshot(`"stunnel services accept twice on 10.0.0.1:8080"`);
+  });
+});
