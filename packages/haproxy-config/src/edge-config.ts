@@ -1,0 +1,263 @@
+import {
+  type Environment,
+  type NodeSpec,
+  chatopsInstances,
+  nodeFqdn,
+  nodePath,
+  nodesWithRole,
+  publicHost,
+} from '@chatops/environment';
+import type { HaproxyConfigInput } from './haproxy-config.js';
+import type { ServerInput } from './model-endpoints.js';
+
+/** Mozilla "intermediate" TLS profile (TLS 1.2 ciphers; TLS 1.3 suites). */
+export const MOZILLA_INTERMEDIATE = {
+  ciphers:
+    'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:' +
+    'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305',
+  ciphersuites: 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256',
+  minVersion: 'TLSv1.2',
+} as const;
+
+/** HSTS value sent on every HTTPS response (two years, as Mozilla recommends). */
+export const HSTS = 'max-age=63072000';
+
+/** Name of the userlist holding `env.users` (every route but Grafana) and of the metrics one. */
+export const USERS_LIST = 'users';
+export const METRICS_LIST = 'metrics';
+
+export interface EdgeProps {
+  /** HAProxy PEM bundle (certificate, key, chain) of the public domain. @default nodePath('/etc/haproxy/certs/<domain>.pem') */
+  readonly publicCertFile?: string;
+  /** PEM bundle of the load balancer's own leaf from our CA (metrics endpoint). @default nodePath('/etc/haproxy/certs/internal.pem') */
+  readonly internalCertFile?: string;
+  /** Our CA bundle every backend certificate must chain to. @default nodePath('/etc/chatops/tls/ca.pem') */
+  readonly caFile?: string;
+  /** Runtime API socket. @default nodePath('/run/haproxy/admin.sock') */
+  readonly adminSocket?: string;
+  /** Address the public :80/:443 frontends bind. @default the node's address */
+  readonly publicAddress?: string;
+  /** Health-check interval. @default '5s' */
+  readonly checkInterval?: string;
+}
+
+interface Route {
+  /** Backend name and sub-domain. */
+  readonly name: 'grafana' | 'kibana' | 'prometheus' | 'alertmanager' | 'chatops';
+  readonly healthPath: string;
+  /** Expected health-check statuses: services behind their own basic auth answer 401 without credentials. */
+  readonly expect: { status: string } | { rstatus: string };
+  readonly auth: boolean;
+  /** Drop the client's Authorization header (our users' credentials are none of the backend's business). */
+  readonly stripAuthorization: boolean;
+  readonly balance: 'roundrobin' | 'source';
+  readonly servers: readonly { name: string; node: NodeSpec; port: number }[];
+}
+
+/** The routes of the public edge, derived from the environment. */
+function routes(env: Environment): Route[] {
+  const byRole = (role: 'grafana' | 'kibana' | 'prometheus' | 'alertmanager', port: number) =>
+    nodesWithRole(env, role).map((node) => ({ name: node.name, node, port }));
+  const upOrAuth = { rstatus: '^(200|401)$' };
+  return [
+    {
+      name: 'chatops',
+      healthPath: env.chatops.healthPath,
+      expect: { status: '200' },
+      auth: true,
+      stripAuthorization: true,
+      balance: 'roundrobin',
+      servers: chatopsInstances(env).map((i) => ({ name: `${i.node.name}-${i.index}`, node: i.node, port: i.port })),
+    },
+    {
+      name: 'grafana',
+      healthPath: '/api/health',
+      expect: { status: '200' },
+      auth: false,
+      stripAuthorization: false,
+      balance: 'source',
+      servers: byRole('grafana', env.ports.grafana),
+    },
+    {
+      name: 'prometheus',
+      healthPath: '/-/healthy',
+      // Prometheus' web.yml puts every path, /-/healthy included, behind basic auth: 401 proves it is up.
+      expect: upOrAuth,
+      auth: true,
+      stripAuthorization: false,
+      balance: 'roundrobin',
+      servers: byRole('prometheus', env.ports.prometheus),
+    },
+    {
+      name: 'alertmanager',
+      healthPath: '/-/healthy',
+      expect: upOrAuth,
+      auth: true,
+      stripAuthorization: false,
+      balance: 'roundrobin',
+      servers: byRole('alertmanager', env.ports.alertmanager),
+    },
+    {
+      name: 'kibana',
+      healthPath: '/api/status',
+      // With security on, Kibana answers 401 to anonymous status requests.
+      expect: upOrAuth,
+      auth: true,
+      stripAuthorization: true,
+      balance: 'roundrobin',
+      servers: byRole('kibana', env.ports.kibana),
+    },
+  ];
+}
+
+function reencrypt(env: Environment, node: NodeSpec, caFile: string): NonNullable<ServerInput['ssl']> {
+  const fqdn = nodeFqdn(env, node);
+  return { verify: 'required', caFile, sni: `str(${fqdn})`, verifyhost: fqdn, alpn: ['http/1.1'], checkSni: fqdn, checkAlpn: ['http/1.1'] };
+}
+
+/**
+ * The stack's edge as a native HAProxy model: `:80` redirects to HTTPS except the ACME http-01 path (to the
+ * local certbot); `:443` terminates TLS with the public certificate and routes by the whole host name to
+ * backends that re-encrypt to each service with our CA; every route but Grafana needs basic auth; the stats page
+ * is at `<domain>/stats`; the Prometheus exporter listens on the node's address with our CA's leaf and the
+ * Prometheus service account's basic auth.
+ */
+export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgeProps = {}): HaproxyConfigInput {
+  const p = (path: string) => nodePath(env, node, path);
+  const publicCertFile = props.publicCertFile ?? p(`/etc/haproxy/certs/${env.domain}.pem`);
+  const internalCertFile = props.internalCertFile ?? p('/etc/haproxy/certs/internal.pem');
+  const caFile = props.caFile ?? p('/etc/chatops/tls/ca.pem');
+  const adminSocket = props.adminSocket ?? p('/run/haproxy/admin.sock');
+  const publicAddress = props.publicAddress ?? node.address;
+  const inter = props.checkInterval ?? '5s';
+  const all = routes(env);
+
+  const hostAcl = (name: string, host: string) => ({ name, criterion: 'hdr(host),field(1,:)', match: 'str' as const, ignoreCase: true, values: [host] });
+  const httpsPort = env.ports.https;
+  const redirect =
+    httpsPort === 443
+      ? { action: 'redirect' as const, scheme: 'https' as const, code: 301 as const, unless: 'acme' }
+      : { action: 'redirect' as const, location: `https://%[hdr(host),field(1,:)]:${httpsPort}%[capture.req.uri]`, code: 301 as const, unless: 'acme' };
+
+  const known = [...all.map((r) => `host_${r.name}`), 'host_domain'].join(' || ');
+  const noAuth = all.filter((r) => !r.auth).map((r) => `host_${r.name}`);
+
+  const backends: HaproxyConfigInput['backends'] = all.map((r): NonNullable<HaproxyConfigInput['backends']>[number] => ({
+    name: r.name,
+    balance: { algorithm: r.balance },
+    httpCheck: { uri: r.healthPath, headers: [{ name: 'Host', value: publicHost(env, r.name) }], expect: r.expect },
+    httpRequest: r.stripAuthorization ? [{ action: 'del-header', name: 'Authorization' }] : [],
+    defaultServer: { inter, fall: 3, rise: 2 },
+    servers: r.servers.map((s) => ({ name: s.name, address: s.node.address, port: s.port, ssl: reencrypt(env, s.node, caFile), check: true })),
+  }));
+
+  return {
+    header: [`HAProxy for ${env.name} (${env.domain}) on ${node.name}. Rendered by @chatops/haproxy-config: do not edit.`],
+    global: {
+      log: [{ target: '/dev/log', facility: 'local0' }],
+      chroot: p('/var/lib/haproxy'),
+      user: 'haproxy',
+      group: 'haproxy',
+      statsSockets: [{ path: adminSocket, mode: '660', level: 'admin', exposeFdListeners: true }],
+      statsTimeout: '30s',
+      sslDefaultBindCiphers: MOZILLA_INTERMEDIATE.ciphers,
+      sslDefaultBindCiphersuites: MOZILLA_INTERMEDIATE.ciphersuites,
+      sslDefaultBindOptions: ['prefer-client-ciphers', `ssl-min-ver ${MOZILLA_INTERMEDIATE.minVersion}`, 'no-tls-tickets'],
+      sslDefaultServerCiphers: MOZILLA_INTERMEDIATE.ciphers,
+      sslDefaultServerCiphersuites: MOZILLA_INTERMEDIATE.ciphersuites,
+      sslDefaultServerOptions: [`ssl-min-ver ${MOZILLA_INTERMEDIATE.minVersion}`, 'no-tls-tickets'],
+      sslServerVerify: 'required',
+      tuneSslDefaultDhParam: 2048,
+    },
+    defaults: [
+      {
+        mode: 'http',
+        log: 'global',
+        options: ['httplog', 'dontlognull', 'redispatch'],
+        retries: 3,
+        timeouts: { connect: '5s', client: '30s', server: '30s', 'http-request': '10s', 'http-keep-alive': '10s', check: '5s', tunnel: '1h' },
+      },
+    ],
+    userlists: [
+      { name: USERS_LIST, users: env.users.map((u) => ({ name: u.name, password: u.passwordHash })) },
+      { name: METRICS_LIST, users: [{ name: env.serviceAccounts.prometheus.name, password: env.serviceAccounts.prometheus.passwordHash }] },
+    ],
+    frontends: [
+      {
+        name: 'http',
+        binds: [{ address: publicAddress, port: env.ports.http }],
+        acls: [{ name: 'acme', criterion: 'path_beg', values: ['/.well-known/acme-challenge/'] }],
+        httpRequest: [redirect],
+        useBackends: [{ backend: 'certbot', if: 'acme' }],
+      },
+      {
+        name: 'https',
+        binds: [
+          {
+            address: publicAddress,
+            port: httpsPort,
+            ssl: {
+              crt: [publicCertFile],
+              alpn: ['h2', 'http/1.1'],
+              minVersion: MOZILLA_INTERMEDIATE.minVersion,
+              ciphers: MOZILLA_INTERMEDIATE.ciphers,
+              ciphersuites: MOZILLA_INTERMEDIATE.ciphersuites,
+            },
+          },
+        ],
+        options: ['forwardfor'],
+        acls: [
+          ...all.map((r) => hostAcl(`host_${r.name}`, publicHost(env, r.name))),
+          hostAcl('host_domain', publicHost(env)),
+          { name: 'path_stats', criterion: 'path,field(1,;)', match: 'str', values: ['/stats'] },
+          { name: 'auth_ok', criterion: `http_auth(${USERS_LIST})` },
+        ],
+        httpRequest: [
+          // Only our exact host names are served: grafana.<domain>.evil.test or evil-grafana.<domain> get 404.
+          { action: 'return', status: 404, contentType: 'text/plain', string: 'Not found', unless: known },
+          { action: 'auth', realm: 'ChatOps', unless: [...noAuth, 'auth_ok'].join(' || ') },
+          // Forwarded headers are ours alone: drop whatever the client sent (option forwardfor adds X-Forwarded-For).
+          { action: 'del-header', name: 'X-Forwarded-For' },
+          { action: 'set-header', name: 'X-Forwarded-Proto', value: 'https' },
+          { action: 'set-header', name: 'X-Forwarded-Port', value: '%[dst_port]' },
+        ],
+        httpAfterResponse: [{ action: 'set-header', name: 'Strict-Transport-Security', value: HSTS }],
+        useBackends: [
+          { backend: 'stats', if: 'host_domain path_stats' },
+          ...all.map((r) => ({ backend: r.name, if: r.name === 'chatops' ? 'host_chatops || host_domain' : `host_${r.name}` })),
+        ],
+      },
+      {
+        name: 'metrics',
+        binds: [
+          {
+            address: node.address,
+            port: env.ports.haproxyMetrics,
+            ssl: { crt: [internalCertFile], alpn: ['http/1.1'], minVersion: MOZILLA_INTERMEDIATE.minVersion },
+          },
+        ],
+        acls: [
+          { name: 'metrics_auth', criterion: `http_auth(${METRICS_LIST})` },
+          { name: 'path_metrics', criterion: 'path', match: 'str', values: ['/metrics'] },
+        ],
+        httpRequest: [
+          { action: 'auth', realm: 'metrics', unless: 'metrics_auth' },
+          { action: 'use-service', service: 'prometheus-exporter', if: 'path_metrics' },
+          { action: 'return', status: 404, contentType: 'text/plain', string: 'Not found' },
+        ],
+      },
+    ],
+    backends: [
+      ...backends,
+      {
+        name: 'stats',
+        stats: { uri: '/stats', realm: 'ChatOps', refresh: '10s', showLegends: true, authUnless: `{ http_auth(${USERS_LIST}) }` },
+      },
+      {
+        name: 'certbot',
+        // certbot's standalone server speaks plain HTTP on the node's loopback only.
+        servers: [{ name: 'certbot', address: '127.0.0.1', port: env.ports.certbot }],
+      },
+    ],
+  };
+}

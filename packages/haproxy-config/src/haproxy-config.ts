@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { identifier, text, time, token } from './_common.js';
+import { bindSchema, defaultServerSchema, serverSchema } from './model-endpoints.js';
+import { aclSchema, httpAfterResponseRuleSchema, httpRequestRuleSchema, httpResponseRuleSchema, useBackendSchema } from './model-rules.js';
+import { cacheSchema, globalSchema, httpErrorsSchema, logTargetSchema, resolversSchema, userlistSchema } from './model-sections.js';
+
+/** `option <name>` flags a proxy may carry (`httpchk` comes from `httpCheck`). */
+export const proxyOption = z.enum([
+  'httplog',
+  'tcplog',
+  'dontlognull',
+  'forwardfor',
+  'http-server-close',
+  'http-keep-alive',
+  'redispatch',
+  'log-health-checks',
+  'abortonclose',
+  'http-buffer-request',
+]);
+export type ProxyOption = z.infer<typeof proxyOption>;
+
+/** `timeout <name> <time>` */
+export const timeoutsSchema = z.strictObject({
+  connect: time.optional(),
+  client: time.optional(),
+  server: time.optional(),
+  'http-request': time.optional(),
+  'http-keep-alive': time.optional(),
+  queue: time.optional(),
+  check: time.optional(),
+  tunnel: time.optional(),
+  'client-fin': time.optional(),
+  'server-fin': time.optional(),
+});
+export type Timeouts = z.output<typeof timeoutsSchema>;
+
+/** Built-in statistics page. */
+export const statsSchema = z.strictObject({
+  /** URI prefix of the page. */
+  uri: z.string().regex(/^\/\S*$/, { message: 'expected a URI path like /stats' }),
+  realm: text.min(1).optional(),
+  refresh: time.optional(),
+  /** @default false */
+  showLegends: z.boolean().optional(),
+  /** @default false */
+  hideVersion: z.boolean().optional(),
+  /** Enables admin actions (drain, maintenance) when this condition holds. */
+  adminIf: z.string().min(1).optional(),
+  /** `stats http-request auth [realm] unless <condition>`: ask for credentials unless the condition holds. */
+  authUnless: z.string().min(1).optional(),
+});
+export type Stats = z.output<typeof statsSchema>;
+
+/** Health check over HTTP: `option httpchk` + `http-check send` + `http-check expect`. */
+export const httpCheckSchema = z.strictObject({
+  /** @default 'GET' */
+  method: z.enum(['GET', 'HEAD', 'OPTIONS']).default('GET'),
+  uri: z.string().regex(/^\/\S*$/, { message: 'expected a URI path' }),
+  /** @default 'HTTP/1.1' */
+  version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.1'),
+  /** Request headers (HTTP/1.1 needs `Host`). */
+  headers: z.array(z.strictObject({ name: token, value: text })).default([]),
+  /** `expect status <codes>` (e.g. `200`, `200-399`) or `expect rstatus <regex>`. */
+  expect: z.union([
+    z.strictObject({ status: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: 'expected status codes like 200 or 200-399' }) }),
+    z.strictObject({ rstatus: token }),
+  ]),
+});
+export type HttpCheck = z.output<typeof httpCheckSchema>;
+
+export const balanceSchema = z.strictObject({
+  algorithm: z.enum(['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random']),
+  /** Argument of `url_param` / `hdr`. */
+  argument: token.optional(),
+});
+
+const proxyCommon = {
+  name: identifier,
+  /** A named `defaults` section this proxy inherits from (`from <name>`). @default the last anonymous defaults */
+  from: identifier.optional(),
+  /** @default the defaults section's mode */
+  mode: z.enum(['http', 'tcp']).optional(),
+  /** `log global`, specific targets, or `no log`. @default inherited */
+  log: z.union([z.literal('global'), z.literal('none'), z.array(logTargetSchema).min(1)]).optional(),
+  options: z.array(proxyOption).default([]),
+  timeouts: timeoutsSchema.optional(),
+  maxconn: z.number().int().min(1).optional(),
+  /** An `http-errors` section. */
+  errorfiles: identifier.optional(),
+  acls: z.array(aclSchema).default([]),
+  httpRequest: z.array(httpRequestRuleSchema).default([]),
+  httpResponse: z.array(httpResponseRuleSchema).default([]),
+  /** Rules applied to every response, HAProxy's own included (use it for HSTS). */
+  httpAfterResponse: z.array(httpAfterResponseRuleSchema).default([]),
+};
+
+const frontendPart = {
+  binds: z.array(bindSchema).min(1),
+  useBackends: z.array(useBackendSchema).default([]),
+  defaultBackend: token.optional(),
+};
+
+const backendPart = {
+  balance: balanceSchema.optional(),
+  httpCheck: httpCheckSchema.optional(),
+  defaultServer: defaultServerSchema.optional(),
+  servers: z.array(serverSchema).default([]),
+  /** Number of retries on connection failure. @default inherited */
+  retries: z.number().int().min(0).optional(),
+};
+
+export const frontendSchema = z.strictObject({ ...proxyCommon, ...frontendPart, stats: statsSchema.optional() });
+export const backendSchema = z.strictObject({ ...proxyCommon, ...backendPart, stats: statsSchema.optional() });
+export const listenSchema = z.strictObject({
+  ...proxyCommon,
+  ...frontendPart,
+  ...backendPart,
+  stats: statsSchema.optional(),
+});
+export type Frontend = z.output<typeof frontendSchema>;
+export type Backend = z.output<typeof backendSchema>;
+export type Listen = z.output<typeof listenSchema>;
+
+/** A `defaults` section (named ones are inherited with `from`). */
+export const defaultsSchema = z.strictObject({
+  name: identifier.optional(),
+  mode: z.enum(['http', 'tcp']).optional(),
+  log: z.union([z.literal('global'), z.array(logTargetSchema).min(1)]).optional(),
+  options: z.array(proxyOption).default([]),
+  timeouts: timeoutsSchema.optional(),
+  retries: z.number().int().min(0).optional(),
+  maxconn: z.number().int().min(1).optional(),
+  errorfiles: identifier.optional(),
+  defaultServer: defaultServerSchema.optional(),
+});
+export type Defaults = z.output<typeof defaultsSchema>;
+
+/** A whole haproxy.cfg. Sections print in this order; rules keep their order. */
+export const haproxyConfigSchema = z.strictObject({
+  /** Comment lines printed at the top of the file. */
+  header: z.array(text).default([]),
+  global: globalSchema.prefault({}),
+  defaults: z.array(defaultsSchema).default([]),
+  userlists: z.array(userlistSchema).default([]),
+  resolvers: z.array(resolversSchema).default([]),
+  httpErrors: z.array(httpErrorsSchema).default([]),
+  caches: z.array(cacheSchema).default([]),
+  frontends: z.array(frontendSchema).default([]),
+  backends: z.array(backendSchema).default([]),
+  listens: z.array(listenSchema).default([]),
+});
+/** A validated HAProxy configuration (defaults applied). */
+export type HaproxyConfig = z.output<typeof haproxyConfigSchema>;
+/** What users write: optional members may be left out. */
+export type HaproxyConfigInput = z.input<typeof haproxyConfigSchema>;

@@ -1,0 +1,67 @@
+import { artifact } from '@chatops/core';
+import {
+  type NodeSpec,
+  type RenderContext,
+  type ServiceRenderer,
+  caBundle,
+  caBundlePath,
+  certificateId,
+  nodePath,
+  serviceCertificate,
+} from '@chatops/environment';
+import { buildEdgeConfig } from './edge-config.js';
+import { renderHaproxyConfig } from './render.js';
+
+/** Where the stack puts HAProxy's files on the load balancer (before the environment's path prefix). */
+export const HAPROXY_PATHS = {
+  config: '/etc/haproxy/haproxy.cfg',
+  certDir: '/etc/haproxy/certs',
+  adminSocket: '/run/haproxy/admin.sock',
+} as const;
+
+/** The public certificate bundle path: certbot's deploy hook rebuilds this same file from Let's Encrypt's live files. */
+export function publicCertPath(ctx: RenderContext, node: NodeSpec): string {
+  return nodePath(ctx.env, node, `${HAPROXY_PATHS.certDir}/${ctx.env.domain}.pem`);
+}
+
+/**
+ * The stack's HAProxy: `haproxy.cfg` (0640 root:haproxy), the public certificate bundle (self-signed, or the
+ * bootstrap until certbot has a Let's Encrypt one), the load balancer's own leaf bundle for the metrics endpoint
+ * and our CA bundle that backends are verified against.
+ */
+export const haproxyRenderer: ServiceRenderer = {
+  service: 'haproxy',
+  certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true })],
+  render(node, ctx) {
+    const { env, pki } = ctx;
+    const configPath = nodePath(env, node, HAPROXY_PATHS.config);
+    const publicCertFile = publicCertPath(ctx, node);
+    const internalCertFile = nodePath(env, node, `${HAPROXY_PATHS.certDir}/internal.pem`);
+    const model = buildEdgeConfig(env, node, {
+      publicCertFile,
+      internalCertFile,
+      caFile: caBundlePath(ctx, node),
+      adminSocket: nodePath(env, node, HAPROXY_PATHS.adminSocket),
+    });
+    const leaf = pki.leaf(certificateId(node, 'haproxy'));
+    const bundle = (path: string, c: { cert: string; key: string; chain: string }) =>
+      artifact({ path, content: pem(c.cert, c.key, c.chain), mode: '0600', owner: 'haproxy', group: 'haproxy', secret: true, service: 'haproxy' });
+    return {
+      artifacts: [
+        artifact({ path: configPath, content: renderHaproxyConfig(model), mode: '0640', owner: 'root', group: 'haproxy', service: 'haproxy' }),
+        bundle(publicCertFile, pki.publicCert),
+        bundle(internalCertFile, leaf),
+        caBundle(ctx, node, 'haproxy'),
+      ],
+      checks: [{ name: 'haproxy -c', command: 'haproxy', args: ['-c', '-dW', '-f', configPath] }],
+    };
+  },
+};
+
+/** An HAProxy `crt` bundle: certificate, private key, then the issuing chain; each block ends with a newline. */
+export function pem(...blocks: string[]): string {
+  return blocks
+    .filter((b) => b.trim() !== '')
+    .map((b) => (b.endsWith('\n') ? b : `${b}\n`))
+    .join('');
+}
