@@ -1,0 +1,87 @@
+/**
+ * Benchmark: `npx @chatops/render prod` wall time with PKI state present, and first-time issuance of the prod
+ * certificate set against openssl issuing the same number of RSA certificates.
+ *
+ *   npm run bench -- render-and-pki        (or: npx tsx --conditions=source tools/bench/render-and-pki.ts)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnvironment } from '@chatops/environment';
+import { PkiStore } from '@chatops/pki';
+import { certificateRequests, prepareRender, renderStack } from '@chatops/stack';
+
+const REPO = join(import.meta.dirname, '../..');
+const EXAMPLE = join(REPO, 'examples/cloud-chatops');
+const CLI = join(REPO, 'packages/render/dist/cli.js');
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+function timed(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+async function timedAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
+try {
+  const config = join(scratch, 'config');
+  cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
+  cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+  const prodFile = join(config, 'environments/prod.yaml');
+
+  // --- 1. render wall time, PKI state present -------------------------------------------------------------
+  const run = () => {
+    const r = spawnSync(process.execPath, [CLI, 'prod', '--config', config, '--out', join(scratch, 'out')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`render failed (${r.status}): ${r.stderr}`);
+  };
+  run(); // issues the PKI
+  const nodeStart = median(Array.from({ length: 5 }, () => timed(() => spawnSync(process.execPath, ['-e', '0']))));
+  const cliRuns = Array.from({ length: 7 }, () => timed(run));
+  const inProcess: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    inProcess.push(await timedAsync(async () => renderStack(await prepareRender(prodFile, { pkiDir: join(config, '.pki/prod') }))));
+  }
+  console.log('render prod (PKI present), 7 runs, median:');
+  console.log(`  CLI process (node dist/cli.js, incl. native checks): ${median(cliRuns).toFixed(0)} ms`);
+  console.log(`  bare node startup, for reference:                    ${nodeStart.toFixed(0)} ms`);
+  console.log(`  in-process load + PKI reuse + render:                ${median(inProcess).toFixed(0)} ms`);
+
+  // --- 2. first-time issuance vs openssl ----------------------------------------------------------------------
+  const { environment } = loadEnvironment(prodFile);
+  const requests = certificateRequests(environment);
+  const total = requests.length + 2; // + CA + public
+  const settings = { caCommonName: 'bench CA', publicDomain: environment.domain, keyBits: 2048 };
+  const oursRuns: number[] = [];
+  for (let i = 0; i < 3; i++) oursRuns.push(await timedAsync(() => new PkiStore(join(scratch, `pki-${i}`)).ensure(settings, requests)));
+  const ours = median(oursRuns);
+
+  const opensslRun = (i: number) => {
+    const dir = join(scratch, `openssl-${i}`);
+    mkdirSync(dir, { recursive: true });
+    const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=bench CA']);
+    for (let n = 1; n < total; n++) {
+      writeFileSync(join(dir, `san-${n}.ext`), `subjectAltName=DNS:leaf-${n}.internal,IP:10.0.0.${n}\n`);
+      o(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `leaf-${n}.key`, '-out', `leaf-${n}.csr`, '-subj', `/CN=leaf-${n}`]);
+      o(['x509', '-req', '-in', `leaf-${n}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `leaf-${n}.pem`, '-days', '397', '-extfile', `san-${n}.ext`]);
+    }
+  };
+  const openssl = median([0, 1, 2].map((i) => timed(() => opensslRun(i))));
+  console.log(`first-time issuance of the prod set: ${total} RSA-2048 certificates (CA + public + ${requests.length} leaves), median of 3:`);
+  console.log(`  @chatops/pki (native keygen in parallel, node-forge signing): ${ours.toFixed(0)} ms`);
+  console.log(`  openssl req/x509, one process per step, sequential:          ${openssl.toFixed(0)} ms`);
+  console.log(`  ratio ours/openssl: ${(ours / openssl).toFixed(2)} (below 1 means faster than openssl)`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
