@@ -8,6 +8,10 @@ export const ANNOTATIONS = {
     summary: 'systemd unit {{ $labels.name }} on {{ $labels.node }} is {{ $labels.state }}',
     description: 'The unit {{ $labels.name }} should be active on {{ $labels.node }}; systemd reports it {{ $labels.state }}.',
   },
+  NodeDown: {
+    summary: 'Node {{ $labels.node }} is unreachable',
+    description: 'No scrape target on {{ $labels.node }} has answered for more than a minute: the node or its network is down.',
+  },
   TargetDown: {
     summary: '{{ $labels.job }} on {{ $labels.node }} cannot be scraped',
     description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for more than a minute.',

@@ -16,7 +16,7 @@ function expand(template: string, labels: Labels): string {
   return template.replace(/\{\{ \$labels\.([a-zA-Z_]\w*) \}\}/g, (_, name: string) => labels[name] ?? '');
 }
 
-function expected(alert: 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'TargetDown' | 'HaproxyBackendServerDown', labels: Labels, severity = 'critical') {
+function expected(alert: 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown', labels: Labels, severity = 'critical') {
   const a = ANNOTATIONS[alert];
   return { labels: { ...labels, severity }, annotations: { summary: expand(a.summary, labels), description: expand(a.description, labels) } };
 }
@@ -86,6 +86,22 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       alerts: [
         { at: '2m', alertname: 'TargetDown', expected: [] },
         { at: '5m', alertname: 'TargetDown', expected: [expected('TargetDown', target)] },
+      ],
+    }),
+  );
+
+  const systemd = { job: 'systemd', node: node.name, instance: `${node.address}:${env.ports.systemdExporter}` };
+  tests.push(
+    ruleTest({
+      name: 'NodeDown fires when every target of a node is down, TargetDown for each of them',
+      interval: '1m',
+      inputSeries: [
+        { series: series('up', target), values: '1 1 0x8' },
+        { series: series('up', systemd), values: '1 1 0x8' },
+      ],
+      alerts: [
+        { at: '5m', alertname: 'NodeDown', expected: [expected('NodeDown', { node: node.name })] },
+        { at: '5m', alertname: 'TargetDown', expected: [expected('TargetDown', target), expected('TargetDown', systemd)] },
       ],
     }),
   );

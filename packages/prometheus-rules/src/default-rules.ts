@@ -122,6 +122,16 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
       rules: [
         rule(
           {
+            alert: 'NodeDown',
+            expr: 'max by (node) (up) == 0',
+            for: '1m',
+            labels: { severity: 'critical' },
+            annotations: { ...ANNOTATIONS.NodeDown },
+          },
+          options,
+        ),
+        rule(
+          {
             alert: 'TargetDown',
             expr: 'up == 0',
             for: '1m',
