@@ -85,7 +85,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
     });
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
-    const outcomes = runNativeChecks(ctx);
+    const outcomes = await runNativeChecks(ctx);
     const failed = outcomes.filter((o) => o.status === 'failed');
     const unavailable = outcomes.filter((o) => o.status === 'unavailable');
     const strict = Boolean(io.env.CI);
