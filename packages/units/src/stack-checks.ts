@@ -22,7 +22,9 @@ function yamlArtifacts(bundles: ReadonlyMap<string, readonly Artifact[]>, match:
 }
 
 interface ScrapeTarget {
+  /** The job kind (`node`, `systemd`, `cadvisor`): the `job` label, else the job name up to a `/`. */
   readonly job: string;
+  readonly jobName: string;
   readonly host: string;
   readonly port: number;
   readonly path: string;
@@ -53,11 +55,15 @@ function scrapeTargets(bundles: ReadonlyMap<string, readonly Artifact[]>): Scrap
         }
       }
       for (const g of groups.map(asDoc)) {
+        // Jobs may be split per node (`node/lb-1`) with the kind in a `job` target label.
+        const label = asDoc(g.labels).job;
+        const kind = typeof label === 'string' ? label : job.split('/')[0]!;
         for (const t of asArray(g.targets)) {
           const hp = splitHostPort(String(t));
           if (!hp) continue;
           out.push({
-            job,
+            job: kind,
+            jobName: job,
             host: hp.host,
             port: hp.port,
             path: String(sc.metrics_path ?? '/metrics'),
@@ -94,17 +100,17 @@ export const scrapeTargetsMatchExporterUnits: StackCheck = {
         const listening = facts.filter((f) => f.service === service && f.node.name === node?.name).map((f) => `${f.address}:${f.port}`);
         out.push({
           file: t.file,
-          path: ['scrape_configs', t.job],
-          message: `job ${t.job} scrapes ${t.host}:${t.port} but no ${service} unit listens there${listening.length ? ` (it listens on ${listening.join(', ')})` : ''}`,
+          path: ['scrape_configs', t.jobName],
+          message: `job ${t.jobName} scrapes ${t.host}:${t.port} but no ${service} unit listens there${listening.length ? ` (it listens on ${listening.join(', ')})` : ''}`,
         });
         continue;
       }
       scraped.add(fact);
-      if (fact.address !== node.address) out.push({ file: fact.file, path: [], message: `${fact.unit} on ${node.name} listens on ${fact.address}, not on the node address ${node.address} that job ${t.job} scrapes` });
-      if (t.path !== fact.path) out.push({ file: t.file, path: ['scrape_configs', t.job, 'metrics_path'], message: `job ${t.job} scrapes path ${t.path} but ${fact.unit} on ${node.name} serves metrics at ${fact.path}` });
-      if (t.scheme !== 'https') out.push({ file: t.file, path: ['scrape_configs', t.job, 'scheme'], message: `job ${t.job} scrapes over ${t.scheme} but ${fact.unit} on ${node.name} serves TLS` });
+      if (fact.address !== node.address) out.push({ file: fact.file, path: [], message: `${fact.unit} on ${node.name} listens on ${fact.address}, not on the node address ${node.address} that job ${t.jobName} scrapes` });
+      if (t.path !== fact.path) out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'metrics_path'], message: `job ${t.jobName} scrapes path ${t.path} but ${fact.unit} on ${node.name} serves metrics at ${fact.path}` });
+      if (t.scheme !== 'https') out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'scheme'], message: `job ${t.jobName} scrapes over ${t.scheme} but ${fact.unit} on ${node.name} serves TLS` });
       if (fact.basicAuthUsers.length > 0 && (t.basicAuthUser === undefined || !fact.basicAuthUsers.includes(t.basicAuthUser))) {
-        out.push({ file: t.file, path: ['scrape_configs', t.job, 'basic_auth'], message: `job ${t.job} authenticates as ${t.basicAuthUser ?? '(nobody)'} but ${fact.unit} on ${node.name} accepts ${fact.basicAuthUsers.join(', ')}` });
+        out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'basic_auth'], message: `job ${t.jobName} authenticates as ${t.basicAuthUser ?? '(nobody)'} but ${fact.unit} on ${node.name} accepts ${fact.basicAuthUsers.join(', ')}` });
       }
     }
     for (const f of facts) {
