@@ -4,6 +4,7 @@ import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-c
 import { GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
 import { haproxyRenderer } from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { UNITS_CHECKS, UNITS_RENDERERS } from '@chatops/units';
 
 // Every service renderer of the stack. A package plugs in by adding its renderer here (one import, one entry);
 // the CLI and deploy never change. Order does not matter: bundles are sorted by path.
@@ -13,10 +14,12 @@ export const RENDERERS: readonly ServiceRenderer[] = [
   GRAFANA_RENDERER,
   haproxyRenderer,
   PROMETHEUS_RENDERER,
+  ...UNITS_RENDERERS,
 ];
 
 // Checks across renderers' outputs (e.g. Filebeat's output agrees with Logstash's beats input).
 export const CHECKS: readonly StackCheck[] = [
   alertRoutingCheck,
   filebeatLogstashAgreement,
+  ...UNITS_CHECKS,
 ];
