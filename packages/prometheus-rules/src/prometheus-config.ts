@@ -1,9 +1,9 @@
 import { ConfigError, type Diagnostic, absolutePath, durationMs, hostPort, labelName, toYaml, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
 import { re2Error } from './promql.js';
-import { promDuration } from './rule-file.js';
+import { labelMap, promDuration } from './rule-file.js';
 
-const labelSet = z.record(labelName, z.string());
+const labelSet = labelMap;
 
 /** `tls_config` of a scrape job or Alertmanager client. `insecure_skip_verify` is deliberately not modelled. */
 export const tlsConfigSchema = z.strictObject({
@@ -138,7 +138,8 @@ export function checkPrometheusConfig(config: PrometheusConfig, options: Prometh
   const problems: Diagnostic[] = [];
   const requireCa = options.requireCaFile ?? true;
   const interval = config.global?.scrape_interval ?? '1m';
-  const timeout = config.global?.scrape_timeout ?? '10s';
+  // Prometheus: an unset timeout is 10s, or the interval when that is shorter.
+  const timeout = config.global?.scrape_timeout ?? (durationMs(interval) < 10_000 ? interval : '10s');
   if (durationMs(timeout) > durationMs(interval)) {
     problems.push({ path: ['global', 'scrape_timeout'], message: `scrape_timeout ${timeout} is greater than scrape_interval ${interval}` });
   }
@@ -166,18 +167,17 @@ export function checkPrometheusConfig(config: PrometheusConfig, options: Prometh
       problems.push({ path: [...path, 'tls_config'], message: 'cert_file and key_file go together' });
     }
   };
-  config.scrape_configs?.forEach((job, i) => {
+  config.scrape_configs?.forEach((job) => {
     const path = ['scrape_configs', job.job_name];
     if (jobs.has(job.job_name)) problems.push({ path, message: `duplicate job_name "${job.job_name}"` });
     jobs.add(job.job_name);
     const ji = job.scrape_interval ?? interval;
-    const jt = job.scrape_timeout ?? (job.scrape_interval && durationMs(job.scrape_interval) < durationMs(timeout) ? job.scrape_interval : timeout);
+    const jt = job.scrape_timeout ?? (durationMs(ji) < durationMs(timeout) ? ji : timeout);
     if (durationMs(jt) > durationMs(ji)) problems.push({ path: [...path, 'scrape_timeout'], message: `scrape_timeout ${jt} is greater than scrape_interval ${ji}` });
     if (!job.static_configs?.length && !job.file_sd_configs?.length) problems.push({ path, message: 'a job needs static_configs or file_sd_configs' });
     client(job, path);
     relabels(job.relabel_configs, [...path, 'relabel_configs']);
     relabels(job.metric_relabel_configs, [...path, 'metric_relabel_configs']);
-    void i;
   });
   config.alerting?.alertmanagers?.forEach((am, i) => {
     const path = ['alerting', 'alertmanagers', i];

@@ -9,7 +9,14 @@ export const promDuration = z
   .refine((v) => v !== '' && durationPattern.test(v), { message: 'expected a duration like 30s, 5m or 1h30m' });
 
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)' });
-const labels = z.record(labelName, z.string()).refine((l) => !('__name__' in l), { message: 'label __name__ is reserved' });
+/** A label or annotation map: keys are label names (checked one by one, so the message names the key). */
+export const labelMap = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+  for (const key of Object.keys(map)) {
+    if (!labelName.safeParse(key).success) ctx.addIssue({ code: 'custom', path: [key], message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });
+    if (key === '__name__') ctx.addIssue({ code: 'custom', path: [key], message: 'label __name__ is reserved' });
+  }
+});
+const labels = labelMap;
 
 export const alertingRuleSchema = z.strictObject({
   /** Alert name: a metric-name-like identifier (`ChatOpsInstanceDown`). */
@@ -21,7 +28,7 @@ export const alertingRuleSchema = z.strictObject({
   /** Labels added to the alert (templates allowed). */
   labels: labels.optional(),
   /** Annotations (templates allowed). */
-  annotations: z.record(labelName, z.string()).optional(),
+  annotations: labelMap.optional(),
 });
 export type AlertingRule = z.infer<typeof alertingRuleSchema>;
 
@@ -33,10 +40,16 @@ export const recordingRuleSchema = z.strictObject({
 });
 export type RecordingRule = z.infer<typeof recordingRuleSchema>;
 
-export const ruleSchema = z.union([alertingRuleSchema, recordingRuleSchema], {
-  error: 'expected an alerting rule { alert, expr, ... } or a recording rule { record, expr, ... }',
+export type Rule = AlertingRule | RecordingRule;
+
+/** An alerting rule, or a recording rule when it has `record` (dispatching keeps error messages precise). */
+export const ruleSchema = z.unknown().transform((value, ctx): Rule => {
+  const recording = value !== null && typeof value === 'object' && 'record' in value;
+  const parsed = (recording ? recordingRuleSchema : alertingRuleSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const d of zodDiagnostics(parsed.error)) ctx.addIssue({ code: 'custom', message: d.message, path: [...d.path] });
+  return z.NEVER;
 });
-export type Rule = z.infer<typeof ruleSchema>;
 
 export const ruleGroupSchema = z.strictObject({
   name: z.string().min(1),
