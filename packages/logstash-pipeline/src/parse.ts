@@ -113,7 +113,7 @@ class Parser {
     return result;
   }
 
-  at<T extends object>(start: number, node: T): T {
+  at<const T extends object>(start: number, node: T): T {
     this.offsets.set(node, start);
     return node;
   }
