@@ -3,6 +3,7 @@ import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
 import { GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
 import { haproxyRenderer } from '@chatops/haproxy-config';
+import { logstashRenderer } from '@chatops/logstash-pipeline';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 import { UNITS_CHECKS, UNITS_RENDERERS } from '@chatops/units';
 
@@ -13,6 +14,7 @@ export const RENDERERS: readonly ServiceRenderer[] = [
   filebeatRenderer,
   GRAFANA_RENDERER,
   haproxyRenderer,
+  logstashRenderer,
   PROMETHEUS_RENDERER,
   ...UNITS_RENDERERS,
 ];
