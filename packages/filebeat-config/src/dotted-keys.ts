@@ -41,21 +41,29 @@ export function expandDottedKeys(document: unknown): ExpandedDocument {
     if (!isObject(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      const parts = key.split('.');
+      let parts = key.split('.');
       let cursor = out;
       const dest: (string | number)[] = [...target];
+      let conditionContext = inCondition;
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i] ?? '';
         dest.push(part);
+        if (part === 'when') conditionContext = true;
+        const operator = conditionContext && CONDITION_OPERATORS.has(part);
+        let leafValue = child;
+        if (operator && i < parts.length - 1) {
+          // `regexp.container.name: x`: the rest of the key is an event field name, not nesting.
+          leafValue = { [parts.slice(i + 1).join('.')]: child };
+          parts = parts.slice(0, i + 1);
+        }
         const last = i === parts.length - 1;
-        const conditionChild = inCondition || part === 'when';
         if (last) {
           let next: unknown;
-          if (conditionChild && CONDITION_OPERATORS.has(part)) {
-            next = flattenFields(child, part);
+          if (operator) {
+            next = flattenFields(leafValue, part);
             origin.set(JSON.stringify(dest), [...source, key]);
           } else {
-            next = walk(child, [...source, key], dest, conditionChild && part !== 'fields');
+            next = walk(leafValue, [...source, key], dest, conditionContext);
           }
           const existing = cursor[part];
           if (existing === undefined) cursor[part] = next;

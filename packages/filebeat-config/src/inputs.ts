@@ -131,7 +131,9 @@ export function duplicateIds(inputs: readonly { id: string }[], ctx: z.core.$Ref
 
 /** The content of an external input file (`filebeat.config.inputs.path`): a plain YAML list of inputs. */
 export const inputsFileSchema = z
-  .array(inputSchema)
+  .array(inputSchema, {
+    error: (issue) => (issue.code === 'invalid_type' ? 'an input file must be a plain YAML list of inputs (no filebeat.inputs key)' : undefined),
+  })
   .superRefine((inputs, ctx) => duplicateIds(inputs, ctx))
   .describe('A Filebeat external input file: a plain list of inputs.');
 export type InputsFile = z.infer<typeof inputsFileSchema>;

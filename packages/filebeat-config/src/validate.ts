@@ -21,6 +21,8 @@ export function filebeatDiagnostics(error: z.ZodError, extra: Partial<Diagnostic
         const hint = unknownKeyHint(path, key);
         out.push({ ...extra, path: [...path, key], message: `unknown key${hint ? ` (${hint})` : ''}` });
       }
+    } else if (issue.code === 'invalid_key' && issue.issues[0]) {
+      out.push({ ...extra, path, message: `key ${JSON.stringify(String(path[path.length - 1]))}: ${issue.issues[0].message}` });
     } else {
       out.push({ ...extra, path, message: issue.message });
     }
