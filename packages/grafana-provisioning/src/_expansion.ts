@@ -31,5 +31,5 @@ export function strayExpansion(value: string): string | undefined {
     .replaceAll('$$', '')
     .replace(/\$__(file|env)\{[^{}]*\}/g, '');
   if (!rest.includes('$')) return undefined;
-  return 'Grafana expands "$" in provisioning files (environment variables, $__file{}); write "$$" for a literal "$"';
+  return 'Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$"';
 }

@@ -1,6 +1,7 @@
-import { absolutePath, parseWith, toYaml } from '@chatops/core';
+import { ConfigError, type Diagnostic, absolutePath, parseWith, toYaml } from '@chatops/core';
 import { z } from 'zod';
-import { grafanaUid } from './datasource-provisioning.js';
+import { strayExpansion } from './_expansion.js';
+import { grafanaUid, stringLeaves } from './datasource-provisioning.js';
 
 const fileProvider = z.strictObject({
   name: z.string().min(1),
@@ -34,6 +35,17 @@ export const dashboardProvidersSchema = z
 export type DashboardProviders = z.output<typeof dashboardProvidersSchema>;
 export type DashboardProvidersInput = z.input<typeof dashboardProvidersSchema>;
 
+/** Validates a dashboard provider file, including `$` Grafana would expand by surprise. */
+export function validateDashboardProviders(value: unknown): DashboardProviders {
+  const file = parseWith(dashboardProvidersSchema, value);
+  const problems: Diagnostic[] = stringLeaves(file).flatMap(({ path, value: v }) => {
+    const stray = strayExpansion(v);
+    return stray ? [{ path, message: stray }] : [];
+  });
+  if (problems.length > 0) throw new ConfigError(problems, value);
+  return file;
+}
+
 export function renderDashboardProviders(value: DashboardProvidersInput, options: { header?: string } = {}): string {
-  return toYaml(parseWith(dashboardProvidersSchema, value), options);
+  return toYaml(validateDashboardProviders(value), options);
 }

@@ -20,6 +20,7 @@ export {
   type DashboardProvidersInput,
   dashboardProvidersSchema,
   renderDashboardProviders,
+  validateDashboardProviders,
 } from './dashboard-provisioning.js';
 export {
   type DatasourceFile,
