@@ -79,7 +79,7 @@ describe('rendered dashboards are valid dashboard JSON', () => {
     const services = dashboards.find((d) => d.path.endsWith('chatops-services.json'))?.json as Dashboard;
     const rows = services.panels.filter((p) => p.type === 'row').map((p) => p.title);
     expect(rows).toEqual(['All nodes', ...ctx.env.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`)]);
-    const units = (node: string) => services.panels.find((p) => p.title === `Units on ${node}`)?.description;
+    const units = (node: string) => (services.panels.find((p) => p.title === `Units on ${node}`) as { description?: string } | undefined)?.description;
     expect(units('lb-1')).toBe('5 units: haproxy.service, certbot.timer, filebeat.service, systemd-exporter.service, prometheus-node-exporter.service');
     expect(units('chatops-1')).toContain('chatops@1.service, chatops@2.service, cadvisor.service');
   });
