@@ -30,7 +30,7 @@ export function checkAlertRouting(config: AlertmanagerConfig, rules: readonly Al
   for (const rule of rules) {
     const labels = { ...rule.labels, alertname: rule.alert };
     const receivers = sim.receivers(labels);
-    const empty = receivers.filter((name) => integrationCount(byName.get(name) ?? { name }) === 0);
+    const empty = [...new Set(receivers)].filter((name) => integrationCount(byName.get(name) ?? { name }) === 0);
     const where = rule.source ? ` (${rule.source})` : '';
     if (receivers.length === 0) out.push({ path: ['route'], message: `alert ${rule.alert}${where} reaches no receiver` });
     else if (empty.length > 0) {

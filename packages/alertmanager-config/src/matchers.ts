@@ -28,7 +28,7 @@ function anchored(value: string): RE2JS {
   let re = compiled.get(value);
   if (!re) {
     try {
-      re = RE2JS.compile(`^(?:${value})$`, RE2JS.DOTALL);
+      re = RE2JS.compile(`^(?:${value})$`);
     } catch (e) {
       throw new MatcherSyntaxError(`invalid regular expression ${JSON.stringify(value)}: ${(e as Error).message}`);
     }

@@ -46,7 +46,7 @@ export interface SimulatedAlert {
   readonly labels: LabelSet;
   /** Every route the alert ends up in, in tree order (several with `continue: true`). */
   readonly routes: readonly RouteMatch[];
-  /** Receiver names, in route order, without repeats. */
+  /** Receiver names in route order, as `amtool config routes test` prints them (a receiver reached twice appears twice). */
   readonly receivers: readonly string[];
   /** Set when an inhibit rule mutes this alert given the other alerts of the batch. */
   readonly inhibitedBy?: Inhibition;
@@ -152,9 +152,9 @@ export class RouteSimulator {
     });
   }
 
-  /** Receiver names for one alert, in order, as `amtool config routes test` prints them. */
+  /** Receiver names for one alert in route order, exactly as `amtool config routes test` prints them. */
   receivers(labels: LabelSet): string[] {
-    return [...new Set(this.route(labels).map((r) => r.receiver))];
+    return this.route(labels).map((r) => r.receiver);
   }
 
   /** Whether `target` is muted while `firing` alerts fire (Alertmanager's `Inhibitor.Mutes`). */
@@ -181,7 +181,7 @@ export class RouteSimulator {
       return {
         labels,
         routes,
-        receivers: [...new Set(routes.map((r) => r.receiver))],
+        receivers: routes.map((r) => r.receiver),
         inhibited: inhibitedBy !== undefined,
         ...(inhibitedBy ? { inhibitedBy } : {}),
       };

@@ -1,0 +1,33 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A local HTTP server that records every POST body (stands in for Slack and webhook receivers). */
+export async function recorder(host = '127.0.0.1'): Promise<AsyncDisposable & { url: string; bodies: { path: string; body: string }[] }> {
+  const bodies: { path: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      bodies.push({ path: req.url ?? '/', body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    bodies,
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Posts alerts to Alertmanager's v2 API. */
+export async function postAlerts(baseUrl: string, alerts: readonly Record<string, string>[], init: RequestInit = {}): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/v2/alerts`, {
+    ...init,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+    body: JSON.stringify(alerts.map((labels) => ({ labels, annotations: { summary: `${labels.alertname} on ${labels.node ?? '?'}` } }))),
+  });
+  if (!res.ok) throw new Error(`POST /api/v2/alerts: ${res.status} ${await res.text()}`);
+}
