@@ -67,19 +67,27 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
     });
   });
 
-  const modeOf = (p: Proxy | Defaults): 'http' | 'tcp' => {
-    if (p.mode) return p.mode;
-    const from = 'from' in p && p.from ? config.defaults.find((d) => d.name === p.from) : config.defaults.filter((d) => d.name === undefined).at(-1);
-    return from?.mode ?? 'tcp';
-  };
-  const defaultsOf = (p: Proxy): Defaults | undefined =>
-    p.from ? config.defaults.find((d) => d.name === p.from) : config.defaults.filter((d) => d.name === undefined).at(-1);
+  // A proxy without `from` inherits the last defaults section before it: with our printing order, the last one.
+  const implicitDefaults = config.defaults.at(-1);
+  const defaultsOf = (p: Proxy): Defaults | undefined => (p.from ? config.defaults.find((d) => d.name === p.from) : implicitDefaults);
+  const modeOf = (p: Proxy): 'http' | 'tcp' => p.mode ?? defaultsOf(p)?.mode ?? 'tcp';
+  const explicitFrom = new Set([...config.frontends, ...config.backends, ...config.listens].flatMap((p) => (p.from ? [p.from] : [])));
+  const implicitUser = [...config.frontends, ...config.backends, ...config.listens].find((p) => p.from === undefined);
+  if (implicitDefaults?.name !== undefined && explicitFrom.has(implicitDefaults.name) && implicitUser) {
+    err(['defaults', config.defaults.length - 1], `defaults ${implicitDefaults.name} is both named with "from" and inherited implicitly by ${implicitUser.name} (HAProxy refuses the mix): end the defaults list with a section nobody names`);
+  }
 
-  const checkGuard = (g: { if?: string | undefined; unless?: string | undefined }, path: DocumentPath, acls: ReadonlySet<string>, proxyName: string) => {
+  const checkGuard = (
+    g: { if?: string | undefined; unless?: string | undefined },
+    path: DocumentPath,
+    acls: ReadonlySet<string>,
+    proxyName: string,
+    pathIsCondition = false,
+  ) => {
     if (g.if !== undefined && g.unless !== undefined) err(path, 'a rule takes either "if" or "unless", not both');
     const cond = g.if ?? g.unless;
     if (cond === undefined) return;
-    const where = [...path, g.if !== undefined ? 'if' : 'unless'];
+    const where = pathIsCondition ? path : [...path, g.if !== undefined ? 'if' : 'unless'];
     const refs = parseCondition(cond);
     for (const e of refs.errors) err(where, e);
     for (const name of refs.aclNames) {
@@ -126,8 +134,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
       if (rule.action === 'cache-store' && !caches.has(rule.cache)) err([...path, 'cache'], `cache ${rule.cache} is not defined`);
     });
     p.httpAfterResponse.forEach((rule, j) => checkGuard(rule, [...base, 'httpAfterResponse', j], acls, label));
-    if (p.stats?.adminIf) checkGuard({ if: p.stats.adminIf }, [...base, 'stats', 'adminIf'], acls, label);
-    if (p.stats?.authUnless) checkGuard({ unless: p.stats.authUnless }, [...base, 'stats', 'authUnless'], acls, label);
+    if (p.stats?.adminIf) checkGuard({ if: p.stats.adminIf }, [...base, 'stats', 'adminIf'], acls, label, true);
+    if (p.stats?.authUnless) checkGuard({ unless: p.stats.authUnless }, [...base, 'stats', 'authUnless'], acls, label, true);
 
     if ('binds' in p) {
       p.binds.forEach((b, j) => {

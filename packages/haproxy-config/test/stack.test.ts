@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { findNode } from '@chatops/environment';
+import { haproxyRenderer } from '@chatops/haproxy-config';
+import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { requireBinary, run, tempDir } from '@chatops/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ENVIRONMENTS = ['prod', 'dev'] as const;
+const file = (env: string) => join(import.meta.dirname, '../../../examples/cloud-chatops/environments', `${env}.yaml`);
+
+// One PKI state per environment, shared by both renders (certificates are reused, not re-issued).
+const scratch = tempDir();
+afterAll(() => scratch[Symbol.dispose]());
+
+describe.each(ENVIRONMENTS)('%s edge', (name) => {
+  const pkiDir = join(scratch.path, name, 'pki');
+
+  it('renders the golden haproxy.cfg, certificate bundles and CA', async () => {
+    const ctx = await prepareRender(file(name), { pkiDir });
+    const lb = findNode(ctx.env, 'lb-1');
+    const out = haproxyRenderer.render(lb, ctx);
+    const byPath = new Map(out.artifacts.map((a) => [a.path, a]));
+    const cfg = byPath.get('/etc/haproxy/haproxy.cfg');
+    await expect(cfg?.content).toMatchFileSnapshot(`./__snapshots__/${name}.haproxy.cfg`);
+    expect(cfg).toMatchObject({ mode: '0640', owner: 'root', group: 'haproxy', secret: false });
+    const pub = byPath.get(`/etc/haproxy/certs/${ctx.env.domain}.pem`);
+    expect(pub).toMatchObject({ mode: '0600', owner: 'haproxy', secret: true });
+    expect(pub?.content).toBe(ctx.pki.publicCert.cert + ctx.pki.publicCert.key + ctx.pki.publicCert.chain);
+    expect(byPath.get('/etc/haproxy/certs/internal.pem')).toMatchObject({ mode: '0600', owner: 'haproxy', secret: true });
+    expect(byPath.get('/etc/chatops/tls/ca.pem')?.content).toBe(ctx.pki.caCert);
+    expect(out.checks).toEqual([{ name: 'haproxy -c', command: 'haproxy', args: ['-c', '-dW', '-f', '/etc/haproxy/haproxy.cfg'] }]);
+  });
+
+  it('is accepted by haproxy -c (zero warnings) with the real certificate files at the paths it names', async () => {
+    const haproxy = requireBinary('haproxy');
+    using dir = tempDir();
+    const ctx = await prepareRender(file(name), { pkiDir, pathPrefix: join(dir.path, '{node}') });
+    expect(ctx.issued).toEqual([]);
+    const stack = renderStack(ctx);
+    const lb = stack.bundles.get('lb-1') ?? [];
+    expect(lb.map((a) => a.path)).toContain(join(dir.path, 'lb-1/etc/haproxy/haproxy.cfg'));
+    writeArtifacts(lb);
+    const checks = stack.checks.filter((c) => c.node === 'lb-1' && c.command === 'haproxy');
+    expect(checks).toHaveLength(1);
+    for (const check of checks) {
+      const r = run(haproxy, check.args);
+      expect(r.stdout + r.stderr).toContain('Configuration file is valid');
+      expect(r.status).toBe(0);
+    }
+  });
+});
