@@ -1,0 +1,246 @@
+import { type Artifact, artifact, placeSecret, toIni } from '@chatops/core';
+import {
+  type Environment,
+  type NodeSpec,
+  type RenderContext,
+  type ServiceRenderer,
+  caBundlePath,
+  certificateId,
+  nodePath,
+  nodeWithRole,
+  publicHost,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
+import { SHELL_HELPERS, shellQuote } from './_shell.js';
+import { printElasticsearchYml } from './elasticsearch-yml.js';
+import { printKibanaYml } from './kibana-yml.js';
+import { LOGSTASH_WRITER, LOGSTASH_WRITER_ROLE, printRoleDescriptor } from './role-descriptor.js';
+
+/** Where our Elastic helper scripts and role files live. */
+export const ELASTIC_DIR = '/etc/chatops/elastic';
+/** Where `env`/`file` secrets are placed (root 0600: only root-run helpers read them). */
+export const ELASTIC_SECRETS_DIR = '/etc/chatops/secrets/elastic';
+
+/** Node paths of the Elastic files (shared by both renderers and the tests). */
+export function elasticPaths(env: Environment, node: NodeSpec) {
+  const p = (f: string) => nodePath(env, node, f);
+  return {
+    elasticsearchYml: p('/etc/elasticsearch/elasticsearch.yml'),
+    /** Elasticsearch only reads TLS files inside its config directory. */
+    esCert: p('/etc/elasticsearch/certs/chatops.crt'),
+    esKey: p('/etc/elasticsearch/certs/chatops.key'),
+    esCa: p('/etc/elasticsearch/certs/chatops-ca.crt'),
+    esKeystoreScript: p(`${ELASTIC_DIR}/elasticsearch-keystore.sh`),
+    esDropIn: p('/etc/systemd/system/elasticsearch.service.d/chatops.conf'),
+    setupScript: p(`${ELASTIC_DIR}/setup-security.sh`),
+    setupUnit: p('/etc/systemd/system/elasticsearch-setup.service'),
+    role: p(`${ELASTIC_DIR}/${LOGSTASH_WRITER}-role.json`),
+    kibanaYml: p('/etc/kibana/kibana.yml'),
+    kibanaKeystoreScript: p(`${ELASTIC_DIR}/kibana-keystore.sh`),
+    kibanaDropIn: p('/etc/systemd/system/kibana.service.d/chatops.conf'),
+    secret: (name: string) => p(`${ELASTIC_SECRETS_DIR}/${name}`),
+  };
+}
+
+/** `https://<address>:<port>` of Elasticsearch (its certificate carries the address, so verification is full). */
+export function elasticsearchUrl(env: Environment): string {
+  const es = nodeWithRole(env, 'elasticsearch');
+  return `https://${es.address}:${env.ports.elasticsearch}`;
+}
+
+function secrets(ctx: RenderContext, node: NodeSpec) {
+  const { env } = ctx;
+  const paths = elasticPaths(env, node);
+  const place = (ref: Parameters<typeof placeSecret>[0], name: string, service: string) => placeSecret(ref, ctx.secrets, { path: paths.secret(name), service, action: 'restart' });
+  return {
+    elastic: place(env.elastic.elasticPassword, 'elastic-password', 'elasticsearch-setup'),
+    kibana: place(env.elastic.kibanaSystemPassword, 'kibana-system-password', 'elasticsearch-setup'),
+    logstash: place(env.elastic.logstashPassword, 'logstash-writer-password', 'elasticsearch-setup'),
+  };
+}
+
+const dropIn = (service: Record<string, string>) => toIni({ Service: service }, { separator: '=', header: 'Rendered by @chatops/elastic-config: do not edit.' }).replace(/^;/gm, '#');
+
+function esKeystoreScript(elasticPassword: string): string {
+  return `${[
+    '#!/bin/sh',
+    '# Rendered by @chatops/elastic-config. Run as root before Elasticsearch starts: puts the elastic user\'s',
+    '# password into the keystore as bootstrap.password (it takes effect until setup-security.sh persists it).',
+    'set -eu',
+    ...SHELL_HELPERS,
+    'keystore=/usr/share/elasticsearch/bin/elasticsearch-keystore',
+    'export ES_PATH_CONF="${ES_PATH_CONF:-/etc/elasticsearch}"',
+    'test -f "$ES_PATH_CONF/elasticsearch.keystore" || "$keystore" create',
+    `read_secret ${shellQuote(elasticPassword)} | "$keystore" add --force --stdin bootstrap.password`,
+    'chown root:elasticsearch "$ES_PATH_CONF/elasticsearch.keystore"',
+    'chmod 0660 "$ES_PATH_CONF/elasticsearch.keystore"',
+  ].join('\n')}\n`;
+}
+
+function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s: ReturnType<typeof secrets>): string {
+  return `${[
+    '#!/bin/sh',
+    '# Rendered by @chatops/elastic-config. Run as root once Elasticsearch is up (elasticsearch-setup.service):',
+    '# persists the elastic password, sets kibana_system\'s password and creates the logstash_writer role and user.',
+    '# Passwords are read from their files and never appear on a command line. Idempotent.',
+    'set -eu',
+    ...SHELL_HELPERS,
+    `url=${shellQuote(elasticsearchUrl(env))}`,
+    `ca=${shellQuote(paths.esCa)}`,
+    `elastic=$(read_secret ${shellQuote(s.elastic.path)})`,
+    'umask 077',
+    'body=$(mktemp)',
+    'trap \'rm -f "$body"\' EXIT',
+    '# api METHOD PATH: sends $body as the elastic user; the credentials go to curl on stdin.',
+    'api() {',
+    '  printf \'user = "elastic:%s"\\n\' "$(escape "$elastic")" | curl --silent --show-error --fail --config - --cacert "$ca" \\',
+    '    -X "$1" -H \'Content-Type: application/json\' --data-binary @"$body" "$url$2" > /dev/null',
+    '}',
+    'printf \'{}\' > "$body"',
+    'tries=0',
+    'until api GET /_security/_authenticate 2> /dev/null; do',
+    '  tries=$((tries + 1))',
+    '  [ "$tries" -lt 60 ] || { echo "Elasticsearch did not accept the elastic user at $url" >&2; exit 1; }',
+    '  sleep 5',
+    'done',
+    'set_password() {',
+    '  printf \'{"password":"%s"}\' "$(escape "$(read_secret "$2")")" > "$body"',
+    '  api POST "/_security/user/$1/_password"',
+    '}',
+    `set_password elastic ${shellQuote(s.elastic.path)}`,
+    `set_password kibana_system ${shellQuote(s.kibana.path)}`,
+    `cp ${shellQuote(paths.role)} "$body"`,
+    `api PUT /_security/role/${LOGSTASH_WRITER}`,
+    `printf '{"password":"%s","roles":["${LOGSTASH_WRITER}"],"full_name":"Logstash writer"}' "$(escape "$(read_secret ${shellQuote(s.logstash.path)})")" > "$body"`,
+    `api PUT /_security/user/${LOGSTASH_WRITER}`,
+  ].join('\n')}\n`;
+}
+
+/**
+ * Elasticsearch on its node: elasticsearch.yml (single node, security on, HTTP and transport TLS with our
+ * certificate, copied into /etc/elasticsearch/certs where Elasticsearch may read it), a keystore helper that
+ * seeds the elastic password, and `elasticsearch-setup.service` (oneshot) that sets `kibana_system`'s password
+ * and creates the `logstash_writer` role and user through the security API from the secret files.
+ */
+export const elasticsearchRenderer: ServiceRenderer = {
+  service: 'elasticsearch',
+  certificates: (env, node) => [serviceCertificate(env, node, 'elasticsearch', { usages: ['server', 'client'] })],
+  render(node, ctx) {
+    const { env, pki } = ctx;
+    const paths = elasticPaths(env, node);
+    const leaf = pki.leaf(certificateId(node, 'elasticsearch'));
+    const s = secrets(ctx, node);
+    const es = (props: { path: string; content: string; mode?: string; group?: string; secret?: boolean }) =>
+      artifact({ owner: 'root', group: 'elasticsearch', mode: '0640', service: 'elasticsearch', action: 'restart', ...props });
+    const ssl = (layer: 'http' | 'transport') => ({
+      [`xpack.security.${layer}.ssl.enabled`]: true,
+      [`xpack.security.${layer}.ssl.key`]: paths.esKey,
+      [`xpack.security.${layer}.ssl.certificate`]: paths.esCert,
+      [`xpack.security.${layer}.ssl.certificate_authorities`]: [paths.esCa],
+      ...(layer === 'transport' ? { 'xpack.security.transport.ssl.verification_mode': 'certificate' as const } : {}),
+    });
+    const artifacts: Artifact[] = [
+      es({
+        path: paths.elasticsearchYml,
+        content: printElasticsearchYml({
+          'cluster.name': env.elastic.clusterName,
+          'node.name': node.name,
+          'path.data': nodePath(env, node, env.elastic.dataPath),
+          'path.logs': nodePath(env, node, env.elastic.logPath),
+          'network.host': node.address,
+          'http.port': env.ports.elasticsearch,
+          'discovery.type': 'single-node',
+          'xpack.security.enabled': true,
+          'xpack.security.enrollment.enabled': false,
+          ...ssl('http'),
+          ...ssl('transport'),
+        }),
+      }),
+      es({ path: paths.esCert, content: leaf.cert + leaf.chain }),
+      es({ path: paths.esKey, content: leaf.key, secret: true }),
+      es({ path: paths.esCa, content: pki.caCert }),
+      artifact({ path: paths.esKeystoreScript, content: esKeystoreScript(s.elastic.path), mode: '0755', service: 'elasticsearch', action: 'restart' }),
+      artifact({ path: paths.esDropIn, content: dropIn({ ExecStartPre: `+${paths.esKeystoreScript}` }), service: 'elasticsearch', action: 'restart' }),
+      ...s.elastic.artifacts,
+      ...s.kibana.artifacts,
+      ...s.logstash.artifacts,
+      artifact({ path: paths.role, content: printRoleDescriptor(LOGSTASH_WRITER_ROLE), service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({ path: paths.setupScript, content: setupScript(env, paths, s), mode: '0755', service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({
+        path: paths.setupUnit,
+        content: toIni(
+          {
+            Unit: { Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)', Requires: 'elasticsearch.service', After: 'elasticsearch.service' },
+            Service: { Type: 'oneshot', RemainAfterExit: 'yes', ExecStart: paths.setupScript, TimeoutStartSec: '600' },
+            Install: { WantedBy: 'multi-user.target' },
+          },
+          { separator: '=', header: 'Rendered by @chatops/elastic-config: do not edit.' },
+        ).replace(/^;/gm, '#'),
+        service: 'elasticsearch-setup',
+        action: 'restart',
+      }),
+    ];
+    return { artifacts };
+  },
+};
+
+function kibanaKeystoreScript(passwordFile: string): string {
+  return `${[
+    '#!/bin/sh',
+    '# Rendered by @chatops/elastic-config. Run as root before Kibana starts: puts kibana_system\'s password into',
+    '# the Kibana keystore as elasticsearch.password (kibana.yml never holds it).',
+    'set -eu',
+    ...SHELL_HELPERS,
+    'keystore=/usr/share/kibana/bin/kibana-keystore',
+    'export KBN_PATH_CONF="${KBN_PATH_CONF:-/etc/kibana}"',
+    'test -f "$KBN_PATH_CONF/kibana.keystore" || "$keystore" create',
+    `read_secret ${shellQuote(passwordFile)} | "$keystore" add --force --stdin elasticsearch.password`,
+    'chown root:kibana "$KBN_PATH_CONF/kibana.keystore"',
+    'chmod 0660 "$KBN_PATH_CONF/kibana.keystore"',
+  ].join('\n')}\n`;
+}
+
+/**
+ * Kibana: kibana.yml serving HTTPS with our certificate at `https://kibana.<domain>`, connecting to
+ * Elasticsearch over TLS (full verification against our CA) as `kibana_system`, whose password a start-time
+ * helper puts in the Kibana keystore.
+ */
+export const kibanaRenderer: ServiceRenderer = {
+  service: 'kibana',
+  certificates: (env, node) => [serviceCertificate(env, node, 'kibana')],
+  render(node, ctx) {
+    const { env } = ctx;
+    const paths = elasticPaths(env, node);
+    const tls = tlsFiles(ctx, node, 'kibana', { owner: 'kibana', action: 'restart' });
+    const password = placeSecret(env.elastic.kibanaSystemPassword, ctx.secrets, { path: paths.secret('kibana-system-password'), service: 'kibana', action: 'restart' });
+    const artifacts: Artifact[] = [
+      ...tls.artifacts,
+      ...password.artifacts,
+      artifact({
+        path: paths.kibanaYml,
+        content: printKibanaYml({
+          'server.host': node.address,
+          'server.port': env.ports.kibana,
+          'server.name': node.name,
+          'server.publicBaseUrl': `https://${publicHost(env, 'kibana')}`,
+          'server.ssl.enabled': true,
+          'server.ssl.certificate': tls.certFile,
+          'server.ssl.key': tls.keyFile,
+          'elasticsearch.hosts': [elasticsearchUrl(env)],
+          'elasticsearch.username': 'kibana_system',
+          'elasticsearch.ssl.certificateAuthorities': [caBundlePath(ctx, node)],
+          'elasticsearch.ssl.verificationMode': 'full',
+        }),
+        mode: '0640',
+        owner: 'root',
+        group: 'kibana',
+        service: 'kibana',
+        action: 'restart',
+      }),
+      artifact({ path: paths.kibanaKeystoreScript, content: kibanaKeystoreScript(password.path), mode: '0755', service: 'kibana', action: 'restart' }),
+      artifact({ path: paths.kibanaDropIn, content: dropIn({ ExecStartPre: `+${paths.kibanaKeystoreScript}` }), service: 'kibana', action: 'restart' }),
+    ];
+    return { artifacts };
+  },
+};
