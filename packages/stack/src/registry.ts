@@ -1,4 +1,5 @@
 import { alertRoutingCheck, alertmanagerRenderer } from '@chatops/alertmanager-config';
+import { elasticsearchRenderer, kibanaRenderer } from '@chatops/elastic-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
 import { GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
@@ -17,6 +18,8 @@ export const RENDERERS: readonly ServiceRenderer[] = [
   logstashRenderer,
   PROMETHEUS_RENDERER,
   ...UNITS_RENDERERS,
+  elasticsearchRenderer,
+  kibanaRenderer,
 ];
 
 // Checks across renderers' outputs (e.g. Filebeat's output agrees with Logstash's beats input).
