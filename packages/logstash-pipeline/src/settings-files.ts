@@ -1,5 +1,5 @@
 import { absolutePath, toYaml } from '@chatops/core';
-import { parseWith } from '@chatops/core';
+import { ConfigError, parseWith } from '@chatops/core';
 import { z } from 'zod';
 
 export const pipelineEntrySchema = z.strictObject({
@@ -21,7 +21,7 @@ export function pipelinesYml(entries: readonly PipelineEntry[], header?: string)
   const list = parseWith(z.array(pipelineEntrySchema).min(1), entries);
   const ids = new Set<string>();
   list.forEach((e, i) => {
-    if (ids.has(e.id)) throw new Error(`pipelines.yml: duplicate pipeline id ${e.id} (entry ${i})`);
+    if (ids.has(e.id)) throw new ConfigError([{ path: [i, 'id'], message: `duplicate pipeline id ${e.id}` }]);
     ids.add(e.id);
   });
   return toYaml(

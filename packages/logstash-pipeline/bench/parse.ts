@@ -1,0 +1,23 @@
+// Parser/printer throughput on the valid corpus: `npx tsx --conditions=source packages/logstash-pipeline/bench/parse.ts`
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, print } from '../src/index.js';
+
+const dir = join(import.meta.dirname, '..', 'test', 'corpus', 'valid');
+const text = readdirSync(dir)
+  .sort()
+  .map((f) => readFileSync(join(dir, f), 'utf8'))
+  .join('\n');
+const big = Array.from({ length: 50 }, () => text).join('\n');
+const time = (label: string, fn: () => void, runs: number) => {
+  fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) fn();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6 / runs;
+  console.log(`${label}: ${ms.toFixed(2)} ms/run`);
+  return ms;
+};
+const config = parse(big);
+const parseMs = time(`parse ${(big.length / 1024).toFixed(0)} KiB (${config.sections.length} sections)`, () => parse(big), 10);
+const printMs = time('print same config', () => print(config), 10);
+console.log(`parse throughput: ${(big.length / 1024 / (parseMs / 1000)).toFixed(0)} KiB/s; parse/print ratio ${(parseMs / printMs).toFixed(1)}x`);
