@@ -1,6 +1,4 @@
-import { parser } from '@prometheus-io/lezer-promql';
-
-// TODO(prometheus-rules): switch to the PromQL checker `@chatops/prometheus-rules` exports once it is public.
+import { checkPromql } from '@chatops/prometheus-rules';
 
 /** Grafana's built-in interval variables, replaced by a sample value of the same kind before parsing. */
 const BUILTINS: Readonly<Record<string, string>> = {
@@ -13,8 +11,9 @@ const BUILTINS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Problems in a panel query: unknown dashboard variables (we define none besides Grafana's built-ins), then
- * PromQL syntax errors as Prometheus' own grammar (lezer-promql) sees them. Empty when the query is valid.
+ * Problems in a panel query: unknown dashboard variables (we define none besides Grafana's built-ins), then what
+ * the stack's PromQL checker (`@chatops/prometheus-rules`: Prometheus' grammar plus types, functions and RE2
+ * regexes) finds once Grafana's variables are substituted. Empty when the query is valid.
  */
 export function promqlProblems(expr: string): string[] {
   const problems: string[] = [];
@@ -27,15 +26,6 @@ export function promqlProblems(expr: string): string[] {
     }
     return value;
   });
-  const tree = parser.parse(substituted);
-  const cursor = tree.cursor();
-  do {
-    if (cursor.type.isError) {
-      const at = cursor.from;
-      const near = substituted.slice(at, at + 20) || 'end of query';
-      problems.push(`PromQL syntax error at column ${at + 1} (near ${JSON.stringify(near)})`);
-      break;
-    }
-  } while (cursor.next());
-  return problems;
+  if (problems.length > 0) return problems;
+  return checkPromql(substituted).map((d) => `PromQL: ${d.message}`);
 }

@@ -48,7 +48,6 @@ export {
   type UnitsOf,
   alertsDashboard,
   chatopsContainersDashboard,
-  defaultUnitsOf,
   haproxyDashboard,
   serviceStatusDashboard,
   stackDashboards,

@@ -1,60 +1,23 @@
-import {
-  type Environment,
-  METRICS_KINDS,
-  type NodeSpec,
-  type ServiceName,
-  chatopsInstances,
-  metricsEndpoints,
-  servicesOn,
-} from '@chatops/environment';
-import { exactlyOneOf, promqlString } from './_promql-text.js';
+import { type Environment, METRICS_KINDS, type NodeSpec, type ServiceName, chatopsInstances } from '@chatops/environment';
+import { exactRegex, promqlString, unitsOn } from '@chatops/prometheus-rules';
 import type { Dashboard, DatasourceRef } from './dashboard.js';
 import { type PanelProps, type RowProps, buildDashboard } from './dashboard-builder.js';
 
-/** systemd units that run a service on a node (what `systemd_unit_state{name=...}` reports). */
-export type UnitsOf = (env: Environment, node: NodeSpec, service: ServiceName) => readonly string[];
-
-const PACKAGE_UNITS: Readonly<Record<ServiceName, string>> = {
-  haproxy: 'haproxy.service',
-  certbot: 'certbot.timer',
-  chatops: 'chatops@.service',
-  cadvisor: 'cadvisor.service',
-  grafana: 'grafana-server.service',
-  prometheus: 'prometheus.service',
-  alertmanager: 'prometheus-alertmanager.service',
-  elasticsearch: 'elasticsearch.service',
-  kibana: 'kibana.service',
-  logstash: 'logstash.service',
-  filebeat: 'filebeat.service',
-  'systemd-exporter': 'systemd-exporter.service',
-  'node-exporter': 'prometheus-node-exporter.service',
-};
-
-/**
- * Default unit names: the Debian packages' units, our exporter units, and one `chatops@N.service` per app
- * instance (`chatopsInstances`).
- */
-export const defaultUnitsOf: UnitsOf = (env, node, service) =>
-  service === 'chatops' ? chatopsInstances(env, node).map((i) => i.unit) : [PACKAGE_UNITS[service]];
+/** systemd units that must be active on a node (what `systemd_unit_state{name=...}` reports). */
+export type UnitsOf = (env: Environment, node: NodeSpec) => readonly string[];
 
 export interface StackDashboardsProps {
   /** The provisioned Prometheus datasource every panel queries. */
   readonly datasource: DatasourceRef;
-  /** @default defaultUnitsOf */
+  /** @default `unitsOn` from `@chatops/prometheus-rules` (the units the "systemd unit down" alert watches) */
   readonly unitsOf?: UnitsOf;
 }
 
+/** The `job` label of a service's scrape targets (`METRICS_KINDS`, shared with the Prometheus config). */
 function jobOf(service: ServiceName): string {
   const kind = METRICS_KINDS.find((k) => k.service === service);
   if (!kind) throw new Error(`no metrics endpoint kind for ${service}`);
   return kind.job;
-}
-
-/** The `instance` label Prometheus gives a node's exporter: its scrape target, `<fqdn>:<port>`. */
-function instanceOf(env: Environment, node: NodeSpec, service: ServiceName): string {
-  const ep = metricsEndpoints(env).find((e) => e.service === service && e.node.name === node.name);
-  if (!ep) throw new Error(`${node.name} has no ${service} metrics endpoint`);
-  return `${node.name}.${env.internalDomain}:${ep.port}`;
 }
 
 const UP_DOWN = { '1': { text: 'UP', color: 'green' }, '0': { text: 'DOWN', color: 'red' } } as const;
@@ -62,9 +25,9 @@ const UP_DOWN = { '1': { text: 'UP', color: 'green' }, '0': { text: 'DOWN', colo
 /** ChatOps containers as cAdvisor sees them: the containers the app units start (and the alert rule watches). */
 export function chatopsContainersDashboard(env: Environment, props: StackDashboardsProps): Dashboard {
   const instances = chatopsInstances(env);
-  const sel = `job=${promqlString(jobOf('cadvisor'))}, name=~${promqlString(exactlyOneOf(instances.map((i) => i.containerName)))}`;
-  const rate = (metric: string) => `sum by (instance, name) (rate(${metric}{${sel}}[$__rate_interval]))`;
-  const legend = '{{instance}} {{name}}';
+  const sel = `job=${promqlString(jobOf('cadvisor'))}, name=~${promqlString(exactRegex([...new Set(instances.map((i) => i.containerName))]))}`;
+  const rate = (metric: string) => `sum by (node, name) (rate(${metric}{${sel}}[$__rate_interval]))`;
+  const legend = '{{node}} {{name}}';
   return buildDashboard({
     uid: 'chatops-containers',
     title: 'ChatOps containers',
@@ -100,7 +63,7 @@ export function chatopsContainersDashboard(env: Environment, props: StackDashboa
             title: 'Memory (working set)',
             unit: 'bytes',
             min: 0,
-            queries: [{ expr: `sum by (instance, name) (container_memory_working_set_bytes{${sel}})`, legend }],
+            queries: [{ expr: `sum by (node, name) (container_memory_working_set_bytes{${sel}})`, legend }],
           },
           { kind: 'timeseries', title: 'Network received', unit: 'Bps', min: 0, queries: [{ expr: rate('container_network_receive_bytes_total'), legend }] },
           { kind: 'timeseries', title: 'Network sent', unit: 'Bps', min: 0, queries: [{ expr: rate('container_network_transmit_bytes_total'), legend }] },
@@ -194,11 +157,12 @@ export function haproxyDashboard(_env: Environment, props: StackDashboardsProps)
 
 /** systemd units per node (systemd-exporter): the units each node's roles need, and any failed unit. */
 export function serviceStatusDashboard(env: Environment, props: StackDashboardsProps): Dashboard {
-  const unitsOf = props.unitsOf ?? defaultUnitsOf;
+  const unitsOf = props.unitsOf ?? unitsOn;
   const job = `job=${promqlString(jobOf('systemd-exporter'))}`;
   const nodeRows: RowProps[] = env.nodes.map((node) => {
-    const units = servicesOn(env, node).flatMap((s) => unitsOf(env, node, s));
-    const sel = `${job}, instance=${promqlString(instanceOf(env, node, 'systemd-exporter'))}`;
+    const units = unitsOf(env, node);
+    if (units.length === 0) throw new Error(`no systemd units to watch on ${node.name}`);
+    const sel = `${job}, node=${promqlString(node.name)}`;
     const panels: PanelProps[] = [
       {
         kind: 'state-timeline',
@@ -206,7 +170,7 @@ export function serviceStatusDashboard(env: Environment, props: StackDashboardsP
         description: `${units.length} units: ${units.join(', ')}`,
         width: 18,
         height: Math.max(4, units.length + 2),
-        queries: [{ expr: `max by (name) (systemd_unit_state{${sel}, name=~${promqlString(exactlyOneOf(units))}, state="active"})`, legend: '{{name}}' }],
+        queries: [{ expr: `max by (name) (systemd_unit_state{${sel}, name=~${promqlString(exactRegex([...new Set(units)]))}, state="active"})`, legend: '{{name}}' }],
         valueText: { '1': { text: 'active', color: 'green' }, '0': { text: 'not active', color: 'red' } },
       },
       {

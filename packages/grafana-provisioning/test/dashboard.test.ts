@@ -80,7 +80,7 @@ describe('rendered dashboards are valid dashboard JSON', () => {
     const rows = services.panels.filter((p) => p.type === 'row').map((p) => p.title);
     expect(rows).toEqual(['All nodes', ...ctx.env.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`)]);
     const units = (node: string) => (services.panels.find((p) => p.title === `Units on ${node}`) as { description?: string } | undefined)?.description;
-    expect(units('lb-1')).toBe('5 units: haproxy.service, certbot.timer, filebeat.service, systemd-exporter.service, prometheus-node-exporter.service');
+    expect(units('lb-1')).toBe('4 units: haproxy.service, filebeat.service, systemd-exporter.service, prometheus-node-exporter.service');
     expect(units('chatops-1')).toContain('chatops@1.service, chatops@2.service, cadvisor.service');
   });
 });
@@ -108,7 +108,7 @@ describe('dashboard checks', () => {
     expect(checkDashboard(broken, { datasourceUids: ['prom'] })).toMatchInlineSnapshot(`
       [
         {
-          "message": "PromQL syntax error at column 17 (near "end of query")",
+          "message": "PromQL: syntax error: unexpected end of expression (column 17)",
           "path": [
             "panels",
             1,

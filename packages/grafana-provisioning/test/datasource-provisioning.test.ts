@@ -24,7 +24,7 @@ describe('datasource provisioning model', () => {
     expect(catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, basicAuthPassword: 's3cret' } }))))
       .toMatchInlineSnapshot(`"datasources.Prometheus.secureJsonData.basicAuthPassword: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`);
     expect(catchError(() => renderDatasourceFile(file({ basicAuthUser: 'gr$fana' })))).toMatchInlineSnapshot(
-      `"datasources.Prometheus.basicAuthUser: Grafana expands "$" in provisioning files (environment variables, $__file{}); write "$$" for a literal "$""`,
+      `"datasources.Prometheus.basicAuthUser: Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$""`,
     );
   });
 

@@ -78,7 +78,7 @@ describe('grafana.ini model', () => {
       `"auth.generic_oauth.allowed_groups.0: must not contain spaces, commas, quotes or brackets (Grafana splits list settings on them)"`,
     );
     expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { name: 'IAM ${X}' } }))).toMatchInlineSnapshot(
-      `"auth.generic_oauth.name: Grafana expands "$" in provisioning files (environment variables, $__file{}); write "$$" for a literal "$""`,
+      `"auth.generic_oauth.name: Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$""`,
     );
   });
 
