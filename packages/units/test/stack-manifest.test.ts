@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { SERVICES, type ServiceName, servicesOn } from '@chatops/environment';
+import { prepareRender, renderStack } from '@chatops/stack';
+import { tempDir } from '@chatops/testing';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './_fixtures.js';
+
+/** The file that shows a service is configured on a node (its main config or unit). */
+const SIGNATURE: Readonly<Record<ServiceName, RegExp>> = {
+  haproxy: /^\/etc\/haproxy\/haproxy\.cfg$/,
+  certbot: /^\/etc\/systemd\/system\/certbot-renew\.timer$/,
+  chatops: /^\/etc\/systemd\/system\/chatops@\.service$/,
+  cadvisor: /^\/etc\/systemd\/system\/cadvisor\.service$/,
+  grafana: /^\/etc\/grafana\/grafana\.ini$/,
+  prometheus: /^\/etc\/prometheus\/prometheus\.yml$/,
+  alertmanager: /^\/etc\/prometheus\/alertmanager\.yml$|^\/etc\/alertmanager\/alertmanager\.yml$/,
+  elasticsearch: /^\/etc\/elasticsearch\/elasticsearch\.yml$/,
+  kibana: /^\/etc\/kibana\/kibana\.yml$/,
+  logstash: /^\/etc\/logstash\/(conf\.d\/.+\.conf|pipelines\.yml)$/,
+  filebeat: /^\/etc\/filebeat\/filebeat\.yml$/,
+  'systemd-exporter': /^\/etc\/systemd\/system\/systemd-exporter\.service$/,
+  'node-exporter': /^\/etc\/systemd\/system\/prometheus-node-exporter\.service$/,
+};
+
+describe.each(['prod', 'dev'] as const)('whole-stack render of %s', (name) => {
+  it('configures each service of the seed on exactly the nodes that run it', async () => {
+    using pki = tempDir('units-stack-pki-');
+    const ctx = await prepareRender(join(REPO, 'examples/cloud-chatops/environments', `${name}.yaml`), { cwd: REPO, pkiDir: pki.path, persistPki: false });
+    const { bundles } = renderStack(ctx);
+    const placement: Record<string, string[]> = {};
+    const expected: Record<string, string[]> = {};
+    for (const service of SERVICES) {
+      placement[service] = ctx.env.nodes.filter((n) => (bundles.get(n.name) ?? []).some((a) => SIGNATURE[service].test(a.path))).map((n) => n.name);
+      expected[service] = ctx.env.nodes.filter((n) => servicesOn(ctx.env, n).includes(service)).map((n) => n.name);
+    }
+    expect(placement).toEqual(expected);
+    // Every artifact says who owns it, its mode and what a change needs.
+    for (const artifacts of bundles.values()) {
+      for (const a of artifacts) {
+        expect(a.owner && a.group && a.action && /^0[0-7]{3}$/.test(a.mode), a.path).toBeTruthy();
+        if (a.secret) expect(Number.parseInt(a.mode, 8) & 0o007, a.path).toBe(0);
+      }
+    }
+  });
+});
