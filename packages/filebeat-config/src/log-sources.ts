@@ -13,14 +13,14 @@ export const ELASTIC_MULTILINE_PATTERN = String.raw`^\[\d{4}-\d{2}-\d{2}T`;
 export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}:`;
 
 /**
- * systemd units of services that log to the journal. Debian package unit names; the units package starts cAdvisor
- * as `cadvisor.service`.
+ * systemd units of services that log to the journal: Debian package unit names, and the units @chatops/units
+ * renders (`cadvisor.service`, `systemd-exporter.service`). Same names as @chatops/prometheus-rules' SERVICE_UNITS.
  */
 export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = {
   cadvisor: 'cadvisor.service',
   prometheus: 'prometheus.service',
   alertmanager: 'prometheus-alertmanager.service',
-  'systemd-exporter': 'prometheus-systemd-exporter.service',
+  'systemd-exporter': 'systemd-exporter.service',
   'node-exporter': 'prometheus-node-exporter.service',
 };
 

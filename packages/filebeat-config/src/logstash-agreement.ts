@@ -10,6 +10,8 @@ import {
   nodeWithRole,
   servicesOn,
 } from '@chatops/environment';
+import { isIP } from 'node:net';
+import { renderedBeatsInputs } from '@chatops/logstash-pipeline';
 import { FILEBEAT_CONFIG_PATH } from './filebeat-renderer.js';
 import { parseFilebeatConfig } from './parse.js';
 
@@ -17,6 +19,8 @@ import { parseFilebeatConfig } from './parse.js';
 export interface BeatsListener {
   /** Names and addresses the listener's certificate is valid for (what `verification_mode: full` checks). */
   readonly names: readonly string[];
+  /** Bind address of the input; a wildcard (`0.0.0.0`, `::`) or absent means every address. */
+  readonly host?: string;
   readonly port: number;
   readonly tls: boolean;
   /** The CA (PEM) that signed the listener's certificate. */
@@ -25,9 +29,9 @@ export interface BeatsListener {
 
 export interface FilebeatLogstashCheckOptions {
   /**
-   * Reads the beats input(s) the Logstash renderer really produced. @default derived from the environment
-   * (the Logstash node's FQDN, short name and address, `ports.logstash`, TLS with our CA), which is what
-   * the Logstash node's certificate request names.
+   * Reads the beats input(s) the Logstash renderer really produced. @default the beats inputs parsed back from the
+   * rendered Logstash pipeline (`renderedBeatsInputs` of @chatops/logstash-pipeline); when the stack renders no
+   * Logstash files at all, the listener the environment promises (`environmentBeatsListener`).
    */
   readonly beatsListeners?: (ctx: RenderContext, bundles: ReadonlyMap<string, readonly Artifact[]>) => readonly BeatsListener[];
 }
@@ -68,6 +72,10 @@ export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bun
       problems.push(at(`output.logstash.hosts[${i}] ${hostPort} is not a Logstash beats input (expected one of ${listeners.flatMap((l) => l.names.map((n) => `${n}:${l.port}`)).join(', ')})`));
       return;
     }
+    const wildcard = listener.host === undefined || listener.host === '0.0.0.0' || listener.host === '::';
+    if (!wildcard && isIP(host) !== 0 && host !== listener.host) {
+      problems.push(at(`output.logstash.hosts[${i}] ${hostPort}: Logstash's beats input only listens on ${listener.host}`));
+    }
     if (listener.port !== port) problems.push(at(`output.logstash.hosts[${i}] ${hostPort}: Logstash's beats input listens on port ${listener.port}`));
     const sslOn = out.ssl !== undefined && out.ssl.enabled !== false;
     if (listener.tls !== sslOn) {
@@ -98,13 +106,21 @@ export function filebeatLogstashCheck(options: FilebeatLogstashCheckOptions = {}
   return {
     name: 'filebeat-output-matches-logstash-beats-input',
     check(ctx, bundles) {
-      const listeners = options.beatsListeners?.(ctx, bundles) ?? [environmentBeatsListener(ctx.env, ctx.pki.caCert)];
+      const listeners = options.beatsListeners?.(ctx, bundles) ?? renderedListeners(ctx, bundles);
       if (listeners.length === 0) return [{ path: [], message: 'no Logstash beats input rendered: Filebeat has nowhere to ship to' }];
       return ctx.env.nodes
         .filter((node) => servicesOn(ctx.env, node).includes('filebeat'))
         .flatMap((node) => checkNodeAgainstLogstash(ctx, node, bundles.get(node.name) ?? [], listeners));
     },
   };
+}
+
+/** The beats inputs of the rendered Logstash pipeline, or the environment's promise when Logstash is not rendered here. */
+function renderedListeners(ctx: RenderContext, bundles: ReadonlyMap<string, readonly Artifact[]>): readonly BeatsListener[] {
+  const node = nodeWithRole(ctx.env, 'logstash');
+  const logstashRendered = (bundles.get(node.name) ?? []).some((a) => a.service === 'logstash');
+  if (!logstashRendered) return [environmentBeatsListener(ctx.env, ctx.pki.caCert)];
+  return renderedBeatsInputs(ctx, bundles);
 }
 
 /** The check registered in the stack. */
