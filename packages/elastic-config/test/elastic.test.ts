@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, SecretStore } from '@chatops/core';
 import { type RenderContext, nodeWithRole } from '@chatops/environment';
 import {
+  type KibanaYmlInput,
   elasticPaths,
   elasticsearchRenderer,
   kibanaRenderer,
@@ -73,10 +74,10 @@ describe('schemas', () => {
   });
 
   it('kibana.yml: a literal password is an unknown key; plaintext hosts and the superuser are refused', () => {
-    const kb = {
+    const kb: KibanaYmlInput = {
       'server.host': '10.0.0.1', 'server.port': 5601, 'server.publicBaseUrl': 'https://kibana.example.org', 'server.ssl.enabled': false,
       'elasticsearch.hosts': ['https://10.0.0.1:9200'], 'elasticsearch.username': 'kibana_system', 'elasticsearch.ssl.certificateAuthorities': ['/ca.pem'], 'elasticsearch.ssl.verificationMode': 'full',
-    } as const;
+    };
     expect(message(() => printKibanaYml({ ...kb, 'elasticsearch.password': 'changeme' } as never))).toMatchInlineSnapshot(`"elasticsearch.password: unknown key"`);
     expect(message(() => printKibanaYml({ ...kb, 'elasticsearch.hosts': ['http://10.0.0.1:9200'], 'elasticsearch.username': 'elastic' }))).toMatchInlineSnapshot(`
       "elasticsearch.hosts.0: expected an https:// URL (no plaintext hop)
