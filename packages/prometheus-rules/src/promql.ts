@@ -98,12 +98,25 @@ export function unquotePromqlString(literal: string): string {
 
 /** Whether `pattern` is a valid RE2 regular expression (the syntax Prometheus uses), with the error if not. */
 export function re2Error(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(`^(?:${pattern})$`);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
+  const compiled = compileRe2(pattern);
+  return typeof compiled === 'string' ? compiled : undefined;
+}
+
+// Compiling RE2 dominates checking time; rules repeat the same patterns, so keep the last few hundred.
+const RE2_CACHE = new Map<string, RE2JS | string>();
+
+function compileRe2(pattern: string): RE2JS | string {
+  let compiled = RE2_CACHE.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = RE2JS.compile(`^(?:${pattern})$`);
+    } catch (e) {
+      compiled = (e as Error).message;
+    }
+    if (RE2_CACHE.size >= 500) RE2_CACHE.delete(RE2_CACHE.keys().next().value as string);
+    RE2_CACHE.set(pattern, compiled);
   }
+  return compiled;
 }
 
 class Analyzer {
@@ -436,11 +449,8 @@ function matchesEmpty(m: PromqlMatcher): boolean {
 }
 
 function safeTest(pattern: string, value: string): boolean {
-  try {
-    return RE2JS.compile(`^(?:${pattern})$`).matches(value);
-  } catch {
-    return false;
-  }
+  const compiled = compileRe2(pattern);
+  return typeof compiled !== 'string' && compiled.matches(value);
 }
 
 function isDuration(text: string): boolean {
@@ -477,7 +487,12 @@ export function parsePromql(expr: string): ParsedPromql {
  * message (`groups.chatops.rules.X.expr: syntax error at column 12: ...`). An empty array means valid.
  */
 export function checkPromql(expr: string, path: DocumentPath = []): Diagnostic[] {
-  return parsePromql(expr).errors.map((e) => ({
+  return promqlDiagnostics(parsePromql(expr), path);
+}
+
+/** The errors of an already parsed expression as diagnostics at `path`. */
+export function promqlDiagnostics(parsed: ParsedPromql, path: DocumentPath): Diagnostic[] {
+  return parsed.errors.map((e) => ({
     path,
     column: e.column,
     message: e.message.includes('at column') ? e.message : `${e.message} (column ${e.column})`,

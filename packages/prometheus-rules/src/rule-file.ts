@@ -1,7 +1,7 @@
 import { ConfigError, type Diagnostic, type DocumentPath, durationPattern, labelName, toYaml, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
 import { checkAlertTemplate } from './alert-template.js';
-import { checkPromql, parsePromql } from './promql.js';
+import { parsePromql, promqlDiagnostics } from './promql.js';
 
 /** A Prometheus duration where zero is allowed (`0s`), as in a rule's `for`. */
 export const promDuration = z
@@ -87,9 +87,9 @@ export function checkRuleFile(file: RuleFile): Diagnostic[] {
       const rpath: DocumentPath = [...gpath, 'rules', name];
       if (names.has(name)) problems.push({ path: rpath, message: `duplicate rule name "${name}" in group "${group.name}"` });
       names.add(name);
-      const promql = checkPromql(rule.expr, [...rpath, 'expr']);
-      problems.push(...promql);
-      const parsed = promql.length === 0 ? parsePromql(rule.expr) : undefined;
+      const analysis = parsePromql(rule.expr);
+      problems.push(...promqlDiagnostics(analysis, [...rpath, 'expr']));
+      const parsed = analysis.errors.length === 0 ? analysis : undefined;
       if (parsed && parsed.type !== 'vector' && parsed.type !== 'scalar') {
         problems.push({ path: [...rpath, 'expr'], message: `a rule's expression must be an instant vector or a scalar, got ${parsed.type}` });
       }
