@@ -1,9 +1,9 @@
-// Parser/printer throughput on the valid corpus: `npx tsx --conditions=source packages/logstash-pipeline/bench/parse.ts`
+// Parser/printer throughput on the valid corpus: `npm run bench -- logstash-parse`
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, print } from '../src/index.js';
+import { parse, print } from '@chatops/logstash-pipeline';
 
-const dir = join(import.meta.dirname, '..', 'test', 'corpus', 'valid');
+const dir = join(import.meta.dirname, '../../packages/logstash-pipeline/test/corpus/valid');
 const text = readdirSync(dir)
   .sort()
   .map((f) => readFileSync(join(dir, f), 'utf8'))
