@@ -131,7 +131,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
     const paths = elasticPaths(env, node);
     const leaf = pki.leaf(certificateId(node, 'elasticsearch'));
     const s = secrets(ctx, node);
-    const es = (props: { path: string; content: string; mode?: string; group?: string; secret?: boolean }) =>
+    const es = (props: { path: string; content: string; mode?: string; owner?: string; group?: string; secret?: boolean }) =>
       artifact({ owner: 'root', group: 'elasticsearch', mode: '0640', service: 'elasticsearch', action: 'restart', ...props });
     const ssl = (layer: 'http' | 'transport') => ({
       [`xpack.security.${layer}.ssl.enabled`]: true,
@@ -158,7 +158,8 @@ export const elasticsearchRenderer: ServiceRenderer = {
         }),
       }),
       es({ path: paths.esCert, content: leaf.cert + leaf.chain }),
-      es({ path: paths.esKey, content: leaf.key, secret: true }),
+      // Private keys are 0600, owned by the daemon that reads them.
+      es({ path: paths.esKey, content: leaf.key, secret: true, mode: '0600', owner: 'elasticsearch', group: 'elasticsearch' }),
       es({ path: paths.esCa, content: pki.caCert }),
       artifact({ path: paths.esKeystoreScript, content: esKeystoreScript(s.elastic.path), mode: '0755', service: 'elasticsearch', action: 'restart' }),
       artifact({ path: paths.esDropIn, content: dropIn({ ExecStartPre: `+${paths.esKeystoreScript}` }), service: 'elasticsearch', action: 'restart' }),
