@@ -22,6 +22,7 @@ export {
   renderDashboardProviders,
   validateDashboardProviders,
 } from './dashboard-provisioning.js';
+export { grafanaDatasourceAgreement } from './datasource-agreement.js';
 export {
   type DatasourceFile,
   type DatasourceFileInput,

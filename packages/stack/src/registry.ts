@@ -2,7 +2,7 @@ import { alertRoutingCheck, alertmanagerRenderer } from '@chatops/alertmanager-c
 import { elasticsearchRenderer, kibanaRenderer } from '@chatops/elastic-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
-import { GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
+import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
 import { haproxyRenderer } from '@chatops/haproxy-config';
 import { logstashRenderer } from '@chatops/logstash-pipeline';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
@@ -26,5 +26,6 @@ export const RENDERERS: readonly ServiceRenderer[] = [
 export const CHECKS: readonly StackCheck[] = [
   alertRoutingCheck,
   filebeatLogstashAgreement,
+  grafanaDatasourceAgreement,
   ...UNITS_CHECKS,
 ];

@@ -1,0 +1,43 @@
+import { type Artifact, ConfigError } from '@chatops/core';
+import { nodePath, nodeWithRole } from '@chatops/environment';
+import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
+import { PROMETHEUS_PATHS, PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { describe, expect, it } from 'vitest';
+import { exampleContext } from './_fixtures.js';
+
+function bundles(ctx: ReturnType<typeof exampleContext>) {
+  const map = new Map<string, Artifact[]>();
+  for (const node of ctx.env.nodes) {
+    const out: Artifact[] = [];
+    if (node.roles.includes('grafana')) out.push(...GRAFANA_RENDERER.render(node, ctx).artifacts);
+    if (node.roles.includes('prometheus')) out.push(...PROMETHEUS_RENDERER.render(node, ctx).artifacts);
+    map.set(node.name, out);
+  }
+  return map;
+}
+
+function edit(map: Map<string, Artifact[]>, node: string, path: string, change: (s: string) => string) {
+  map.set(node, (map.get(node) ?? []).map((a) => (a.path === path ? { ...a, content: change(a.content) } : a)));
+}
+
+describe('grafana datasource agreement (stack check)', () => {
+  it('holds for the example environments', () => {
+    for (const name of ['prod', 'dev'] as const) {
+      const ctx = exampleContext(name);
+      expect(grafanaDatasourceAgreement.check(ctx, bundles(ctx))).toEqual([]);
+    }
+  });
+
+  it('fails when Prometheus stops knowing the datasource user or moves its port', () => {
+    const ctx = exampleContext('dev');
+    const map = bundles(ctx);
+    const prom = nodeWithRole(ctx.env, 'prometheus');
+    edit(map, prom.name, nodePath(ctx.env, prom, PROMETHEUS_PATHS.web), (s) => s.replace(/^(\s+)grafana:/m, '$1grafana-old:'));
+    edit(map, prom.name, nodePath(ctx.env, prom, PROMETHEUS_PATHS.defaults), (s) => s.replace(':9090', ':9091'));
+    const problems = grafanaDatasourceAgreement.check(ctx, map);
+    expect(new ConfigError(problems).message).toMatchInlineSnapshot(`
+      "ports.prometheus: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource https://monitoring-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:9090 uses port 9090, Prometheus listens on 10.1.0.41:9091
+      serviceAccounts.grafana.name: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource user grafana is not in Prometheus' web.yml (admin, ops, grafana-old, prometheus)"
+    `);
+  });
+});
