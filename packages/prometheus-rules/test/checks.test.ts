@@ -268,3 +268,25 @@ describe('prometheus.yml and web.yml', () => {
     );
   });
 });
+
+describe('valid rule files are accepted by promtool (property)', () => {
+  it('random groups of rules print to files promtool check rules accepts', () => {
+    requireBinary('promtool');
+    using dir = tempDir('rules-prop-');
+    const name = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/);
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('on', 'no', 'yes', '0755', '1:30', '~', 'null', '- x', '#x', '{{ $value }}'));
+    const expr = fc.constantFrom('up == 0', 'sum by (job) (rate(x_total[5m])) > 1', 'absent(up{job="a"})', 'time() - container_last_seen{name=~"a|b"} > 60', 'vector(1)');
+    const rule = fc.record({ alert: name, expr, for: fc.constantFrom(undefined, '0s', '30s', '1h30m'), labels: fc.dictionary(name, value, { maxKeys: 3 }) });
+    const group = fc.record({ name: fc.string({ minLength: 1, maxLength: 10 }), rules: fc.uniqueArray(rule, { minLength: 1, maxLength: 3, selector: (r) => r.alert }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(group, { minLength: 1, maxLength: 3, selector: (g) => g.name }), (groups) => {
+        const input: RuleFile = { groups: groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.for === undefined ? { alert: r.alert, expr: r.expr, labels: r.labels } : r)) })) };
+        const path = join(dir.path, 'r.yml');
+        writeFileSync(path, printRuleFile(input));
+        const r = run('promtool', ['check', 'rules', path]);
+        expect(`${r.status}\n${r.stdout}${r.stderr}`).toMatch(/^0\n/);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
