@@ -21,7 +21,9 @@ function parseWith<T>(text: string, options: ParseOptions, validate: (v: unknown
     ]);
   }
   const expanded = expandDottedKeys(raw);
-  const locate = yamlLineLocator(text);
+  let locator: ReturnType<typeof yamlLineLocator> | undefined;
+  // Only located on failure: building the locator re-parses the text.
+  const locate = (path: DocumentPath) => (locator ??= yamlLineLocator(text))(path);
   const where = (path: DocumentPath): Pick<Diagnostic, 'file' | 'line'> => {
     for (let n = path.length; n >= 0; n--) {
       const source = expanded.origin.get(JSON.stringify(path.slice(0, n)));

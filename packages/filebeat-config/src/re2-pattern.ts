@@ -45,6 +45,17 @@ function unsupportedConstruct(pattern: string): string | undefined {
 
 /** Why a pattern is not a valid RE2 (Go `regexp`) expression, or `undefined` when it compiles. */
 export function re2Problem(pattern: string): string | undefined {
+  if (verdicts.has(pattern)) return verdicts.get(pattern);
+  const verdict = check(pattern);
+  if (verdicts.size >= 1000) verdicts.clear();
+  verdicts.set(pattern, verdict);
+  return verdict;
+}
+
+// Compiling with re2js costs ~0.2 ms; the same patterns are checked again on every parse of a rendered file.
+const verdicts = new Map<string, string | undefined>();
+
+function check(pattern: string): string | undefined {
   const construct = unsupportedConstruct(pattern);
   if (construct) return construct;
   try {
