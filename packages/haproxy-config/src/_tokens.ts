@@ -9,6 +9,7 @@ const BARE = /^[^\s#"'\\]+$/;
 export function word(value: string | number): string {
   const text = String(value);
   if (/[\r\n\0]/.test(text)) throw new Error(`HAProxy config values cannot contain line breaks or NUL: ${JSON.stringify(text)}`);
+  if (text === '') throw new Error('HAProxy drops empty words: an empty value cannot be written');
   if (BARE.test(text)) return text;
   if (!text.includes("'")) return `'${text}'`;
   return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;

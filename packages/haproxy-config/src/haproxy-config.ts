@@ -59,7 +59,7 @@ export const httpCheckSchema = z.strictObject({
   /** @default 'HTTP/1.1' */
   version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.1'),
   /** Request headers (HTTP/1.1 needs `Host`). */
-  headers: z.array(z.strictObject({ name: token, value: text })).default([]),
+  headers: z.array(z.strictObject({ name: token, value: text.min(1) })).default([]),
   /** `expect status <codes>` (e.g. `200`, `200-399`) or `expect rstatus <regex>`. */
   expect: z.union([
     z.strictObject({ status: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: 'expected status codes like 200 or 200-399' }) }),

@@ -52,7 +52,7 @@ describe('printer', () => {
     expect(text('plain')).toBe('    http-request set-header X plain');
     expect(text('a b')).toBe("    http-request set-header X 'a b'");
     expect(text('#x')).toBe("    http-request set-header X '#x'");
-    expect(text('')).toBe("    http-request set-header X ''");
+    expect(() => text('')).toThrowErrorMatchingInlineSnapshot(`[ConfigError: frontends.f.httpRequest.X.value: HAProxy drops empty words: use del-header to remove a header]`);
     expect(text("it's $HOME \"x\" \\")).toBe('    http-request set-header X "it\'s \\$HOME \\"x\\" \\\\"');
   });
 });
