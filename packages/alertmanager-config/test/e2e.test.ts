@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { ALERTMANAGER_PATHS } from '@chatops/alertmanager-config';
+import { nodePath, nodeWithRole } from '@chatops/environment';
+import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
+import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import { describe, expect, it } from 'vitest';
+import { recorder } from './_alertmanager.js';
+import { smtpSink } from './_smtp-sink.js';
+
+interface SlackMessage {
+  channel: string;
+  attachments: { title: string; text: string; color: string }[];
+}
+
+/** GET over TLS trusting our CA, with basic auth. */
+function httpsGet(url: string, ca: string, auth: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function args(defaultsFile: string): string[] {
+  const line = /^ARGS="(.*)"$/m.exec(readFileSync(defaultsFile, 'utf8'))?.[1];
+  if (line === undefined) throw new Error(`no ARGS in ${defaultsFile}`);
+  return line.split(' ');
+}
+
+describe('alerting end to end on loopback', () => {
+  it('real Prometheus rules -> real Alertmanager -> one grouped Slack message, a mail, inhibited alerts dropped', async () => {
+    const prometheusBin = requireBinary('prometheus');
+    const alertmanagerBin = requireBinary('prometheus-alertmanager');
+    using dir = tempDir('am-e2e-');
+    await using slack = await recorder();
+    await using smtp = await smtpSink();
+    const loop = await loopbackEnvironment({
+      dir: dir.path,
+      subnet: 5,
+      overrides: {
+        alerting: {
+          email: { to: ['ops@chatops.test'], from: 'alerts@chatops.test', smarthost: `${smtp.host}:${smtp.port}`, requireTls: false },
+          groupWait: '5s',
+          groupInterval: '5m',
+          repeatInterval: '1h',
+        },
+        prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
+      },
+    });
+    // The Slack stand-in: the webhook URL is a secret read from a file, like the real one.
+    writeFileSync(join(dir.path, 'secrets', 'slack-webhook'), `${slack.url}/services/T000/B000/XXXX\n`);
+
+    const ctx = await prepareRender(loop.file, { pkiDir: join(dir.path, 'pki') });
+    const { bundles } = renderStack(ctx);
+    const node = nodeWithRole(ctx.env, 'alertmanager');
+    expect(nodeWithRole(ctx.env, 'prometheus').name).toBe(node.name);
+    writeArtifacts(bundles.get(node.name) ?? []);
+    // The stack's own rules, with `for` shortened so the test does not wait minutes.
+    writeArtifacts(renderPrometheus(node, ctx, { rules: { for: '0s' } }).artifacts);
+
+    await using am = startProcess(alertmanagerBin, args(nodePath(ctx.env, node, ALERTMANAGER_PATHS.defaults)));
+    await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
+    // Alerts firing before Prometheus has discovered Alertmanager are dropped and only resent after a minute:
+    // resend every second instead.
+    const promArgs = [...args(nodePath(ctx.env, node, PROMETHEUS_PATHS.defaults)), '--rules.alert.resend-delay=1s'];
+    await using prom = startProcess(prometheusBin, promArgs);
+    await waitForPort(node.address, ctx.env.ports.prometheus, { process: prom });
+
+    // Every node but the monitoring node is down (nothing listens there): NodeDown fires for each of them at once.
+    const down = ctx.env.nodes.filter((n) => n.name !== node.name).map((n) => n.name).sort();
+    const messages = () => slack.bodies.map((b) => JSON.parse(b.body) as SlackMessage);
+    const nodeDown = await eventually(
+      () => messages().find((m) => m.attachments[0]?.title.includes('NodeDown')),
+      { what: `a Slack message about NodeDown\n${am.output()}`, timeoutMs: 40_000 },
+    );
+    const mail = await eventually(() => smtp.mails.find((m) => m.data.includes('NodeDown')), { what: 'a mail about NodeDown', timeoutMs: 20_000 });
+    // Let anything else that would be sent arrive (group_wait is 5s).
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+
+    const attachment = nodeDown.attachments[0];
+    expect(nodeDown.channel).toBe('#alerts');
+    expect(attachment?.title).toBe(`[FIRING:${down.length}] NodeDown`);
+    expect(attachment?.color).toBe('danger');
+    for (const n of down) expect(attachment?.text).toContain(`*NodeDown* on \`${n}\` (critical)`);
+    // ONE message for N nodes.
+    expect(messages().filter((m) => m.attachments[0]?.title.includes('NodeDown'))).toHaveLength(1);
+
+    expect(mail.to).toEqual(['ops@chatops.test']);
+    expect(mail.from).toBe('alerts@chatops.test');
+    for (const n of down) expect(mail.data).toContain(n);
+
+    // The ChatOps instances on the down nodes fire too (their containers are absent), and so do their scrape
+    // targets: the NodeDown alerts inhibit both, so neither reaches Slack nor the mailbox.
+    const titles = messages().map((m) => m.attachments[0]?.title ?? '');
+    expect(titles.some((t) => t.includes('ChatOpsInstanceDown'))).toBe(false);
+    // Alertmanager's own view: the ChatOps alerts did fire, and are suppressed by a NodeDown on their node.
+    const alerts = JSON.parse(
+      await httpsGet(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`, ctx.pki.caCert, `admin:${LOOPBACK_PASSWORDS.admin}`),
+    ) as { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
+    const instances = alerts.filter((a) => a.labels.alertname === 'ChatOpsInstanceDown');
+    expect(instances.length).toBeGreaterThan(0);
+    for (const a of instances) {
+      expect(down).toContain(a.labels.node);
+      expect(a.status.state).toBe('suppressed');
+      expect(a.status.inhibitedBy.length).toBeGreaterThan(0);
+    }
+    const subjects = smtp.mails.map((m) => /^Subject: (.*)$/m.exec(m.data)?.[1] ?? '');
+    expect(subjects.some((s) => s.includes('ChatOpsInstanceDown'))).toBe(false);
+    // Nothing but NodeDown speaks of a down node; the monitoring node's own dead exporters are still reported.
+    const others = messages().filter((m) => !m.attachments[0]?.title.includes('NodeDown'));
+    for (const m of others) for (const n of down) expect(m.attachments[0]?.text).not.toContain(`\`${n}\``);
+    expect(others.find((m) => m.attachments[0]?.title.includes('TargetDown'))?.attachments[0]?.text).toContain(`*TargetDown* on \`${node.name}\``);
+  });
+});
