@@ -84,6 +84,8 @@ export interface PrometheusFlags {
   readonly configFile: string;
   readonly webConfigFile: string;
   readonly listenAddress: string;
+  /** Public URL Prometheus is reached at (through HAProxy); used in links of alerts and the UI. @default undefined */
+  readonly externalUrl?: string;
   readonly storagePath: string;
   readonly retention: string;
 }
@@ -93,6 +95,7 @@ export function prometheusArgs(flags: PrometheusFlags): string[] {
     `--config.file=${flags.configFile}`,
     `--web.config.file=${flags.webConfigFile}`,
     `--web.listen-address=${flags.listenAddress}`,
+    ...(flags.externalUrl ? [`--web.external-url=${flags.externalUrl}`] : []),
     `--storage.tsdb.path=${flags.storagePath}`,
     `--storage.tsdb.retention.time=${flags.retention}`,
   ];

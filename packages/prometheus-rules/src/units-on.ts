@@ -2,13 +2,14 @@ import { type Environment, type NodeSpec, type ServiceName, chatopsInstances, se
 
 /**
  * The systemd unit of each long-running service (Debian package names). `chatops` has one templated unit per
- * instance; certbot runs from a timer (its service is inactive between renewals), so it has no unit to watch.
+ * instance plus the shared TLS terminator (`chatops-tls`), cAdvisor a TLS terminator too (see @chatops/units); certbot runs from a timer (its service is inactive between renewals), so it has no unit to watch.
  */
 export const SERVICE_UNITS: Readonly<Record<ServiceName, readonly string[]>> = {
   haproxy: ['haproxy.service'],
   certbot: [],
-  chatops: [],
-  cadvisor: ['cadvisor.service'],
+  // Instance units (chatops@N.service) come from chatopsInstances; the TLS terminator in front of them is shared.
+  chatops: ['chatops-tls.service'],
+  cadvisor: ['cadvisor.service', 'cadvisor-tls.service'],
   grafana: ['grafana-server.service'],
   prometheus: ['prometheus.service'],
   alertmanager: ['prometheus-alertmanager.service'],
@@ -28,7 +29,7 @@ export function unitsOn(env: Environment, node: NodeSpec): string[] {
   const units: string[] = [];
   for (const service of servicesOn(env, node)) {
     if (service === 'chatops') units.push(...chatopsInstances(env, node).map((i) => i.unit));
-    else units.push(...SERVICE_UNITS[service]);
+    units.push(...SERVICE_UNITS[service]);
   }
   return units;
 }
