@@ -54,6 +54,19 @@ interface Route {
   readonly servers: readonly { name: string; node: NodeSpec; port: number }[];
 }
 
+/** One server of an edge backend: the service HAProxy re-encrypts to, on which node and port. */
+export interface EdgeUpstream {
+  readonly backend: Route['name'];
+  readonly server: string;
+  readonly node: NodeSpec;
+  readonly port: number;
+}
+
+/** Every server the edge's backends send traffic to (each must present a certificate from our CA for its node). */
+export function edgeUpstreams(env: Environment): EdgeUpstream[] {
+  return routes(env).flatMap((r) => r.servers.map((s) => ({ backend: r.name, server: s.name, node: s.node, port: s.port })));
+}
+
 /** The routes of the public edge, derived from the environment. */
 function routes(env: Environment): Route[] {
   const byRole = (role: 'grafana' | 'kibana' | 'prometheus' | 'alertmanager', port: number) =>

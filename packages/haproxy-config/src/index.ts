@@ -35,3 +35,5 @@ export { printBind, printHaproxyConfig, printServer } from './print.js';
 export { parseHaproxyConfig, renderHaproxyConfig } from './render.js';
 export { type EdgeProps, HSTS, METRICS_LIST, MOZILLA_INTERMEDIATE, USERS_LIST, buildEdgeConfig } from './edge-config.js';
 export { HAPROXY_PATHS, haproxyRenderer, pem, publicCertPath } from './stack-renderer.js';
+export { type EdgeUpstream, edgeUpstreams } from './edge-config.js';
+export { haproxyUpstreamCertificates } from './upstream-certificates-check.js';

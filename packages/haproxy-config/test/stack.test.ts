@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { findNode } from '@chatops/environment';
-import { haproxyRenderer } from '@chatops/haproxy-config';
+import { haproxyRenderer, haproxyUpstreamCertificates } from '@chatops/haproxy-config';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,27 @@ describe.each(ENVIRONMENTS)('%s edge', (name) => {
       expect(r.stdout + r.stderr).toContain('Configuration file is valid');
       expect(r.status).toBe(0);
     }
+  });
+});
+
+describe('upstream certificates check', () => {
+  it('passes on the example stacks and names what is missing otherwise', async () => {
+    const ctx = await prepareRender(file('dev'), { pkiDir: join(scratch.path, 'dev', 'pki') });
+    const { bundles } = renderStack(ctx);
+    expect(haproxyUpstreamCertificates.check(ctx, bundles)).toEqual([]);
+    const leaf = (id: string) => {
+      if (id === 'elastic-1/kibana') throw new Error('not requested');
+      return ctx.pki.leaf(id);
+    };
+    const withoutKibana = { ...ctx, pki: { caCert: ctx.pki.caCert, publicCert: ctx.pki.publicCert, leaf } };
+    const chatopsLess = new Map(bundles);
+    chatopsLess.set('chatops-1', []);
+    const messages = haproxyUpstreamCertificates.check(withoutKibana, chatopsLess).map((d) => d.message);
+    expect(messages).toMatchInlineSnapshot(`
+      [
+        "HAProxy backend chatops server chatops-1-1 (chatops-1:3000): chatops-1 does not deploy certificate chatops-1/chatops, so the service cannot present it",
+        "HAProxy backend kibana server elastic-1 (elastic-1:5601): no certificate elastic-1/kibana is requested, so HAProxy cannot verify it (the kibana renderer must request serviceCertificate(env, node, 'kibana'))",
+      ]
+    `);
   });
 });

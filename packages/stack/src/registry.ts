@@ -3,7 +3,7 @@ import { elasticsearchRenderer, kibanaRenderer } from '@chatops/elastic-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
 import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
-import { haproxyRenderer } from '@chatops/haproxy-config';
+import { haproxyRenderer, haproxyUpstreamCertificates } from '@chatops/haproxy-config';
 import { logstashRenderer } from '@chatops/logstash-pipeline';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 import { UNITS_CHECKS, UNITS_RENDERERS } from '@chatops/units';
@@ -27,5 +27,6 @@ export const CHECKS: readonly StackCheck[] = [
   alertRoutingCheck,
   filebeatLogstashAgreement,
   grafanaDatasourceAgreement,
+  haproxyUpstreamCertificates,
   ...UNITS_CHECKS,
 ];
