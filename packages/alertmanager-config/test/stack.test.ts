@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALERTMANAGER_PATHS, RouteSimulator, alertRoutingCheck, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { ALERTMANAGER_PATHS, RouteSimulator, alertRoutingCheck, alertRulesIn, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
@@ -94,13 +94,22 @@ describe('the routing check', () => {
     `);
   });
 
+  it('passes on the stack as rendered, having read every alert rule the stack ships', async () => {
+    const { ctx, result } = await rendered('prod');
+    const prom = nodeWithRole(ctx.env, 'prometheus');
+    const rules = (result.bundles.get(prom.name) ?? []).filter((a) => a.service === 'prometheus').flatMap((a) => alertRulesIn(a.content, a.path));
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['ChatOpsInstanceDown', 'SystemdUnitDown', 'NodeDown', 'TargetDown']));
+    expect(alertRoutingCheck.check(ctx, result.bundles)).toEqual([]);
+  });
+
   it('reads the rendered rule files and reports an inhibit rule waiting for an alert that no rule produces', async () => {
     const { ctx, result, node } = await rendered('prod');
     const prom = nodeWithRole(ctx.env, 'prometheus');
     const rules = `groups:\n  - name: t\n    rules:\n      - alert: Silent\n        expr: vector(1)\n        labels: { severity: info }\n`;
     const bundles = new Map(result.bundles);
     const extra = { path: '/etc/prometheus/rules/x.yml', content: rules, mode: '0644', secret: false, service: 'prometheus' };
-    bundles.set(prom.name, [...(prom.name === node.name ? (bundles.get(node.name) ?? []) : []), extra]);
+    // The stack's rule files replaced by one that has no NodeDown/TargetDown alert.
+    bundles.set(prom.name, [...(bundles.get(prom.name) ?? []).filter((a) => a.service !== 'prometheus'), extra]);
     expect(alertRoutingCheck.check(ctx, bundles).map((d) => d.message)).toEqual([
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert NodeDown, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert TargetDown, which no Prometheus rule of the stack produces',
