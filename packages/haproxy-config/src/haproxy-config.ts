@@ -21,15 +21,25 @@ export type ProxyOption = z.infer<typeof proxyOption>;
 
 /** `timeout <name> <time>` */
 export const timeoutsSchema = z.strictObject({
+  /** @default unset (HAProxy warns) */
   connect: time.optional(),
+  /** @default unset (HAProxy warns) */
   client: time.optional(),
+  /** @default unset (HAProxy warns) */
   server: time.optional(),
+  /** @default the client timeout */
   'http-request': time.optional(),
+  /** @default the http-request timeout */
   'http-keep-alive': time.optional(),
+  /** @default the connect timeout */
   queue: time.optional(),
+  /** @default the connect timeout */
   check: time.optional(),
+  /** @default the client/server timeouts */
   tunnel: time.optional(),
+  /** @default the client timeout */
   'client-fin': time.optional(),
+  /** @default the server timeout */
   'server-fin': time.optional(),
 });
 export type Timeouts = z.output<typeof timeoutsSchema>;
@@ -38,15 +48,17 @@ export type Timeouts = z.output<typeof timeoutsSchema>;
 export const statsSchema = z.strictObject({
   /** URI prefix of the page. */
   uri: z.string().regex(/^\/\S*$/, { message: 'expected a URI path like /stats' }),
+  /** @default the proxy name */
   realm: text.min(1).optional(),
+  /** @default no refresh */
   refresh: time.optional(),
   /** @default false */
   showLegends: z.boolean().optional(),
   /** @default false */
   hideVersion: z.boolean().optional(),
-  /** Enables admin actions (drain, maintenance) when this condition holds. */
+  /** Enables admin actions (drain, maintenance) when this condition holds. @default never */
   adminIf: z.string().min(1).optional(),
-  /** `stats http-request auth [realm] unless <condition>`: ask for credentials unless the condition holds. */
+  /** `stats http-request auth [realm] unless <condition>`: ask for credentials unless the condition holds. @default no authentication */
   authUnless: z.string().min(1).optional(),
 });
 export type Stats = z.output<typeof statsSchema>;
@@ -58,7 +70,7 @@ export const httpCheckSchema = z.strictObject({
   uri: z.string().regex(/^\/\S*$/, { message: 'expected a URI path' }),
   /** @default 'HTTP/1.1' */
   version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.1'),
-  /** Request headers (HTTP/1.1 needs `Host`). */
+  /** Request headers (HTTP/1.1 needs `Host`). @default [] */
   headers: z.array(z.strictObject({ name: token, value: text.min(1) })).default([]),
   /** `expect status <codes>` (e.g. `200`, `200-399`) or `expect rstatus <regex>`. */
   expect: z.union([
@@ -70,7 +82,7 @@ export type HttpCheck = z.output<typeof httpCheckSchema>;
 
 export const balanceSchema = z.strictObject({
   algorithm: z.enum(['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random']),
-  /** Argument of `url_param` / `hdr`. */
+  /** Argument of `url_param` / `hdr`. @default none */
   argument: token.optional(),
 });
 
@@ -82,39 +94,64 @@ const proxyCommon = {
   mode: z.enum(['http', 'tcp']).optional(),
   /** `log global`, specific targets, or `no log`. @default inherited */
   log: z.union([z.literal('global'), z.literal('none'), z.array(logTargetSchema).min(1)]).optional(),
+  /** @default [] */
   options: z.array(proxyOption).default([]),
+  /** @default inherited */
   timeouts: timeoutsSchema.optional(),
+  /** Concurrent connection limit. @default unlimited (global maxconn applies) */
   maxconn: z.number().int().min(1).optional(),
-  /** An `http-errors` section. */
+  /** An `http-errors` section. @default none */
   errorfiles: identifier.optional(),
+  /** @default [] */
   acls: z.array(aclSchema).default([]),
+  /** @default [] */
   httpRequest: z.array(httpRequestRuleSchema).default([]),
+  /** @default [] */
   httpResponse: z.array(httpResponseRuleSchema).default([]),
-  /** Rules applied to every response, HAProxy's own included (use it for HSTS). */
+  /** Rules applied to every response, HAProxy's own included (use it for HSTS). @default [] */
   httpAfterResponse: z.array(httpAfterResponseRuleSchema).default([]),
 };
 
 const frontendPart = {
   binds: z.array(bindSchema).min(1),
+  /** @default [] */
   useBackends: z.array(useBackendSchema).default([]),
+  /** @default none (503) */
   defaultBackend: token.optional(),
 };
 
 const backendPart = {
+  /** @default roundrobin */
   balance: balanceSchema.optional(),
+  /** @default TCP checks */
   httpCheck: httpCheckSchema.optional(),
+  /** `default-server` options. @default none */
   defaultServer: defaultServerSchema.optional(),
+  /** @default [] */
   servers: z.array(serverSchema).default([]),
   /** Number of retries on connection failure. @default inherited */
   retries: z.number().int().min(0).optional(),
 };
 
-export const frontendSchema = z.strictObject({ ...proxyCommon, ...frontendPart, stats: statsSchema.optional() });
-export const backendSchema = z.strictObject({ ...proxyCommon, ...backendPart, stats: statsSchema.optional() });
+/** A `frontend`: binds, rules and routing to backends. */
+export const frontendSchema = z.strictObject({
+  ...proxyCommon,
+  ...frontendPart,
+  /** Built-in statistics page. @default off */
+  stats: statsSchema.optional(),
+});
+/** A `backend`: servers, balancing and health checks. */
+export const backendSchema = z.strictObject({
+  ...proxyCommon,
+  ...backendPart,
+  /** Built-in statistics page. @default off */
+  stats: statsSchema.optional(),
+});
 export const listenSchema = z.strictObject({
   ...proxyCommon,
   ...frontendPart,
   ...backendPart,
+  /** Built-in statistics page. @default off */
   stats: statsSchema.optional(),
 });
 export type Frontend = z.output<typeof frontendSchema>;
@@ -123,30 +160,48 @@ export type Listen = z.output<typeof listenSchema>;
 
 /** A `defaults` section (named ones are inherited with `from`). */
 export const defaultsSchema = z.strictObject({
+  /** Name (stats, logs). @default none */
   name: identifier.optional(),
+  /** Mode. @default inherited (HAProxy's own default is tcp) */
   mode: z.enum(['http', 'tcp']).optional(),
+  /** Log targets. @default [] */
   log: z.union([z.literal('global'), z.array(logTargetSchema).min(1)]).optional(),
+  /** @default [] */
   options: z.array(proxyOption).default([]),
+  /** @default inherited */
   timeouts: timeoutsSchema.optional(),
+  /** Retries on connection failure. @default 3 */
   retries: z.number().int().min(0).optional(),
+  /** Concurrent connection limit. @default unlimited (global maxconn applies) */
   maxconn: z.number().int().min(1).optional(),
+  /** An `http-errors` section. @default none */
   errorfiles: identifier.optional(),
+  /** `default-server` options. @default none */
   defaultServer: defaultServerSchema.optional(),
 });
 export type Defaults = z.output<typeof defaultsSchema>;
 
 /** A whole haproxy.cfg. Sections print in this order; rules keep their order. */
 export const haproxyConfigSchema = z.strictObject({
-  /** Comment lines printed at the top of the file. */
+  /** Comment lines printed at the top of the file. @default [] */
   header: z.array(text).default([]),
+  /** @default {} */
   global: globalSchema.prefault({}),
+  /** @default [] */
   defaults: z.array(defaultsSchema).default([]),
+  /** @default [] */
   userlists: z.array(userlistSchema).default([]),
+  /** A `resolvers` section that keeps the address up to date. @default none */
   resolvers: z.array(resolversSchema).default([]),
+  /** @default [] */
   httpErrors: z.array(httpErrorsSchema).default([]),
+  /** @default [] */
   caches: z.array(cacheSchema).default([]),
+  /** @default [] */
   frontends: z.array(frontendSchema).default([]),
+  /** @default [] */
   backends: z.array(backendSchema).default([]),
+  /** @default [] */
   listens: z.array(listenSchema).default([]),
 });
 /** A validated HAProxy configuration (defaults applied). */

@@ -13,7 +13,7 @@ export const aclSchema = z.strictObject({
   match: matchMethod.optional(),
   /** Case-insensitive matching (`-i`). @default false */
   ignoreCase: z.boolean().optional(),
-  /** Patterns (may be empty for boolean fetches such as `http_auth(list)`). */
+  /** Patterns (may be empty for boolean fetches such as `http_auth(list)`). @default [] */
   values: z.array(text.min(1)).default([]),
 });
 export type Acl = z.output<typeof aclSchema>;
@@ -27,11 +27,11 @@ const status = z.number().int().min(200).max(599);
 export const httpRequestRuleSchema = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('redirect'),
-    /** `redirect scheme <scheme>` */
+    /** `redirect scheme <scheme>` @default none (one of scheme, location, prefix) */
     scheme: z.enum(['http', 'https']).optional(),
-    /** `redirect location <log-format>` */
+    /** `redirect location <log-format>` @default none */
     location: text.min(1).optional(),
-    /** `redirect prefix <log-format>` */
+    /** `redirect prefix <log-format>` @default none */
     prefix: text.min(1).optional(),
     /** @default 302 */
     code: redirectCode.optional(),
@@ -56,8 +56,9 @@ export const httpRequestRuleSchema = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('return'),
     status: status,
+    /** `content-type` of the body. @default none (required with `string`) */
     contentType: token.optional(),
-    /** Body (requires `contentType`). */
+    /** Body (requires `contentType`). @default empty body */
     string: text.min(1, { message: 'HAProxy drops empty words: leave string out for an empty body' }).optional(),
     ...guard,
   }),

@@ -15,13 +15,14 @@ export const logTargetSchema = z.strictObject({
   facility: syslogFacility,
   /** Highest level sent. @default all */
   level: syslogLevel.optional(),
+  /** Lowest level sent. @default all */
   minLevel: syslogLevel.optional(),
 });
 
 /** `stats socket <path> [mode] [level] [expose-fd listeners]`: the runtime API. */
 export const statsSocketSchema = z.strictObject({
   path: absoluteFile,
-  /** Octal permissions of the socket file, e.g. `660`. */
+  /** Octal permissions of the socket file, e.g. `660`. @default inherited (HAProxy's own default is tcp) */
   mode: z.string().regex(/^[0-7]{3}$/, { message: 'expected an octal mode like 660' }).optional(),
   /** @default 'operator' */
   level: z.enum(['user', 'operator', 'admin']).optional(),
@@ -36,28 +37,41 @@ const sslOptions = z.array(z.string().regex(/^(ssl-(min|max)-ver TLSv1\.[0-3]|no
 
 /** The `global` section. */
 export const globalSchema = z.strictObject({
+  /** Log targets. @default [] */
   log: z.array(logTargetSchema).default([]),
-  /** Directory HAProxy chroots into after start. */
+  /** Directory HAProxy chroots into after start. @default none */
   chroot: absoluteFile.optional(),
+  /** User to run as after start. @default the starting user */
   user: identifier.optional(),
+  /** Group to run as after start. @default the starting group */
   group: identifier.optional(),
   /** Fork into the background (not under systemd's `-Ws`). @default false */
   daemon: z.boolean().optional(),
+  /** Concurrent connection limit. @default unlimited (global maxconn applies) */
   maxconn: z.number().int().min(1).optional(),
+  /** @default none */
   pidfile: absoluteFile.optional(),
+  /** Runtime API sockets. @default [] */
   statsSockets: z.array(statsSocketSchema).default([]),
+  /** Idle timeout of runtime API sessions. @default 10s */
   statsTimeout: time.optional(),
-  /** Seconds old processes may keep serving after a reload. */
+  /** Seconds old processes may keep serving after a reload. @default unlimited */
   hardStopAfter: time.optional(),
+  /** @default OpenSSL's defaults */
   sslDefaultBindCiphers: cipherList.optional(),
+  /** @default OpenSSL's defaults */
   sslDefaultBindCiphersuites: cipherList.optional(),
+  /** @default none */
   sslDefaultBindOptions: sslOptions.optional(),
+  /** @default OpenSSL's defaults */
   sslDefaultServerCiphers: cipherList.optional(),
+  /** @default OpenSSL's defaults */
   sslDefaultServerCiphersuites: cipherList.optional(),
+  /** @default none */
   sslDefaultServerOptions: sslOptions.optional(),
   /** @default 'required' (HAProxy's own default) */
   sslServerVerify: z.enum(['required', 'none']).optional(),
-  /** `tune.ssl.default-dh-param` bits for DHE ciphers. */
+  /** `tune.ssl.default-dh-param` bits for DHE ciphers. @default 2048 */
   tuneSslDefaultDhParam: z.union([z.literal(1024), z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
 });
 export type Global = z.output<typeof globalSchema>;
@@ -68,12 +82,14 @@ export const userlistUserSchema = z.strictObject({
   name: identifier,
   /** crypt(3) hash: `$6$` (sha512-crypt), `$5$`, `$2b$` (bcrypt) or `$y$` (yescrypt). Checked before printing. */
   password: z.string().min(1),
+  /** @default [] */
   groups: z.array(identifier).default([]),
 });
 
 /** `userlist <name>`: users (hashed passwords) for `http_auth()`. */
 export const userlistSchema = z.strictObject({
   name: identifier,
+  /** @default [] */
   groups: z.array(identifier).default([]),
   users: z.array(userlistUserSchema).min(1),
 });
@@ -83,13 +99,19 @@ export type UserlistInput = z.input<typeof userlistSchema>;
 /** `resolvers <name>`: DNS servers for run-time address resolution. */
 export const resolversSchema = z.strictObject({
   name: identifier,
+  /** @default [] */
   nameservers: z.array(z.strictObject({ name: identifier, address: z.string().regex(/^[0-9A-Fa-f:.]+$/), port: port.default(53) })).default([]),
   /** Also use /etc/resolv.conf's nameservers. @default false */
   parseResolvConf: z.boolean().optional(),
+  /** @default 3 */
   resolveRetries: z.number().int().min(1).optional(),
+  /** @default 1s */
   timeoutResolve: time.optional(),
+  /** @default 1s */
   timeoutRetry: time.optional(),
+  /** @default 10s */
   holdValid: time.optional(),
+  /** @default 512 */
   acceptedPayloadSize: z.number().int().min(512).max(65535).optional(),
 });
 export type Resolvers = z.output<typeof resolversSchema>;

@@ -1,0 +1,27 @@
+import type { ServiceRenderer, StackCheck } from '@chatops/environment';
+import {
+  type HaproxyConfig,
+  type HaproxyConfigInput,
+  type HttpRequestRule,
+  type ServerSsl,
+  buildEdgeConfig,
+  haproxyRenderer,
+  haproxyUpstreamCertificates,
+  renderHaproxyConfig,
+} from '@chatops/haproxy-config';
+import { describe, expectTypeOf, it } from 'vitest';
+
+describe('public types', () => {
+  it('exposes input and output types of the model', () => {
+    expectTypeOf(renderHaproxyConfig).parameter(0).toEqualTypeOf<HaproxyConfigInput>();
+    expectTypeOf(renderHaproxyConfig).returns.toEqualTypeOf<string>();
+    expectTypeOf(buildEdgeConfig).returns.toEqualTypeOf<HaproxyConfigInput>();
+    expectTypeOf<HaproxyConfig['backends'][number]['servers']>().toBeArray();
+    expectTypeOf<ServerSsl['verify']>().toEqualTypeOf<'required' | 'none'>();
+    expectTypeOf<HttpRequestRule['action']>().toEqualTypeOf<
+      'redirect' | 'set-header' | 'add-header' | 'del-header' | 'set-path' | 'auth' | 'deny' | 'return' | 'allow' | 'use-service' | 'cache-use'
+    >();
+    expectTypeOf(haproxyRenderer).toEqualTypeOf<ServiceRenderer>();
+    expectTypeOf(haproxyUpstreamCertificates).toEqualTypeOf<StackCheck>();
+  });
+});
