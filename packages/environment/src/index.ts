@@ -17,6 +17,7 @@ export {
   publicHost,
   servicesOn,
 } from './environment.js';
+export { SERVICE_UNITS, unitsOn } from './systemd-units.js';
 export { METRICS_KINDS, type MetricsEndpoint, metricsEndpoints } from './metrics-endpoints.js';
 export { environmentJsonSchema } from './json-schema.js';
 export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, secretRefs } from './load-environment.js';

@@ -145,6 +145,7 @@ export function secretRefs(env: Environment): { path: (string | number)[]; ref: 
   add(['serviceAccounts', 'grafana', 'password'], env.serviceAccounts.grafana.password);
   add(['serviceAccounts', 'prometheus', 'password'], env.serviceAccounts.prometheus.password);
   add(['grafana', 'adminPassword'], env.grafana.adminPassword);
+  add(['grafana', 'secretKey'], env.grafana.secretKey);
   add(['grafana', 'oauth', 'clientSecret'], env.grafana.oauth.clientSecret);
   add(['alerting', 'slack', 'webhookUrl'], env.alerting.slack?.webhookUrl);
   add(['alerting', 'email', 'password'], env.alerting.email?.password);

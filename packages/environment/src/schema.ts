@@ -110,6 +110,9 @@ export const environmentSchema = z
       }),
     grafana: z.strictObject({
       adminPassword: secretRef,
+      secretKey: secretRef
+        .optional()
+        .describe("Key Grafana signs and encrypts its stored secrets with; shared by every Grafana node. Without it Grafana uses its well-known default."),
       oauth: oauthSchema,
     }),
     alerting: z

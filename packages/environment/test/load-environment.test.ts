@@ -86,7 +86,7 @@ describe('bad input', () => {
       [
         "prod.yaml:7: domian: unknown key",
         "prod.yaml:47: users.ops.passwordHash: expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password",
-        "prod.yaml:87: chatops.instancesPerNode: expected number, received string",
+        "prod.yaml:88: chatops.instancesPerNode: expected number, received string",
       ]
     `);
   });
@@ -142,7 +142,7 @@ describe('bad input', () => {
     const source = prodSource.replace('webhookUrl: { onNode: /etc/chatops/secrets/slack-webhook-url }', 'webhookUrl: { env: SLACK_WEBHOOK_URL }');
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:73: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
+        "prod.yaml:74: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
       ]
     `);
   });
@@ -151,7 +151,7 @@ describe('bad input', () => {
     const source = prodSource.replace('{ onNode: /etc/chatops/secrets/github-token }', '{ onNode: /etc/chatops/secrets/github-token, env: GITHUB_TOKEN }');
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:94: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
+        "prod.yaml:95: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
       ]
     `);
   });

@@ -1,4 +1,4 @@
-import { type Environment, type ServiceName, chatopsInstances, nodePath, servicesOn } from '@chatops/environment';
+import { type Environment, SERVICE_UNITS, type ServiceName, chatopsInstances, nodePath, servicesOn } from '@chatops/environment';
 import type { NodeSpec } from '@chatops/environment';
 import type { Input } from './inputs.js';
 import type { Multiline } from './parsers.js';
@@ -12,17 +12,10 @@ export const ELASTIC_MULTILINE_PATTERN = String.raw`^\[\d{4}-\d{2}-\d{2}T`;
 /** certbot's log lines start with `2024-01-31 12:00:00,123:`. */
 export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}:`;
 
-/**
- * systemd units of services that log to the journal: Debian package unit names, and the units @chatops/units
- * renders (`cadvisor.service`, `systemd-exporter.service`). Same names as @chatops/prometheus-rules' SERVICE_UNITS.
- */
-export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = {
-  cadvisor: 'cadvisor.service',
-  prometheus: 'prometheus.service',
-  alertmanager: 'prometheus-alertmanager.service',
-  'systemd-exporter': 'systemd-exporter.service',
-  'node-exporter': 'prometheus-node-exporter.service',
-};
+/** Services that log to the journal, read there through their systemd unit (`SERVICE_UNITS` of @chatops/environment). */
+export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = Object.fromEntries(
+  (['cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
+);
 
 /** Where Docker's json-file driver writes container logs. */
 export const DOCKER_CONTAINERS_DIR = '/var/lib/docker/containers';

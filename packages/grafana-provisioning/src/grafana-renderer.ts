@@ -59,6 +59,8 @@ export interface GrafanaIniRefs {
   readonly keyFile: string;
   readonly adminPasswordFile: string;
   readonly oauthClientSecretFile: string;
+  /** @default undefined (Grafana's built-in default key) */
+  readonly secretKeyFile?: string;
 }
 
 /** The grafana.ini model of a Grafana node: HTTPS on the node address, public URL, OAuth login, secrets by reference. */
@@ -83,6 +85,7 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
     security: {
       admin_user: 'admin',
       admin_password: fileReference(refs.adminPasswordFile),
+      ...(refs.secretKeyFile ? { secret_key: fileReference(refs.secretKeyFile) } : {}),
       disable_gravatar: true,
       cookie_secure: true,
       cookie_samesite: 'lax',
@@ -183,11 +186,18 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
   const admin = placeSecret(env.grafana.adminPassword, secrets, secretProps('admin-password'));
   const clientSecret = placeSecret(env.grafana.oauth.clientSecret, secrets, secretProps('oauth-client-secret'));
   const dsPassword = placeSecret(env.serviceAccounts.grafana.password, secrets, secretProps('prometheus-password'));
+  const secretKey = env.grafana.secretKey ? placeSecret(env.grafana.secretKey, secrets, secretProps('secret-key')) : undefined;
 
   const ini = grafanaIni(
     env,
     node,
-    { certFile: tls.certFile, keyFile: tls.keyFile, adminPasswordFile: admin.path, oauthClientSecretFile: clientSecret.path },
+    {
+      certFile: tls.certFile,
+      keyFile: tls.keyFile,
+      adminPasswordFile: admin.path,
+      oauthClientSecretFile: clientSecret.path,
+      ...(secretKey ? { secretKeyFile: secretKey.path } : {}),
+    },
     props,
   );
   const datasources = prometheusDatasourceFile(ctx, dsPassword.path, props);
@@ -200,6 +210,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
     ...tls.artifacts,
     ...admin.artifacts,
     ...clientSecret.artifacts,
+    ...(secretKey?.artifacts ?? []),
     ...dsPassword.artifacts,
     file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, renderDatasourceFile(datasources, { header: HEADER })),
     file(`${GRAFANA_PATHS.provisioning}/dashboards/chatops.yaml`, renderDashboardProviders(dashboardProviders(env, node, props), { header: HEADER })),

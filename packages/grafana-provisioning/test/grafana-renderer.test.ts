@@ -28,6 +28,7 @@ describe('grafana renderer', () => {
     const ini = artifacts.find((a) => a.path.endsWith('/grafana.ini'));
     expect(ini?.content).toContain('admin_password = $__file{/etc/grafana/secrets/admin-password}');
     expect(ini?.content).toContain('client_secret = $__file{/etc/grafana/secrets/oauth-client-secret}');
+    expect(ini?.content).toContain('secret_key = $__file{/etc/grafana/secrets/secret-key}');
     for (const a of artifacts.filter((x) => !x.secret)) {
       for (const v of values) expect(a.content, a.path).not.toContain(v);
     }
@@ -36,6 +37,7 @@ describe('grafana renderer', () => {
     expect(secretFiles.map((a) => [a.path, a.mode, a.owner, a.group])).toEqual([
       ['/etc/grafana/secrets/admin-password', '0640', 'root', 'grafana'],
       ['/etc/grafana/secrets/oauth-client-secret', '0640', 'root', 'grafana'],
+      ['/etc/grafana/secrets/secret-key', '0640', 'root', 'grafana'],
       ['/etc/grafana/secrets/prometheus-password', '0640', 'root', 'grafana'],
     ]);
   });

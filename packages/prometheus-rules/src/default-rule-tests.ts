@@ -1,7 +1,7 @@
 import { type Environment, chatopsInstances, nodesWithRole, servicesOn } from '@chatops/environment';
 import { ANNOTATIONS } from './_annotations.js';
 import { type RuleTestCase, ruleTest } from './rule-test.js';
-import { unitsOn } from './units-on.js';
+import { unitsOn } from '@chatops/environment';
 
 type Labels = Record<string, string>;
 

@@ -1,7 +1,7 @@
 import { type Environment, type NodeSpec, chatopsInstances, nodesWithRole, servicesOn } from '@chatops/environment';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
-import { unitsOn } from './units-on.js';
+import { unitsOn } from '@chatops/environment';
 
 /** Severity labels of the default rules; Alertmanager routes `critical` to Slack and e-mail, `warning` to Slack. */
 export type Severity = 'critical' | 'warning';

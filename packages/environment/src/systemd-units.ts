@@ -1,4 +1,5 @@
-import { type Environment, type NodeSpec, type ServiceName, chatopsInstances, servicesOn } from '@chatops/environment';
+import { type Environment, type ServiceName, chatopsInstances, servicesOn } from './environment.js';
+import type { NodeSpec } from './schema.js';
 
 /**
  * The systemd unit of each long-running service (Debian package names). `chatops` has one templated unit per
