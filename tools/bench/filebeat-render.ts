@@ -1,12 +1,12 @@
 // Render / parse / validate throughput for Filebeat files of the prod example.
-// Run: npx tsx --conditions=source packages/filebeat-config/bench/render.ts
+// Run: npm run bench -- filebeat-render
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { load } from 'js-yaml';
 import { loadEnvironment } from '@chatops/environment';
 import { filebeatJsonSchema, filebeatRenderer, parseFilebeatConfig, parseInputsFile, re2Problem } from '@chatops/filebeat-config';
 
-const { environment: env, secrets } = loadEnvironment(join(import.meta.dirname, '../../../examples/cloud-chatops/environments/prod.yaml'));
+const { environment: env, secrets } = loadEnvironment(join(import.meta.dirname, '../../examples/cloud-chatops/environments/prod.yaml'));
 const ctx = {
   env,
   secrets,
