@@ -159,12 +159,20 @@ export class RouteSimulator {
 
   /** Whether `target` is muted while `firing` alerts fire (Alertmanager's `Inhibitor.Mutes`). */
   inhibition(target: LabelSet, firing: readonly LabelSet[]): Inhibition | undefined {
+    return this.#mutes(target, this.#sources(firing));
+  }
+
+  /** For each inhibit rule, the firing alerts matching its source side. */
+  #sources(firing: readonly LabelSet[]): LabelSet[][] {
+    return this.#inhibitRules.map((rule) => firing.filter((a) => matchesAll(rule.source, a)));
+  }
+
+  #mutes(target: LabelSet, sources: readonly LabelSet[][]): Inhibition | undefined {
     for (const [i, rule] of this.#inhibitRules.entries()) {
       if (!matchesAll(rule.target, target)) continue;
       // A source that is itself a target of the same rule cannot mute a target that is also a source.
       const excludeTwoSided = matchesAll(rule.source, target);
-      for (const source of firing) {
-        if (!matchesAll(rule.source, source)) continue;
+      for (const source of sources[i] ?? []) {
         if (!rule.equal.every((n) => (source[n] ?? '') === (target[n] ?? ''))) continue;
         if (excludeTwoSided && matchesAll(rule.target, source)) continue;
         return { rule: i, source };
@@ -175,9 +183,10 @@ export class RouteSimulator {
 
   /** Routes a batch of alerts firing together and applies inhibition between them. */
   simulate(alerts: readonly LabelSet[]): SimulatedAlert[] {
+    const sources = this.#sources(alerts);
     return alerts.map((labels) => {
       const routes = this.route(labels);
-      const inhibitedBy = this.inhibition(labels, alerts);
+      const inhibitedBy = this.#mutes(labels, sources);
       return {
         labels,
         routes,
