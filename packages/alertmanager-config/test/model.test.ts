@@ -4,6 +4,7 @@ import {
   type AlertmanagerConfigInput,
   alertmanagerConfigSchema,
   formatMatcherList,
+  parseAlertmanagerConfig,
   matcherMatches,
   parseMatcher,
   parseMatchers,
@@ -120,6 +121,15 @@ describe('the native model', () => {
       receivers.r.slack_configs.0.api_url: no global Slack API URL set
       inhibit_rules.0.target_matchers: inhibit rule has no target matchers: it would mute every alert"
     `);
+  });
+
+  it('parses an existing alertmanager.yml with file:line diagnostics', () => {
+    const yaml = (matcher: string) => ['route:', '  receiver: ops', '  routes:', '    - receiver: pager', `      matchers: ['${matcher}']`, 'receivers:', '  - name: ops', ''].join('\n');
+    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev=~"("'), 'am.yml'))).toMatchInlineSnapshot(`"am.yml:5: route.routes.0.matchers.0: invalid regular expression "(": error parsing regexp: missing closing ): \`^(?:()$\`"`);
+    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev="page"'), 'am.yml'))).toMatchInlineSnapshot(`"am.yml:4: route.routes.0.receiver: undefined receiver "pager" used in route"`);
+    expect(errorOf(() => parseAlertmanagerConfig('route: [', 'am.yml'))).toMatchInlineSnapshot(`"am.yml:1: unexpected end of the stream within a flow collection in "am.yml" (1:9)"`);
+    const text = printAlertmanagerConfig(sampleConfig);
+    expect(printAlertmanagerConfig(parseAlertmanagerConfig(text))).toBe(text);
   });
 
   it('prints the sample config deterministically and amtool accepts it', async () => {

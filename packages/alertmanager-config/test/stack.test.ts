@@ -73,6 +73,17 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
   });
 });
 
+describe('secrets', () => {
+  it('puts the Slack webhook only in its 0600 secret file, referenced by slack_api_url_file', async () => {
+    const { readFileSync } = await import('node:fs');
+    const webhook = readFileSync(join(envDir, '../secrets/dev/slack-webhook-url'), 'utf8').trim();
+    const { result, node } = await rendered('dev');
+    const all = result.bundles.get(node.name) ?? [];
+    const holding = all.filter((a) => a.content.includes(webhook));
+    expect(holding.map((a) => `${a.path} ${a.mode} ${a.owner} ${a.secret}`)).toEqual(['/etc/alertmanager/secrets/slack-webhook-url 0600 prometheus true']);
+  });
+});
+
 describe('the routing check', () => {
   it('rejects an alert that falls through to a receiver without integrations', () => {
     const config = validateAlertmanagerConfig({
