@@ -39,6 +39,7 @@ export {
   parseMatcher,
   parseMatchers,
 } from './matchers.js';
+export { alertmanagerJsonSchema, alertmanagerWebJsonSchema } from './json-schema.js';
 export { parseAlertmanagerConfig } from './parse-config.js';
 export { type PrintOptions, printAlertmanagerConfig } from './print-config.js';
 export {
