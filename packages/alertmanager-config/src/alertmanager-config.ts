@@ -214,7 +214,21 @@ export const timeIntervalSpecSchema = z.strictObject({
   days_of_month: z.array(rangeOf((p) => /^-?\d{1,2}$/.test(p) && Math.abs(Number(p)) >= 1 && Math.abs(Number(p)) <= 31, 'a day of month (1..31, -31..-1) or range')).optional(),
   months: z.array(rangeOf((p) => MONTHS.includes(p) || (/^\d{1,2}$/.test(p) && Number(p) >= 1 && Number(p) <= 12), 'a month (name or 1..12) or range')).optional(),
   years: z.array(rangeOf((p) => /^\d{4}$/.test(p), 'a year or year range like 2024:2025')).optional(),
-  location: z.string().optional(),
+  location: z
+    .string()
+    .refine(
+      (tz) => {
+        if (tz === 'Local' || tz === 'UTC') return true;
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected an IANA time zone like Europe/London' },
+    )
+    .optional(),
 });
 
 export const timeIntervalSchema = z.strictObject({

@@ -47,10 +47,12 @@ export {
   type Inhibition,
   ROUTE_DEFAULTS,
   type RouteMatch,
+  type RouteOptions,
   RouteSimulator,
   type SimulatedAlert,
   formatLabelSet,
 } from './simulator.js';
+export { intervalContains } from './time-intervals.js';
 export { SLACK_TEMPLATE, SLACK_TEMPLATE_NAMES } from './slack-template.js';
 export {
   STACK_INHIBITING_ALERTS,

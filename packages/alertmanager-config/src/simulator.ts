@@ -1,6 +1,7 @@
 import type { AlertmanagerConfig, AlertmanagerConfigInput, Route } from './alertmanager-config.js';
 import { validateAlertmanagerConfig } from './checks.js';
 import { type LabelSet, type Matcher, compareMatchers, formatMatcherList, goQuote, matchesAll, parseMatcher, parseMatchers } from './matchers.js';
+import { intervalContains } from './time-intervals.js';
 
 /** Alertmanager's defaults for options no route sets. */
 export const ROUTE_DEFAULTS = { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' } as const;
@@ -32,6 +33,17 @@ export interface RouteMatch {
   /** The labels of the group (the alert's values of `group_by`). */
   readonly groupLabels: LabelSet;
   readonly route: CompiledRoute;
+  /**
+   * Set when the route's time intervals silence its notifications at the simulated instant (only evaluated when
+   * an instant is given): `mute_time_intervals: <name>` or `outside active_time_intervals`.
+   */
+  readonly mutedByTime?: string;
+}
+
+/** Options of a routing question. */
+export interface RouteOptions {
+  /** Evaluate the routes' mute and active time intervals at this instant. @default not evaluated */
+  readonly at?: Date;
 }
 
 /** Why an alert is muted by inhibition. */
@@ -119,7 +131,7 @@ function groupLabels(route: CompiledRoute, labels: LabelSet): LabelSet {
 /**
  * An Alertmanager config compiled for routing questions: which receivers an alert reaches, in which aggregation
  * group, and whether inhibition mutes it. Answers agree with `amtool config routes test` and Alertmanager's
- * dispatcher and inhibitor (time intervals are reported on the route, not evaluated).
+ * dispatcher and inhibitor; mute and active time intervals are evaluated when an instant is given.
  */
 export class RouteSimulator {
   readonly config: AlertmanagerConfig;
@@ -144,12 +156,25 @@ export class RouteSimulator {
   }
 
   /** The routes one alert ends up in (no inhibition: that depends on the other alerts firing). */
-  route(labels: LabelSet): RouteMatch[] {
+  route(labels: LabelSet, options: RouteOptions = {}): RouteMatch[] {
     const matched = matchRoute(this.root, labels) ?? [];
     return matched.map((route) => {
       const group = groupLabels(route, labels);
-      return { receiver: route.receiver, groupKey: `${route.key}:${formatLabelSet(group)}`, groupLabels: group, route };
+      const mutedByTime = options.at ? this.#mutedByTime(route, options.at) : undefined;
+      return { receiver: route.receiver, groupKey: `${route.key}:${formatLabelSet(group)}`, groupLabels: group, route, ...(mutedByTime ? { mutedByTime } : {}) };
     });
+  }
+
+  #mutedByTime(route: CompiledRoute, at: Date): string | undefined {
+    const byName = new Map((this.config.time_intervals ?? []).map((t) => [t.name, t]));
+    const contains = (name: string) => {
+      const interval = byName.get(name);
+      return interval ? intervalContains(interval, at) : false;
+    };
+    const mute = route.muteTimeIntervals.find(contains);
+    if (mute) return `mute_time_intervals: ${mute}`;
+    if (route.activeTimeIntervals.length > 0 && !route.activeTimeIntervals.some(contains)) return 'outside active_time_intervals';
+    return undefined;
   }
 
   /** Receiver names for one alert in route order, exactly as `amtool config routes test` prints them. */
@@ -182,10 +207,10 @@ export class RouteSimulator {
   }
 
   /** Routes a batch of alerts firing together and applies inhibition between them. */
-  simulate(alerts: readonly LabelSet[]): SimulatedAlert[] {
+  simulate(alerts: readonly LabelSet[], options: RouteOptions = {}): SimulatedAlert[] {
     const sources = this.#sources(alerts);
     return alerts.map((labels) => {
-      const routes = this.route(labels);
+      const routes = this.route(labels, options);
       const inhibitedBy = this.#mutes(labels, sources);
       return {
         labels,
@@ -199,13 +224,15 @@ export class RouteSimulator {
 
   /**
    * The notifications a batch produces: one per aggregation group (receiver + group key), listing the alerts in
-   * it that are not inhibited. Groups whose alerts are all inhibited send nothing and are left out.
+   * it that are not inhibited. Groups whose alerts are all inhibited (or whose route is muted at `options.at`) send
+   * nothing and are left out.
    */
-  notifications(alerts: readonly LabelSet[]): { receiver: string; groupKey: string; alerts: LabelSet[] }[] {
+  notifications(alerts: readonly LabelSet[], options: RouteOptions = {}): { receiver: string; groupKey: string; alerts: LabelSet[] }[] {
     const groups = new Map<string, { receiver: string; groupKey: string; alerts: LabelSet[] }>();
-    for (const a of this.simulate(alerts)) {
+    for (const a of this.simulate(alerts, options)) {
       if (a.inhibited) continue;
       for (const r of a.routes) {
+        if (r.mutedByTime) continue;
         const id = `${r.receiver}\u0000${r.groupKey}`;
         const g = groups.get(id) ?? { receiver: r.receiver, groupKey: r.groupKey, alerts: [] };
         g.alerts.push(a.labels);

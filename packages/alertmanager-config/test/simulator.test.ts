@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, printAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, intervalContains, printAlertmanagerConfig } from '@chatops/alertmanager-config';
 import { eventually, freePorts, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { postAlerts, recorder } from './_alertmanager.js';
@@ -165,5 +165,32 @@ describe('against a real Alertmanager', () => {
         "default {}:{alertname="NodeDown"} n3",
       ]
     `);
+  });
+});
+
+describe('time intervals', () => {
+  it('mutes a route inside its mute_time_intervals, in the interval location', () => {
+    const sim = new RouteSimulator(sampleConfig);
+    const page = { alertname: 'A', severity: 'page', service: 'mysql' };
+    const at = (iso: string) => sim.route(page, { at: new Date(iso) }).map((r) => `${r.receiver}${r.mutedByTime ? ` (${r.mutedByTime})` : ''}`);
+    expect(at('2026-11-25T10:00:00Z')).toEqual(['pager']); // Wednesday morning
+    expect(at('2026-11-25T19:30:00Z')).toEqual(['pager (mute_time_intervals: offhours)']); // Wednesday evening (UTC)
+    expect(at('2026-11-28T00:30:00Z')).toEqual(['pager (mute_time_intervals: offhours)']); // Saturday in London
+    expect(at('2026-11-27T23:59:00Z')).toEqual(['pager (mute_time_intervals: offhours)']); // Friday 23:59, before 24:00
+    expect(sim.notifications([page], { at: new Date('2026-11-25T19:30:00Z') })).toEqual([]);
+  });
+
+  it('evaluates days of month from the end, months and years', () => {
+    const interval = (spec: Record<string, unknown>) => ({ name: 'x', time_intervals: [spec] });
+    expect(intervalContains(interval({ days_of_month: ['-1'] }), new Date('2024-02-29T12:00:00Z'))).toBe(true);
+    expect(intervalContains(interval({ days_of_month: ['-1'] }), new Date('2024-02-28T12:00:00Z'))).toBe(false);
+    expect(intervalContains(interval({ months: ['november:december'], years: ['2026'] }), new Date('2026-11-28T12:00:00Z'))).toBe(true);
+    expect(intervalContains(interval({ months: ['1:3'] }), new Date('2026-11-28T12:00:00Z'))).toBe(false);
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => new RouteSimulator({ ...sampleConfig, time_intervals: [{ name: 'offhours', time_intervals: [{ location: 'Mars/Olympus' }] }] })).toThrow(
+      'time_intervals.offhours.time_intervals.0.location: expected an IANA time zone like Europe/London',
+    );
   });
 });
