@@ -57,7 +57,8 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
     if (route.group_interval !== undefined && durationMs(route.group_interval) === 0) problem([...path, 'group_interval'], 'group_interval cannot be zero');
     if (route.repeat_interval !== undefined && durationMs(route.repeat_interval) === 0) problem([...path, 'repeat_interval'], 'repeat_interval cannot be zero');
     const effective = { groupInterval: route.group_interval ?? inherited.groupInterval, repeatInterval: route.repeat_interval ?? inherited.repeatInterval };
-    if (durationMs(effective.repeatInterval) < durationMs(effective.groupInterval)) {
+    const setsEither = route.group_interval !== undefined || route.repeat_interval !== undefined;
+    if (setsEither && durationMs(effective.repeatInterval) < durationMs(effective.groupInterval)) {
       problem([...path, route.repeat_interval !== undefined ? 'repeat_interval' : 'group_interval'], `repeat_interval (${effective.repeatInterval}) is shorter than group_interval (${effective.groupInterval}): repeats would only go out every group_interval`);
     }
     (route.routes ?? []).forEach((child, i) => walk(child, [...path, 'routes', i], effective));

@@ -15,9 +15,9 @@ export const STACK_RECEIVERS = { slack: 'slack', email: 'email' } as const;
 
 /** Node paths the stack's config refers to. */
 export interface StackAlertingFiles {
-  /** File holding the Slack webhook URL (`slack_api_url_file`); required when Slack is configured. */
+  /** File holding the Slack webhook URL (`slack_api_url_file`); required when Slack is configured. @default none */
   readonly slackApiUrlFile?: string;
-  /** File holding the SMTP password (`smtp_auth_password_file`), when the environment has one. */
+  /** File holding the SMTP password (`smtp_auth_password_file`), when the environment has one. @default none */
   readonly smtpPasswordFile?: string;
   /** Template files to load (`templates:`). */
   readonly templates: readonly string[];

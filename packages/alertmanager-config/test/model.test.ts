@@ -114,7 +114,6 @@ describe('the native model', () => {
       route.repeat_interval: repeat_interval (5m) is shorter than group_interval (10m): repeats would only go out every group_interval
       route.routes.0.receiver: undefined receiver "nope" used in route
       route.routes.0.mute_time_intervals.0: undefined time interval "never" used in route
-      route.routes.0.group_interval: repeat_interval (5m) is shorter than group_interval (10m): repeats would only go out every group_interval
       global.smtp_auth_username: an SMTP password without smtp_auth_username is never used: Alertmanager only authenticates with a username
       receivers.r.email_configs.0.smarthost: no global SMTP smarthost set
       receivers.r.email_configs.0.from: no global SMTP from set
