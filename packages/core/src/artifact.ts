@@ -22,6 +22,12 @@ export interface Artifact {
   readonly service: string;
   /** What a change to this file requires of `service`. @default 'reload' */
   readonly action?: ServiceAction;
+  /**
+   * A bootstrap file: written only when absent on the node, never diffed or overwritten afterwards, because
+   * something on the node owns it from then on (e.g. certbot's deploy hook replaces the bootstrap certificate).
+   * @default false
+   */
+  readonly createOnly?: boolean;
 }
 
 /** Everything rendered for one node. */
@@ -44,6 +50,8 @@ export interface ArtifactProps {
   readonly secret?: boolean;
   /** @default 'reload' */
   readonly action?: ServiceAction;
+  /** Write only when absent on the node (see `Artifact.createOnly`). @default false */
+  readonly createOnly?: boolean;
 }
 
 const MODE = /^0[0-7]{3}$/;
@@ -71,6 +79,7 @@ export function artifact(props: ArtifactProps): Artifact {
     secret,
     service: props.service,
     action: props.action ?? 'reload',
+    ...(props.createOnly ? { createOnly: true } : {}),
   };
 }
 

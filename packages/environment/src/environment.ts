@@ -165,6 +165,15 @@ export function nodeFqdn(env: Environment, node: NodeSpec): string {
   return `${node.name}.${env.internalDomain}`;
 }
 
+/** Sub-domains the edge routes (each to the service of the same name); the bare domain serves the ChatOps app. */
+export const PUBLIC_SUBDOMAINS = ['grafana', 'kibana', 'prometheus', 'alertmanager', 'chatops'] as const;
+export type PublicSubdomain = (typeof PUBLIC_SUBDOMAINS)[number];
+
+/** Every public host name: the bare domain first, then each routed sub-domain (what the public certificate covers). */
+export function publicHosts(env: Environment): string[] {
+  return [env.domain, ...PUBLIC_SUBDOMAINS.map((s) => `${s}.${env.domain}`)];
+}
+
 /** Public host name of a routed service: `publicHost(env, 'grafana')` -> `grafana.<domain>`; no prefix -> `<domain>`. */
 export function publicHost(env: Environment, subdomain?: string): string {
   return subdomain ? `${subdomain}.${env.domain}` : env.domain;

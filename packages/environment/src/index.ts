@@ -3,6 +3,8 @@ export {
   type ChatopsInstance,
   type Environment,
   type Listener,
+  PUBLIC_SUBDOMAINS,
+  type PublicSubdomain,
   type ServiceName,
   SERVICES,
   chatopsInstances,
@@ -15,6 +17,7 @@ export {
   nodeWithRole,
   nodesWithRole,
   publicHost,
+  publicHosts,
   servicesOn,
 } from './environment.js';
 export { SERVICE_UNITS, unitsOn } from './systemd-units.js';

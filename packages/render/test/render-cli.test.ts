@@ -65,6 +65,9 @@ describe('chatops-render <env>', () => {
       }
       for (const k of keys) expect(k.mode, k.path).toBe('0600');
     }
+    // With Let's Encrypt, the self-signed public bundle only bootstraps HAProxy: deploy must never overwrite it.
+    const publicBundle = manifest.nodes['lb-1'].artifacts.find((a: { path: string }) => a.path === '/etc/haproxy/certs/cloud-chatops.nubes.rl.ac.uk.pem');
+    expect(publicBundle).toMatchObject({ createOnly: true, secret: true, mode: '0600' });
     expect(readFileSync(join(out, 'lb-1/etc/chatops/tls/ca.pem'), 'utf8')).toBe(readFileSync(join(config, '.pki/prod/ca.cert.pem'), 'utf8'));
 
     const before = snapshotTree(out);

@@ -13,6 +13,8 @@ export interface ManifestArtifact {
   readonly service: string;
   readonly action: NonNullable<Artifact['action']>;
   readonly secret: boolean;
+  /** Bootstrap file: deploy writes it only when it is absent on the node. */
+  readonly createOnly?: true;
 }
 
 export interface Manifest {
@@ -39,6 +41,7 @@ export function buildManifest(env: Environment, result: StackResult): Manifest {
         service: a.service,
         action: a.action ?? 'reload',
         secret: a.secret,
+        ...(a.createOnly ? { createOnly: true as const } : {}),
       })),
     };
   }

@@ -1,5 +1,5 @@
 import { type Artifact, artifact } from '@chatops/core';
-import { type Environment, type NodeSpec, type ServiceRenderer, nodePath } from '@chatops/environment';
+import { type Environment, type NodeSpec, type ServiceRenderer, nodePath, publicHosts } from '@chatops/environment';
 import { shellQuote, unitArtifact } from './_common.js';
 import { execLine } from './unit-file.js';
 
@@ -61,6 +61,19 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
         ExecStart: renew,
         PrivateTmp: 'yes',
       };
+      const tls = env.tls.public;
+      // The first certificate: requested once HAProxy is up (it routes the ACME challenge to certbot), skipped
+      // for good once the lineage exists; renewals then keep it current.
+      const issue = tls.mode === 'letsencrypt'
+        ? execLine([
+            props.certbot ?? '/usr/bin/certbot', 'certonly', '--non-interactive', '--agree-tos', '--email', tls.email,
+            ...(tls.staging ? ['--staging'] : []),
+            '--cert-name', env.domain, '--expand',
+            ...publicHosts(env).flatMap((h) => ['-d', h]),
+            '--standalone', '--http-01-address', '127.0.0.1', '--http-01-port', String(env.ports.certbot),
+            '--deploy-hook', hookPath,
+          ])
+        : undefined;
       const artifacts: Artifact[] = [
         artifact({ path: hookPath, content: deployHook(env, bundle), mode: '0755', service: 'certbot-renew', action: 'none' }),
         unitArtifact(env, node, 'certbot-renew.service', {
@@ -72,6 +85,20 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
           Timer: { OnCalendar: props.onCalendar ?? '*-*-* 00,12:00:00', RandomizedDelaySec: props.randomizedDelay ?? '1h', Persistent: 'true', Unit: 'certbot-renew.service' },
           Install: { WantedBy: 'timers.target' },
         }, { service: 'certbot-renew.timer', action: 'restart' }),
+        ...(issue
+          ? [
+              unitArtifact(env, node, 'certbot-issue.service', {
+                Unit: {
+                  Description: "Obtain the first Let's Encrypt certificate (rendered by @chatops/units)",
+                  ConditionPathExists: `!/etc/letsencrypt/live/${env.domain}/fullchain.pem`,
+                  Wants: ['network-online.target', 'haproxy.service'],
+                  After: ['network-online.target', 'haproxy.service'],
+                },
+                Service: { Type: 'oneshot', ExecStart: issue, PrivateTmp: 'yes', RemainAfterExit: 'no' },
+                Install: { WantedBy: 'multi-user.target' },
+              }, { service: 'certbot-issue', action: 'restart' }),
+            ]
+          : []),
         unitArtifact(env, node, 'certbot.service.d/chatops.conf', {
           Service: { ExecStart: ['', renew] },
         }, { service: 'certbot', action: 'none' }),
