@@ -14,7 +14,7 @@ export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{
 
 /** Services that log to the journal, read there through their systemd unit (`SERVICE_UNITS` of @chatops/environment). */
 export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = Object.fromEntries(
-  (['cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
+  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
 );
 
 /** Where Docker's json-file driver writes container logs. */
@@ -83,17 +83,14 @@ function journald(service: ServiceName, unit: string): LogSource {
 }
 
 /**
- * The log inputs of exactly the services placed on a node, reading where each service really writes: HAProxy's
- * rsyslog file, the app containers' json-file logs (joined on the app's first-line pattern), Grafana's, certbot's
- * and the Elastic stack's log files, and the journal for services that log there. Filebeat does not ship its own log.
+ * The log inputs of exactly the services placed on a node, reading where each service really writes: the app
+ * containers' json-file logs (joined on the app's first-line pattern), Grafana's, certbot's
+ * and the Elastic stack's log files, and the journal for services that log there (HAProxy logs raw lines to stdout, which journald keeps). Filebeat does not ship its own log.
  */
 export function logSources(env: Environment, node: NodeSpec): LogSource[] {
   const out: LogSource[] = [];
   for (const service of servicesOn(env, node)) {
     switch (service) {
-      case 'haproxy':
-        out.push(file(env, node, service, ['/var/log/haproxy.log']));
-        break;
       case 'certbot':
         out.push(file(env, node, service, ['/var/log/letsencrypt/letsencrypt.log'], CERTBOT_MULTILINE_PATTERN));
         break;

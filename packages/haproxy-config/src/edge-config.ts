@@ -167,7 +167,9 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
   return {
     header: [`HAProxy for ${env.name} (${env.domain}) on ${node.name}. Rendered by @chatops/haproxy-config: do not edit.`],
     global: {
-      log: [{ target: '/dev/log', facility: 'local0' }],
+      // stdout is captured by journald (haproxy.service), unaffected by the chroot and needs no rsyslog; Filebeat
+      // reads it from the journal and Logstash parses the bare line with HAPROXYHTTPBASE.
+      log: [{ target: 'stdout', format: 'raw', facility: 'local0' }],
       chroot: p('/var/lib/haproxy'),
       user: 'haproxy',
       group: 'haproxy',

@@ -8,10 +8,12 @@ const syslogFacility = z.enum([
 ]);
 const syslogLevel = z.enum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug']);
 
-/** `log <target> <facility> [<level> [<minlevel>]]` */
+/** `log <target> [format <fmt>] <facility> [<level> [<minlevel>]]` */
 export const logTargetSchema = z.strictObject({
   /** `/dev/log`, `127.0.0.1:514`, `stdout`... */
   target: token,
+  /** Syslog header format; `raw` sends the bare message (for stdout captured by journald). @default 'rfc3164' */
+  format: z.enum(['rfc3164', 'rfc5424', 'short', 'raw', 'iso', 'local', 'timed', 'priority']).optional(),
   facility: syslogFacility,
   /** Highest level sent. @default all */
   level: syslogLevel.optional(),

@@ -17,7 +17,7 @@ function logLines(log: LogSetting | Defaults['log']): string[] {
   if (log === undefined) return [];
   if (log === 'global') return ['log global'];
   if (log === 'none') return ['no log'];
-  return log.map((l) => line('log', l.target, l.facility, l.level, l.minLevel));
+  return log.map((l) => line('log', l.target, ...(l.format ? ['format', l.format] : []), l.facility, l.level, l.minLevel));
 }
 
 function printGlobal(g: Global): string[] {

@@ -65,7 +65,8 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
             {
               when: eq(service, PARSED_SERVICES.haproxy),
               then: [
-                grokFilter({ id: 'haproxy-grok', match: { message: '%{HAPROXYHTTP}' } }),
+                // HAProxy logs raw lines (no syslog header) to stdout; Filebeat reads them from the journal.
+                grokFilter({ id: 'haproxy-grok', match: { message: '%{HAPROXYHTTPBASE}' } }),
                 dateFilter({ id: 'haproxy-date', match: ['[haproxy][request_date]', HAPROXY_DATE_FORMAT], timezone: 'UTC' }),
               ],
             },
