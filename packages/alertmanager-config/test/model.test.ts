@@ -79,12 +79,10 @@ describe('the native model', () => {
     };
     expect(errorOf(() => printAlertmanagerConfig(bad as AlertmanagerConfigInput))).toMatchInlineSnapshot(`
       "global.smtp_smarthost: expected host:port (e.g. smtp.example.org:587)
-      global.smtp_smarthost: expected host:port (e.g. smtp.example.org:587)
       global.smpt_from: unknown key
       route.group_wait: expected a duration like 30s, 5m, 1h30m or 30d
       route.routes.0.matchers.0: matcher value contains unescaped double quote: ="x"
       route.routes.0.matchers.1: invalid regular expression "(": error parsing regexp: missing closing ): \`^(?:()$\`
-      receivers.r.email_configs.0.smarthost: expected host:port (e.g. smtp.example.org:587)
       receivers.r.email_configs.0.smarthost: expected host:port (e.g. smtp.example.org:587)"
     `);
   });

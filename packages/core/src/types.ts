@@ -29,17 +29,22 @@ export function durationMs(value: string): number {
 }
 
 /** `host:port` where host is a host name, IPv4 address or bracketed IPv6 address. */
-export const hostPort = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/, { message: 'expected host:port (e.g. smtp.example.org:587)' }).refine(
-  (v) => {
-    const m = /^(\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(v);
-    if (!m) return false;
-    const host = m[2] ?? m[3] ?? '';
-    const p = Number(m[4]);
-    const hostOk = m[2] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || hostname.safeParse(host).success;
-    return hostOk && p >= 1 && p <= 65535;
-  },
-  { message: 'expected host:port (e.g. smtp.example.org:587)' },
-);
+const HOST_PORT_MESSAGE = 'expected host:port (e.g. smtp.example.org:587)';
+export const hostPort = z
+  .string()
+  // The pattern gives JSON Schema users a first check; `abort` keeps the refinement from repeating the error.
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/, { message: HOST_PORT_MESSAGE, abort: true })
+  .refine(
+    (v) => {
+      const m = /^(\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(v);
+      if (!m) return false;
+      const host = m[2] ?? m[3] ?? '';
+      const p = Number(m[4]);
+      const hostOk = m[2] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || hostname.safeParse(host).success;
+      return hostOk && p >= 1 && p <= 65535;
+    },
+    { message: HOST_PORT_MESSAGE },
+  );
 
 /** Octal file mode as a string: `0644`. */
 export const fileMode = z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0644'" });

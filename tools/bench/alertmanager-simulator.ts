@@ -1,12 +1,12 @@
 // Route simulator vs `amtool config routes test`: routes the same alerts both ways and prints throughput and the
-// ratio. Run: npx tsx --conditions=source packages/alertmanager-config/bench/simulator.ts
+// ratio. Run: npm run bench -- alertmanager-simulator
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RouteSimulator, printAlertmanagerConfig } from '@chatops/alertmanager-config';
-import { sampleConfig } from '../test/fixtures.js';
+import { sampleConfig } from '../../packages/alertmanager-config/test/fixtures.js';
 
 const alerts = Array.from({ length: 20_000 }, (_, i) => ({
   alertname: `A${i % 7}`,
