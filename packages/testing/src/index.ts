@@ -1,3 +1,4 @@
+export { FIXED_PKI, REPO, describeArtifacts, exampleContext, renderAll, rerooted } from './example-context.js';
 export { type RunResult, requireBinary, run, runOk } from './binaries.js';
 export { LOOPBACK_PASSWORDS, type LoopbackEnvironment, type LoopbackEnvironmentOptions, loopbackEnvironment } from './loopback-environment.js';
 export { freePorts } from './ports.js';

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { writeArtifacts } from '@chatops/stack';
+import { exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
 import { parseUnitFile, splitExecLine, UNITS_RENDERERS } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
-import { exampleContext, renderAll, writeAll } from './_fixtures.js';
 
 /** The host's targets and slices (what units are ordered against) inside a verify root. */
 function copyHostTargets(root: string): void {
@@ -23,7 +23,7 @@ it('systemd-analyze verify reports what it rejects (negative control)', () => {
   const analyze = requireBinary('systemd-analyze');
   using root = tempDir('units-verify-neg-');
   copyHostTargets(root.path);
-  writeAll([{ path: '/etc/systemd/system/bad.service', content: '[Service]\nExecStart=/bin/true\nRestart=sometimes\n', mode: '0644', secret: false, service: 'bad' }], root.path);
+  writeArtifacts([{ path: '/etc/systemd/system/bad.service', content: '[Service]\nExecStart=/bin/true\nRestart=sometimes\n', mode: '0644', secret: false, service: 'bad' }], root.path);
   expect(verify(analyze, root.path, ['bad.service']).join('\n')).toMatch(/Failed to parse service restart specifier/);
 });
 
@@ -36,7 +36,7 @@ describe.each(['prod', 'dev'] as const)('%s units under their native checkers', 
     for (const [node, artifacts] of bundles) {
       const nodeRoot = join(root.path, node);
       copyHostTargets(nodeRoot);
-      writeAll(artifacts, nodeRoot);
+      writeArtifacts(artifacts, nodeRoot);
       const units: string[] = [];
       for (const a of artifacts) {
         const m = /^\/etc\/systemd\/system\/([^/]+\.(service|timer))$/.exec(a.path);
@@ -66,7 +66,7 @@ describe.each(['prod', 'dev'] as const)('%s units under their native checkers', 
     const bundles = renderAll({ ...ctx, env: { ...ctx.env, pathPrefix: root.path } }, UNITS_RENDERERS);
     const configs: string[] = [];
     for (const artifacts of bundles.values()) {
-      writeAll(artifacts);
+      writeArtifacts(artifacts);
       configs.push(...artifacts.filter((a) => a.path.endsWith('-web.yml')).map((a) => a.path));
     }
     expect(configs.length).toBe(ctx.env.nodes.length * 2);

@@ -2,11 +2,11 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretStore } from '@chatops/core';
 import type { RenderContext } from '@chatops/environment';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { writeArtifacts } from '@chatops/stack';
+import { exampleContext, requireBinary, run, tempDir } from '@chatops/testing';
 import { certbotRenderer, chatopsRenderer } from '@chatops/units';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { exampleContext, writeAll } from './_fixtures.js';
 
 describe('write-secrets.sh', () => {
   it('composes secrets.yml (0600) from secret files, values intact, never rendered', () => {
@@ -20,7 +20,7 @@ describe('write-secrets.sh', () => {
     const ctx: RenderContext = { ...base, secrets, env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: refs } } };
     const node = ctx.env.nodes.find((n) => n.roles.includes('chatops'))!;
     const artifacts = chatopsRenderer.render(node, ctx).artifacts;
-    writeAll(artifacts);
+    writeArtifacts(artifacts);
     const script = artifacts.find((a) => a.path.endsWith('write-secrets.sh'))!;
     for (const v of Object.values(values)) expect(script.content).not.toContain(v);
     const out = join(dir.path, 'run', 'secrets.yml');
@@ -41,7 +41,7 @@ describe('write-secrets.sh', () => {
     const ctx: RenderContext = { ...base, secrets, env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: { TOKEN: { env: 'TOKEN' } } } } };
     const node = ctx.env.nodes.find((n) => n.roles.includes('chatops'))!;
     const artifacts = chatopsRenderer.render(node, ctx).artifacts;
-    writeAll(artifacts);
+    writeArtifacts(artifacts);
     const r = run(sh, [artifacts.find((a) => a.path.endsWith('write-secrets.sh'))!.path, join(dir.path, 'secrets.yml')]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/secret TOKEN .* spans several lines/);
@@ -56,7 +56,7 @@ describe('certbot deploy hook', () => {
     const ctx: RenderContext = { ...base, env: { ...base.env, pathPrefix: dir.path } };
     const lb = ctx.env.nodes.find((n) => n.roles.includes('loadbalancer'))!;
     const artifacts = certbotRenderer.render(lb, ctx).artifacts;
-    writeAll(artifacts);
+    writeArtifacts(artifacts);
     const hook = artifacts.find((a) => a.path.endsWith('haproxy-deploy-hook.sh'))!;
     const live = join(dir.path, 'live');
     mkdirSync(live);

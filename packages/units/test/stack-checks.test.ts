@@ -4,7 +4,7 @@ import { haproxyRenderer, publicCertPath } from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER, unitsOn } from '@chatops/prometheus-rules';
 import { UNITS_CHECKS, UNITS_RENDERERS, containerNamesMatchAlertRules, haproxyBackendsMatchAppUnits, haproxyBundlePath, scrapeTargetsMatchExporterUnits } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
-import { exampleContext, renderAll } from './_fixtures.js';
+import { exampleContext, renderAll } from '@chatops/testing';
 
 const ctx: RenderContext = exampleContext('prod');
 const pristine = () => renderAll(ctx, [haproxyRenderer, PROMETHEUS_RENDERER, ...UNITS_RENDERERS]);

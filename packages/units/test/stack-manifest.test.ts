@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { SERVICES, type ServiceName, servicesOn } from '@chatops/environment';
 import { prepareRender, renderStack } from '@chatops/stack';
-import { tempDir } from '@chatops/testing';
+import { REPO, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './_fixtures.js';
 
 /** The file that shows a service is configured on a node (its main config or unit). */
 const SIGNATURE: Readonly<Record<ServiceName, RegExp>> = {

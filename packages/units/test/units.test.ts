@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { servicesOn } from '@chatops/environment';
 import { UNITS_RENDERERS } from '@chatops/units';
-import { describeArtifacts, exampleContext, renderAll } from './_fixtures.js';
+import { describeArtifacts, exampleContext, renderAll } from '@chatops/testing';
 
 const TLS = /\/etc\/chatops\/tls\//;
 

@@ -1,12 +1,13 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Artifact, mergeArtifacts } from '@chatops/core';
 import { type Environment, type PkiMaterial, type RenderContext, type ServiceRenderer, loadEnvironment, servicesOn } from '@chatops/environment';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
 export const REPO = join(here, '..', '..', '..');
-const pem = (f: string) => readFileSync(join(here, 'fixtures', f), 'utf8');
+const pem = (f: string) => readFileSync(join(here, '..', 'fixtures', f), 'utf8');
 
 /** A PKI stand-in with fixed test-only PEMs (so golden files are stable): every leaf is the same pair. */
 export const FIXED_PKI: PkiMaterial = {
@@ -37,16 +38,6 @@ export function renderAll(ctx: RenderContext, renderers: readonly ServiceRendere
     bundles.set(node.name, mergeArtifacts(list));
   }
   return bundles;
-}
-
-/** Writes artifacts at their (already prefixed) absolute paths. */
-export function writeAll(artifacts: readonly Artifact[], root = ''): void {
-  for (const a of artifacts) {
-    const path = join(root, a.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, a.content);
-    chmodSync(path, Number.parseInt(a.mode, 8));
-  }
 }
 
 /** A printable listing of artifacts for golden files: metadata and, for non-secret files, content. */
