@@ -116,11 +116,8 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
       for (const [node, m] of Object.entries(manifest.nodes)) {
         io.stdout(`${node.padEnd(width)}  ${String(m.artifacts.length).padStart(3)} files  ${m.services.join(', ')}\n`);
       }
-      io.stdout(
-        ctx.issued.length > 0
-          ? `certificates: issued ${ctx.issued.length} (${ctx.issued.join(', ')})\n`
-          : 'certificates: all reused\n',
-      );
+      const issued = ctx.issued.length <= 6 ? ` (${ctx.issued.join(', ')})` : `: chatops-render certs ${ctx.env.name} lists them`;
+      io.stdout(ctx.issued.length > 0 ? `certificates: issued ${ctx.issued.length}${issued}\n` : 'certificates: all reused\n');
       const passed = outcomes.filter((o) => o.status === 'passed').length;
       io.stdout(`checks: ${passed} passed, ${failed.length} failed${unavailable.length ? `, ${unavailable.length} unavailable` : ''}\n`);
       for (const o of unavailable) io.stderr(`${strict ? 'error' : 'warning'}: ${o.node}: ${o.name}: ${o.output}\n`);

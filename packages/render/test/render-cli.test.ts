@@ -46,7 +46,7 @@ describe('chatops-render <env>', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^lb-1 +\d+ files +haproxy, certbot, filebeat, systemd-exporter, node-exporter$/m);
-    expect(first.stdout).toMatch(/certificates: issued \d+ \(ca, /);
+    expect(first.stdout).toMatch(/certificates: issued \d+: chatops-render certs prod lists them/);
     expect(first.stdout).toMatch(/wrote out\/prod/);
 
     const out = join(dir.path, 'out/prod');
