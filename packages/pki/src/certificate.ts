@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import type { PemKeyPair } from './key-pair.js';
 
@@ -89,27 +89,42 @@ export interface CertificateInfo {
   readonly isCa: boolean;
 }
 
+// Reading and verifying stored certificates uses Node's native X.509 (fast: a render re-checks every certificate);
+// node-forge is only used to build and sign new ones.
+
 export function inspectCertificate(pem: string): CertificateInfo {
-  const cert = pki.certificateFromPem(pem);
-  const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
-  const bc = cert.getExtension('basicConstraints') as { cA?: boolean } | null;
-  const cn = (attrs: forge.pki.CertificateField[]) => attrs.find((a) => a.name === 'commonName')?.value ?? '';
+  const cert = new X509Certificate(pem);
+  const names = (cert.subjectAltName ?? '').split(', ').filter((n) => n !== '');
   return {
-    subject: String(cn(cert.subject.attributes)),
-    issuer: String(cn(cert.issuer.attributes)),
-    serial: cert.serialNumber,
-    notBefore: cert.validity.notBefore,
-    notAfter: cert.validity.notAfter,
-    dnsNames: (san?.altNames ?? []).filter((n) => n.type === 2).map((n) => n.value ?? ''),
-    ipAddresses: (san?.altNames ?? []).filter((n) => n.type === 7).map((n) => n.ip ?? ''),
-    isCa: bc?.cA === true,
+    subject: commonName(cert.subject),
+    issuer: commonName(cert.issuer),
+    serial: cert.serialNumber.toLowerCase(),
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    dnsNames: names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4)),
+    ipAddresses: names.filter((n) => n.startsWith('IP Address:')).map((n) => canonicalIp(n.slice(11))),
+    isCa: cert.ca,
   };
+}
+
+function commonName(dn: string): string {
+  return /^CN=(.*)$/m.exec(dn)?.[1] ?? '';
+}
+
+/** One spelling per address (`FD00:0:0:0:0:0:0:1` and `fd00::1` are the same), so SAN comparisons are exact. */
+export function canonicalIp(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
 }
 
 /** True when `certPem` carries a valid signature by `caPem`'s key. */
 export function isSignedBy(certPem: string, caPem: string): boolean {
   try {
-    return pki.certificateFromPem(caPem).verify(pki.certificateFromPem(certPem));
+    return new X509Certificate(certPem).verify(new X509Certificate(caPem).publicKey);
   } catch {
     return false;
   }
@@ -117,7 +132,5 @@ export function isSignedBy(certPem: string, caPem: string): boolean {
 
 /** True when the private key belongs to the certificate. */
 export function keyMatchesCertificate(privateKeyPem: string, certPem: string): boolean {
-  const key = pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey;
-  const pub = pki.certificateFromPem(certPem).publicKey as forge.pki.rsa.PublicKey;
-  return key.n.equals(pub.n) && key.e.equals(pub.e);
+  return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(privateKeyPem));
 }

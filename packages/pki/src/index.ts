@@ -2,6 +2,7 @@ export {
   type CertificateInfo,
   type CertificateSpec,
   type DistinguishedName,
+  canonicalIp,
   createCertificate,
   inspectCertificate,
   isSignedBy,

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
-import { type CertificateInfo, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
+import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
 import { generateRsaKeyPair } from './key-pair.js';
 import { DAY_MS, type PkiSettings } from './pki-settings.js';
 
@@ -195,7 +195,8 @@ function staleReason(
   if (request) {
     if (info.subject !== request.commonName) return 'common name changed';
     const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
-    if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, request.ipAddresses)) return 'subject alternative names changed';
+    const ips = request.ipAddresses.map(canonicalIp);
+    if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, ips)) return 'subject alternative names changed';
   }
   return undefined;
 }

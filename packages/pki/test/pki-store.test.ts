@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateRequest } from '@chatops/environment';
-import { PkiStore, inspectCertificate, keyMatchesCertificate } from '@chatops/pki';
+import { PkiStore, canonicalIp, inspectCertificate, keyMatchesCertificate } from '@chatops/pki';
 import { requireBinary, runOk, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -75,6 +75,16 @@ describe('PkiStore', () => {
     const rotated = await store.ensure(SETTINGS, changed, { now: late });
     expect(rotated.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus']);
     expect(rotated.material.caCert).not.toBe(caBefore);
+  });
+
+  it('reuses a certificate whose IPv6 SAN is spelled differently by the X.509 reader', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    const v6: CertificateRequest[] = [{ id: 'v6/x', commonName: 'v6', dnsNames: ['v6'], ipAddresses: ['fd00::1', '::1'] }];
+    await store.ensure(SETTINGS, v6, { now: NOW });
+    expect((await store.ensure(SETTINGS, v6, { now: NOW })).issued).toEqual([]);
+    expect(canonicalIp('FD00:0:0:0:0:0:0:1')).toBe(canonicalIp('fd00::1'));
+    expect(canonicalIp('10.0.0.1')).toBe('10.0.0.1');
   });
 
   it('issues in memory without touching the directory when persist is false', async () => {

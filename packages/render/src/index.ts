@@ -1,4 +1,5 @@
 export { type CliIo, EXIT, runCli } from './run-cli.js';
 export { type LocatedEnvironment, UsageError, locateEnvironment } from './locate-environment.js';
-export { type CheckOutcome, runNativeChecks } from './native-checks.js';
-export { writeOutput } from './write-output.js';
+export { CheckCache } from './check-cache.js';
+export { type CheckOutcome, type NativeCheckOptions, runNativeChecks } from './native-checks.js';
+export { type WriteOutcome, writeOutput } from './write-output.js';

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RenderContext } from '@chatops/environment';
-import { type NodeCheck, renderStack, writeArtifacts } from '@chatops/stack';
+import { type NodeCheck, type StackResult, renderStack, writeArtifacts } from '@chatops/stack';
+import { CheckCache } from './check-cache.js';
 
 export interface CheckOutcome {
   readonly node: string;
@@ -11,19 +12,40 @@ export interface CheckOutcome {
   readonly status: 'passed' | 'failed' | 'unavailable';
   /** Checker output (for failures), with the scratch directory replaced by `<node root>`. */
   readonly output: string;
+  /** True when an identical earlier run passed and the checker was not run again. */
+  readonly cached?: boolean;
+}
+
+export interface NativeCheckOptions {
+  /** Passes remembered from earlier runs. @default no cache */
+  readonly cache?: CheckCache;
+  /** Remember new passes in the cache. @default true */
+  readonly updateCache?: boolean;
 }
 
 /**
  * Runs every daemon's own checker: renders the stack again under a scratch path prefix, writes the real files
- * there (certificates included), runs the checks in parallel, and removes the scratch directory.
+ * there (certificates included), runs the checks in parallel, and removes the scratch directory. Checks that
+ * passed before on identical inputs are not run again.
  */
-export async function runNativeChecks(ctx: RenderContext): Promise<CheckOutcome[]> {
+export async function runNativeChecks(ctx: RenderContext, result: StackResult, options: NativeCheckOptions = {}): Promise<CheckOutcome[]> {
+  const cache = options.cache;
+  const keys = result.checks.map((check) => (cache ? CheckCache.key(check, result.bundles.get(check.node) ?? []) : undefined));
+  if (cache && keys.every((k) => cache.has(k))) {
+    return result.checks.map((c) => ({ node: c.node, name: c.name, status: 'passed', output: '', cached: true }));
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'chatops-check-'));
   try {
     const scratchCtx: RenderContext = { ...ctx, env: { ...ctx.env, pathPrefix: join(scratch, '{node}') } };
-    const result = renderStack(scratchCtx);
-    for (const artifacts of result.bundles.values()) writeArtifacts(artifacts);
-    return await mapLimited(result.checks, availableParallelism(), (check) => runCheck(check, join(scratch, check.node)));
+    const scratchResult = renderStack(scratchCtx);
+    for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts);
+    const outcomes = await mapLimited(scratchResult.checks, availableParallelism(), (check, i) =>
+      cache?.has(keys[i]) ? Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true }) : runCheck(check, join(scratch, check.node)),
+    );
+    if (cache && options.updateCache !== false) {
+      cache.save(outcomes.flatMap((o, i) => (o.status === 'passed' && !o.cached && keys[i] ? [keys[i]] : [])));
+    }
+    return outcomes;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -42,13 +64,13 @@ function runCheck(check: NodeCheck, nodeRoot: string): Promise<CheckOutcome> {
   });
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i] as T);
+      results[i] = await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

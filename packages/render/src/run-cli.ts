@@ -4,6 +4,7 @@ import { environmentJsonSchema, loadEnvironment } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { buildManifest, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
 import { Command, CommanderError } from 'commander';
+import { CheckCache } from './check-cache.js';
 import { UsageError, locateEnvironment } from './locate-environment.js';
 import { type CheckOutcome, runNativeChecks } from './native-checks.js';
 import { writeOutput } from './write-output.js';
@@ -85,14 +86,15 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
     });
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
-    const outcomes = await runNativeChecks(ctx);
+    // --check writes nothing, not even the cache of passed checks.
+    const outcomes = await runNativeChecks(ctx, result, { cache: CheckCache.open(io.cwd), updateCache: !flags.check });
     const failed = outcomes.filter((o) => o.status === 'failed');
     const unavailable = outcomes.filter((o) => o.status === 'unavailable');
     const strict = Boolean(io.env.CI);
     const rejected = failed.length > 0 || (strict && unavailable.length > 0);
 
-    let written: string | undefined;
-    if (!flags.check && !rejected) written = writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest);
+    const output = !flags.check && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest) : undefined;
+    const written = output?.dir;
 
     if (flags.json) {
       io.stdout(
@@ -101,6 +103,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
             environment: ctx.env.name,
             ok: !rejected,
             written: written ? relative(io.cwd, written) || '.' : null,
+            changed: output?.changed ?? false,
             issuedCertificates: ctx.issued,
             nodes: Object.fromEntries(
               Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
@@ -119,10 +122,13 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
       const issued = ctx.issued.length <= 6 ? ` (${ctx.issued.join(', ')})` : `: chatops-render certs ${ctx.env.name} lists them`;
       io.stdout(ctx.issued.length > 0 ? `certificates: issued ${ctx.issued.length}${issued}\n` : 'certificates: all reused\n');
       const passed = outcomes.filter((o) => o.status === 'passed').length;
-      io.stdout(`checks: ${passed} passed, ${failed.length} failed${unavailable.length ? `, ${unavailable.length} unavailable` : ''}\n`);
+      const cached = outcomes.filter((o) => o.cached).length;
+      io.stdout(
+        `checks: ${passed} passed${cached ? ` (${cached} unchanged since they last passed)` : ''}, ${failed.length} failed${unavailable.length ? `, ${unavailable.length} unavailable` : ''}\n`,
+      );
       for (const o of unavailable) io.stderr(`${strict ? 'error' : 'warning'}: ${o.node}: ${o.name}: ${o.output}\n`);
       for (const o of failed) io.stderr(`rejected: ${o.node}: ${o.name}:\n${indent(o.output)}\n`);
-      if (written) io.stdout(`wrote ${relative(io.cwd, written) || written}\n`);
+      if (output) io.stdout(`${output.changed ? 'wrote' : 'unchanged:'} ${relative(io.cwd, output.dir) || output.dir}\n`);
       else if (flags.check) io.stdout('check only: nothing written\n');
     }
     return rejected ? EXIT.rejected : EXIT.ok;

@@ -1,22 +1,32 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, StackResult } from '@chatops/stack';
 import { writeArtifacts } from '@chatops/stack';
 
+export interface WriteOutcome {
+  readonly dir: string;
+  /** False when the existing output already held exactly these bytes and modes: nothing was touched. */
+  readonly changed: boolean;
+}
+
 /**
  * Writes `out/<env>/<node>/<path>` and `out/<env>/manifest.json` all or nothing: everything goes to a staging
- * directory first, which then replaces the previous output with renames.
+ * directory first, which then replaces the previous output with renames. An output that is already identical is
+ * left alone (same bytes, same modes, same mtimes).
  */
-export function writeOutput(outDir: string, envName: string, result: StackResult, manifest: Manifest): string {
-  mkdirSync(outDir, { recursive: true });
+export function writeOutput(outDir: string, envName: string, result: StackResult, manifest: Manifest): WriteOutcome {
   const target = join(outDir, envName);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  if (isUpToDate(target, result, manifestText)) return { dir: target, changed: false };
+
+  mkdirSync(outDir, { recursive: true });
   const staging = join(outDir, `.${envName}.staging-${process.pid}`);
   const old = join(outDir, `.${envName}.old-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging, { recursive: true });
     for (const [node, artifacts] of result.bundles) writeArtifacts(artifacts, join(staging, node));
-    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(staging, 'manifest.json'), manifestText);
     if (existsSync(target)) renameSync(target, old);
     renameSync(staging, target);
   } catch (e) {
@@ -25,5 +35,25 @@ export function writeOutput(outDir: string, envName: string, result: StackResult
     throw e;
   }
   rmSync(old, { recursive: true, force: true });
-  return target;
+  return { dir: target, changed: true };
+}
+
+function isUpToDate(target: string, result: StackResult, manifestText: string): boolean {
+  try {
+    if (readFileSync(join(target, 'manifest.json'), 'utf8') !== manifestText) return false;
+    let expected = 1; // manifest.json
+    for (const [node, artifacts] of result.bundles) {
+      for (const a of artifacts) {
+        const path = join(target, node, a.path);
+        if ((statSync(path).mode & 0o777) !== Number.parseInt(a.mode, 8)) return false;
+        if (readFileSync(path, 'utf8') !== a.content) return false;
+        expected++;
+      }
+    }
+    // No stray files either.
+    const files = readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    return files === expected;
+  } catch {
+    return false;
+  }
 }

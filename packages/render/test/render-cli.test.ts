@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { environmentJsonSchema } from '@chatops/environment';
 import { type CliIo, runCli } from '@chatops/render';
@@ -74,7 +74,45 @@ describe('chatops-render <env>', () => {
     const second = await cli(['prod', '--config', config], dir.path);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/certificates: all reused/);
+    expect(second.stdout).toMatch(/^unchanged: out\/prod$/m);
     expect(snapshotTree(out)).toEqual(before);
+  });
+
+  it('exits 1 when a daemon checker rejects the rendered config, and writes nothing', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    // A checker that rejects everything, found first on PATH: the CLI's handling of a rejection is what is tested.
+    const bin = join(dir.path, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'haproxy'), '#!/bin/sh\necho "[ALERT] (1) : config : parsing [$4:1] : unknown keyword \'bogus\'"\nexit 1\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const r = await cli(['dev', '--config', config], dir.path);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^rejected: lb-1: haproxy -c:\n {4}\[ALERT\] \(1\) : config : parsing \[<node root>\/etc\/haproxy\/haproxy\.cfg:1\]/m);
+      expect(r.stdout).toMatch(/1 failed/);
+      expect(existsSync(join(dir.path, 'out'))).toBe(false);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('does not run a checker again on inputs it already passed (cache under node_modules/.cache)', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    mkdirSync(join(dir.path, 'node_modules'));
+    const first = await cli(['dev', '--config', config], dir.path);
+    expect(first.stdout).toMatch(/^checks: (\d+) passed, 0 failed$/m);
+    expect(existsSync(join(dir.path, 'node_modules/.cache/chatops-render/checks.json'))).toBe(true);
+    const second = await cli(['dev', '--config', config], dir.path);
+    const passed = /^checks: (\d+) passed/m.exec(first.stdout)?.[1];
+    expect(second.stdout).toContain(`checks: ${passed} passed (${passed} unchanged since they last passed), 0 failed`);
+    // A changed input runs the checkers again.
+    const dev = join(config, 'environments/dev.yaml');
+    writeFileSync(dev, readFileSync(dev, 'utf8').replace('instancesPerNode: 1', 'instancesPerNode: 2'));
+    const third = await cli(['dev', '--config', config], dir.path);
+    expect(third.stdout).toMatch(/^checks: \d+ passed, 0 failed$/m);
   });
 
   it('--check renders and validates in memory and creates nothing', async () => {

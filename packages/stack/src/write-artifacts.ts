@@ -8,9 +8,15 @@ import type { Artifact } from '@chatops/core';
  * ownership is not changed (that is deploy's job, as root on the node).
  */
 export function writeArtifacts(artifacts: readonly Artifact[], root = ''): void {
+  // A recursive mkdir costs about a millisecond even when the directory exists: create each one once.
+  const made = new Set<string>();
   for (const a of artifacts) {
     const path = root === '' ? a.path : join(root, a.path);
-    mkdirSync(dirname(path), { recursive: true });
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     const mode = Number.parseInt(a.mode, 8);
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, a.content, { mode });
