@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeArtifacts } from '@chatops/stack';
+import { RENDERERS, writeArtifacts } from '@chatops/stack';
 import { exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
 import { parseUnitFile, splitExecLine, UNITS_RENDERERS } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
@@ -28,21 +28,34 @@ it('systemd-analyze verify reports what it rejects (negative control)', () => {
 });
 
 describe.each(['prod', 'dev'] as const)('%s units under their native checkers', (name) => {
-  it('systemd-analyze verify accepts every rendered unit', () => {
+  it('systemd-analyze verify accepts every rendered unit and drop-in of the whole stack', () => {
     const analyze = requireBinary('systemd-analyze');
     using root = tempDir('units-verify-');
     const ctx = exampleContext(name);
-    const bundles = renderAll(ctx, UNITS_RENDERERS);
+    // Every renderer of the stack: units come from @chatops/units, drop-ins also from elastic-config and logstash.
+    const bundles = renderAll(ctx, RENDERERS);
     for (const [node, artifacts] of bundles) {
       const nodeRoot = join(root.path, node);
       copyHostTargets(nodeRoot);
       writeArtifacts(artifacts, nodeRoot);
       const units: string[] = [];
       for (const a of artifacts) {
-        const m = /^\/etc\/systemd\/system\/([^/]+\.(service|timer))$/.exec(a.path);
+        const m = /^\/etc\/systemd\/system\/([^/]+\.(service|timer))(\.d\/[^/]+\.conf)?$/.exec(a.path);
         if (!m) continue;
         const unitName = m[1]!.replace('@.service', '@1.service');
-        units.push(unitName);
+        if (m[3]) {
+          // A drop-in extends a unit its Debian package ships: stand in for that unit (not installed here).
+          const base = join(nodeRoot, '/usr/lib/systemd/system', m[1]!);
+          if (!existsSync(join(nodeRoot, '/etc/systemd/system', m[1]!)) && !existsSync(base)) {
+            mkdirSync(dirname(base), { recursive: true });
+            writeFileSync(base, `[Unit]\nDescription=stand-in for the packaged ${m[1]}\n\n[Service]\nExecStart=/bin/true\n`);
+            if (!existsSync(join(nodeRoot, '/bin/true'))) {
+              mkdirSync(join(nodeRoot, '/bin'), { recursive: true });
+              writeFileSync(join(nodeRoot, '/bin/true'), '#!/bin/sh\n', { mode: 0o755 });
+            }
+          }
+        }
+        if (!units.includes(unitName)) units.push(unitName);
         // Binaries the units run (packages not installed here) become stubs inside the verify root.
         for (const [key, values] of Object.entries(parseUnitFile(a.content).Service ?? {})) {
           if (!EXEC.test(key)) continue;
