@@ -1,0 +1,301 @@
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, type Server, createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import type { Artifact } from '@chatops/core';
+import { type NodeSpec, type ServiceRenderer, caBundlePath, chatopsInstances, nodeFqdn, nodePath, nodesWithRole } from '@chatops/environment';
+import { PkiStore } from '@chatops/pki';
+import { type PreparedRender, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { eventually, freePorts, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import {
+  CADVISOR_LOOPBACK_PORT,
+  CHATOPS_LOOPBACK_BASE,
+  STUNNEL_DIR,
+  SYSTEMD_DIR,
+  cadvisorUnit,
+  chatopsAppPaths,
+  chatopsAppUnits,
+  exporterArgsPath,
+  parseStunnelServices,
+  parseUnitFile,
+  splitExecLine,
+} from '@chatops/units';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * End to end: the TLS terminators (stunnel4) rendered for cAdvisor and the ChatOps app instances, run for real
+ * on 127.0.11.x with the rendered configs, certificates and keys, in front of plain-HTTP stand-ins on loopback.
+ *
+ * The whole stack is rendered through `@chatops/stack` (so every cross-check passes) and written to disk. The
+ * terminators' loopback backends are fixed ports on 127.0.0.1 in the stack registry (18080, 13000+), identical
+ * on every node: fine on real nodes, but on one machine the two nodes would share (and may find taken) the same
+ * backend ports. So the test renders cAdvisor and the app with the renderers' own `loopbackPort`/`loopbackBase`
+ * props set to free ports, checks that this changes nothing but the backend side (`connect`, the cAdvisor
+ * `--port`, the container `--publish`), and writes those files over the stack's.
+ *
+ * Nothing of the rendered stunnel config is stripped: it already runs in the foreground (`foreground = yes`), has
+ * no pid file (`pid =`) and no setuid/setgid/chroot (systemd's `User=`/`Group=` drop privileges on a node; the
+ * test runs stunnel4 as the invoking user with the unit's own `ExecStart` arguments).
+ */
+
+const scratch = tempDir('units-tls-e2e-');
+let ctx: PreparedRender;
+let nodes: NodeSpec[];
+let otherCa: string;
+
+interface NodeSetup {
+  readonly node: NodeSpec;
+  readonly fqdn: string;
+  /** Our CA as written on the node (what the test's clients trust). */
+  readonly ca: string;
+  readonly cadvisorBackend: number;
+  readonly chatopsBase: number;
+  /** The units' ExecStart argv (argv[0] is the binary the unit runs). */
+  readonly cadvisorTls: string[];
+  readonly chatopsTls: string[];
+}
+const setups = new Map<string, NodeSetup>();
+
+/** `count` consecutive free ports on 127.0.0.1 (checked by binding them all), none in `taken`. */
+async function consecutiveFreePorts(count: number, taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [base] = await freePorts(1);
+    if (base === undefined || base + count > 65_535) continue;
+    const range = Array.from({ length: count }, (_, i) => base + i);
+    if (range.some((p) => taken.has(p))) continue;
+    const servers: ReturnType<typeof createNetServer>[] = [];
+    try {
+      for (const port of range) {
+        const s = createNetServer();
+        await new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.listen(port, '127.0.0.1', resolve);
+        });
+        servers.push(s);
+      }
+      for (const p of range) taken.add(p);
+      return base;
+    } catch {
+      // one of them is busy: try another base
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports on 127.0.0.1`);
+}
+
+function renderWith(renderers: readonly ServiceRenderer[], node: NodeSpec): Artifact[] {
+  return renderers.flatMap((r) => r.render(node, ctx).artifacts);
+}
+
+const withoutConnect = (conf: string) => conf.replace(/^connect = .*$/gm, 'connect = <backend>');
+
+function execStart(artifacts: readonly Artifact[], path: string): string[] {
+  const unit = artifacts.find((a) => a.path === path);
+  expect(unit, path).toBeDefined();
+  const [line] = parseUnitFile(unit!.content, path).Service?.ExecStart ?? [];
+  return splitExecLine(line ?? '').argv;
+}
+
+beforeAll(async () => {
+  const loop = await loopbackEnvironment({ dir: scratch.path, subnet: 11, name: 'terminators' });
+  ctx = await prepareRender(loop.file, { pkiDir: join(scratch.path, 'pki') });
+  const { env } = ctx;
+  nodes = nodesWithRole(env, 'chatops');
+  // Another CA under the very same name: trusting it must not be enough.
+  const other = await new PkiStore(join(scratch.path, 'other-pki')).ensure(
+    { caCommonName: env.tls.internal.commonName ?? `${env.name} internal CA`, publicDomain: env.domain },
+    [],
+    { persist: false },
+  );
+  otherCa = other.material.caCert;
+  expect(otherCa).not.toBe(ctx.pki.caCert);
+
+  const stack = renderStack(ctx);
+  const taken = new Set<number>();
+  for (const node of nodes) {
+    const stackBundle = stack.bundles.get(node.name) ?? [];
+    writeArtifacts(stackBundle);
+
+    const cadvisorBackend = await consecutiveFreePorts(1, taken);
+    const chatopsBase = await consecutiveFreePorts(env.chatops.instancesPerNode, taken);
+    const local = renderWith([cadvisorUnit({ loopbackPort: cadvisorBackend }), chatopsAppUnits({ loopbackBase: chatopsBase })], node);
+    // Only the backend side differs from what the stack renders; everything under test (accept, cert, key, TLS
+    // options, the units) is byte for byte the stack's.
+    const backendSide = new Set([
+      exporterArgsPath(env, node, 'cadvisor'),
+      ...chatopsInstances(env, node).map((i) => chatopsAppPaths(env, node).instanceEnv(i.index)),
+    ]);
+    for (const a of local) {
+      const s = stackBundle.find((b) => b.path === a.path);
+      expect(s, a.path).toBeDefined();
+      if (a.path.startsWith(nodePath(env, node, STUNNEL_DIR))) expect(withoutConnect(a.content), a.path).toBe(withoutConnect(s!.content));
+      else if (!backendSide.has(a.path)) expect({ content: a.content, mode: a.mode }, a.path).toEqual({ content: s!.content, mode: s!.mode });
+    }
+    const stackCadvisor = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/cadvisor-tls.conf'))!.content);
+    expect(stackCadvisor.cadvisor?.connect).toBe(`127.0.0.1:${CADVISOR_LOOPBACK_PORT}`);
+    const stackChatops = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/chatops-tls.conf'))!.content);
+    expect(stackChatops['chatops-1']?.connect).toBe(`127.0.0.1:${CHATOPS_LOOPBACK_BASE}`);
+    writeArtifacts(local);
+
+    const cadvisorTls = execStart(local, nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`));
+    const chatopsTls = execStart(local, nodePath(env, node, `${SYSTEMD_DIR}/chatops-tls.service`));
+    for (const argv of [cadvisorTls, chatopsTls]) {
+      expect(argv[0]).toBe('/usr/bin/stunnel4');
+      const conf = readFileSync(argv[1]!, 'utf8');
+      // The process-management lines that let it run as is, in the foreground, with no root-only paths.
+      expect(conf).toMatch(/^foreground = yes$/m);
+      expect(conf).toMatch(/^pid = $/m);
+      expect(conf).not.toMatch(/^(setuid|setgid|chroot|output)\s*=/m);
+    }
+    setups.set(node.name, {
+      node,
+      fqdn: nodeFqdn(env, node),
+      ca: readFileSync(caBundlePath(ctx, node), 'utf8'),
+      cadvisorBackend,
+      chatopsBase,
+      cadvisorTls,
+      chatopsTls,
+    });
+  }
+  expect(nodes.map((n) => n.name)).toEqual(['chatops-1', 'chatops-2']);
+});
+
+afterAll(() => scratch[Symbol.dispose]());
+
+interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly protocol?: string | null;
+  readonly peer?: string;
+}
+
+function collect(res: IncomingMessage, socket?: TLSSocket): Promise<Reply> {
+  // Read the TLS facts while the socket is open.
+  const protocol = socket?.getProtocol();
+  const cn = socket?.getPeerCertificate().subject?.CN;
+  const peer = cn === undefined ? undefined : String(cn);
+  return new Promise((resolve, reject) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => (body += c));
+    res.on('error', reject);
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol, peer }));
+  });
+}
+
+/** One HTTPS request that trusts only `ca` and asks for `servername`, as Prometheus or HAProxy would. */
+function httpsGet(host: string, port: number, path: string, servername: string, ca: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host, port, path, servername, ca, agent: false, timeout: 10_000 }, (res) => collect(res, res.socket as TLSSocket).then(resolve, reject));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function httpGet(host: string, port: number, path: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host, port, path, agent: false, timeout: 10_000 }, (res) => collect(res).then(resolve, reject));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A plain-HTTP stand-in on 127.0.0.1:port (what the terminator forwards to), counting what it serves. */
+interface StandIn extends AsyncDisposable {
+  readonly requests: string[];
+}
+
+async function standIn(port: number, handle: (path: string) => { status: number; body: string }): Promise<StandIn> {
+  const requests: string[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    requests.push(req.url ?? '');
+    const { status, body } = handle(req.url ?? '');
+    res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    requests,
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+const setup = (name: string) => setups.get(name)!;
+/** The unit's own command line, with the binary `requireBinary` found. */
+const stunnel = (argv: readonly string[]) => startProcess(requireBinary('stunnel4'), argv.slice(1));
+
+describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () => {
+  it('cadvisor-tls serves each node\'s cAdvisor metrics over TLS, trusted only through our CA', async () => {
+    requireBinary('stunnel4');
+    const { env } = ctx;
+    const [a, b] = [setup('chatops-1'), setup('chatops-2')];
+    const metrics = (node: string) => () => ({ status: 200, body: `container_last_seen{name="chatops-1",node="${node}"} 1.7e9\n` });
+    await using cadvisorA = await standIn(a.cadvisorBackend, metrics(a.node.name));
+    await using cadvisorB = await standIn(b.cadvisorBackend, metrics(b.node.name));
+    await using tlsA = stunnel(a.cadvisorTls);
+    await using tlsB = stunnel(b.cadvisorTls);
+    await waitForPort(a.node.address, env.ports.cadvisor, { process: tlsA, timeoutMs: 15_000 });
+    await waitForPort(b.node.address, env.ports.cadvisor, { process: tlsB, timeoutMs: 15_000 });
+
+    for (const [s, backend] of [[a, cadvisorA], [b, cadvisorB]] as const) {
+      const r = await httpsGet(s.node.address, env.ports.cadvisor, '/metrics', s.fqdn, s.ca);
+      expect(r).toMatchObject({ status: 200, body: `container_last_seen{name="chatops-1",node="${s.node.name}"} 1.7e9\n`, peer: s.fqdn });
+      expect(['TLSv1.2', 'TLSv1.3']).toContain(r.protocol);
+      expect(backend.requests).toEqual(['/metrics']);
+    }
+
+    // A client that trusts another CA (same name, other key) refuses the chain the terminator sends (leaf + our CA).
+    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, otherCa)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    // Plain HTTP to the TLS port gets no answer from cAdvisor.
+    await expect(httpGet(a.node.address, env.ports.cadvisor, '/metrics')).rejects.toThrow();
+    await eventually(() => (/SSL_accept: .*http request/.test(tlsA.output()) ? true : undefined), { timeoutMs: 5_000, what: 'stunnel4 to log the refused plain-HTTP request' });
+    expect(cadvisorA.requests).toEqual(['/metrics']);
+    expect(tlsA.child.exitCode).toBeNull();
+    expect(tlsB.child.exitCode).toBeNull();
+  });
+
+  it('chatops-tls serves each app instance on its own port, reaching that instance, health path included', async () => {
+    requireBinary('stunnel4');
+    const { env } = ctx;
+    const [a, b] = [setup('chatops-1'), setup('chatops-2')];
+    const instances = chatopsInstances(env);
+    expect(instances).toHaveLength(4);
+    const app = (id: string) => (path: string) => (path === env.chatops.healthPath ? { status: 200, body: `healthy ${id}` } : { status: 404, body: `${id}: no ${path}` });
+    // Each instance's stand-in answers with its own identity, on the loopback port its container would publish.
+    const [i1, i2, i3, i4] = instances.map((i) => ({ i, id: `${i.node.name}/${i.containerName}`, port: setup(i.node.name).chatopsBase + i.index - 1 }));
+    // Four stand-ins and two terminators, all disposed (stunnel4 by pid) however the test ends.
+    await using s1 = await standIn(i1!.port, app(i1!.id));
+    await using s2 = await standIn(i2!.port, app(i2!.id));
+    await using s3 = await standIn(i3!.port, app(i3!.id));
+    await using s4 = await standIn(i4!.port, app(i4!.id));
+    const backends = new Map([i1!.id, i2!.id, i3!.id, i4!.id].map((id, k) => [id, [s1, s2, s3, s4][k]!]));
+    await using tlsA = stunnel(a.chatopsTls);
+    await using tlsB = stunnel(b.chatopsTls);
+    for (const { i } of [i1!, i2!, i3!, i4!]) await waitForPort(i.node.address, i.port, { process: i.node === a.node ? tlsA : tlsB, timeoutMs: 15_000 });
+
+    for (const { i, id } of [i1!, i2!, i3!, i4!]) {
+      const s = setup(i.node.name);
+      const health = await httpsGet(i.node.address, i.port, env.chatops.healthPath, s.fqdn, s.ca);
+      expect(health, id).toMatchObject({ status: 200, body: `healthy ${id}`, peer: s.fqdn });
+      const other = await httpsGet(i.node.address, i.port, '/slack/events', s.fqdn, s.ca);
+      expect(other, id).toMatchObject({ status: 404, body: `${id}: no /slack/events` });
+      expect(backends.get(id)!.requests, id).toEqual([env.chatops.healthPath, '/slack/events']);
+    }
+
+    await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, otherCa)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    await expect(httpGet(b.node.address, i4!.i.port, env.chatops.healthPath)).rejects.toThrow();
+    await eventually(() => (/SSL_accept: .*http request/.test(tlsB.output()) ? true : undefined), { timeoutMs: 5_000, what: 'stunnel4 to log the refused plain-HTTP request' });
+    // Neither reached an app instance.
+    expect(s1.requests).toHaveLength(2);
+    expect(s4.requests).toHaveLength(2);
+    expect(tlsA.child.exitCode).toBeNull();
+    expect(tlsB.child.exitCode).toBeNull();
+  });
+});
