@@ -80,7 +80,10 @@ export interface ChatopsInstance {
   readonly containerName: string;
   /** systemd unit that runs the container: `chatops@1.service`. */
   readonly unit: string;
+  /** Public (TLS) port on the node address. */
   readonly port: number;
+  /** Port the container publishes on 127.0.0.1, behind the TLS terminator. */
+  readonly localPort: number;
 }
 
 export function chatopsInstances(env: Environment, node?: NodeSpec): ChatopsInstance[] {
@@ -92,6 +95,7 @@ export function chatopsInstances(env: Environment, node?: NodeSpec): ChatopsInst
       containerName: `chatops-${i + 1}`,
       unit: `chatops@${i + 1}.service`,
       port: env.ports.chatops + i,
+      localPort: env.ports.chatopsLocal + i,
     })),
   );
 }
@@ -118,10 +122,14 @@ export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
         add(service, p.certbot);
         break;
       case 'chatops':
-        for (const i of chatopsInstances(env, node)) add(service, i.port, i.containerName);
+        for (const i of chatopsInstances(env, node)) {
+          add(service, i.port, i.containerName);
+          add(service, i.localPort, `${i.containerName} (127.0.0.1)`);
+        }
         break;
       case 'cadvisor':
         add(service, p.cadvisor);
+        add(service, p.cadvisorLocal, 'cadvisor (127.0.0.1)');
         break;
       case 'grafana':
         add(service, p.grafana);

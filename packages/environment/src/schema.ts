@@ -26,7 +26,11 @@ export const portsSchema = z
     elasticsearch: port.default(9200),
     kibana: port.default(5601),
     logstash: port.default(5044).describe('Logstash beats input.'),
-    cadvisor: port.default(8080),
+    cadvisor: port.default(8080).describe("cAdvisor's TLS terminator on the node address."),
+    cadvisorLocal: port.default(18080).describe('cAdvisor itself, on 127.0.0.1 behind its TLS terminator.'),
+    chatopsLocal: port
+      .default(13000)
+      .describe('First ChatOps container, published on 127.0.0.1 behind the TLS terminator; instance i uses chatopsLocal + i - 1.'),
     systemdExporter: port.default(9558),
     nodeExporter: port.default(9100),
   })

@@ -168,8 +168,11 @@ describe('bad input', () => {
     const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
     expect(listenersOn(env, nodeWithRole(env, 'chatops')).map((l) => `${l.label}:${l.port}`)).toEqual([
       'chatops-1:3000',
+      'chatops-1 (127.0.0.1):13000',
       'chatops-2:3001',
+      'chatops-2 (127.0.0.1):13001',
       'cadvisor:8080',
+      'cadvisor (127.0.0.1):18080',
       'systemd-exporter:9558',
       'node-exporter:9100',
     ]);

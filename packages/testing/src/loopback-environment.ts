@@ -47,7 +47,7 @@ export interface LoopbackEnvironment {
  */
 export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): Promise<LoopbackEnvironment> {
   const subnet = options.subnet ?? 0;
-  const p = await freePorts(14);
+  const p = await freePorts(16);
   const ports = {
     http: p[0]!,
     https: p[1]!,
@@ -63,8 +63,11 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
     cadvisor: p[11]!,
     systemdExporter: p[12]!,
     nodeExporter: p[13]!,
+    cadvisorLocal: p[14]!,
+    chatopsLocal: p[15]!,
   };
-  // chatops instances take consecutive ports from ports.chatops: keep them clear of the others.
+  // chatops instances take consecutive ports from ports.chatops and ports.chatopsLocal (a clash with another
+  // port is caught by the environment's port check).
   const instances = options.instancesPerNode ?? 2;
   const secretsDir = join(options.dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true });

@@ -7,7 +7,7 @@ import { tlsTerminator } from './tls-terminator.js';
 import { execLine, raw } from './unit-file.js';
 
 export interface CadvisorUnitProps {
-  /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default 18080 */
+  /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default env.ports.cadvisorLocal (18080) */
   readonly loopbackPort?: number;
   /** @default '/usr/local/bin/cadvisor' (upstream release binary; Debian 12 has no package) */
   readonly binary?: string;
@@ -15,21 +15,18 @@ export interface CadvisorUnitProps {
   readonly extraArgs?: readonly string[];
 }
 
-/** Default loopback port of cAdvisor behind its TLS terminator. */
-export const CADVISOR_LOOPBACK_PORT = 18080;
-
 /**
  * cAdvisor on ChatOps nodes. It has no TLS or auth of its own, so it listens on 127.0.0.1 and `cadvisor-tls`
  * (stunnel4) serves it over TLS with our certificate at the node address and `ports.cadvisor`, where the
  * `cadvisor` scrape job expects it. Its `container_last_seen{name=...}` series is what the instance-down alert watches.
  */
 export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
-  const loopbackPort = props.loopbackPort ?? CADVISOR_LOOPBACK_PORT;
   return {
     service: 'cadvisor',
     certificates: (env, node) => [serviceCertificate(env, node, 'cadvisor')],
     render(node, ctx) {
       const { env } = ctx;
+      const loopbackPort = props.loopbackPort ?? env.ports.cadvisorLocal;
       const ep = endpointFor(env, node, 'cadvisor');
       const argsPath = exporterArgsPath(env, node, 'cadvisor');
       const args = [

@@ -9,8 +9,6 @@ import { execLine, raw } from './unit-file.js';
 export const CHATOPS_APP_DIR = '/etc/chatops/app';
 /** Where secrets given as `env`/`file` references are placed (one 0600 file per secret). */
 export const CHATOPS_SECRETS_DIR = '/etc/chatops/secrets/chatops';
-/** Instance i's container publishes on 127.0.0.1:(CHATOPS_LOOPBACK_BASE + i - 1); `chatops-tls` serves it over TLS. */
-export const CHATOPS_LOOPBACK_BASE = 13000;
 
 export interface ChatopsAppProps {
   /** @default '/usr/bin/docker' */
@@ -21,7 +19,7 @@ export interface ChatopsAppProps {
   readonly containerConfigPath?: string;
   /** Where the image reads secrets.yml. @default '/usr/src/app/cloud_chatops/secrets/secrets.yml' */
   readonly containerSecretsPath?: string;
-  /** First loopback port the containers publish on. @default 13000 */
+  /** First loopback port the containers publish on. @default env.ports.chatopsLocal (13000) */
   readonly loopbackBase?: number;
 }
 
@@ -67,11 +65,11 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
 export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
   const docker = props.docker ?? '/usr/bin/docker';
   const containerPort = props.containerPort ?? 3000;
-  const base = props.loopbackBase ?? CHATOPS_LOOPBACK_BASE;
   return {
     service: 'chatops',
     certificates: (env, node) => [serviceCertificate(env, node, 'chatops')],
     render(node, ctx) {
+      const base = props.loopbackBase ?? ctx.env.ports.chatopsLocal;
       const { env } = ctx;
       const instances = chatopsInstances(env, node);
       if (instances.length === 0) throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node), 'roles'], message: `${node.name} has no chatops role` }]);

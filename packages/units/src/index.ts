@@ -1,8 +1,7 @@
-export { CADVISOR_LOOPBACK_PORT, type CadvisorUnitProps, cadvisorRenderer, cadvisorUnit } from './cadvisor.js';
+export { type CadvisorUnitProps, cadvisorRenderer, cadvisorUnit } from './cadvisor.js';
 export { type CertbotRenewalProps, certbotRenderer, certbotRenewalUnits, haproxyBundlePath } from './certbot-renewal.js';
 export {
   CHATOPS_APP_DIR,
-  CHATOPS_LOOPBACK_BASE,
   CHATOPS_SECRETS_DIR,
   type ChatopsAppProps,
   chatopsAppPaths,

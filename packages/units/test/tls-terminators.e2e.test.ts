@@ -10,8 +10,6 @@ import { PkiStore } from '@chatops/pki';
 import { type PreparedRender, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { eventually, freePorts, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import {
-  CADVISOR_LOOPBACK_PORT,
-  CHATOPS_LOOPBACK_BASE,
   STUNNEL_DIR,
   SYSTEMD_DIR,
   cadvisorUnit,
@@ -135,9 +133,9 @@ beforeAll(async () => {
       else if (!backendSide.has(a.path)) expect({ content: a.content, mode: a.mode }, a.path).toEqual({ content: s!.content, mode: s!.mode });
     }
     const stackCadvisor = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/cadvisor-tls.conf'))!.content);
-    expect(stackCadvisor.cadvisor?.connect).toBe(`127.0.0.1:${CADVISOR_LOOPBACK_PORT}`);
+    expect(stackCadvisor.cadvisor?.connect).toBe(`127.0.0.1:${env.ports.cadvisorLocal}`);
     const stackChatops = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/chatops-tls.conf'))!.content);
-    expect(stackChatops['chatops-1']?.connect).toBe(`127.0.0.1:${CHATOPS_LOOPBACK_BASE}`);
+    expect(stackChatops['chatops-1']?.connect).toBe(`127.0.0.1:${env.ports.chatopsLocal}`);
     writeArtifacts(local);
 
     const cadvisorTls = execStart(local, nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`));
