@@ -1,0 +1,38 @@
+import type { Artifact, SecretRef } from '@chatops/core';
+import {
+  type Environment,
+  type EnvironmentInput,
+  type LoadedEnvironment,
+  type RenderContext,
+  type ServiceOutput,
+  type ServiceRenderer,
+  loadEnvironment,
+  nodePath,
+  servicesOn,
+} from '@chatops/environment';
+import { describe, expectTypeOf, it } from 'vitest';
+
+describe('public types', () => {
+  it('loading yields a fully defaulted Environment', () => {
+    expectTypeOf(loadEnvironment).returns.toEqualTypeOf<LoadedEnvironment>();
+    expectTypeOf<Environment['ports']['grafana']>().toEqualTypeOf<number>();
+    expectTypeOf<Environment['prometheus']['retention']>().toEqualTypeOf<string>();
+    expectTypeOf<Environment['name']>().toEqualTypeOf<string>();
+    // Input side: defaults are optional there.
+    expectTypeOf<EnvironmentInput['ports']>().toEqualTypeOf<
+      | { http?: number; https?: number; haproxyMetrics?: number; certbot?: number; chatops?: number; grafana?: number; prometheus?: number; alertmanager?: number; elasticsearch?: number; kibana?: number; logstash?: number; cadvisor?: number; cadvisorLocal?: number; chatopsLocal?: number; systemdExporter?: number; nodeExporter?: number }
+      | undefined
+    >();
+    expectTypeOf<Environment['grafana']['adminPassword']>().toEqualTypeOf<SecretRef>();
+  });
+
+  it('a renderer is a service name, optional certificates and a pure render', () => {
+    expectTypeOf<ServiceRenderer['render']>().parameters.toEqualTypeOf<[Environment['nodes'][number], RenderContext]>();
+    expectTypeOf<ServiceRenderer['render']>().returns.toEqualTypeOf<ServiceOutput>();
+    expectTypeOf<ServiceOutput['artifacts']>().toEqualTypeOf<readonly Artifact[]>();
+    expectTypeOf(servicesOn).returns.items.toEqualTypeOf<
+      'haproxy' | 'certbot' | 'chatops' | 'cadvisor' | 'grafana' | 'prometheus' | 'alertmanager' | 'elasticsearch' | 'kibana' | 'logstash' | 'filebeat' | 'systemd-exporter' | 'node-exporter'
+    >();
+    expectTypeOf(nodePath).returns.toEqualTypeOf<string>();
+  });
+});
