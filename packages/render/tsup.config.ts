@@ -1,19 +1,4 @@
 import { defineConfig } from 'tsup';
+import { cli, library } from '../../tsup.shared.js';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: 'node20',
-  },
-  {
-    // The CLI is an ES module (top-level await) with its shebang kept.
-    entry: ['src/cli.ts'],
-    format: ['esm'],
-    sourcemap: true,
-    target: 'node20',
-  },
-]);
+export default defineConfig([library, cli]);

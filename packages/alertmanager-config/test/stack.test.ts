@@ -3,25 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { ALERTMANAGER_PATHS, RouteSimulator, alertRoutingCheck, alertRulesIn, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
-import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { writeArtifacts } from '@chatops/stack';
+import { renderExample, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const envDir = fileURLToPath(new URL('../../../examples/cloud-chatops/environments/', import.meta.url));
 
-const cache = new Map<string, ReturnType<typeof render>>();
-// Key generation dominates: render each environment (and prefix) once per file.
-function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
-  const key = `${name}:${pathPrefix ?? ''}`;
-  if (!cache.has(key)) cache.set(key, render(name, pathPrefix));
-  return cache.get(key) as ReturnType<typeof render>;
-}
-
-async function render(name: 'prod' | 'dev', pathPrefix?: string) {
-  using pki = tempDir('am-pki-');
-  const ctx = await prepareRender(join(envDir, `${name}.yaml`), { pkiDir: pki.path, persistPki: false, ...(pathPrefix ? { pathPrefix } : {}) });
-  const result = renderStack(ctx);
+/** The stack rendered from an example (real PKI, shared per file), and this package's artifacts on its node. */
+async function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
+  const { ctx, result } = await renderExample(name, { pathPrefix });
   const node = nodeWithRole(ctx.env, 'alertmanager');
   const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === 'alertmanager');
   return { ctx, result, node, artifacts };

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, SecretStore } from '@chatops/core';
+import { SecretStore } from '@chatops/core';
 import { type RenderContext, nodeWithRole } from '@chatops/environment';
 import {
   type KibanaYmlInput,
@@ -12,18 +12,11 @@ import {
   printRoleDescriptor,
 } from '@chatops/elastic-config';
 import { writeArtifacts } from '@chatops/stack';
-import { describeArtifacts, exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
+import { describeArtifacts, errorMessage, exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
-const message = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof ConfigError || e instanceof Error ? e.message : String(e);
-  }
-  return 'no error';
-};
+const message = errorMessage;
 
 describe.each(['prod', 'dev'] as const)('%s', (name) => {
   it('renders the Elastic node golden, and nothing elsewhere', async () => {

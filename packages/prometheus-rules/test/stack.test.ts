@@ -1,5 +1,4 @@
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nodePath, nodeWithRole } from '@chatops/environment';
 import {
   PROMETHEUS_PATHS,
@@ -9,26 +8,14 @@ import {
   unitsOn,
   validatePrometheusConfig,
 } from '@chatops/prometheus-rules';
-import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { writeArtifacts } from '@chatops/stack';
+import { renderExample, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
-const envDir = fileURLToPath(new URL('../../../examples/cloud-chatops/environments/', import.meta.url));
-
-type Rendered = Awaited<ReturnType<typeof render>>;
-const cache = new Map<string, Promise<Rendered>>();
-// Key generation dominates: render each environment (and prefix) once per file.
-function rendered(name: 'prod' | 'dev', pathPrefix?: string): Promise<Rendered> {
-  const key = `${name}:${pathPrefix ?? ''}`;
-  if (!cache.has(key)) cache.set(key, render(name, pathPrefix));
-  return cache.get(key) as Promise<Rendered>;
-}
-
-async function render(name: 'prod' | 'dev', pathPrefix?: string) {
-  using pki = tempDir('prom-pki-');
-  const ctx = await prepareRender(join(envDir, `${name}.yaml`), { pkiDir: pki.path, persistPki: false, ...(pathPrefix ? { pathPrefix } : {}) });
-  const result = renderStack(ctx);
+/** The stack rendered from an example (real PKI, shared per file), and this package's artifacts on its node. */
+async function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
+  const { ctx, result } = await renderExample(name, { pathPrefix });
   const node = nodeWithRole(ctx.env, 'prometheus');
   const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === 'prometheus');
   return { ctx, result, node, artifacts };

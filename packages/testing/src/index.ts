@@ -2,5 +2,6 @@ export { FIXED_PKI, REPO, describeArtifacts, exampleContext, renderAll, rerooted
 export { type RunResult, requireBinary, run, runOk } from './binaries.js';
 export { LOOPBACK_PASSWORDS, type LoopbackEnvironment, type LoopbackEnvironmentOptions, loopbackEnvironment } from './loopback-environment.js';
 export { freePorts } from './ports.js';
+export { type RenderedExample, errorMessage, renderExample } from './render-example.js';
 export { type RunningProcess, type StartOptions, eventually, startProcess, waitForPort } from './processes.js';
 export { type TempDir, tempDir } from './temp-dir.js';

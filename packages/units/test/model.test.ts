@@ -1,4 +1,3 @@
-import { ConfigError } from '@chatops/core';
 import {
   execLine,
   parseEnvFile,
@@ -12,16 +11,10 @@ import {
   splitExecLine,
 } from '@chatops/units';
 import fc from 'fast-check';
+import { errorMessage } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
-const message = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof ConfigError || e instanceof Error ? e.message : String(e);
-  }
-  return 'no error';
-};
+const message = errorMessage;
 
 describe('unit file model', () => {
   it('rejects unknown sections and directives, and multi-line values', () => {
