@@ -12,6 +12,7 @@ import {
   printWebConfig,
 } from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
+import { PkiStore } from '@chatops/pki';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -141,14 +142,23 @@ describe('the native model', () => {
     expect(`${r.status} ${r.stdout}${r.stderr}`).toMatch(/^0 .*SUCCESS/s);
   });
 
-  it('validates web.yml: bcrypt only, and promtool accepts what it prints', () => {
+  it('validates web.yml: bcrypt only, never without TLS, and promtool accepts what it prints', async () => {
     requireBinary('promtool');
     expect(errorOf(() => printWebConfig({ basic_auth_users: { admin: 'hunter2' } }))).toMatchInlineSnapshot(
       `"basic_auth_users.admin: expected a bcrypt hash ($2b$...): expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
     );
+    const admin = '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy';
+    expect(errorOf(() => printWebConfig({ basic_auth_users: { admin } }))).toMatchInlineSnapshot(
+      `"basic_auth_users: basic auth without tls_server_config would send passwords in clear"`,
+    );
     using dir = tempDir('am-web-');
-    writeFileSync(join(dir.path, 'c.pem'), '');
-    const text = printWebConfig({ basic_auth_users: { admin: '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy' } });
+    const { material } = await new PkiStore(join(dir.path, 'pki')).ensure({ caCommonName: 'test CA', publicDomain: 'am.test' }, [], { persist: false });
+    writeFileSync(join(dir.path, 'cert.pem'), material.publicCert.cert);
+    writeFileSync(join(dir.path, 'key.pem'), material.publicCert.key);
+    const text = printWebConfig({
+      tls_server_config: { cert_file: join(dir.path, 'cert.pem'), key_file: join(dir.path, 'key.pem'), min_version: 'TLS12' },
+      basic_auth_users: { admin },
+    });
     const file = join(dir.path, 'web.yml');
     writeFileSync(file, text);
     const r = run('promtool', ['check', 'web-config', file]);

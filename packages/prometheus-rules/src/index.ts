@@ -87,4 +87,12 @@ export {
 } from './stack-monitoring.js';
 // Re-exported for compatibility: the table lives in @chatops/environment (one copy for alerts, dashboards, Filebeat).
 export { SERVICE_UNITS, unitsOn } from '@chatops/environment';
-export { type WebConfig, checkWebConfig, printWebConfig, validateWebConfig, webConfigSchema } from './web-config.js';
+export {
+  type WebConfig,
+  type WebConfigInput,
+  checkWebConfig,
+  printWebConfig,
+  validateWebConfig,
+  webConfigSchema,
+  webTlsServerConfigSchema,
+} from './web-config.js';

@@ -1,25 +1,31 @@
 import { ConfigError, type Diagnostic, absolutePath, bcryptHash, toYaml, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
 
+const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
+
+/** `tls_server_config` of the Prometheus exporter toolkit's web config. */
+export const webTlsServerConfigSchema = z.strictObject({
+  cert_file: absolutePath,
+  key_file: absolutePath,
+  /** @default 'NoClientCert' */
+  client_auth_type: z
+    .enum(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'])
+    .optional(),
+  client_ca_file: absolutePath.optional(),
+  /** @default 'TLS12' */
+  min_version: z.enum(TLS_VERSIONS).optional(),
+  max_version: z.enum(TLS_VERSIONS).optional(),
+  cipher_suites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/)).optional(),
+  prefer_server_cipher_suites: z.boolean().optional(),
+  curve_preferences: z.array(z.enum(['CurveP256', 'CurveP384', 'CurveP521', 'X25519'])).optional(),
+});
+
 /**
- * `web.yml` of Prometheus (and the other exporter-toolkit daemons): TLS for the HTTP server and bcrypt basic
- * auth users.
+ * The exporter-toolkit web config (`--web.config.file`) that Prometheus, Alertmanager, node_exporter and
+ * systemd_exporter all read: TLS for the HTTP server and bcrypt basic-auth users. One model for all of them.
  */
 export const webConfigSchema = z.strictObject({
-  tls_server_config: z
-    .strictObject({
-      cert_file: absolutePath,
-      key_file: absolutePath,
-      /** @default 'NoClientCert' */
-      client_auth_type: z
-        .enum(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'])
-        .optional(),
-      client_ca_file: absolutePath.optional(),
-      /** @default 'TLS12' */
-      min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
-      max_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
-    })
-    .optional(),
+  tls_server_config: webTlsServerConfigSchema.optional(),
   http_server_config: z
     .strictObject({
       /** @default true */
@@ -31,6 +37,7 @@ export const webConfigSchema = z.strictObject({
   basic_auth_users: z.record(z.string().regex(/^[^:\s]+$/, { message: 'expected a user name without ":" or spaces' }), bcryptHash).optional(),
 });
 export type WebConfig = z.infer<typeof webConfigSchema>;
+export type WebConfigInput = z.input<typeof webConfigSchema>;
 
 /** Checks what the server would refuse at start-up but a schema alone cannot see. */
 export function checkWebConfig(config: WebConfig): Diagnostic[] {
@@ -55,6 +62,6 @@ export function validateWebConfig(input: unknown): WebConfig {
 }
 
 /** Prints a validated `web.yml`. */
-export function printWebConfig(input: WebConfig, options: { header?: string } = {}): string {
+export function printWebConfig(input: WebConfigInput, options: { header?: string } = {}): string {
   return toYaml(validateWebConfig(input), options.header ? { header: options.header } : {});
 }
