@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type MetricsEndpoint, chatopsInstances, metricsEndpoints, nodePath, nodeWithRole, serviceCertificate } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { PROMETHEUS_PATHS, defaultAlertRules, prometheusRenderer, unitsOn } from '@chatops/prometheus-rules';
-import { prepareRender, writeArtifacts } from '@chatops/stack';
+import { pkiSettings, prepareRender, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -101,17 +101,8 @@ describe('Prometheus on loopback', () => {
 
     // Certificates for the stand-ins, from the same CA (the real exporters' renderers are not under test here).
     const endpoints = metricsEndpoints(env).filter((e) => e.service !== 'prometheus');
-    const internal = env.tls.internal;
     const { material } = await new PkiStore(pkiDir).ensure(
-      {
-        caCommonName: internal.commonName ?? `${env.name} internal CA`,
-        organization: internal.organization,
-        caValidityDays: internal.caValidityDays,
-        leafValidityDays: internal.leafValidityDays,
-        renewBeforeDays: internal.renewBeforeDays,
-        keyBits: internal.keyBits,
-        publicDomain: env.domain,
-      },
+      pkiSettings(env),
       endpoints.map((e) => ({ ...serviceCertificate(env, e.node, e.service), id: `standin/${e.job}-${e.node.name}` })),
     );
     expect(material.caCert).toBe(ctx.pki.caCert);

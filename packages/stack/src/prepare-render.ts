@@ -7,7 +7,7 @@ import {
   loadEnvironment,
   servicesOn,
 } from '@chatops/environment';
-import { PkiStore } from '@chatops/pki';
+import { type PkiSettings, PkiStore } from '@chatops/pki';
 import { RENDERERS } from './registry.js';
 
 export interface PrepareOptions extends LoadOptions {
@@ -41,23 +41,28 @@ export function defaultPkiDir(env: Environment): string {
   return join(env.baseDir, '..', '.pki', env.name);
 }
 
+/** The PKI settings an environment asks for (`tls.internal`, and the public domain). */
+export function pkiSettings(env: Environment): PkiSettings {
+  const internal = env.tls.internal;
+  return {
+    caCommonName: internal.commonName ?? `${env.name} internal CA`,
+    organization: internal.organization,
+    caValidityDays: internal.caValidityDays,
+    leafValidityDays: internal.leafValidityDays,
+    renewBeforeDays: internal.renewBeforeDays,
+    keyBits: internal.keyBits,
+    publicDomain: env.domain,
+  };
+}
+
 /** Loads an environment and makes its PKI current: everything a pure render needs. */
 export async function prepareRender(file: string, options: PrepareOptions = {}): Promise<PreparedRender> {
   const loaded = loadEnvironment(file, options);
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env);
-  const internal = env.tls.internal;
   const { material, issued } = await new PkiStore(pkiDir).ensure(
-    {
-      caCommonName: internal.commonName ?? `${env.name} internal CA`,
-      organization: internal.organization,
-      caValidityDays: internal.caValidityDays,
-      leafValidityDays: internal.leafValidityDays,
-      renewBeforeDays: internal.renewBeforeDays,
-      keyBits: internal.keyBits,
-      publicDomain: env.domain,
-    },
+    pkiSettings(env),
     certificateRequests(env),
     { now: options.now, persist: options.persistPki ?? true },
   );
