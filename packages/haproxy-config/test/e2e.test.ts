@@ -16,7 +16,7 @@ import {
   serviceCertificate,
 } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
-import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, type RunningProcess, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -137,18 +137,9 @@ beforeAll(async () => {
     const r = serviceCertificate(env, node, service as 'chatops');
     requests.set(r.id, r);
   }
-  const settings = {
-    caCommonName: env.tls.internal.commonName ?? `${env.name} internal CA`,
-    organization: env.tls.internal.organization,
-    caValidityDays: env.tls.internal.caValidityDays,
-    leafValidityDays: env.tls.internal.leafValidityDays,
-    renewBeforeDays: env.tls.internal.renewBeforeDays,
-    keyBits: env.tls.internal.keyBits,
-    publicDomain: env.domain,
-  };
-  const ours = await new PkiStore(pkiDir).ensure(settings, [...requests.values()], { persist: false });
+  const ours = await new PkiStore(pkiDir).ensure(pkiSettings(env), [...requests.values()], { persist: false });
   expect(ours.material.caCert).toBe(internalCa);
-  const rogue = await new PkiStore(join(scratch.path, 'rogue-pki')).ensure({ ...settings, caCommonName: 'Rogue CA' }, [
+  const rogue = await new PkiStore(join(scratch.path, 'rogue-pki')).ensure({ ...pkiSettings(env), caCommonName: 'Rogue CA' }, [
     serviceCertificate(env, nodesWithRole(env, 'alertmanager')[0]!, 'alertmanager'),
   ]);
   const rogueLeaf = rogue.material.leaf(`${nodesWithRole(env, 'alertmanager')[0]!.name}/alertmanager`);

@@ -7,7 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Artifact } from '@chatops/core';
 import { type NodeSpec, type ServiceRenderer, caBundlePath, chatopsInstances, nodeFqdn, nodePath, nodesWithRole } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
-import { type PreparedRender, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { pkiSettings, prepareRender, renderStack, type PreparedRender, writeArtifacts } from '@chatops/stack';
 import { eventually, freePorts, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import {
   STUNNEL_DIR,
@@ -104,7 +104,7 @@ beforeAll(async () => {
   nodes = nodesWithRole(env, 'chatops');
   // Another CA under the very same name: trusting it must not be enough.
   const other = await new PkiStore(join(scratch.path, 'other-pki')).ensure(
-    { caCommonName: env.tls.internal.commonName ?? `${env.name} internal CA`, publicDomain: env.domain },
+    pkiSettings(env),
     [],
     { persist: false },
   );
