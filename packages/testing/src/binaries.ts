@@ -10,7 +10,7 @@ export function requireBinary(name: string): string {
   if (found.status !== 0 || path === '') {
     throw new Error(
       `${name} is not installed; it is needed by this test. Install the validators with: ` +
-        'apt-get install -y --no-install-recommends haproxy prometheus prometheus-alertmanager openssh-server',
+        'apt-get install -y --no-install-recommends haproxy prometheus prometheus-alertmanager openssh-server openssl systemd stunnel4 (as .ci/run does)',
     );
   }
   return path;
