@@ -6,6 +6,7 @@
  *   npm run bench -- haproxy-render      (or: npx tsx --conditions=source tools/bench/haproxy-render.ts)
  */
 import { type HaproxyConfigInput, checkHaproxyConfig, parseHaproxyConfig, printHaproxyConfig } from '@chatops/haproxy-config';
+import { median } from './_measure.js';
 
 function model(backends: number, serversPerBackend = 10): HaproxyConfigInput {
   const names = Array.from({ length: backends }, (_, b) => `svc-${b}`);
@@ -40,11 +41,6 @@ function model(backends: number, serversPerBackend = 10): HaproxyConfigInput {
       }),
     })),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 type Phases = { parse: number; check: number; print: number; total: number; bytes: number };

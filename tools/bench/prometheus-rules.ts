@@ -11,19 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '@chatops/environment';
 import { checkPromql, defaultAlertRules, printRuleFile } from '@chatops/prometheus-rules';
+import { median, timed } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-function timed(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
 
 const { environment: env } = loadEnvironment(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), { resolveSecrets: false });
 const rules = defaultAlertRules(env);

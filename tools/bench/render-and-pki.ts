@@ -11,27 +11,11 @@ import { join } from 'node:path';
 import { loadEnvironment } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { certificateRequests, prepareRender, renderStack } from '@chatops/stack';
+import { median, timed, timedAsync } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const EXAMPLE = join(REPO, 'examples/cloud-chatops');
 const CLI = join(REPO, 'packages/render/dist/cli.js');
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-function timed(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
-async function timedAsync(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
 try {
