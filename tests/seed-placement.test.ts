@@ -2,27 +2,11 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliIo, runCli } from '@chatops/render';
 import type { Manifest } from '@chatops/stack';
-import { tempDir } from '@chatops/testing';
+import { SERVICE_SIGNATURES, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLE = join(__dirname, '../examples/cloud-chatops');
 
-/** The file that shows a service is configured on a node. */
-const SIGNATURE: Readonly<Record<string, RegExp>> = {
-  haproxy: /^\/etc\/haproxy\/haproxy\.cfg$/,
-  certbot: /^\/etc\/systemd\/system\/certbot-renew\.timer$/,
-  chatops: /^\/etc\/systemd\/system\/chatops@\.service$/,
-  cadvisor: /^\/etc\/systemd\/system\/cadvisor\.service$/,
-  grafana: /^\/etc\/grafana\/grafana\.ini$/,
-  prometheus: /^\/etc\/prometheus\/prometheus\.yml$/,
-  alertmanager: /^\/etc\/prometheus\/alertmanager\.yml$/,
-  elasticsearch: /^\/etc\/elasticsearch\/elasticsearch\.yml$/,
-  kibana: /^\/etc\/kibana\/kibana\.yml$/,
-  logstash: /^\/etc\/logstash\/conf\.d\/.+\.conf$/,
-  filebeat: /^\/etc\/filebeat\/filebeat\.yml$/,
-  'systemd-exporter': /^\/etc\/systemd\/system\/systemd-exporter\.service$/,
-  'node-exporter': /^\/etc\/systemd\/system\/prometheus-node-exporter\.service$/,
-};
 
 const EVERYWHERE = ['filebeat', 'systemd-exporter', 'node-exporter'];
 
@@ -52,7 +36,7 @@ describe('npx @chatops/render prod, read back from its manifest', () => {
       const expected = [...services, ...EVERYWHERE].sort();
       const entry = manifest.nodes[node]!;
       expect([...entry.services].sort(), node).toEqual(expected);
-      const configured = Object.keys(SIGNATURE).filter((s) => entry.artifacts.some((a) => SIGNATURE[s]!.test(a.path)));
+      const configured = Object.entries(SERVICE_SIGNATURES).filter(([, re]) => entry.artifacts.some((a) => re.test(a.path))).map(([s]) => s);
       expect(configured.sort(), `${node}: services whose config is on the node`).toEqual(expected);
       // Every file states its owner, group, mode and what a change needs.
       for (const a of entry.artifacts) expect(a.owner && a.group && a.mode && a.action, `${node}:${a.path}`).toBeTruthy();

@@ -1,25 +1,9 @@
 import { join } from 'node:path';
 import { SERVICES, type ServiceName, servicesOn } from '@chatops/environment';
 import { prepareRender, renderStack } from '@chatops/stack';
-import { REPO, tempDir } from '@chatops/testing';
+import { REPO, SERVICE_SIGNATURES, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
-/** The file that shows a service is configured on a node (its main config or unit). */
-const SIGNATURE: Readonly<Record<ServiceName, RegExp>> = {
-  haproxy: /^\/etc\/haproxy\/haproxy\.cfg$/,
-  certbot: /^\/etc\/systemd\/system\/certbot-renew\.timer$/,
-  chatops: /^\/etc\/systemd\/system\/chatops@\.service$/,
-  cadvisor: /^\/etc\/systemd\/system\/cadvisor\.service$/,
-  grafana: /^\/etc\/grafana\/grafana\.ini$/,
-  prometheus: /^\/etc\/prometheus\/prometheus\.yml$/,
-  alertmanager: /^\/etc\/prometheus\/alertmanager\.yml$|^\/etc\/alertmanager\/alertmanager\.yml$/,
-  elasticsearch: /^\/etc\/elasticsearch\/elasticsearch\.yml$/,
-  kibana: /^\/etc\/kibana\/kibana\.yml$/,
-  logstash: /^\/etc\/logstash\/(conf\.d\/.+\.conf|pipelines\.yml)$/,
-  filebeat: /^\/etc\/filebeat\/filebeat\.yml$/,
-  'systemd-exporter': /^\/etc\/systemd\/system\/systemd-exporter\.service$/,
-  'node-exporter': /^\/etc\/systemd\/system\/prometheus-node-exporter\.service$/,
-};
 
 describe.each(['prod', 'dev'] as const)('whole-stack render of %s', (name) => {
   it('configures each service of the seed on exactly the nodes that run it', async () => {
@@ -29,7 +13,7 @@ describe.each(['prod', 'dev'] as const)('whole-stack render of %s', (name) => {
     const placement: Record<string, string[]> = {};
     const expected: Record<string, string[]> = {};
     for (const service of SERVICES) {
-      placement[service] = ctx.env.nodes.filter((n) => (bundles.get(n.name) ?? []).some((a) => SIGNATURE[service].test(a.path))).map((n) => n.name);
+      placement[service] = ctx.env.nodes.filter((n) => (bundles.get(n.name) ?? []).some((a) => SERVICE_SIGNATURES[service].test(a.path))).map((n) => n.name);
       expected[service] = ctx.env.nodes.filter((n) => servicesOn(ctx.env, n).includes(service)).map((n) => n.name);
     }
     expect(placement).toEqual(expected);
