@@ -2,6 +2,7 @@ import { type Diagnostic, type DocumentPath, durationPattern } from '@chatops/co
 import { parser } from '@prometheus-io/lezer-promql';
 import { RE2JS } from 're2js';
 import { PROMQL_FUNCTIONS, type PromqlType } from './_promql-functions.js';
+import { regroupPromql } from './_promql-regroup.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -124,14 +125,18 @@ class Analyzer {
   readonly selectors: PromqlSelector[] = [];
   readonly functions: string[] = [];
 
-  constructor(readonly expr: string) {}
+  /** `expr` is what lezer parsed; `original` maps its offsets back to the caller's expression. */
+  constructor(
+    readonly expr: string,
+    readonly original: (offset: number) => number = (offset) => offset,
+  ) {}
 
   text(node: SyntaxNode): string {
     return this.expr.slice(node.from, node.to);
   }
 
   error(at: number, message: string): void {
-    this.errors.push({ column: at + 1, message });
+    this.errors.push({ column: this.original(at) + 1, message });
   }
 
   children(node: SyntaxNode): SyntaxNode[] {
@@ -156,7 +161,7 @@ class Analyzer {
         this.error(node.from, 'syntax error: unexpected end of expression');
       } else {
         const token = TOKEN.exec(this.expr.slice(node.from))?.[1] ?? found;
-        this.error(node.from, `syntax error at column ${node.from + 1}: unexpected "${token}"`);
+        this.error(node.from, `syntax error at column ${this.original(node.from) + 1}: unexpected "${token}"`);
       }
       // One syntax error is enough: what follows is usually the same mistake seen again.
       reported = true;
@@ -453,6 +458,12 @@ function safeTest(pattern: string, value: string): boolean {
   return typeof compiled !== 'string' && compiled.matches(value);
 }
 
+/**
+ * Prometheus' parser has no nesting limit; lezer's cuts its stack at ~580 levels of `(a + (b + ...`, and the
+ * checker recurses. Far beyond any hand-written or generated rule here.
+ */
+const MAX_NESTING = 500;
+
 function isDuration(text: string): boolean {
   return text !== '' && durationPattern.test(text);
 }
@@ -460,14 +471,17 @@ function isDuration(text: string): boolean {
 /**
  * Parses a PromQL expression in-process and checks what Prometheus 2.42 would check: syntax, functions and
  * their argument types, aggregations, binary operators, durations and the RE2 regular expressions of matchers.
- * Never throws; problems are in `errors`.
+ * Never throws; problems are in `errors`. Accepts chains of any length; nesting stops at 500 parentheses.
  */
 export function parsePromql(expr: string): ParsedPromql {
-  const analyzer = new Analyzer(expr);
-  if (expr.trim() === '') {
-    return { expr, errors: [{ column: 1, message: 'empty expression' }], selectors: [], functions: [], labels: { open: true, names: [] } };
+  const invalid = (message: string): ParsedPromql => ({ expr, errors: [{ column: 1, message }], selectors: [], functions: [], labels: { open: true, names: [] } });
+  if (expr.trim() === '') return invalid('empty expression');
+  const regrouped = regroupPromql(expr);
+  if (regrouped.nesting > MAX_NESTING) {
+    return invalid(`expression nested ${regrouped.nesting} parentheses deep: this checker stops at ${MAX_NESTING} (split it, e.g. into recording rules)`);
   }
-  const tree = parser.parse(expr);
+  const analyzer = new Analyzer(regrouped.text, regrouped.original);
+  const tree = parser.parse(regrouped.text);
   analyzer.syntaxErrors(tree.topNode);
   let result: { type: PromqlType; labels: LabelInfo } | undefined;
   if (analyzer.errors.length === 0) result = analyzer.visit(tree.topNode);

@@ -136,6 +136,48 @@ describe('parsePromql', () => {
     expect(disagreements).toEqual([]);
   });
 
+  it('agrees with promtool on long chains and deep nesting (lezer alone gives up on both)', () => {
+    requireBinary('promtool');
+    using dir = tempDir('promql-long-');
+    const terms = (n: number, term: (i: number) => string) => Array.from({ length: n }, (_, i) => term(i));
+    const absent = (i: number) => `absent(container_last_seen{job="cadvisor",name="chatops-${i}",node="chatops-${Math.floor(i / 2)}"})`;
+    const nest = (n: number, open: string, inner: string, close: string) => open.repeat(n) + inner + close.repeat(n);
+    const valid = [
+      terms(300, absent).join(' or '),
+      terms(400, (i) => `rate(m_${i}{code=~"5.."}[5m]) * 2 + up{i="${i}"}`).join(' - '),
+      terms(400, (i) => `up{job="j${i}"}`).join(' and on (job) '),
+      terms(300, (i) => `x${i} or on (a) -y${i}`).join(' unless ignoring (b) '),
+      `sum by (node) (${terms(260, absent).join(' or ')}) > 0`,
+      `label_replace(${terms(200, (i) => `up{i="${i}"} * 1e+3`).join(' + ')}, "dst", "$1", "src", "(.*)")`,
+      nest(490, '(x + ', 'up', ')'),
+      nest(240, 'max_over_time((', 'up', ')[5m:1m])'),
+      nest(400, 'sum by (a) (', 'up', ')'),
+    ];
+    const rules = valid.map((expr, i) => `      - record: r${i}\n        expr: ${JSON.stringify(expr)}\n`).join('');
+    const path = join(dir.path, 'valid.yml');
+    writeFileSync(path, `groups:\n  - name: g\n    rules:\n${rules}`);
+    expect(run('promtool', ['check', 'rules', path]).status).toBe(0);
+    expect(valid.filter((expr) => parsePromql(expr).errors.length > 0)).toEqual([]);
+    expect(parsePromql(valid[0] as string).labels).toEqual({ open: false, names: ['job', 'name', 'node'] });
+
+    // Errors deep in a long chain: promtool rejects them, and our column is the one in the caller's text.
+    const chain = terms(300, absent).join(' or ');
+    const invalid = [`${chain} or rate(x)`, `${chain} or )`, `${chain} or foo(up)`];
+    for (const expr of invalid) {
+      writeFileSync(path, `groups:\n  - name: g\n    rules:\n      - record: r\n        expr: ${JSON.stringify(expr)}\n`);
+      expect(run('promtool', ['check', 'rules', path]).status, expr.slice(chain.length)).not.toBe(0);
+    }
+    expect(invalid.map((expr) => parsePromql(expr).errors.map((e) => `${e.column - chain.length}: ${e.message}`))).toEqual([
+      [`10: expected type range vector in call to function "rate", got instant vector`],
+      [`5: syntax error at column ${chain.length + 5}: unexpected ")"`],
+      [`5: unknown function "foo"`],
+    ]);
+    // Beyond this checker's documented nesting limit: a clear message, not a misleading syntax error.
+    expect(parsePromql(nest(600, '(', 'up', ')')).errors.map((e) => e.message)).toEqual([
+      'expression nested 600 parentheses deep: this checker stops at 500 (split it, e.g. into recording rules)',
+    ]);
+  });
+
   it('checkPromql gives diagnostics at a document path', () => {
     expect(checkPromql('rate(x[5m]) by', ['groups', 'g', 'rules', 'R', 'expr'])).toEqual([
       { path: ['groups', 'g', 'rules', 'R', 'expr'], column: 13, message: 'syntax error at column 13: unexpected "by"' },
