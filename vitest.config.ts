@@ -1,16 +1,13 @@
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import every @chatops/* package from its TypeScript source: no build needed.
-const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
-const alias = readdirSync(packagesDir).map((name) => ({
-  find: new RegExp(`^@chatops/${name}$`),
-  replacement: `${packagesDir}${name}/src/index.ts`,
-}));
+// Tests import every @chatops/* package from its TypeScript source, through the monorepo-only export condition
+// `@chatops/source` (tsconfig's customConditions and `tsx --conditions=@chatops/source` use the same): no build
+// needed. Published consumers never set it, so they get dist/.
+const conditions = ['@chatops/source', 'node', 'import', 'module', 'default'];
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@chatops/source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],

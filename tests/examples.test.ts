@@ -10,7 +10,7 @@ const REPO = join(__dirname, '..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
 
 function runExample(file: string, args: string[] = []) {
-  const r = spawnSync(TSX, ['--conditions=source', join(REPO, file), ...args], { encoding: 'utf8', cwd: REPO, timeout: 60_000 });
+  const r = spawnSync(TSX, ['--conditions=@chatops/source', join(REPO, file), ...args], { encoding: 'utf8', cwd: REPO, timeout: 60_000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout;

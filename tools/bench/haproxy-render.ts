@@ -3,7 +3,7 @@
  * 10 TLS servers each, routed by host from one frontend. Prints the median time of each size, the time per
  * backend and the 1,000/100 ratio (linear scaling gives ~10x).
  *
- *   npm run bench -- haproxy-render      (or: npx tsx --conditions=source tools/bench/haproxy-render.ts)
+ *   npm run bench -- haproxy-render      (or: npx tsx --conditions=@chatops/source tools/bench/haproxy-render.ts)
  */
 import { type HaproxyConfigInput, checkHaproxyConfig, parseHaproxyConfig, printHaproxyConfig } from '@chatops/haproxy-config';
 import { median } from './_measure.js';

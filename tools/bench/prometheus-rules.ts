@@ -3,7 +3,7 @@
  * (`promtool check rules` on a one-rule file per expression), and rendering + checking the prod rule file in-process
  * against `promtool check rules` on it.
  *
- *   npm run bench -- prometheus-rules      (or: npx tsx --conditions=source tools/bench/prometheus-rules.ts)
+ *   npm run bench -- prometheus-rules      (or: npx tsx --conditions=@chatops/source tools/bench/prometheus-rules.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * Benchmark: `npx @chatops/render prod` wall time with PKI state present, and first-time issuance of the prod
  * certificate set against openssl issuing the same number of RSA certificates.
  *
- *   npm run bench -- render-and-pki        (or: npx tsx --conditions=source tools/bench/render-and-pki.ts)
+ *   npm run bench -- render-and-pki        (or: npx tsx --conditions=@chatops/source tools/bench/render-and-pki.ts)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

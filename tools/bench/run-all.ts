@@ -12,7 +12,7 @@ const benches = readdirSync(dir)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n== ${file}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', join(dir, file)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@chatops/source', join(dir, file)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -1,4 +1,4 @@
-// Run from the repository root: npx tsx --conditions=source packages/grafana-provisioning/examples/custom-dashboard.ts
+// Run from the repository root: npx tsx --conditions=@chatops/source packages/grafana-provisioning/examples/custom-dashboard.ts
 import { buildDashboard, renderDashboard, renderGrafanaIni } from '@chatops/grafana-provisioning';
 
 const datasource = { type: 'prometheus' as const, uid: 'chatops-prometheus' };

@@ -3,7 +3,7 @@ import { run } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const cli = (...args: string[]) => run('npx', ['tsx', '--conditions=source', 'packages/logstash-pipeline/src/cli.ts', ...args], { cwd: root });
+const cli = (...args: string[]) => run('npx', ['tsx', '--conditions=@chatops/source', 'packages/logstash-pipeline/src/cli.ts', ...args], { cwd: root });
 
 describe('logstash-pipeline lint', () => {
   it('exits 0 on clean files and 1 with file:line:col messages on errors', async () => {

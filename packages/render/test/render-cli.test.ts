@@ -166,7 +166,7 @@ describe('chatops-render <env>', () => {
     const config = exampleCopy(dir.path);
     const prod = join(config, 'environments/prod.yaml');
     writeFileSync(prod, readFileSync(prod, 'utf8').replace('passwordHash: $2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy', 'passwordHash: hunter2'));
-    const r = spawnSync(join(REPO, 'node_modules/.bin/tsx'), ['--conditions=source', join(REPO, 'packages/render/src/cli.ts'), 'prod', '--config', config], {
+    const r = spawnSync(join(REPO, 'node_modules/.bin/tsx'), ['--conditions=@chatops/source', join(REPO, 'packages/render/src/cli.ts'), 'prod', '--config', config], {
       cwd: dir.path,
       encoding: 'utf8',
       env: { ...process.env, CI: '' },

@@ -1,0 +1,156 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// Publishing conventions as a test (awslint style): a new package that does not follow them fails here, with the
+// field and the expected value. Why each rule exists: README "Use the packages in your project" and issue #16.
+
+const REPO = join(__dirname, '..');
+const SOURCE_CONDITION = '@chatops/source';
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  license?: string;
+  type?: string;
+  engines?: { node?: string };
+  repository?: { type: string; url: string; directory?: string };
+  homepage?: string;
+  bugs?: { url: string };
+  exports?: Record<string, unknown>;
+  files?: string[];
+  bin?: Record<string, string>;
+  publishConfig?: { access?: string };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const root = readJson<Manifest & { engines: { node: string }; repository: { url: string } }>(join(REPO, 'package.json'));
+const repoUrl = root.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+const dirs = readdirSync(join(REPO, 'packages')).filter((d) => existsSync(join(REPO, 'packages', d, 'package.json')));
+const packages = dirs.map((dir) => ({ dir, path: join(REPO, 'packages', dir), pkg: readJson<Manifest>(join(REPO, 'packages', dir, 'package.json')) }));
+const byName = new Map(packages.map((p) => [p.pkg.name, p.pkg]));
+const published = packages.filter((p) => !p.pkg.private);
+const LICENSE = readFileSync(join(REPO, 'LICENSE'), 'utf8');
+
+/** Every problem of one package, as `field: message` lines (empty when it conforms). */
+function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
+  const out: string[] = [];
+  const want = (ok: boolean, message: string) => ok || out.push(message);
+  want(pkg.name === `@chatops/${dir}`, `name: expected "@chatops/${dir}"`);
+  want(pkg.type === 'module', 'type: expected "module"');
+  want(pkg.engines?.node === root.engines.node, `engines.node: expected "${root.engines.node}" (as the root package.json)`);
+  want(pkg.license === 'Apache-2.0', 'license: expected "Apache-2.0"');
+  want(pkg.repository?.type === 'git' && pkg.repository.url === root.repository.url && pkg.repository.directory === `packages/${dir}`, `repository: expected { type: "git", url: "${root.repository.url}", directory: "packages/${dir}" }`);
+  want(pkg.homepage === `${repoUrl}/tree/main/packages/${dir}#readme`, `homepage: expected "${repoUrl}/tree/main/packages/${dir}#readme"`);
+  want(pkg.bugs?.url === `${repoUrl}/issues`, `bugs.url: expected "${repoUrl}/issues"`);
+
+  // Sibling ranges resolve on a registry and move in step (Changesets' fixed group bumps every package at once).
+  const allDeps = { ...pkg.dependencies, ...pkg.peerDependencies };
+  for (const [name, range] of Object.entries(allDeps)) {
+    if (name.startsWith('@chatops/')) {
+      const sibling = byName.get(name);
+      want(sibling !== undefined, `dependencies.${name}: no such package in packages/`);
+      if (sibling) want(range === `^${sibling.version}`, `dependencies.${name}: expected "^${sibling.version}", found "${range}"`);
+      if (sibling?.private && !pkg.private) out.push(`dependencies.${name}: a published package cannot depend on a private one`);
+    } else {
+      // Libraries take caret ranges: an application pins through its lockfile, and one zod patch is shared.
+      want(/^\^\d+\.\d+\.\d+$/.test(range), `dependencies.${name}: expected a caret range like "^1.2.3", found "${range}"`);
+    }
+  }
+  want(pkg.version === root.version, `version: expected "${root.version}" (every package moves in step with the root)`);
+
+  // Every package imported by the sources is declared (an undeclared one gets bundled into dist, or breaks).
+  for (const name of importedPackages(join(path, 'src'))) {
+    if (name !== pkg.name) want(name in allDeps, `dependencies: "${name}" is imported by src/ but not declared`);
+  }
+
+  const root0 = pkg.exports?.['.'];
+  if (typeof root0 !== 'object' || root0 === null) {
+    out.push('exports["."]: expected an object of conditions');
+  } else {
+    const conditions = Object.keys(root0);
+    want(conditions[0] === SOURCE_CONDITION, `exports["."]: the first condition must be "${SOURCE_CONDITION}" (tsconfig, vitest and tsx resolve sources with it)`);
+    want(!conditions.includes('source'), 'exports["."]: no "source" condition (a consumer with customConditions ["source"] would compile our .ts)');
+    const source = (root0 as Record<string, unknown>)[SOURCE_CONDITION];
+    want(typeof source === 'string' && existsSync(join(path, source)), `exports["."]["${SOURCE_CONDITION}"]: expected an existing src file`);
+  }
+  if (pkg.private) {
+    want(pkg.publishConfig === undefined, 'publishConfig: a private package is never published');
+    return out;
+  }
+
+  want(pkg.publishConfig?.access === 'public', 'publishConfig.access: expected "public" (a scoped first publish is private by default)');
+  const exp = root0 as Record<string, Record<string, string>> | undefined;
+  want(exp?.import?.types === './dist/index.d.ts' && exp?.import?.default === './dist/index.js', 'exports["."].import: expected { types: "./dist/index.d.ts", default: "./dist/index.js" }');
+  want(exp?.require?.types === './dist/index.d.cts' && exp?.require?.default === './dist/index.cjs', 'exports["."].require: expected { types: "./dist/index.d.cts", default: "./dist/index.cjs" }');
+  want(pkg.exports?.['./package.json'] === './package.json', 'exports["./package.json"]: expected "./package.json"');
+  const files = pkg.files ?? [];
+  for (const f of ['dist', 'src', 'README.md', 'LICENSE']) want(files.includes(f), `files: expected to include "${f}"`);
+  for (const f of files.filter((f) => f !== 'dist')) want(existsSync(join(path, f)), `files: "${f}" does not exist`);
+  want(existsSync(join(path, 'LICENSE')) && readFileSync(join(path, 'LICENSE'), 'utf8') === LICENSE, 'LICENSE: expected a copy of the root LICENSE (npm packs the package directory only)');
+  for (const [name, target] of Object.entries(pkg.bin ?? {})) {
+    want(files.some((f) => target.replace(/^\.\//, '').startsWith(`${f}/`) || target.replace(/^\.\//, '') === f), `bin.${name}: "${target}" is not in files`);
+  }
+  // JSON Schemas beside package.json are shipped, exported as subpaths and carry a stable $id.
+  for (const schema of readdirSync(path).filter((f) => f.endsWith('.schema.json'))) {
+    want(files.includes(schema), `files: expected to include "${schema}"`);
+    want(pkg.exports?.[`./${schema}`] === `./${schema}`, `exports["./${schema}"]: expected "./${schema}"`);
+    const $id = readJson<{ $id?: string }>(join(path, schema)).$id;
+    want(typeof $id === 'string' && /^https:\/\//.test($id), `${schema}: expected a stable https "$id"`);
+  }
+  return out;
+}
+
+function importedPackages(dir: string): Set<string> {
+  const names = new Set<string>();
+  const builtins = new Set(builtinModules);
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts') || entry.endsWith('.test.ts')) continue;
+    const text = readFileSync(join(dir, entry), 'utf8');
+    // TypeScript's own scanner: import/export declarations and dynamic imports, never strings in prose.
+    for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (spec.startsWith('.')) continue;
+      if (spec.startsWith('node:') || builtins.has(spec)) continue;
+      const parts = spec.split('/');
+      names.add(spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string));
+    }
+  }
+  return names;
+}
+
+describe('package conventions', () => {
+  it('finds the packages to check', () => {
+    expect(published.length).toBeGreaterThan(10);
+  });
+
+  it.each(packages.map((p) => [p.pkg.name, p] as const))('%s follows them', (_name, p) => {
+    expect(problems(p)).toEqual([]);
+  });
+
+  it('a package that breaks them is reported field by field', () => {
+    const core = packages.find((p) => p.dir === 'core');
+    if (!core) throw new Error('no packages/core');
+    const { publishConfig: _, ...broken } = core.pkg;
+    const found = problems({ ...core, pkg: { ...broken, dependencies: { ...core.pkg.dependencies, '@chatops/environment': '*', zod: '4.6.7' }, exports: { '.': { source: './src/index.ts' } }, files: ['dist'] } });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        `dependencies.@chatops/environment: expected "^${root.version}", found "*"`,
+        'dependencies.zod: expected a caret range like "^1.2.3", found "4.6.7"',
+        'exports["."]: no "source" condition (a consumer with customConditions ["source"] would compile our .ts)',
+        'publishConfig.access: expected "public" (a scoped first publish is private by default)',
+        'files: expected to include "LICENSE"',
+      ]),
+    );
+  });
+
+  it('the root LICENSE is the Apache License 2.0', () => {
+    expect(LICENSE).toMatch(/^\s+Apache License\n\s+Version 2\.0, January 2004\n/);
+    expect(LICENSE).toContain('END OF TERMS AND CONDITIONS');
+  });
+});
