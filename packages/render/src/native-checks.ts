@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RenderContext } from '@chatops/environment';
-import { type NodeCheck, type StackResult, renderStack, writeArtifacts } from '@chatops/stack';
+import { type NodeCheck, type StackOptions, type StackResult, renderStack, writeArtifacts } from '@chatops/stack';
 import { CheckCache } from './check-cache.js';
 
 export interface CheckOutcome {
@@ -16,7 +16,7 @@ export interface CheckOutcome {
   readonly cached?: boolean;
 }
 
-export interface NativeCheckOptions {
+export interface NativeCheckOptions extends StackOptions {
   /** Passes remembered from earlier runs. @default no cache */
   readonly cache?: CheckCache;
   /** Remember new passes in the cache. @default true */
@@ -37,7 +37,7 @@ export async function runNativeChecks(ctx: RenderContext, result: StackResult, o
   const scratch = mkdtempSync(join(tmpdir(), 'chatops-check-'));
   try {
     const scratchCtx: RenderContext = { ...ctx, env: { ...ctx.env, pathPrefix: join(scratch, '{node}') } };
-    const scratchResult = renderStack(scratchCtx);
+    const scratchResult = renderStack(scratchCtx, options);
     for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts);
     const outcomes = await mapLimited(scratchResult.checks, availableParallelism(), (check, i) =>
       cache?.has(keys[i]) ? Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true }) : runCheck(check, join(scratch, check.node)),

@@ -4,6 +4,7 @@ import {
   type Environment,
   type LoadOptions,
   type RenderContext,
+  type ServiceRenderer,
   loadEnvironment,
   servicesOn,
 } from '@chatops/environment';
@@ -19,6 +20,8 @@ export interface PrepareOptions extends LoadOptions {
   readonly persistPki?: boolean;
   /** Clock for certificate validity decisions. @default new Date() */
   readonly now?: Date;
+  /** The services whose certificates to issue (pass the same list to `renderStack`). @default RENDERERS */
+  readonly services?: readonly ServiceRenderer[];
 }
 
 export interface PreparedRender extends RenderContext {
@@ -30,10 +33,10 @@ export interface PreparedRender extends RenderContext {
 }
 
 /** Every certificate the placed services ask for. */
-export function certificateRequests(env: Environment): CertificateRequest[] {
+export function certificateRequests(env: Environment, renderers: readonly ServiceRenderer[] = RENDERERS): CertificateRequest[] {
   return env.nodes.flatMap((node) => {
     const services = servicesOn(env, node);
-    return RENDERERS.filter((r) => services.includes(r.service)).flatMap((r) => r.certificates?.(env, node) ?? []);
+    return renderers.filter((r) => services.includes(r.service)).flatMap((r) => r.certificates?.(env, node) ?? []);
   });
 }
 
@@ -63,7 +66,7 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const pkiDir = options.pkiDir ?? defaultPkiDir(env);
   const { material, issued } = await new PkiStore(pkiDir).ensure(
     pkiSettings(env),
-    certificateRequests(env),
+    certificateRequests(env, options.services),
     { now: options.now, persist: options.persistPki ?? true },
   );
   return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files };

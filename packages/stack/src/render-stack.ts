@@ -4,8 +4,23 @@ import {
   type Diagnostic,
   mergeArtifacts,
 } from '@chatops/core';
-import { type NativeCheck, type RenderContext, type ServiceName, servicesOn } from '@chatops/environment';
+import {
+  type NativeCheck,
+  type RenderContext,
+  type ServiceName,
+  type ServiceRenderer,
+  type StackCheck,
+  servicesOn,
+} from '@chatops/environment';
 import { CHECKS, RENDERERS } from './registry.js';
+
+/** Which services and cross-checks make up a stack. */
+export interface StackOptions {
+  /** The service renderers to run (each on the nodes where its service is placed). @default RENDERERS (the whole stack) */
+  readonly services?: readonly ServiceRenderer[];
+  /** Checks across the renderers' outputs. @default CHECKS */
+  readonly checks?: readonly StackCheck[];
+}
 
 /** Order in which services are applied: what others depend on first, the public edge last. */
 export const SERVICE_ORDER: readonly ServiceName[] = [
@@ -39,9 +54,11 @@ export interface StackResult {
   readonly order: readonly { readonly node: string; readonly service: ServiceName }[];
 }
 
-/** Runs every registered renderer on every node that runs its service, then the cross-renderer checks. Pure. */
-export function renderStack(ctx: RenderContext): StackResult {
+/** Runs every given renderer on every node that runs its service, then the cross-renderer checks. Pure. */
+export function renderStack(ctx: RenderContext, options: StackOptions = {}): StackResult {
   const { env } = ctx;
+  const renderers = options.services ?? RENDERERS;
+  const stackChecks = options.checks ?? CHECKS;
   const bundles = new Map<string, readonly Artifact[]>();
   const services = new Map<string, readonly ServiceName[]>();
   const checks: NodeCheck[] = [];
@@ -50,7 +67,7 @@ export function renderStack(ctx: RenderContext): StackResult {
     const placed = servicesOn(env, node);
     services.set(node.name, placed);
     const artifacts: Artifact[] = [];
-    for (const renderer of RENDERERS.filter((r) => placed.includes(r.service))) {
+    for (const renderer of renderers.filter((r) => placed.includes(r.service))) {
       try {
         const out = renderer.render(node, ctx);
         artifacts.push(...out.artifacts);
@@ -66,7 +83,7 @@ export function renderStack(ctx: RenderContext): StackResult {
       problems.push({ path: ['nodes', env.nodes.indexOf(node)], message: (e as Error).message });
     }
   }
-  if (problems.length === 0) for (const check of CHECKS) problems.push(...check.check(ctx, bundles));
+  if (problems.length === 0) for (const check of stackChecks) problems.push(...check.check(ctx, bundles));
   if (problems.length > 0) throw new ConfigError(problems);
   const order = SERVICE_ORDER.flatMap((service) =>
     env.nodes.filter((n) => services.get(n.name)?.includes(service)).map((n) => ({ node: n.name, service })),
