@@ -1,4 +1,4 @@
-import { type Artifact, ConfigError, type Diagnostic, artifact, isBcrypt, placeSecret, toYaml } from '@chatops/core';
+import { type Artifact, ConfigError, type Diagnostic, argsVariable, artifact, isBcrypt, placeSecret, printEnvFile, toYaml } from '@chatops/core';
 import {
   type Environment,
   type NativeCheck,
@@ -45,12 +45,6 @@ function webUsers(env: Environment): Record<string, string> {
   users[sa.name] = sa.passwordHash;
   if (problems.length > 0) throw new ConfigError(problems);
   return users;
-}
-
-/** systemd `EnvironmentFile` quoting: the stack's values must not need any. */
-function shellWord(value: string, what: string): string {
-  if (/[\s"'\\$`]/.test(value)) throw new Error(`${what} ${JSON.stringify(value)} contains whitespace or quotes; it cannot go into ARGS`);
-  return value;
 }
 
 /** Everything Alertmanager needs on its node, rendered purely from the environment and PKI material. */
@@ -101,18 +95,18 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
   );
 
   const args = [
-    `--config.file=${shellWord(configFile, 'config path')}`,
-    `--web.config.file=${shellWord(webFile, 'web config path')}`,
+    `--config.file=${configFile}`,
+    `--web.config.file=${webFile}`,
     `--web.listen-address=${node.address.includes(':') ? `[${node.address}]` : node.address}:${env.ports.alertmanager}`,
     `--web.external-url=https://${publicHost(env, 'alertmanager')}/`,
     // No gossip: a single Alertmanager. Without this flag it would listen on 0.0.0.0:9094.
     '--cluster.listen-address=',
-    `--storage.path=${shellWord(`${p(ALERTMANAGER_PATHS.storage)}/`, 'storage path')}`,
+    `--storage.path=${`${p(ALERTMANAGER_PATHS.storage)}/`}`,
   ];
   artifacts.push(
     artifact({
       path: p(ALERTMANAGER_PATHS.defaults),
-      content: `# ${HEADER}\n# Read by prometheus-alertmanager.service (EnvironmentFile).\nARGS="${args.join(' ')}"\n`,
+      content: printEnvFile({ ARGS: argsVariable(args) }, { header: `${HEADER}\nRead by prometheus-alertmanager.service (EnvironmentFile).` }),
       service: SERVICE,
       action: 'restart',
     }),

@@ -58,6 +58,12 @@ export function zodDiagnostics(error: z.ZodError, extra: Partial<Diagnostic> = {
     const path = issue.path as (string | number)[];
     // One diagnostic per unknown key, located at the key itself (typos are easier to find that way).
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ ...extra, path: [...path, key], message: 'unknown key' }));
+    // A union whose one branch matched the shape and failed only inside a value (`{ onNode: <bad path> }`):
+    // that value's own message, at its own path, says more than the union's "expected one of ...".
+    if (issue.code === 'invalid_union') {
+      const inside = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+      if (inside.length === 1) return zodDiagnostics({ issues: inside[0]!.map((i) => ({ ...i, path: [...path, ...i.path] })) } as z.ZodError, extra);
+    }
     return [{ ...extra, path, message: zodMessage(issue) }];
   });
 }

@@ -1,5 +1,6 @@
 export { type Artifact, type ArtifactProps, type Bundle, type ServiceAction, artifact, contentHash, mergeArtifacts, reroot } from './artifact.js';
 export { type Diagnostic, type DocumentPath, ConfigError, formatDiagnostic, formatPath, parseWith, sortDiagnostics, zodDiagnostics } from './diagnostics.js';
+export { type EnvFile, argsVariable, envFileSchema, parseEnvFile, printEnvFile } from './env-file.js';
 export { type IniDocument, type IniValue, toIni } from './ini.js';
 export {
   type PlaceSecretProps,
@@ -12,11 +13,33 @@ export {
   readSecret,
   secretRef,
 } from './secret.js';
+export { shellQuote } from './shell-word.js';
 export { type LineLocator, tomlLineLocator, yamlLineLocator } from './source-locations.js';
+export {
+  INSTALL_DIRECTIVES,
+  type ParsedUnitFile,
+  type RawWord,
+  SERVICE_DIRECTIVES,
+  TIMER_DIRECTIVES,
+  UNIT_DIRECTIVES,
+  type UnitFile,
+  type UnitFileInput,
+  type UnitValue,
+  escapeSpecifiers,
+  execLine,
+  parseUnitFile,
+  printUnitFile,
+  quoteWord,
+  raw,
+  splitExecLine,
+  unitFileSchema,
+} from './systemd-unit.js';
 export { toToml } from './toml.js';
 export {
+  PATH_CHARACTERS,
   type PasswordHashFormat,
   absolutePath,
+  describeUnsafe,
   bcryptHash,
   duration,
   durationMs,
@@ -32,5 +55,6 @@ export {
   passwordHashFormat,
   passwordHashPatterns,
   port,
+  portablePath,
 } from './types.js';
 export { type YamlOptions, stripUndefined, toYaml, withHeader } from './yaml.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type Artifact, artifact } from './artifact.js';
-import { absolutePath } from './types.js';
+import { portablePath } from './types.js';
 
 /**
  * Where a secret value comes from. Environment files never hold secret values themselves:
@@ -12,7 +12,7 @@ import { absolutePath } from './types.js';
 export const secretRef = z.union([
   z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }) }),
   z.strictObject({ file: z.string().min(1) }),
-  z.strictObject({ onNode: absolutePath }),
+  z.strictObject({ onNode: portablePath }),
 ], { error: 'expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }' });
 export type SecretRef = z.infer<typeof secretRef>;
 

@@ -49,10 +49,40 @@ export const hostPort = z
 /** Octal file mode as a string: `0644`. */
 export const fileMode = z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0644'" });
 
+/** Line breaks of any kind and other control characters. */
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+
+/** An absolute path without `..` or control characters (native models, whose printers quote what they need). */
 export const absolutePath = z
   .string()
-  .regex(/^\/[^\0]*$/, { message: 'expected an absolute path' })
+  .regex(/^\//, { message: 'expected an absolute path', abort: true })
+  .refine((v) => !CONTROL.test(v), { error: (issue) => `a path must not hold control characters; ${describeUnsafe(String(issue.input), (ch) => CONTROL.test(ch))}`, abort: true })
   .refine((v) => !v.split('/').includes('..'), { message: 'path must not contain ..' });
+
+/**
+ * Characters a path from an environment file may hold. Such paths reach unit files, environment files, shell
+ * scripts, YAML, INI and command lines, some of which split at white space or expand `%`, `$` and quotes; so they
+ * are kept to the characters every one of them takes literally.
+ */
+export const PATH_CHARACTERS = 'letters, digits and / . _ - + @ , : ~';
+const PORTABLE_PATH = /^\/[A-Za-z0-9/._+@,:~-]*$/;
+
+/** An absolute path every output format takes literally: no `..`, white space, quotes, `$`, `%`, `\\` or control characters. */
+export const portablePath = z
+  .string()
+  .regex(PORTABLE_PATH, {
+    error: (issue) => (String(issue.input).startsWith('/') ? `expected an absolute path of ${PATH_CHARACTERS}; ${describeUnsafe(String(issue.input))}` : 'expected an absolute path'),
+    abort: true,
+  })
+  .refine((v) => !v.split('/').includes('..'), { message: 'path must not contain ..' });
+
+/** Names the first character a path may not hold, readably (`a space`, `a newline`, `U+2028`). */
+export function describeUnsafe(value: string, unsafe: (ch: string) => boolean = (ch) => !/^[A-Za-z0-9/._+@,:~-]$/.test(ch)): string {
+  const c = [...value].find(unsafe) ?? '';
+  const names: Record<string, string> = { ' ': 'a space', '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', '\0': 'a NUL byte' };
+  const shown = names[c] ?? (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? `"${c}"` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return `found ${shown}`;
+}
 
 export const email = z.email({ message: 'expected an e-mail address' });
 

@@ -1,8 +1,3 @@
-/** Single-quotes a word for /bin/sh. */
-export function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /** Shell functions shared by the rendered scripts: read a one-line secret file, JSON/curl-config escape a value. */
 export const SHELL_HELPERS = [
   'read_secret() {',

@@ -1,4 +1,4 @@
-import { type Artifact, artifact, placeSecret, toIni } from '@chatops/core';
+import { type Artifact, type UnitFileInput, artifact, execLine, placeSecret, printUnitFile, shellQuote } from '@chatops/core';
 import {
   type Environment,
   type NodeSpec,
@@ -12,7 +12,7 @@ import {
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
-import { SHELL_HELPERS, shellQuote } from './_shell.js';
+import { SHELL_HELPERS } from './_shell.js';
 import { printElasticsearchYml } from './elasticsearch-yml.js';
 import { printKibanaYml } from './kibana-yml.js';
 import { LOGSTASH_WRITER, LOGSTASH_WRITER_ROLE, printRoleDescriptor } from './role-descriptor.js';
@@ -60,7 +60,10 @@ function secrets(ctx: RenderContext, node: NodeSpec) {
   };
 }
 
-const dropIn = (service: Record<string, string>) => toIni({ Service: service }, { separator: '=', header: 'Rendered by @chatops/elastic-config: do not edit.' }).replace(/^;/gm, '#');
+/** Unit text goes through the one unit printer, which escapes every value by its type. */
+const unitText = (unit: UnitFileInput) => printUnitFile(unit, { header: 'Rendered by @chatops/elastic-config: do not edit.' });
+/** A drop-in running a helper script as root (`+`) before the daemon starts. */
+const dropIn = (script: string) => unitText({ Service: { ExecStartPre: execLine([script], '+') } });
 
 function esKeystoreScript(elasticPassword: string): string {
   return `${[
@@ -162,7 +165,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
       es({ path: paths.esKey, content: leaf.key, secret: true, mode: '0600', owner: 'elasticsearch', group: 'elasticsearch' }),
       es({ path: paths.esCa, content: pki.caCert }),
       artifact({ path: paths.esKeystoreScript, content: esKeystoreScript(s.elastic.path), mode: '0755', service: 'elasticsearch', action: 'restart' }),
-      artifact({ path: paths.esDropIn, content: dropIn({ ExecStartPre: `+${paths.esKeystoreScript}` }), service: 'elasticsearch', action: 'restart' }),
+      artifact({ path: paths.esDropIn, content: dropIn(paths.esKeystoreScript), service: 'elasticsearch', action: 'restart' }),
       ...s.elastic.artifacts,
       ...s.kibana.artifacts,
       ...s.logstash.artifacts,
@@ -170,14 +173,11 @@ export const elasticsearchRenderer: ServiceRenderer = {
       artifact({ path: paths.setupScript, content: setupScript(env, paths, s), mode: '0755', service: 'elasticsearch-setup', action: 'restart' }),
       artifact({
         path: paths.setupUnit,
-        content: toIni(
-          {
-            Unit: { Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)', Requires: 'elasticsearch.service', After: 'elasticsearch.service' },
-            Service: { Type: 'oneshot', RemainAfterExit: 'yes', ExecStart: paths.setupScript, TimeoutStartSec: '600' },
-            Install: { WantedBy: 'multi-user.target' },
-          },
-          { separator: '=', header: 'Rendered by @chatops/elastic-config: do not edit.' },
-        ).replace(/^;/gm, '#'),
+        content: unitText({
+          Unit: { Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)', Requires: 'elasticsearch.service', After: 'elasticsearch.service' },
+          Service: { Type: 'oneshot', RemainAfterExit: 'yes', ExecStart: execLine([paths.setupScript]), TimeoutStartSec: '600' },
+          Install: { WantedBy: 'multi-user.target' },
+        }),
         service: 'elasticsearch-setup',
         action: 'restart',
       }),
@@ -240,7 +240,7 @@ export const kibanaRenderer: ServiceRenderer = {
         action: 'restart',
       }),
       artifact({ path: paths.kibanaKeystoreScript, content: kibanaKeystoreScript(password.path), mode: '0755', service: 'kibana', action: 'restart' }),
-      artifact({ path: paths.kibanaDropIn, content: dropIn({ ExecStartPre: `+${paths.kibanaKeystoreScript}` }), service: 'kibana', action: 'restart' }),
+      artifact({ path: paths.kibanaDropIn, content: dropIn(paths.kibanaKeystoreScript), service: 'kibana', action: 'restart' }),
     ];
     return { artifacts };
   },

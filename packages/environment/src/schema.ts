@@ -1,4 +1,4 @@
-import { absolutePath, bcryptHash, duration, email, hostPort, hostname, ipAddress, passwordHash, port, secretRef } from '@chatops/core';
+import { bcryptHash, duration, email, hostPort, hostname, ipAddress, passwordHash, port, portablePath, secretRef } from '@chatops/core';
 import { z } from 'zod';
 import { ROLES } from './roles.js';
 
@@ -96,7 +96,10 @@ export const environmentSchema = z
     internalDomain: hostname.optional().describe('DNS suffix of node names on the private network. @default "internal.<domain>"'),
     pathPrefix: z
       .string()
-      .regex(/^(\/[^\0]*)?$/, { message: 'expected an absolute path or ""' })
+      .refine((v) => v === '' || portablePath.safeParse(v.replaceAll('{node}', 'node')).success, {
+        // The same rule as every other path ("{node}" aside), with its message.
+        error: (issue) => portablePath.safeParse(String(issue.input).replaceAll('{node}', 'node')).error?.issues[0]?.message ?? 'expected an absolute path or ""',
+      })
       .default('')
       .describe('Re-roots every rendered path; "{node}" is replaced by the node name (for loopback test stacks).'),
     nodes: z.array(nodeSchema).min(1),
@@ -154,13 +157,13 @@ export const environmentSchema = z
         retention: duration.default('30d'),
         scrapeInterval: duration.default('15s'),
         evaluationInterval: duration.default('15s'),
-        dataPath: absolutePath.default('/var/lib/prometheus/metrics2'),
+        dataPath: portablePath.default('/var/lib/prometheus/metrics2'),
       })
       .prefault({}),
     elastic: z.strictObject({
       clusterName: z.string().regex(/^[\w-]+$/).default('chatops'),
-      dataPath: absolutePath.default('/var/lib/elasticsearch'),
-      logPath: absolutePath.default('/var/log/elasticsearch'),
+      dataPath: portablePath.default('/var/lib/elasticsearch'),
+      logPath: portablePath.default('/var/log/elasticsearch'),
       elasticPassword: secretRef.describe('Password of the built-in elastic superuser.'),
       kibanaSystemPassword: secretRef.describe('Password of the built-in kibana_system user.'),
       logstashPassword: secretRef.describe('Password of the logstash_writer user.'),

@@ -1,4 +1,4 @@
-import { type Artifact, artifact, placeSecret } from '@chatops/core';
+import { type Artifact, artifact, execLine, placeSecret, printUnitFile, shellQuote } from '@chatops/core';
 import {
   type CertificateRequest,
   type Environment,
@@ -34,14 +34,12 @@ const HEADER = 'Rendered by @chatops/logstash-pipeline; do not edit.';
  * secrets, unlike `/etc/default/logstash`, which needs the value at render time.
  */
 export function passwordDropIn(passwordFile: string, settingsDir: string): string {
-  return [
-    `# ${HEADER}`,
-    '[Service]',
-    `LoadCredential=${CREDENTIAL}:${passwordFile}`,
-    'ExecStart=',
-    `ExecStart=/bin/sh -c '${ES_PASSWORD_VARIABLE}="$$(cat "$\${CREDENTIALS_DIRECTORY}/${CREDENTIAL}")" || exit 1; export ${ES_PASSWORD_VARIABLE}; exec /usr/share/logstash/bin/logstash --path.settings ${settingsDir}'`,
-    '',
-  ].join('\n');
+  // The script is one argv word: the unit printer quotes it for systemd, shellQuote quotes the path for sh.
+  const script = `${ES_PASSWORD_VARIABLE}="$(cat "\${CREDENTIALS_DIRECTORY}/${CREDENTIAL}")" || exit 1; export ${ES_PASSWORD_VARIABLE}; exec /usr/share/logstash/bin/logstash --path.settings ${shellQuote(settingsDir)}`;
+  return printUnitFile(
+    { Service: { LoadCredential: `${CREDENTIAL}:${passwordFile}`, ExecStart: ['', execLine(['/bin/sh', '-c', script])] } },
+    { header: HEADER },
+  );
 }
 
 /** What a Beats client needs to know about a rendered beats input. */

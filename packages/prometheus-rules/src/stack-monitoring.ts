@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, durationMs, isBcrypt } from '@chatops/core';
+import { ConfigError, type Diagnostic, argsVariable, durationMs, isBcrypt, printEnvFile } from '@chatops/core';
 import { type Environment, type NodeSpec, metricsEndpoints, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
 import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
 import type { WebConfig } from './web-config.js';
@@ -103,11 +103,10 @@ export function prometheusArgs(flags: PrometheusFlags): string[] {
 
 /** `/etc/default/prometheus` as Debian's `prometheus.service` reads it (`EnvironmentFile=`, `$ARGS`). */
 export function printPrometheusDefaults(flags: PrometheusFlags): string {
-  const args = prometheusArgs(flags);
-  for (const a of args) {
-    if (/["\\$`\s]/.test(a)) throw new Error(`prometheus flag ${a} contains a character systemd would need quoted`);
-  }
-  return `# Rendered by @chatops/prometheus-rules: flags of prometheus.service (read through EnvironmentFile).\nARGS="${args.join(' ')}"\n`;
+  return printEnvFile(
+    { ARGS: argsVariable(prometheusArgs(flags)) },
+    { header: 'Rendered by @chatops/prometheus-rules: flags of prometheus.service (read through EnvironmentFile).' },
+  );
 }
 
 /** The node that runs Prometheus. */

@@ -1,6 +1,5 @@
-import { type Artifact, type ServiceAction, artifact } from '@chatops/core';
+import { type Artifact, type ServiceAction, type UnitFileInput, artifact, printUnitFile } from '@chatops/core';
 import { type Environment, type NodeSpec, nodePath } from '@chatops/environment';
-import { type UnitFileInput, printUnitFile } from './unit-file.js';
 
 /** Where rendered units go (they override a package's unit of the same name in /lib/systemd/system). */
 export const SYSTEMD_DIR = '/etc/systemd/system';
@@ -19,11 +18,6 @@ export function unitArtifact(env: Environment, node: NodeSpec, name: string, uni
 /** `host:port`, bracketing IPv6 addresses. */
 export function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** Single-quotes a word for /bin/sh. */
-export function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 export const HARDENING = {

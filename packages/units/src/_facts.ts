@@ -1,7 +1,7 @@
 import type { Artifact } from '@chatops/core';
 import { type Environment, type NodeSpec, chatopsInstances, nodeFqdn, nodePath, parseDocument, servicesOn } from '@chatops/environment';
 import { chatopsAppPaths } from './chatops-app.js';
-import { parseEnvFile } from './env-file.js';
+import { parseEnvFile } from '@chatops/core';
 import { exporterArgsPath } from './exporters.js';
 import { parseStunnelServices } from './stunnel-config.js';
 import { STUNNEL_DIR } from './tls-terminator.js';

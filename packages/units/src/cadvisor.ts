@@ -1,10 +1,8 @@
-import { type Artifact, artifact } from '@chatops/core';
+import { type Artifact, argsVariable, artifact, execLine, printEnvFile, raw } from '@chatops/core';
 import { type ServiceRenderer, serviceCertificate, tlsFiles } from '@chatops/environment';
 import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
-import { printEnvFile } from './env-file.js';
 import { endpointFor, exporterArgsPath } from './exporters.js';
 import { tlsTerminator } from './tls-terminator.js';
-import { execLine, raw } from './unit-file.js';
 
 export interface CadvisorUnitProps {
   /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default env.ports.cadvisorLocal (18080) */
@@ -42,7 +40,7 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
       const artifacts: Artifact[] = [
         artifact({
           path: argsPath,
-          content: printEnvFile({ ARGS: args.join(' ') }, { header: 'Rendered by @chatops/units: cAdvisor arguments (read by cadvisor.service).' }),
+          content: printEnvFile({ ARGS: argsVariable(args) }, { header: 'Rendered by @chatops/units: cAdvisor arguments (read by cadvisor.service).' }),
           service: 'cadvisor',
           action: 'restart',
         }),

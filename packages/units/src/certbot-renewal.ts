@@ -1,7 +1,6 @@
-import { type Artifact, artifact } from '@chatops/core';
+import { type Artifact, artifact, execLine, shellQuote } from '@chatops/core';
 import { type Environment, type NodeSpec, type ServiceRenderer, nodePath, publicHosts } from '@chatops/environment';
-import { shellQuote, unitArtifact } from './_common.js';
-import { execLine } from './unit-file.js';
+import { unitArtifact } from './_common.js';
 
 /** HAProxy's public PEM bundle (fullchain + key), as @chatops/haproxy-config names it. */
 export function haproxyBundlePath(env: Environment, node: NodeSpec): string {

@@ -1,9 +1,7 @@
-import { type Artifact, ConfigError, artifact, placeSecret, toYaml } from '@chatops/core';
+import { type Artifact, ConfigError, artifact, escapeSpecifiers, execLine, placeSecret, printEnvFile, raw, shellQuote, toYaml } from '@chatops/core';
 import { type Environment, type NodeSpec, type ServiceRenderer, chatopsInstances, nodePath, serviceCertificate, tlsFiles } from '@chatops/environment';
-import { joinHostPort, shellQuote, unitArtifact } from './_common.js';
-import { printEnvFile } from './env-file.js';
+import { joinHostPort, unitArtifact } from './_common.js';
 import { tlsTerminator } from './tls-terminator.js';
-import { execLine, raw } from './unit-file.js';
 
 /** Where the app's rendered files live on a ChatOps node. */
 export const CHATOPS_APP_DIR = '/etc/chatops/app';
@@ -109,11 +107,11 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           node,
           'chatops@.service',
           {
-            Unit: { Description: 'ChatOps app instance %i (rendered by @chatops/units)', Requires: 'docker.service', After: ['docker.service', 'network-online.target'], Wants: 'network-online.target' },
+            Unit: { Description: raw('ChatOps app instance %i (rendered by @chatops/units)'), Requires: 'docker.service', After: ['docker.service', 'network-online.target'], Wants: 'network-online.target' },
             Service: {
               Type: 'simple',
-              EnvironmentFile: `${nodePath(env, node, CHATOPS_APP_DIR)}/instance-%i.env`,
-              RuntimeDirectory: 'chatops-%i',
+              EnvironmentFile: raw(`${escapeSpecifiers(nodePath(env, node, CHATOPS_APP_DIR))}/instance-%i.env`),
+              RuntimeDirectory: raw('chatops-%i'),
               RuntimeDirectoryMode: '0700',
               ExecStartPre: [
                 execLine([docker, 'rm', '--force', raw('${CHATOPS_CONTAINER}')], '-'),

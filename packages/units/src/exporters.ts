@@ -1,4 +1,4 @@
-import { type Artifact, ConfigError, artifact } from '@chatops/core';
+import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw } from '@chatops/core';
 import {
   type Environment,
   type MetricsEndpoint,
@@ -11,9 +11,7 @@ import {
   tlsFiles,
 } from '@chatops/environment';
 import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
-import { printEnvFile } from './env-file.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
-import { execLine, raw } from './unit-file.js';
 
 /** Directory of the exporters' web configs. */
 export const EXPORTERS_DIR = '/etc/chatops/exporters';
@@ -84,14 +82,13 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
         `--web.config.file=${webConfigPath}`,
         ...(props.extraArgs ?? []),
       ];
-      for (const a of args) if (/\s/.test(a)) throw new Error(`exporter argument must not contain spaces: ${a}`);
       const argsPath = exporterArgsPath(env, node, unit);
       const artifacts: Artifact[] = [
         ...tls.artifacts,
         webConfig,
         artifact({
           path: argsPath,
-          content: printEnvFile({ ARGS: args.join(' ') }, { header: `Rendered by @chatops/units: ${d.description} arguments (read by ${unit}.service).` }),
+          content: printEnvFile({ ARGS: argsVariable(args) }, { header: `Rendered by @chatops/units: ${d.description} arguments (read by ${unit}.service).` }),
           service: unit,
           action: 'restart',
         }),

@@ -8,7 +8,7 @@ export {
   chatopsAppUnits,
   chatopsRenderer,
 } from './chatops-app.js';
-export { type EnvFile, envFileSchema, parseEnvFile, printEnvFile } from './env-file.js';
+export { type EnvFile, envFileSchema, parseEnvFile, printEnvFile } from '@chatops/core';
 export { type ExporterWebConfig, exporterWebConfigSchema, printExporterWebConfig } from './exporter-web-config.js';
 export {
   EXPORTERS_DIR,
@@ -35,6 +35,7 @@ export {
   stunnelServiceSchema,
 } from './stunnel-config.js';
 export { STUNNEL_DIR, type TlsTerminatorProps, tlsTerminator } from './tls-terminator.js';
+// The unit printer lives in @chatops/core (every package that writes unit text uses it); re-exported here.
 export {
   INSTALL_DIRECTIVES,
   type ParsedUnitFile,
@@ -44,6 +45,8 @@ export {
   UNIT_DIRECTIVES,
   type UnitFile,
   type UnitFileInput,
+  type UnitValue,
+  escapeSpecifiers,
   execLine,
   parseUnitFile,
   printUnitFile,
@@ -51,7 +54,7 @@ export {
   raw,
   splitExecLine,
   unitFileSchema,
-} from './unit-file.js';
+} from '@chatops/core';
 
 import type { ServiceRenderer } from '@chatops/environment';
 import { cadvisorRenderer } from './cadvisor.js';

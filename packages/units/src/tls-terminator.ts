@@ -1,9 +1,8 @@
-import { type Artifact, artifact } from '@chatops/core';
+import { type Artifact, artifact, execLine, raw } from '@chatops/core';
 import type { Environment, NodeSpec } from '@chatops/environment';
 import { nodePath } from '@chatops/environment';
 import { unitArtifact } from './_common.js';
 import { type StunnelService, printStunnelConfig } from './stunnel-config.js';
-import { execLine, raw } from './unit-file.js';
 
 /** Where TLS terminator configs go. */
 export const STUNNEL_DIR = '/etc/chatops/stunnel';

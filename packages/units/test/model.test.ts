@@ -10,6 +10,7 @@ import {
   raw,
   splitExecLine,
 } from '@chatops/units';
+import { argsVariable } from '@chatops/core';
 import fc from 'fast-check';
 import { errorMessage } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ describe('unit file model', () => {
   it('rejects unknown sections and directives, and multi-line values', () => {
     expect(message(() => printUnitFile({ Service: { ExecStart: '/bin/true', Restrat: 'always' } } as never))).toMatchInlineSnapshot(`"Service.Restrat: unknown key"`);
     expect(message(() => printUnitFile({ Sevice: {} } as never))).toMatchInlineSnapshot(`"Sevice: unknown key"`);
-    expect(message(() => printUnitFile({ Unit: { After: ['a.service', 'b\nc'] } }))).toMatchInlineSnapshot(`"Unit.After.1: a directive value must be a single line"`);
+    expect(message(() => printUnitFile({ Unit: { After: ['a.service', 'b\nc'] } }))).toMatchInlineSnapshot(`"Unit.After.1: a directive value must be a single line without control characters"`);
   });
 
   it('prints sections in order and round-trips through the parser', () => {
@@ -48,7 +49,7 @@ describe('unit file model', () => {
         expect(splitExecLine(execLine(argv)).argv).toEqual(argv);
       }),
     );
-    expect(execLine(['/usr/bin/docker', 'run', raw('${PUBLISH}'), 'a b', '50%', '$HOME'])).toBe('/usr/bin/docker run ${PUBLISH} "a b" 50%% $$HOME');
+    expect(execLine(['/usr/bin/docker', 'run', raw('${PUBLISH}'), 'a b', '50%', '$HOME']).raw).toBe('/usr/bin/docker run ${PUBLISH} "a b" 50%% $$HOME');
     expect(message(() => execLine(['docker']))).toMatchInlineSnapshot(`"the command of an Exec line must be an absolute path: docker"`);
   });
 });
@@ -88,5 +89,30 @@ describe('stunnel config', () => {
       `"services.a.accept: expected ADDRESS:PORT (an explicit IP address)"`,
     );
     expect(message(() => printStunnelConfig({ global: {}, services: { a: svc, b: svc } }))).toMatchInlineSnapshot(`"stunnel services accept twice on 10.0.0.1:8080"`);
+  });
+});
+
+describe('unit values are escaped by type (issue #12)', () => {
+  it('a literal value cannot add a directive, and its % is not a specifier', () => {
+    expect(message(() => printUnitFile({ Service: { LoadCredential: 'x:/a\nExecStartPre=/bin/sh' } }))).toMatchInlineSnapshot(
+      `"Service.LoadCredential: a directive value must be a single line without control characters"`,
+    );
+    expect(message(() => printUnitFile({ Service: { LoadCredential: 'x:/a\u2028b' } }))).toMatch(/single line/);
+    expect(message(() => printUnitFile({ Unit: { Description: 'ends with \\' } }))).toMatchInlineSnapshot(
+      `"Unit.Description: a directive value must not end with a backslash (systemd would join the next line)"`,
+    );
+    expect(message(() => printUnitFile({ Unit: { Description: ' padded' } }))).toMatchInlineSnapshot(
+      `"Unit.Description: a directive value must not start or end with white space (systemd strips it)"`,
+    );
+    const text = printUnitFile({ Unit: { Description: raw('instance %i at 50%') }, Service: { LoadCredential: 'k:/run/50%i' } });
+    expect(parseUnitFile(text)).toEqual({ Unit: { Description: ['instance %i at 50%'] }, Service: { LoadCredential: ['k:/run/50%%i'] } });
+  });
+
+  it('refuses an ARGS word that systemd would split, and a raw word with a newline', () => {
+    expect(message(() => printEnvFile({ ARGS: argsVariable(['--a=1', '--path=/a b']) }))).toMatchInlineSnapshot(
+      `""--path=/a b" cannot be one word of an unbraced $VARIABLE (empty, white space or control characters)"`,
+    );
+    expect(message(() => execLine(['/bin/x', raw('a\nb')]))).toMatch(/single line/);
+    expect(message(() => printEnvFile({ A: 'x\ny' }))).toMatchInlineSnapshot(`"A: an environment value must be a single line without control characters"`);
   });
 });

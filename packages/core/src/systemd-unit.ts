@@ -1,8 +1,29 @@
-import { ConfigError, parseWith } from '@chatops/core';
 import { z } from 'zod';
+import { ConfigError, parseWith } from './diagnostics.js';
 
+/**
+ * Text systemd must take as written: its `%` specifiers (`%i`) and, in `Exec*=` lines, its `$` expansions are
+ * meant for systemd. Built by `raw()` and `execLine()`; everything else is a literal `string`.
+ */
+export interface RawWord {
+  readonly raw: string;
+}
+
+/** A directive value: a literal string (printed with `%` escaped), or raw text whose specifiers are meant. */
+export type UnitValue = string | RawWord;
+
+/** Characters no unit-file value may hold: line breaks of any kind and other control characters. */
+const UNSAFE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+
+const rawWord = z.strictObject({ raw: z.string() });
+const oneValue = z.union([z.string(), rawWord]).superRefine((v, ctx) => {
+  const text = typeof v === 'string' ? v : v.raw;
+  if (UNSAFE.test(text)) ctx.addIssue({ code: 'custom', message: 'a directive value must be a single line without control characters' });
+  else if (text.endsWith('\\')) ctx.addIssue({ code: 'custom', message: 'a directive value must not end with a backslash (systemd would join the next line)' });
+  else if (typeof v === 'string' && text !== text.trim()) ctx.addIssue({ code: 'custom', message: 'a directive value must not start or end with white space (systemd strips it)' });
+});
 /** A directive's value: one line, or several lines for repeatable directives (`ExecStartPre`, `After`, ...). */
-const value = z.union([z.string(), z.array(z.string()).min(1)]);
+const value = z.union([oneValue, z.array(oneValue).min(1)]);
 const directives = <K extends string>(keys: readonly K[]) =>
   z.strictObject(Object.fromEntries(keys.map((k) => [k, value.optional()])) as Record<K, z.ZodOptional<typeof value>>);
 
@@ -26,25 +47,15 @@ export const INSTALL_DIRECTIVES = ['WantedBy', 'RequiredBy', 'Alias', 'DefaultIn
 
 /**
  * A systemd unit file or drop-in: a strict mirror of the sections and directives we emit. Unknown sections and
- * directives are rejected; values are single lines (repeatable directives take an array).
+ * directives are rejected; values are single lines without control characters (repeatable directives take an
+ * array). This printer is the only way unit text is written: every value is escaped by its type.
  */
-export const unitFileSchema = z
-  .strictObject({
-    Unit: directives(UNIT_DIRECTIVES).optional(),
-    Service: directives(SERVICE_DIRECTIVES).optional(),
-    Timer: directives(TIMER_DIRECTIVES).optional(),
-    Install: directives(INSTALL_DIRECTIVES).optional(),
-  })
-  .superRefine((unit, ctx) => {
-    for (const [section, body] of Object.entries(unit)) {
-      for (const [key, v] of Object.entries(body ?? {})) {
-        const lines = v === undefined ? [] : Array.isArray(v) ? v : [v];
-        lines.forEach((line, i) => {
-          if (/[\r\n]/.test(line)) ctx.addIssue({ code: 'custom', path: [section, key, ...(Array.isArray(v) ? [i] : [])], message: 'a directive value must be a single line' });
-        });
-      }
-    }
-  });
+export const unitFileSchema = z.strictObject({
+  Unit: directives(UNIT_DIRECTIVES).optional(),
+  Service: directives(SERVICE_DIRECTIVES).optional(),
+  Timer: directives(TIMER_DIRECTIVES).optional(),
+  Install: directives(INSTALL_DIRECTIVES).optional(),
+});
 export type UnitFile = z.infer<typeof unitFileSchema>;
 export type UnitFileInput = z.input<typeof unitFileSchema>;
 
@@ -63,12 +74,21 @@ export function printUnitFile(input: UnitFileInput, options: { header?: string }
     const lines = [`[${section}]`];
     for (const [key, v] of Object.entries(body)) {
       if (v === undefined) continue;
-      for (const line of Array.isArray(v) ? v : [v]) lines.push(`${key}=${line}`);
+      for (const line of Array.isArray(v) ? v : [v]) lines.push(`${key}=${printValue(line)}`);
     }
     blocks.push(lines.join('\n'));
   }
   const header = options.header ? `${options.header.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n')}\n` : '';
   return `${header}${blocks.join('\n\n')}\n`;
+}
+
+/** Escapes `%` so systemd reads a literal (it expands specifiers in almost every directive). */
+export function escapeSpecifiers(text: string): string {
+  return text.replaceAll('%', '%%');
+}
+
+function printValue(v: UnitValue): string {
+  return typeof v === 'string' ? escapeSpecifiers(v) : v.raw;
 }
 
 /** A parsed unit file: section -> directive -> every value in order (comments and blank lines dropped). */
@@ -98,12 +118,7 @@ export function parseUnitFile(text: string, file = 'unit'): ParsedUnitFile {
   return out;
 }
 
-/** A word systemd must not re-interpret: specifiers (`%i`) and variable expansions (`${PORT}`) pass through. */
-export interface RawWord {
-  readonly raw: string;
-}
-
-/** Marks a word as raw (its `%` specifiers and `$` expansions are meant for systemd). */
+/** Marks text as raw (its `%` specifiers and, in `Exec*=` words, `$` expansions are meant for systemd). */
 export function raw(text: string): RawWord {
   return { raw: text };
 }
@@ -112,23 +127,30 @@ const BARE = /^[A-Za-z0-9_@+=:,./-]+$/;
 
 /** Quotes one command-line word for an `Exec*=` line: `%` and `$` are escaped so systemd takes them literally. */
 export function quoteWord(word: string | RawWord): string {
-  if (typeof word !== 'string') return word.raw;
+  if (typeof word !== 'string') {
+    if (UNSAFE.test(word.raw)) throw new Error(`a command-line word must be a single line without control characters: ${JSON.stringify(word.raw)}`);
+    return word.raw;
+  }
   if (word === '') return '""';
-  if (/[\r\n]/.test(word)) throw new Error(`a command-line word must be a single line: ${JSON.stringify(word)}`);
+  if (UNSAFE.test(word)) throw new Error(`a command-line word must be a single line without control characters: ${JSON.stringify(word)}`);
   const escaped = word.replaceAll('%', '%%').replaceAll('$', '$$$$');
   if (BARE.test(escaped.replaceAll('%%', '').replaceAll('$$', ''))) return escaped;
   return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
-/** Builds an `Exec*=` value from argv (first word an absolute path, optionally with a `-`/`+`/`!` prefix). */
-export function execLine(argv: readonly (string | RawWord)[], prefix: '' | '-' | '+' | '!' = ''): string {
+/**
+ * Builds an `Exec*=` value from argv (first word an absolute path, optionally with a `-`/`+`/`!` prefix): every
+ * literal word is quoted and escaped, so the value is raw text for the unit printer.
+ */
+export function execLine(argv: readonly (string | RawWord)[], prefix: '' | '-' | '+' | '!' = ''): RawWord {
   const [command] = argv;
   if (typeof command !== 'string' || !command.startsWith('/')) throw new Error(`the command of an Exec line must be an absolute path: ${String(command)}`);
-  return `${prefix}${argv.map(quoteWord).join(' ')}`;
+  return raw(`${prefix}${argv.map(quoteWord).join(' ')}`);
 }
 
 /** Splits an `Exec*=` value into words (systemd quoting rules, enough for what `execLine` prints). */
-export function splitExecLine(line: string): { prefix: string; argv: string[] } {
+export function splitExecLine(value: string | RawWord): { prefix: string; argv: string[] } {
+  const line = typeof value === 'string' ? value : value.raw;
   const m = /^([-+!@:]*)(.*)$/.exec(line)!;
   const words: string[] = [];
   let current = '';
