@@ -41,14 +41,30 @@ export function formatDiagnostic(d: Diagnostic, doc?: unknown): string {
   return `${where}${path}${d.message}`;
 }
 
-/** An error that carries diagnostics; the CLI prints them one per line and exits 2. */
+// One brand for every copy of this class: the ESM and the CJS build of @chatops/core (a dual-package install loads
+// both when one dependency imports and another requires), or two installed versions. `instanceof` checks the brand.
+const CONFIG_ERROR = Symbol.for('@chatops/core.ConfigError');
+
+/**
+ * An error that carries diagnostics; the CLI prints them one per line and exits 2. `instanceof ConfigError` holds
+ * for an error made by any copy of `@chatops/core` (ESM or CJS build), not only this one.
+ */
 export class ConfigError extends Error {
+  /** @internal The cross-copy brand `instanceof` looks for. */
+  readonly [CONFIG_ERROR] = true;
+
   constructor(
     readonly diagnostics: readonly Diagnostic[],
     readonly document?: unknown,
   ) {
     super(diagnostics.map((d) => formatDiagnostic(d, document)).join('\n'));
     this.name = 'ConfigError';
+  }
+
+  static override [Symbol.hasInstance](value: unknown): value is ConfigError {
+    // A subclass keeps the ordinary prototype check: its own copies are not branded apart from ConfigError's.
+    if (this !== ConfigError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true;
   }
 }
 
