@@ -209,6 +209,7 @@ function kibanaKeystoreScript(passwordFile: string): string {
  */
 export const kibanaRenderer: ServiceRenderer = {
   service: 'kibana',
+  after: ['elasticsearch'],
   certificates: (env, node) => [serviceCertificate(env, node, 'kibana')],
   render(node, ctx) {
     const { env } = ctx;

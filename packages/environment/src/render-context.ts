@@ -58,6 +58,11 @@ export interface ServiceOutput {
 export interface ServiceRenderer {
   /** The service this renderer configures (it runs on nodes where `servicesOn` lists it). */
   readonly service: ServiceName;
+  /**
+   * Services to apply before this one (deploy order is a topological sort of these edges over the stack's
+   * services; an edge to a service the stack does not render is ignored). @default []
+   */
+  readonly after?: readonly ServiceName[];
   /** Certificates this service needs on a node. */
   certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
   render(node: NodeSpec, ctx: RenderContext): ServiceOutput;

@@ -79,6 +79,8 @@ const header = (env: Environment, node: NodeSpec, what: string) =>
 /** Filebeat on every node: ships the logs of the services placed there to Logstash over TLS. */
 export const filebeatRenderer: ServiceRenderer = {
   service: 'filebeat',
+  // Ships to Logstash: start it once its beats input is up.
+  after: ['logstash'],
   render(node: NodeSpec, ctx: RenderContext) {
     const { env } = ctx;
     const built = nodeFilebeat(env, node, caBundlePath(ctx, node));

@@ -225,6 +225,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
 export function grafanaRenderer(props: GrafanaRendererProps = {}): ServiceRenderer {
   return {
     service: 'grafana',
+    after: ['prometheus'],
     certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true })],
     render: (node, ctx) => ({ artifacts: renderGrafana(node, ctx, props) }),
   };

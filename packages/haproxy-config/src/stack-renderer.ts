@@ -31,6 +31,8 @@ export function publicCertPath(ctx: RenderContext, node: NodeSpec): string {
  */
 export const haproxyRenderer: ServiceRenderer = {
   service: 'haproxy',
+  // The public edge comes last: every backend it routes to (and certbot's ACME listener) is up before it.
+  after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
   certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true })],
   render(node, ctx) {
     const { env, pki } = ctx;

@@ -64,6 +64,7 @@ export function renderStackPipeline(ctx: RenderContext, node: NodeSpec): { confi
 
 export const logstashRenderer: ServiceRenderer = {
   service: LOGSTASH_SERVICE,
+  after: ['elasticsearch'],
   certificates(env: Environment, node: NodeSpec): readonly CertificateRequest[] {
     return [serviceCertificate(env, node, LOGSTASH_SERVICE)];
   },

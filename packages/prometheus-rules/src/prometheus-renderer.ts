@@ -106,6 +106,8 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
 export function prometheusRenderer(options: PrometheusRendererOptions = {}): ServiceRenderer {
   return {
     service: 'prometheus',
+    // What it alerts to and scrapes first.
+    after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor'],
     certificates: (env, node) => [serviceCertificate(env, node, 'prometheus', { loopback: true })],
     render: (node, ctx) => renderPrometheus(node, ctx, options),
   };

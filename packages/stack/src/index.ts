@@ -1,5 +1,6 @@
 export { type Manifest, type ManifestArtifact, buildManifest } from './manifest.js';
 export { type PrepareOptions, type PreparedRender, certificateRequests, defaultPkiDir, pkiSettings, prepareRender } from './prepare-render.js';
 export { CHECKS, RENDERERS } from './registry.js';
-export { type NodeCheck, SERVICE_ORDER, type StackOptions, type StackResult, renderStack } from './render-stack.js';
+export { applyOrder } from './apply-order.js';
+export { type NodeCheck, type StackOptions, type StackResult, renderStack } from './render-stack.js';
 export { writeArtifacts } from './write-artifacts.js';

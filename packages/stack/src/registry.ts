@@ -6,20 +6,31 @@ import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-p
 import { haproxyRenderer, haproxyUpstreamCertificates } from '@chatops/haproxy-config';
 import { logstashRenderer } from '@chatops/logstash-pipeline';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
-import { UNITS_CHECKS, UNITS_RENDERERS } from '@chatops/units';
+import {
+  UNITS_CHECKS,
+  cadvisorRenderer,
+  certbotRenderer,
+  chatopsRenderer,
+  nodeExporterRenderer,
+  systemdExporterRenderer,
+} from '@chatops/units';
 
-// Every service renderer of the stack. A package plugs in by adding its renderer here (one import, one entry);
-// the CLI and deploy never change. Order does not matter: bundles are sorted by path.
+// Every service renderer of the stack, one entry per service. Rendering does not depend on the order (bundles
+// are sorted by path); the apply order follows each renderer's `after` edges, and this order breaks ties.
 export const RENDERERS: readonly ServiceRenderer[] = [
-  alertmanagerRenderer,
-  filebeatRenderer,
-  GRAFANA_RENDERER,
-  haproxyRenderer,
-  logstashRenderer,
-  PROMETHEUS_RENDERER,
-  ...UNITS_RENDERERS,
   elasticsearchRenderer,
+  logstashRenderer,
   kibanaRenderer,
+  nodeExporterRenderer,
+  systemdExporterRenderer,
+  cadvisorRenderer,
+  alertmanagerRenderer,
+  PROMETHEUS_RENDERER,
+  chatopsRenderer,
+  GRAFANA_RENDERER,
+  filebeatRenderer,
+  certbotRenderer,
+  haproxyRenderer,
 ];
 
 // Checks across renderers' outputs (e.g. Filebeat's output agrees with Logstash's beats input).

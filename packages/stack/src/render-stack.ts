@@ -12,6 +12,7 @@ import {
   type StackCheck,
   servicesOn,
 } from '@chatops/environment';
+import { applyOrder } from './apply-order.js';
 import { CHECKS, RENDERERS } from './registry.js';
 
 /** Which services and cross-checks make up a stack. */
@@ -21,23 +22,6 @@ export interface StackOptions {
   /** Checks across the renderers' outputs. @default CHECKS */
   readonly checks?: readonly StackCheck[];
 }
-
-/** Order in which services are applied: what others depend on first, the public edge last. */
-export const SERVICE_ORDER: readonly ServiceName[] = [
-  'elasticsearch',
-  'logstash',
-  'kibana',
-  'node-exporter',
-  'systemd-exporter',
-  'cadvisor',
-  'alertmanager',
-  'prometheus',
-  'chatops',
-  'grafana',
-  'filebeat',
-  'certbot',
-  'haproxy',
-];
 
 export interface NodeCheck extends NativeCheck {
   readonly node: string;
@@ -50,7 +34,7 @@ export interface StackResult {
   readonly services: ReadonlyMap<string, readonly ServiceName[]>;
   /** Native checks to run once the files exist at their paths. */
   readonly checks: readonly NodeCheck[];
-  /** Apply order: `{ node, service }` steps, dependencies first. */
+  /** Apply order: `{ node, service }` steps, each service after those its renderer lists in `after`. */
   readonly order: readonly { readonly node: string; readonly service: ServiceName }[];
 }
 
@@ -85,7 +69,8 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
   }
   if (problems.length === 0) for (const check of stackChecks) problems.push(...check.check(ctx, bundles));
   if (problems.length > 0) throw new ConfigError(problems);
-  const order = SERVICE_ORDER.flatMap((service) =>
+  // Every service of the catalogue has a place in the order (a topological sort of the `after` edges).
+  const order = applyOrder(renderers).flatMap((service) =>
     env.nodes.filter((n) => services.get(n.name)?.includes(service)).map((n) => ({ node: n.name, service })),
   );
   return { bundles, services, checks, order };

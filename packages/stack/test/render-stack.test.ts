@@ -1,7 +1,7 @@
-import type { StackCheck } from '@chatops/environment';
+import type { ServiceName, ServiceRenderer, StackCheck } from '@chatops/environment';
 import { haproxyRenderer } from '@chatops/haproxy-config';
-import { certificateRequests, renderStack } from '@chatops/stack';
-import { exampleContext } from '@chatops/testing';
+import { RENDERERS, applyOrder, certificateRequests, renderStack } from '@chatops/stack';
+import { errorMessage, exampleContext } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 const ctx = exampleContext('prod');
@@ -30,5 +30,34 @@ describe('renderStack(ctx, { services, checks })', () => {
   it('asks only the given services for certificates', () => {
     expect(certificateRequests(ctx.env, [haproxyRenderer]).map((r) => r.id)).toEqual(['lb-1/haproxy']);
     expect(certificateRequests(ctx.env).length).toBeGreaterThan(1);
+  });
+});
+
+describe('apply order', () => {
+  const service = (name: ServiceName, after: ServiceName[] = []): ServiceRenderer => ({ service: name, after, render: () => ({ artifacts: [] }) });
+
+  it('is a topological sort of the `after` edges, ties broken by catalogue order, every service placed', () => {
+    expect(applyOrder([service('haproxy', ['grafana']), service('grafana', ['prometheus']), service('prometheus'), service('filebeat')])).toEqual([
+      'prometheus',
+      'grafana',
+      'haproxy',
+      'filebeat',
+    ]);
+    expect(applyOrder(RENDERERS)).toHaveLength(RENDERERS.length);
+  });
+
+  it('refuses a cycle and a service registered twice', () => {
+    expect(errorMessage(() => applyOrder([service('grafana', ['prometheus']), service('prometheus', ['grafana'])]))).toMatchInlineSnapshot(`"the stack's \`after\` edges form a cycle through grafana, prometheus"`);
+    expect(errorMessage(() => applyOrder([service('grafana'), service('grafana')]))).toMatchInlineSnapshot(`"service grafana is registered twice in the stack"`);
+  });
+
+  it('puts every placed service of the stack into the manifest order, the edge last', () => {
+    // The fixed test PKI fails the upstream-certificate check: only the order is under test here.
+    const { order, services } = renderStack(ctx, { checks: [] });
+    const placed = [...services.entries()].flatMap(([node, list]) => list.map((s) => `${node}:${s}`));
+    expect(order.map((s) => `${s.node}:${s.service}`).sort()).toEqual(placed.sort());
+    expect(order.at(-1)?.service).toBe('haproxy');
+    const at = (s: ServiceName) => order.findIndex((o) => o.service === s);
+    for (const r of RENDERERS) for (const dep of r.after ?? []) if (at(dep) >= 0) expect(at(dep)).toBeLessThan(at(r.service));
   });
 });
