@@ -26,7 +26,8 @@ export function formatPath(path: DocumentPath, doc?: unknown): string {
     if (typeof segment === 'number' && Array.isArray(cursor)) {
       const element: unknown = cursor[segment];
       const name = element && typeof element === 'object' ? (element as Record<string, unknown>).name : undefined;
-      if (typeof name === 'string' && /^[\w.-]+$/.test(name)) label = name;
+      // Only names that read as one path segment (a node named `.` would print as `nodes...name`).
+      if (typeof name === 'string' && /^[A-Za-z0-9_-][\w.-]*$/.test(name) && !name.includes('..')) label = name;
     }
     parts.push(label);
     cursor = cursor && typeof cursor === 'object' ? (cursor as Record<string | number, unknown>)[segment] : undefined;

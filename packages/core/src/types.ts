@@ -107,6 +107,7 @@ export function isBcrypt(value: string): boolean {
 }
 
 function hashMessage(value: string): string {
+  if (/^\$(1|apr1|md5)\$/.test(value)) return 'MD5-crypt hashes are too weak and not accepted: use bcrypt ($2b$, e.g. htpasswd -nbB user password)';
   if (/^\$(6|5|2[aby]|y)\$/.test(value)) return 'malformed password hash (wrong length or characters for its format)';
   return 'expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password';
 }

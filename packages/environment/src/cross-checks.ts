@@ -1,5 +1,5 @@
-import type { Diagnostic } from '@chatops/core';
-import { type Environment, listenersOn } from './environment.js';
+import { type Diagnostic, isBcrypt, passwordHashFormat } from '@chatops/core';
+import { type Environment, PUBLIC_SUBDOMAINS, listenersOn } from './environment.js';
 import { ROLE_CARDINALITY, ROLES } from './roles.js';
 
 /** Consistency rules zod cannot express on its own: uniqueness, role placement, port clashes. */
@@ -39,6 +39,10 @@ export function crossCheck(env: Environment): Diagnostic[] {
   env.users.forEach((u, i) => {
     if (users.has(u.name)) out.push({ path: ['users', i, 'name'], message: `duplicate user ${u.name}` });
     users.add(u.name);
+    // Every user logs in to Prometheus and Alertmanager too (both are mandatory), whose web configs take bcrypt only.
+    if (!isBcrypt(u.passwordHash)) {
+      out.push({ path: ['users', i, 'passwordHash'], message: `user ${u.name}: Prometheus and Alertmanager accept only bcrypt hashes ($2b$), found ${passwordHashFormat(u.passwordHash) ?? 'another format'} (htpasswd -nbB ${u.name} <password> makes one)` });
+    }
   });
   const accounts = [env.serviceAccounts.grafana.name, env.serviceAccounts.prometheus.name];
   for (const [key, account] of Object.entries(env.serviceAccounts)) {
@@ -46,5 +50,36 @@ export function crossCheck(env: Environment): Diagnostic[] {
   }
   if (accounts[0] === accounts[1]) out.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: 'service accounts must have distinct names' });
 
+  out.push(...derivedLimits(env));
+  return out;
+}
+
+const MAX_PORT = 65535;
+/** Longest DNS name (RFC 1035) and certificate name we derive. */
+const MAX_NAME = 253;
+
+/** Values the stack derives from several fields (ports of later instances, sub-domain names, certificate lifetimes). */
+function derivedLimits(env: Environment): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const n = env.chatops.instancesPerNode;
+  for (const key of ['chatops', 'chatopsLocal'] as const) {
+    const last = env.ports[key] + n - 1;
+    if (last > MAX_PORT) out.push({ path: ['ports', key], message: `with ${n} instances per node the last instance would use port ${last} (at most ${MAX_PORT - n + 1} here)` });
+  }
+  const longestSub = [...PUBLIC_SUBDOMAINS].sort((a, b) => b.length - a.length)[0]!;
+  const publicName = `${longestSub}.${env.domain}`;
+  if (publicName.length > MAX_NAME) out.push({ path: ['domain'], message: `${publicName.length} characters once prefixed with ${longestSub}. (at most ${MAX_NAME}): use a domain of at most ${MAX_NAME - longestSub.length - 1}` });
+  const longestNode = [...env.nodes].sort((a, b) => b.name.length - a.name.length)[0];
+  if (longestNode) {
+    const fqdn = `${longestNode.name}.${env.internalDomain}`;
+    if (fqdn.length > MAX_NAME) out.push({ path: [env.internalDomain === `internal.${env.domain}` ? 'domain' : 'internalDomain'], message: `node name ${fqdn} would be ${fqdn.length} characters (at most ${MAX_NAME})` });
+  }
+  const t = env.tls.internal;
+  if (t.renewBeforeDays >= t.leafValidityDays) {
+    out.push({ path: ['tls', 'internal', 'renewBeforeDays'], message: `${t.renewBeforeDays} days is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render` });
+  }
+  if (t.leafValidityDays > t.caValidityDays) {
+    out.push({ path: ['tls', 'internal', 'leafValidityDays'], message: `${t.leafValidityDays} days is longer than caValidityDays (${t.caValidityDays}): a certificate may not outlive its CA` });
+  }
   return out;
 }

@@ -58,7 +58,8 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
 
   const parsed = environmentSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(sortDiagnostics(zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path) }))), merged);
+    const diagnostics = zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path), ...mergeKeyHint(d) }));
+    throw new ConfigError(sortDiagnostics(diagnostics), merged);
   }
   const sourceFile = resolve(cwd, file);
   const doc = parsed.data;
@@ -88,22 +89,40 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
   return { environment, secrets, files: chain.map((d) => d.file) };
 }
 
+/** YAML 1.1 merge keys (`<<: *base`) are plain keys in YAML 1.2, which js-yaml reads: say so. */
+function mergeKeyHint(d: Diagnostic): Partial<Diagnostic> {
+  if (d.message !== 'unknown key' || d.path[d.path.length - 1] !== '<<') return {};
+  return { message: 'unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:' };
+}
+
 function readChain(absFile: string, cwd: string): ParsedDocument[] {
   const chain: ParsedDocument[] = [];
   const seen = new Set<string>();
   let current: string | undefined = absFile;
+  const display = (f: string) => relative(cwd, f) || f;
+  // A problem with an extends: target is reported at the extends: line that names it.
+  const atExtends = (message: string): ConfigError => {
+    const from = chain[chain.length - 1]!;
+    return new ConfigError([{ file: from.file, line: from.locate(['extends']), path: ['extends'], message }]);
+  };
   while (current) {
-    const display = relative(cwd, current) || current;
-    if (seen.has(current)) throw new ConfigError([{ file: display, path: ['extends'], message: 'extends cycle' }]);
+    if (seen.has(current)) throw atExtends(`extends cycle: ${[...chain.map((d) => d.file), display(current)].join(' -> ')}`);
     seen.add(current);
-    const doc = parseDocumentFile(current, display);
+    let doc: ParsedDocument;
+    try {
+      doc = parseDocumentFile(current, display(current));
+    } catch (e) {
+      const first = e instanceof ConfigError ? e.diagnostics[0] : undefined;
+      if (chain.length > 0 && first && first.line === undefined) throw atExtends(`${display(current)}: ${first.message}`);
+      throw e;
+    }
     if (doc.data === null || typeof doc.data !== 'object' || Array.isArray(doc.data)) {
-      throw new ConfigError([{ file: display, line: 1, path: [], message: 'expected a mapping at the top of the document' }]);
+      throw new ConfigError([{ file: doc.file, line: 1, path: [], message: 'expected a mapping at the top of the document' }]);
     }
     chain.push(doc);
     const ext = (doc.data as Record<string, unknown>).extends;
     if (ext !== undefined && typeof ext !== 'string') {
-      throw new ConfigError([{ file: display, path: ['extends'], line: doc.locate(['extends']), message: 'expected a relative file path' }]);
+      throw new ConfigError([{ file: doc.file, path: ['extends'], line: doc.locate(['extends']), message: 'expected a relative file path' }]);
     }
     current = ext === undefined ? undefined : resolve(dirname(current), ext);
   }

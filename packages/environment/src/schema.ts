@@ -1,14 +1,23 @@
-import { bcryptHash, duration, email, hostPort, hostname, ipAddress, passwordHash, port, portablePath, secretRef } from '@chatops/core';
+import { bcryptHash, duration, durationMs, email, hostPort, hostname, passwordHash, port, portablePath, secretRef } from '@chatops/core';
 import { z } from 'zod';
 import { ROLES } from './roles.js';
 
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a lower-case name of letters, digits and hyphens' });
 const url = z.url({ message: 'expected an absolute URL' });
+/** A duration longer than zero (a zero interval makes Alertmanager and Prometheus refuse or spin). */
+const interval = duration.refine((v) => durationMs(v) > 0, { message: 'expected a duration longer than 0s' });
+/** IPv4 only: the stack's listeners, scrape targets and Beats hosts are written as plain `host:port`. */
+const nodeAddress = z.ipv4({
+  error: (issue) =>
+    typeof issue.input === 'string' && issue.input.includes(':')
+      ? 'IPv6 node addresses are not supported yet (HAProxy servers, scrape targets and Beats hosts are rendered as address:port): use an IPv4 address'
+      : 'expected an IPv4 address',
+});
 
 export const nodeSchema = z
   .strictObject({
     name: name.describe('Short node name, unique in the environment (also its host name).'),
-    address: ipAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
+    address: nodeAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
     roles: z.array(z.enum(ROLES)).default([]).describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
   })
   .describe('A machine of the deployment.');
@@ -54,7 +63,7 @@ export const internalTlsSchema = z
     caValidityDays: z.number().int().min(30).max(7300).default(3650),
     leafValidityDays: z.number().int().min(2).max(825).default(397),
     renewBeforeDays: z.number().int().min(1).default(30).describe('Re-issue a certificate this many days before it expires.'),
-    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
+    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: 'expected an RSA key size of 2048, 3072 or 4096 bits' }).default(2048),
   })
   .describe('Our own CA that signs every internal hop.');
 
@@ -140,9 +149,9 @@ export const environmentSchema = z
             requireTls: z.boolean().default(true),
           })
           .optional(),
-        groupWait: duration.default('10s'),
-        groupInterval: duration.default('5m'),
-        repeatInterval: duration.default('3h'),
+        groupWait: interval.default('10s'),
+        groupInterval: interval.default('5m'),
+        repeatInterval: interval.default('3h'),
       })
       .refine((a) => a.slack !== undefined || a.email !== undefined, { message: 'at least one of slack or email is required' }),
     chatops: z.strictObject({
@@ -154,9 +163,9 @@ export const environmentSchema = z
     }),
     prometheus: z
       .strictObject({
-        retention: duration.default('30d'),
-        scrapeInterval: duration.default('15s'),
-        evaluationInterval: duration.default('15s'),
+        retention: interval.default('30d'),
+        scrapeInterval: interval.default('15s'),
+        evaluationInterval: interval.default('15s'),
         dataPath: portablePath.default('/var/lib/prometheus/metrics2'),
       })
       .prefault({}),

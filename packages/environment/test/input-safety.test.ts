@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
 const prodSource = readFileSync(join(EXAMPLES, 'prod.yaml'), 'utf8');
 
-/** Loads `source` as prod.yaml in a scratch dir; returns the error lines. */
-function errorsOf(source: string): string[] {
+/** Loads `source` as prod.yaml (with `others` beside it) in a scratch dir; returns the error lines. */
+function errorsOf(source: string, others: Record<string, string> = {}): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'env-safety-'));
   writeFileSync(join(dir, 'prod.yaml'), source);
+  for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, name), text);
   try {
     loadEnvironment('prod.yaml', { cwd: dir, env: {} });
   } catch (e) {
@@ -54,6 +55,74 @@ describe('values that cannot be written safely are refused at load time', () => 
         "prod.yaml:6: pathPrefix: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline",
         "prod.yaml:6: pathPrefix: expected an absolute path of letters, digits and / . _ - + @ , : ~; found "%"",
         "prod.yaml:6: pathPrefix: expected an absolute path of letters, digits and / . _ - + @ , : ~; found U+2028",
+      ]
+    `);
+  });
+});
+
+describe('the schema accepts only what the stack renders', () => {
+  it('refuses IPv6 node addresses, crypt hashes for users, zero intervals', () => {
+    const source = prodSource
+      .replace('address: 10.0.0.10', 'address: "fd00::10"')
+      .replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`)
+      .replace('repeatInterval: 3h', 'repeatInterval: 0s');
+    expect(errorsOf(source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:10: nodes.lb-1.address: IPv6 node addresses are not supported yet (HAProxy servers, scrape targets and Beats hosts are rendered as address:port): use an IPv4 address",
+        "prod.yaml:83: alerting.repeatInterval: expected a duration longer than 0s",
+      ]
+    `);
+    // The hash rule runs after the schema passes: alone, it is reported with the user named.
+    expect(errorsOf(prodSource.replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`))).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:46: users.ops.passwordHash: user ops: Prometheus and Alertmanager accept only bcrypt hashes ($2b$), found sha512crypt (htpasswd -nbB ops <password> makes one)",
+      ]
+    `);
+  });
+
+  it('range-checks derived ports, names and certificate lifetimes', () => {
+    const source = prodSource
+      .replace('domain: cloud-chatops.nubes.rl.ac.uk', `domain: ${Array.from({ length: 4 }, () => 'a'.repeat(60)).join('.')}`)
+      .replace('prometheus:\n  retention', 'ports:\n  chatopsLocal: 65535\nprometheus:\n  retention')
+      .replace('organization: STFC Cloud', 'organization: STFC Cloud\n    leafValidityDays: 400\n    renewBeforeDays: 400\n    caValidityDays: 365');
+    expect(errorsOf(source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:6: domain: 256 characters once prefixed with alertmanager. (at most 253): use a domain of at most 240",
+        "prod.yaml:6: domain: node name prometheus-1.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa would be 265 characters (at most 253)",
+        "prod.yaml:41: tls.internal.leafValidityDays: 400 days is longer than caValidityDays (365): a certificate may not outlive its CA",
+        "prod.yaml:42: tls.internal.renewBeforeDays: 400 days is not shorter than leafValidityDays (400): every certificate would be re-issued on every render",
+        "prod.yaml:101: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (at most 65534 here)",
+      ]
+    `);
+  });
+});
+
+describe('messages that used to mislead', () => {
+  it('extends: a cycle and a missing target are reported at the extends: line', () => {
+    expect(errorsOf('domain: x.org\nextends: ./base.yaml\n', { 'base.yaml': 'extends: ./prod.yaml\n' })).toMatchInlineSnapshot(`
+      [
+        "base.yaml:1: extends: extends cycle: prod.yaml -> base.yaml -> prod.yaml",
+      ]
+    `);
+    expect(errorsOf('# comment\nextends: ./missing.yaml\n')).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:2: extends: missing.yaml: file not found",
+      ]
+    `);
+  });
+
+  it('a node named ".", an MD5-crypt hash, keyBits 1024, a YAML merge key', () => {
+    const source = prodSource
+      .replace('name: lb-1', 'name: "."')
+      .replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', 'passwordHash: $1$saltsalt$qjXMvbEw8oaL.CzflDugX/')
+      .replace('organization: STFC Cloud', 'organization: STFC Cloud\n    keyBits: 1024')
+      .replace('prometheus:\n  retention', 'prometheus:\n  <<: { retention: 30d }\n  retention');
+    expect(errorsOf(source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:9: nodes.0.name: expected a lower-case name of letters, digits and hyphens",
+        "prod.yaml:41: tls.internal.keyBits: expected an RSA key size of 2048, 3072 or 4096 bits",
+        "prod.yaml:47: users.ops.passwordHash: MD5-crypt hashes are too weak and not accepted: use bcrypt ($2b$, e.g. htpasswd -nbB user password)",
+        "prod.yaml:99: prometheus.<<: unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:",
       ]
     `);
   });

@@ -126,7 +126,7 @@ describe('bad input', () => {
     expect(errorsOf('prod.toml', toml).slice(0, 4)).toMatchInlineSnapshot(`
       [
         "prod.toml:2: colour: unknown key",
-        "prod.toml:5: nodes.lb-1.address: expected an IP address",
+        "prod.toml:5: nodes.lb-1.address: expected an IPv4 address",
         "prod.toml:9: users.admin.passwordHash: expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password",
         "prod.toml: tls: required object is missing",
       ]
@@ -159,7 +159,7 @@ describe('bad input', () => {
   it('loads JSON and reports an extends cycle', () => {
     expect(errorsOf('a.json', '{"extends": "./a.json"}')).toMatchInlineSnapshot(`
       [
-        "a.json: extends: extends cycle",
+        "a.json:1: extends: extends cycle: a.json -> a.json",
       ]
     `);
   });

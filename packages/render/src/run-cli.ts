@@ -18,8 +18,8 @@ export interface CliIo {
   readonly now?: Date;
 }
 
-/** Exit codes of DESIGN.md §5. */
-export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
+/** Exit codes of DESIGN.md §5 (70 is sysexits' EX_SOFTWARE: an internal error, a bug). */
+export const EXIT = { ok: 0, rejected: 1, badInput: 2, bug: 70 } as const;
 
 interface RenderFlags {
   config?: string;
@@ -35,7 +35,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('Render a ChatOps environment into validated per-node config trees.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run chatops-render --help for usage)');
+    .showHelpAfterError('(run chatops-render --help for usage)')
+    .option('--debug', 'print the stack trace of an internal error');
+  const debug = () => Boolean(program.opts().debug || io.env.CHATOPS_DEBUG);
 
   program
     .command('render', { isDefault: true, hidden: true })
@@ -45,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--check', 'render and validate in memory; write nothing')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (name: string, flags: RenderFlags) => {
-      code = await render(name, flags, io);
+      code = await render(name, flags, io, debug());
     });
 
   program
@@ -62,19 +64,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'machine-readable listing')
     .description('list every certificate of an environment with its expiry')
     .action((name: string, flags: { config?: string; json?: boolean }) => {
-      code = certs(name, flags, io);
+      code = certs(name, flags, io, debug());
     });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-    return reportError(e, io);
+    return reportError(e, io, debug());
   }
   return code;
 }
 
-async function render(name: string, flags: RenderFlags, io: CliIo): Promise<number> {
+async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolean): Promise<number> {
   try {
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
     const ctx = await prepareRender(located.file, {
@@ -133,11 +135,11 @@ async function render(name: string, flags: RenderFlags, io: CliIo): Promise<numb
     }
     return rejected ? EXIT.rejected : EXIT.ok;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, debug);
   }
 }
 
-function certs(name: string, flags: { config?: string; json?: boolean }, io: CliIo): number {
+function certs(name: string, flags: { config?: string; json?: boolean }, io: CliIo, debug: boolean): number {
   try {
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
     const { environment } = loadEnvironment(located.file, { cwd: io.cwd, resolveSecrets: false });
@@ -165,11 +167,12 @@ function certs(name: string, flags: { config?: string; json?: boolean }, io: Cli
     }
     return EXIT.ok;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, debug);
   }
 }
 
-function reportError(e: unknown, io: CliIo): number {
+/** Bad input and usage exit 2 with located messages; anything else is a bug: exit 70, the stack only on --debug. */
+function reportError(e: unknown, io: CliIo, debug: boolean): number {
   if (e instanceof ConfigError) {
     for (const d of e.diagnostics) io.stderr(`error: ${formatDiagnostic(d, e.document)}\n`);
     return EXIT.badInput;
@@ -178,9 +181,9 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr(`error: ${e.message}\n`);
     return EXIT.badInput;
   }
-  io.stderr(`internal error: ${(e as Error).message ?? String(e)}\n`);
-  if (io.env.CHATOPS_DEBUG) io.stderr(`${(e as Error).stack ?? ''}\n`);
-  return EXIT.rejected;
+  io.stderr(`internal error (this is a bug): ${e instanceof Error ? e.message : String(e)}\n`);
+  io.stderr(debug ? `${e instanceof Error ? (e.stack ?? '') : ''}\n` : 'run again with --debug for the stack trace, and report it\n');
+  return EXIT.bug;
 }
 
 function indent(text: string): string {

@@ -144,11 +144,47 @@ describe('chatops-render <env>', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatchInlineSnapshot(`
-      "error: config/environments/prod.yaml:10: nodes.lb-1.address: expected an IP address
+      "error: config/environments/prod.yaml:10: nodes.lb-1.address: expected an IPv4 address
       "
     `);
     expect(existsSync(join(dir.path, 'out'))).toBe(false);
     expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+
+  it('exits 2 for a value no output format can carry (issue #12: an onNode path injected ExecStartPre=)', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    const prod = join(config, 'environments/prod.yaml');
+    const injected = `"/etc/chatops/secrets/lw\\nExecStartPre=/bin/sh -c 'touch /tmp/pwned'"`;
+    writeFileSync(prod, readFileSync(prod, 'utf8').replace('{ onNode: /etc/chatops/secrets/logstash-writer-password }', `{ onNode: ${injected} }`));
+    const r = await cli(['prod', '--config', config], dir.path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "error: config/environments/prod.yaml:106: elastic.logstashPassword.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline
+      "
+    `);
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+    expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+
+  it('reports an internal error as a bug: exit 70, the stack only with --debug', async () => {
+    using dir = tempDir();
+    // A real unexpected failure: the output stream breaks while the schema is printed.
+    const run = async (args: string[]) => {
+      let stderr = '';
+      const io: CliIo = { cwd: dir.path, env: {}, stdout: () => { throw new Error('stdout closed'); }, stderr: (t) => (stderr += t) };
+      return { code: await runCli(args, io), stderr };
+    };
+    const plain = await run(['schema']);
+    expect(plain.code).toBe(70);
+    expect(plain.stderr).toMatchInlineSnapshot(`
+      "internal error (this is a bug): stdout closed
+      run again with --debug for the stack trace, and report it
+      "
+    `);
+    const debug = await run(['schema', '--debug']);
+    expect(debug.code).toBe(70);
+    expect(debug.stderr).toMatch(/^internal error \(this is a bug\): stdout closed\nError: stdout closed\n\s+at /);
   });
 
   it('exits 2 for an unknown environment or option', async () => {
