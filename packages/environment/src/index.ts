@@ -43,6 +43,7 @@ export {
   type Ports,
   type ServiceAccount,
   type User,
+  OAUTH_GROUP_CLAIMS,
   environmentSchema,
   nodeSchema,
 } from './schema.js';

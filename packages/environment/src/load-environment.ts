@@ -14,6 +14,7 @@ import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
 import { type ParsedDocument, parseDocumentFile } from './parse-document.js';
 import { environmentSchema } from './schema.js';
+import { secretValueProblem } from './secret-value-rules.js';
 
 export interface LoadOptions {
   /** Where `env` secrets are read from. @default process.env */
@@ -79,7 +80,9 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     for (const { path, ref } of secretRefs(environment)) {
       try {
         const value = readSecret(ref, { env: options.env ?? process.env, baseDir: environment.baseDir, readFile: (p) => readFileSync(p, 'utf8') });
-        if (value !== undefined) secrets.set(ref, value);
+        const problem = value === undefined ? undefined : secretValueProblem(path, value);
+        if (problem !== undefined) errors.push({ path, message: problem, ...locate(path) });
+        else if (value !== undefined) secrets.set(ref, value);
       } catch (e) {
         errors.push({ path, message: (e as Error).message, ...locate(path) });
       }

@@ -80,6 +80,11 @@ export const serviceAccountSchema = z
   })
   .describe('Machine-to-machine basic-auth credentials.');
 
+/** Group claims of INDIGO IAM's token profiles: `iam` puts them in `groups`, `wlcg` in `wlcg.groups`. */
+export const OAUTH_GROUP_CLAIMS = { iam: 'groups[*]', wlcg: '"wlcg.groups"[*]' } as const;
+
+const groupName = z.string().regex(/^[^'"\\\s,[\]]+$/, { message: 'expected a group name without quotes, backslashes, spaces, commas or brackets' });
+
 export const oauthSchema = z
   .strictObject({
     name: z.string().min(1).describe('Login button label, e.g. "IRIS IAM".'),
@@ -88,11 +93,39 @@ export const oauthSchema = z
     authUrl: url,
     tokenUrl: url,
     apiUrl: url,
-    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
-    groupsAttributePath: z.string().default('groups[*]'),
+    scopes: z
+      .array(z.string().min(1))
+      .default(['openid', 'profile', 'email', 'offline_access'])
+      .describe('Requested scopes. INDIGO IAM (MITREid) issues a refresh token only with offline_access.'),
+    refreshToken: z
+      .boolean()
+      .default(true)
+      .describe('Renew sessions with the refresh token instead of logging users out when the access token expires (needs the offline_access scope).'),
+    profile: z
+      .enum(['iam', 'wlcg'])
+      .default('iam')
+      .describe('The IAM token profile of the client: where the group claim is (iam: groups, wlcg: wlcg.groups).'),
+    groupsAttributePath: z.string().optional().describe('JMESPath to the groups. @default from profile: groups[*] (iam) or "wlcg.groups"[*] (wlcg)'),
     allowedGroups: z.array(z.string().min(1)).default([]),
-    loginAttributePath: z.string().optional(),
+    roleGroups: z
+      .strictObject({
+        Admin: z.array(groupName).default([]),
+        Editor: z.array(groupName).default([]),
+      })
+      .optional()
+      .describe('Grafana roles from IAM groups (everyone else is Viewer). Without it, roles set in Grafana are kept across logins.'),
+    loginAttributePath: z.string().default('preferred_username'),
     emailAttributePath: z.string().optional(),
+    autoLogin: z.boolean().default(true).describe('Send visitors straight to the IAM login page (there is no other way in).'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.refreshToken && !o.scopes.includes('offline_access')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scopes'],
+        message: 'refreshToken needs the offline_access scope (INDIGO IAM issues no refresh token without it); add offline_access or set refreshToken: false',
+      });
+    }
   })
   .describe('Grafana generic OAuth login.');
 

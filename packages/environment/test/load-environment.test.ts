@@ -178,3 +178,24 @@ describe('bad input', () => {
     ]);
   });
 });
+
+describe('values a consumer would mangle', () => {
+  it('refuses a Grafana datasource password with "$" (Grafana expands it even inside $__file{} values)', () => {
+    const source = prodSource.replace('password: { onNode: /etc/chatops/secrets/grafana-datasource-password }', 'password: { env: DS_PASSWORD }');
+    expect(errorsOf('prod.yaml', source, { DS_PASSWORD: 'pa$$word' })).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:51: serviceAccounts.grafana.password: contains "$", which Grafana expands in provisioning files even in $__file{} values (the password would silently change); choose one without "$"",
+      ]
+    `);
+    expect(() => errorsOf('prod.yaml', source, { DS_PASSWORD: 'password' })).toThrow('expected the environment to be rejected');
+  });
+
+  it('refuses a refresh token without the offline_access scope INDIGO IAM needs to issue one', () => {
+    const source = prodSource.replace('scopes: [openid, profile, email, offline_access]', 'scopes: [openid, profile, email]');
+    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:68: grafana.oauth.scopes: refreshToken needs the offline_access scope (INDIGO IAM issues no refresh token without it); add offline_access or set refreshToken: false",
+      ]
+    `);
+  });
+});

@@ -87,6 +87,7 @@ const genericOauth = z
     groups_attribute_path: line.optional(),
     role_attribute_path: line.optional(),
     role_attribute_strict: z.boolean().optional(),
+    skip_org_role_sync: z.boolean().optional(),
     allowed_groups: list.optional(),
     allowed_domains: list.optional(),
     use_pkce: z.boolean().optional(),

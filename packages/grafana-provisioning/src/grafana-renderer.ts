@@ -6,6 +6,7 @@ import {
   type ServiceRenderer,
   internalUrl,
   nodePath,
+  OAUTH_GROUP_CLAIMS,
   nodeWithRole,
   publicHost,
   serviceCertificate,
@@ -63,11 +64,29 @@ export interface GrafanaIniRefs {
   readonly secretKeyFile?: string;
 }
 
+/**
+ * Roles from IAM groups as a JMESPath (`contains(groups[*], 'ops') && 'Admin' || ... || 'Viewer'`); without a
+ * mapping Grafana must not sync roles, or every login resets roles given in Grafana back to Viewer.
+ */
+export function oauthRoles(
+  groupsPath: string,
+  roleGroups: { readonly Admin: readonly string[]; readonly Editor: readonly string[] } | undefined,
+): { role_attribute_path: string; role_attribute_strict: boolean } | { skip_org_role_sync: true } {
+  if (roleGroups === undefined || roleGroups.Admin.length + roleGroups.Editor.length === 0) return { skip_org_role_sync: true };
+  // Group names are checked at load time to hold no quote or backslash, so a raw JMESPath literal is exact.
+  const literal = (s: string) => `'${s}'`;
+  const terms = (['Admin', 'Editor'] as const).flatMap((role) =>
+    roleGroups[role].map((group) => `contains(${groupsPath}, ${literal(group)}) && ${literal(role)}`),
+  );
+  return { role_attribute_path: [...terms, "'Viewer'"].join(' || '), role_attribute_strict: false };
+}
+
 /** The grafana.ini model of a Grafana node: HTTPS on the node address, public URL, OAuth login, secrets by reference. */
 export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRefs, props: GrafanaRendererProps = {}): GrafanaIniInput {
   const p = (path: string) => nodePath(env, node, path);
   const oauth = env.grafana.oauth;
   const host = publicHost(env, 'grafana');
+  const groups = oauth.groupsAttributePath ?? OAUTH_GROUP_CLAIMS[oauth.profile];
   return {
     paths: { data: p(GRAFANA_PATHS.data), logs: p(GRAFANA_PATHS.logs), plugins: p(GRAFANA_PATHS.plugins), provisioning: p(GRAFANA_PATHS.provisioning) },
     server: {
@@ -95,10 +114,13 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
     users: { allow_sign_up: false, allow_org_create: false, auto_assign_org: true, auto_assign_org_role: props.autoAssignOrgRole ?? 'Viewer' },
     auth: { disable_login_form: props.disableLoginForm ?? true },
     'auth.anonymous': { enabled: false },
+    // Grafana is the one route without edge authentication: no password endpoint may face the internet.
+    'auth.basic': { enabled: false },
     'auth.generic_oauth': {
       enabled: true,
       name: oauth.name,
       allow_sign_up: true,
+      auto_login: oauth.autoLogin,
       client_id: oauth.clientId,
       client_secret: fileReference(refs.oauthClientSecretFile),
       scopes: oauth.scopes,
@@ -107,10 +129,11 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
       api_url: oauth.apiUrl,
       login_attribute_path: oauth.loginAttributePath,
       email_attribute_path: oauth.emailAttributePath,
-      groups_attribute_path: oauth.groupsAttributePath,
+      groups_attribute_path: groups,
       allowed_groups: oauth.allowedGroups.length > 0 ? oauth.allowedGroups : undefined,
+      ...oauthRoles(groups, oauth.roleGroups),
       use_pkce: true,
-      use_refresh_token: true,
+      use_refresh_token: oauth.refreshToken,
     },
     log: { mode: 'file', level: 'info' },
     'log.file': { log_rotate: true, daily_rotate: true, max_days: 7 },

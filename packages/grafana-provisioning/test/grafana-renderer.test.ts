@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRAFANA_RENDERER, renderGrafana } from '@chatops/grafana-provisioning';
+import { GRAFANA_RENDERER, grafanaIni, renderGrafana } from '@chatops/grafana-provisioning';
 import { exampleContext, devSecretValues, grafanaNode } from './_fixtures.js';
 
 describe('grafana renderer', () => {
@@ -84,5 +84,28 @@ describe('grafana renderer', () => {
     expect(ini).toContain('cert_file = /srv/t/monitoring-1/etc/chatops/tls/grafana/cert.pem');
     const provider = artifacts.find((a) => a.path.endsWith('/dashboards/chatops.yaml'))?.content ?? '';
     expect(provider).toContain('path: /srv/t/monitoring-1/etc/grafana/dashboards/chatops');
+  });
+});
+
+describe('OAuth login against INDIGO IAM', () => {
+  const refs = { certFile: '/c', keyFile: '/k', adminPasswordFile: '/a', oauthClientSecretFile: '/s' };
+  const oauthOf = (patch: object) => {
+    const { env } = exampleContext('prod');
+    const patched = { ...env, grafana: { ...env.grafana, oauth: { ...env.grafana.oauth, ...patch } } };
+    return { ini: grafanaIni(patched, grafanaNode(env), refs), oauth: grafanaIni(patched, grafanaNode(env), refs)['auth.generic_oauth'] };
+  };
+
+  it('maps IAM groups to Grafana roles, everyone else Viewer, reading the group claim of the token profile', () => {
+    const { oauth } = oauthOf({ profile: 'wlcg', roleGroups: { Admin: ['cloud-admins'], Editor: ['cloud-ops', 'cloud/dev'] } });
+    expect(oauth?.groups_attribute_path).toBe('"wlcg.groups"[*]');
+    expect(oauth?.role_attribute_path).toMatchInlineSnapshot(`"contains("wlcg.groups"[*], 'cloud-admins') && 'Admin' || contains("wlcg.groups"[*], 'cloud-ops') && 'Editor' || contains("wlcg.groups"[*], 'cloud/dev') && 'Editor' || 'Viewer'"`);
+    expect(oauth).not.toHaveProperty('skip_org_role_sync');
+  });
+
+  it('keeps roles given in Grafana when no mapping is configured, and never offers a password login', () => {
+    const { ini, oauth } = oauthOf({});
+    expect(oauth).toMatchObject({ skip_org_role_sync: true, auto_login: true, use_refresh_token: true, login_attribute_path: 'preferred_username' });
+    expect(oauth?.scopes).toContain('offline_access');
+    expect(ini['auth.basic']).toEqual({ enabled: false });
   });
 });
