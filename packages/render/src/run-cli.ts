@@ -82,7 +82,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const ctx = await prepareRender(located.file, {
       cwd: io.cwd,
       env: io.env,
-      pkiDir: resolve(located.root, '.pki', name),
+      pkiRoot: located.root,
       persistPki: !flags.check,
       now: io.now,
     });
@@ -143,7 +143,7 @@ function certs(name: string, flags: { config?: string; json?: boolean }, io: Cli
   try {
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
     const { environment } = loadEnvironment(located.file, { cwd: io.cwd, resolveSecrets: false });
-    const dir = flags.config ? defaultPkiDir(environment) : resolve(located.root, '.pki', name);
+    const dir = defaultPkiDir(environment, located.root);
     const now = io.now ?? new Date();
     const rows = new PkiStore(dir).list().map((c) => ({
       id: c.id,

@@ -220,12 +220,18 @@ describe('chatops-render schema / certs', () => {
     expect(JSON.parse(r.stdout)).toEqual(environmentJsonSchema());
   });
 
-  it('lists every certificate with its expiry', async () => {
+  it('lists every certificate with its expiry, from where render keeps them', async () => {
     using dir = tempDir();
     const config = exampleCopy(dir.path);
-    expect((await cli(['certs', 'dev', '--config', config], dir.path)).stdout).toMatch(/no certificates yet for dev/);
-    await cli(['dev', '--config', config], dir.path);
-    const r = await cli(['certs', 'dev', '--config', config], dir.path);
+    // A file whose `name:` differs from its file name: render and certs agree on `.pki/<name>`.
+    writeFileSync(join(config, 'environments/renamed.yaml'), 'extends: dev.yaml\nname: dev-renamed\n');
+    expect((await cli(['certs', 'renamed', '--config', config], dir.path)).stdout).toMatch(/no certificates yet for renamed/);
+    expect((await cli(['renamed', '--config', config], dir.path)).code).toBe(0);
+    expect(existsSync(join(config, '.pki/dev-renamed'))).toBe(true);
+    for (const args of [['certs', 'renamed', '--config', config], ['certs', 'x', '--config', join(config, 'environments/renamed.yaml')]]) {
+      expect((await cli(args, dir.path)).stdout).not.toMatch(/no certificates yet/);
+    }
+    const r = await cli(['certs', 'renamed', '--config', config], dir.path);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ca\s+\d{4}-\d{2}-\d{2}\s+\d+ days/);

@@ -12,8 +12,10 @@ import { type PkiSettings, PkiStore } from '@chatops/pki';
 import { RENDERERS } from './registry.js';
 
 export interface PrepareOptions extends LoadOptions {
-  /** PKI state directory. @default `<environment dir>/../.pki/<env name>` */
+  /** PKI state directory. @default `defaultPkiDir(env, pkiRoot)` */
   readonly pkiDir?: string;
+  /** Directory holding `.pki/` (the CLI's config root). @default the parent of the environment file's directory */
+  readonly pkiRoot?: string;
   /** Replaces the environment's `pathPrefix` (e.g. a temp dir with `{node}` to materialize real files). */
   readonly pathPrefix?: string;
   /** Persist newly issued certificates. `false` issues in memory only. @default true */
@@ -40,8 +42,12 @@ export function certificateRequests(env: Environment, renderers: readonly Servic
   });
 }
 
-export function defaultPkiDir(env: Environment): string {
-  return join(env.baseDir, '..', '.pki', env.name);
+/**
+ * Where an environment's PKI state lives: `<root>/.pki/<environment name>` (the name is the file's `name:` or its
+ * base name). The one rule for every command that reads or writes it (render, certs).
+ */
+export function defaultPkiDir(env: Environment, root: string = join(env.baseDir, '..')): string {
+  return join(root, '.pki', env.name);
 }
 
 /** The PKI settings an environment asks for (`tls.internal`, and the public domain). */
@@ -63,7 +69,7 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const loaded = loadEnvironment(file, options);
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
-  const pkiDir = options.pkiDir ?? defaultPkiDir(env);
+  const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);
   const { material, issued } = await new PkiStore(pkiDir).ensure(
     pkiSettings(env),
     certificateRequests(env, options.services),
