@@ -13,7 +13,10 @@ interface StoredPair {
 
 export interface EnsureOptions {
   readonly now?: Date;
-  /** Write new or renewed material to the state directory. `false` for `--check`: issue in memory only. @default true */
+  /**
+   * Write new or renewed material to the state directory as it is issued. `false` issues in memory only; the
+   * result's `persist()` writes it later (after the render that uses it has succeeded). @default true
+   */
   readonly persist?: boolean;
 }
 
@@ -23,6 +26,8 @@ export interface EnsureResult {
   readonly issued: readonly string[];
   /** Why each issued certificate was (re-)issued, by id. */
   readonly reasons: Readonly<Record<string, string>>;
+  /** Writes what this call issued in memory (`persist: false`) to the state directory; a no-op otherwise. */
+  persist(): void;
 }
 
 /** One row of `render certs`: every certificate in a state directory. */
@@ -66,8 +71,10 @@ export class PkiStore {
     const renewMs = (settings.renewBeforeDays ?? 30) * DAY_MS;
     const keyBits = settings.keyBits ?? 2048;
     const reasons: Record<string, string> = {};
+    const pending = new Map<string, StoredPair>();
     const save = (id: string, pair: StoredPair) => {
       if (persist) this.write(id, pair);
+      else pending.set(id, pair);
     };
 
     const ids = new Set<string>();
@@ -161,7 +168,12 @@ export class PkiStore {
         return issued;
       },
     };
-    return { material, issued: Object.keys(reasons).sort(), reasons };
+    const persistPending = () => {
+      // The CA first: a leaf on disk must never be signed by a CA that is not.
+      for (const id of [...pending.keys()].sort((a, b) => Number(b === CA_ID) - Number(a === CA_ID))) this.write(id, pending.get(id)!);
+      pending.clear();
+    };
+    return { material, issued: Object.keys(reasons).sort(), reasons, persist: persistPending };
   }
 
   /** Every certificate in the state directory with its names and expiry (for `render certs`). */

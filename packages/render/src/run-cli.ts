@@ -83,7 +83,8 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       cwd: io.cwd,
       env: io.env,
       pkiRoot: located.root,
-      persistPki: !flags.check,
+      // Certificates are issued in memory and kept only once the render and its checks succeeded.
+      persistPki: false,
       now: io.now,
     });
     const result = renderStack(ctx);
@@ -96,6 +97,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const rejected = failed.length > 0 || (strict && unavailable.length > 0);
 
     const output = !flags.check && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest) : undefined;
+    if (output) ctx.persistPki();
     const written = output?.dir;
 
     if (flags.json) {

@@ -93,6 +93,8 @@ describe('chatops-render <env>', () => {
       expect(r.stderr).toMatch(/^rejected: lb-1: haproxy -c:\n {4}\[ALERT\] \(1\) : config : parsing \[<node root>\/etc\/haproxy\/haproxy\.cfg:1\]/m);
       expect(r.stdout).toMatch(/1 failed/);
       expect(existsSync(join(dir.path, 'out'))).toBe(false);
+      // Issue #12: certificates are issued in memory and kept only after a render that succeeded.
+      expect(existsSync(join(config, '.pki'))).toBe(false);
     } finally {
       process.env.PATH = path;
     }

@@ -18,7 +18,10 @@ export interface PrepareOptions extends LoadOptions {
   readonly pkiRoot?: string;
   /** Replaces the environment's `pathPrefix` (e.g. a temp dir with `{node}` to materialize real files). */
   readonly pathPrefix?: string;
-  /** Persist newly issued certificates. `false` issues in memory only. @default true */
+  /**
+   * Persist newly issued certificates as they are issued. `false` issues in memory only: call the result's
+   * `persistPki()` once the render and its checks have succeeded (what the CLI does). @default true
+   */
   readonly persistPki?: boolean;
   /** Clock for certificate validity decisions. @default new Date() */
   readonly now?: Date;
@@ -30,6 +33,8 @@ export interface PreparedRender extends RenderContext {
   /** Certificate ids issued by this preparation (empty when all were reused). */
   readonly issued: readonly string[];
   readonly pkiDir: string;
+  /** Writes certificates issued in memory (`persistPki: false`) to `pkiDir`. */
+  persistPki(): void;
   /** Files read: the environment file and its `extends` bases. */
   readonly files: readonly string[];
 }
@@ -70,10 +75,10 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);
-  const { material, issued } = await new PkiStore(pkiDir).ensure(
+  const { material, issued, persist } = await new PkiStore(pkiDir).ensure(
     pkiSettings(env),
     certificateRequests(env, options.services),
     { now: options.now, persist: options.persistPki ?? true },
   );
-  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files };
+  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files, persistPki: persist };
 }
