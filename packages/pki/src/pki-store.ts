@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@chatops/core';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
 import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
 import { generateRsaKeyPair } from './key-pair.js';
@@ -60,8 +61,8 @@ export class PkiStore {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const base = join(this.dir, fileBase(id));
-    atomicWrite(`${base}.key.pem`, pair.key, 0o600);
-    atomicWrite(`${base}.cert.pem`, pair.cert, 0o644);
+    writeFileAtomic(`${base}.key.pem`, pair.key, 0o600);
+    writeFileAtomic(`${base}.cert.pem`, pair.cert, 0o644);
   }
 
   /** Makes sure the CA, the public certificate and every requested leaf exist and are current. */
@@ -216,11 +217,4 @@ function staleReason(
 /** Certificates start an hour in the past so clients with a slightly slow clock accept them. */
 function backdate(now: Date): Date {
   return new Date(now.getTime() - 3_600_000);
-}
-
-function atomicWrite(path: string, content: string, mode: number): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Artifact } from '@chatops/core';
+import { type Artifact, writeFileAtomic } from '@chatops/core';
 import type { NodeCheck } from '@chatops/stack';
 
 /**
@@ -54,9 +54,7 @@ export class CheckCache {
     if (!this.file || keys.length === 0) return;
     const all = [...this.#passed, ...keys].filter((k, i, list) => list.lastIndexOf(k) === i).slice(-500);
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ passed: all })}\n`);
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, `${JSON.stringify({ passed: all })}\n`);
   }
 }
 

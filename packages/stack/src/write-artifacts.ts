@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Artifact } from '@chatops/core';
+import { type Artifact, writeFileAtomic } from '@chatops/core';
 
 /**
  * Writes artifacts to disk at `root` + their absolute path (root defaults to `/`: use it with a path prefix in a
@@ -17,10 +17,6 @@ export function writeArtifacts(artifacts: readonly Artifact[], root = ''): void 
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    const mode = Number.parseInt(a.mode, 8);
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, a.content, { mode });
-    chmodSync(tmp, mode);
-    renameSync(tmp, path);
+    writeFileAtomic(path, a.content, Number.parseInt(a.mode, 8));
   }
 }
