@@ -48,7 +48,7 @@ export interface GrafanaRendererProps {
   readonly autoAssignOrgRole?: 'Viewer' | 'Editor' | 'Admin';
   /** Folder the dashboards appear in. @default 'ChatOps' */
   readonly folder?: string;
-  /** Units that must be active on a node, for the service-status dashboard. @default `unitsOn` from `@chatops/prometheus-rules` */
+  /** Units that must be active on a node, for the service-status dashboard. @default `unitsOn` from `@chatops/environment` */
   readonly unitsOf?: UnitsOf;
   /** Dashboards to provision in addition to the stack's four. @default [] */
   readonly extraDashboards?: readonly Dashboard[];

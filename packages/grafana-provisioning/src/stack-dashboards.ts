@@ -10,7 +10,7 @@ export type UnitsOf = (env: Environment, node: NodeSpec) => readonly string[];
 export interface StackDashboardsProps {
   /** The provisioned Prometheus datasource every panel queries. */
   readonly datasource: DatasourceRef;
-  /** @default `unitsOn` from `@chatops/prometheus-rules` (the units the "systemd unit down" alert watches) */
+  /** @default `unitsOn` from `@chatops/environment` (the units the "systemd unit down" alert watches) */
   readonly unitsOf?: UnitsOf;
 }
 

@@ -85,8 +85,6 @@ export {
   stackPrometheusConfig,
   stackWebConfig,
 } from './stack-monitoring.js';
-// Re-exported for compatibility: the table lives in @chatops/environment (one copy for alerts, dashboards, Filebeat).
-export { SERVICE_UNITS, unitsOn } from '@chatops/environment';
 export {
   type WebConfig,
   type WebConfigInput,

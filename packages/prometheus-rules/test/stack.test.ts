@@ -1,11 +1,10 @@
 import { dirname, join, relative } from 'node:path';
-import { nodePath, nodeWithRole } from '@chatops/environment';
+import { nodePath, nodeWithRole, unitsOn } from '@chatops/environment';
 import {
   PROMETHEUS_PATHS,
   defaultAlertRules,
   defaultRuleTests,
   printRuleTestFile,
-  unitsOn,
   validatePrometheusConfig,
 } from '@chatops/prometheus-rules';
 import { writeArtifacts } from '@chatops/stack';

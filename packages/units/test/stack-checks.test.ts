@@ -1,7 +1,7 @@
 import { type Artifact, ConfigError } from '@chatops/core';
-import type { RenderContext, StackCheck } from '@chatops/environment';
+import { type RenderContext, type StackCheck, unitsOn } from '@chatops/environment';
 import { haproxyRenderer, publicCertPath } from '@chatops/haproxy-config';
-import { PROMETHEUS_RENDERER, unitsOn } from '@chatops/prometheus-rules';
+import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 import { UNITS_CHECKS, UNITS_RENDERERS, containerNamesMatchAlertRules, haproxyBackendsMatchAppUnits, haproxyBundlePath, scrapeTargetsMatchExporterUnits } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
 import { exampleContext, renderAll } from '@chatops/testing';
