@@ -1,6 +1,5 @@
-import { type Artifact, ConfigError, type Diagnostic, argsVariable, artifact, isBcrypt, placeSecret, printEnvFile, toYaml } from '@chatops/core';
+import { type Artifact, ConfigError, argsVariable, artifact, placeSecret, printEnvFile } from '@chatops/core';
 import {
-  type Environment,
   type NativeCheck,
   type NodeSpec,
   type RenderContext,
@@ -9,6 +8,7 @@ import {
   publicHost,
   serviceCertificate,
   tlsFiles,
+  webUsers,
 } from '@chatops/environment';
 import { printAlertmanagerConfig } from './print-config.js';
 import { SLACK_TEMPLATE } from './slack-template.js';
@@ -30,22 +30,6 @@ export const ALERTMANAGER_USER = 'prometheus';
 
 const SERVICE = 'alertmanager';
 const HEADER = 'Rendered by @chatops/alertmanager-config from the environment. Do not edit by hand.';
-
-function webUsers(env: Environment): Record<string, string> {
-  const problems: Diagnostic[] = [];
-  const users: Record<string, string> = {};
-  env.users.forEach((u, i) => {
-    if (!isBcrypt(u.passwordHash)) {
-      problems.push({ path: ['users', i, 'passwordHash'], message: `Alertmanager's web auth only accepts bcrypt hashes ($2b$...); user ${u.name} has another format` });
-    }
-    users[u.name] = u.passwordHash;
-  });
-  const sa = env.serviceAccounts.prometheus;
-  if (Object.hasOwn(users, sa.name)) problems.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: `service account ${sa.name} clashes with a user of the same name` });
-  users[sa.name] = sa.passwordHash;
-  if (problems.length > 0) throw new ConfigError(problems);
-  return users;
-}
 
 /** Everything Alertmanager needs on its node, rendered purely from the environment and PKI material. */
 export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: StackAlertingProps = {}): { artifacts: Artifact[]; checks: NativeCheck[] } {
@@ -83,7 +67,7 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
     artifact({
       path: webFile,
       content: printWebConfig(
-        { tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' }, basic_auth_users: webUsers(env) },
+        { tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' }, basic_auth_users: webUsers(env, ['prometheus']) },
         { header: HEADER },
       ),
       service: SERVICE,

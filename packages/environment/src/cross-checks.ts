@@ -1,6 +1,7 @@
-import { type Diagnostic, isBcrypt, passwordHashFormat } from '@chatops/core';
+import type { Diagnostic } from '@chatops/core';
 import { type Environment, PUBLIC_SUBDOMAINS, listenersOn } from './environment.js';
 import { ROLE_CARDINALITY, ROLES } from './roles.js';
+import { webUserHashProblem } from './web-users.js';
 
 /** Consistency rules zod cannot express on its own: uniqueness, role placement, port clashes. */
 export function crossCheck(env: Environment): Diagnostic[] {
@@ -40,9 +41,8 @@ export function crossCheck(env: Environment): Diagnostic[] {
     if (users.has(u.name)) out.push({ path: ['users', i, 'name'], message: `duplicate user ${u.name}` });
     users.add(u.name);
     // Every user logs in to Prometheus and Alertmanager too (both are mandatory), whose web configs take bcrypt only.
-    if (!isBcrypt(u.passwordHash)) {
-      out.push({ path: ['users', i, 'passwordHash'], message: `user ${u.name}: Prometheus and Alertmanager accept only bcrypt hashes ($2b$), found ${passwordHashFormat(u.passwordHash) ?? 'another format'} (htpasswd -nbB ${u.name} <password> makes one)` });
-    }
+    const problem = webUserHashProblem(u, i);
+    if (problem) out.push(problem);
   });
   const accounts = [env.serviceAccounts.grafana.name, env.serviceAccounts.prometheus.name];
   for (const [key, account] of Object.entries(env.serviceAccounts)) {

@@ -36,6 +36,7 @@ export type {
   StackCheck,
 } from './render-context.js';
 export { ROLES, ROLE_CARDINALITY, type Role } from './roles.js';
+export { webUserHashProblem, webUsers } from './web-users.js';
 export {
   type EnvironmentDocument,
   type EnvironmentInput,

@@ -1,5 +1,5 @@
-import { ConfigError, type Diagnostic, argsVariable, durationMs, isBcrypt, printEnvFile } from '@chatops/core';
-import { type Environment, type NodeSpec, metricsEndpoints, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
+import { argsVariable, durationMs, printEnvFile } from '@chatops/core';
+import { type Environment, type NodeSpec, metricsEndpoints, webUsers, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
 import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
 import type { WebConfig } from './web-config.js';
 
@@ -59,20 +59,8 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
  * service accounts (Grafana's datasource, and Prometheus scraping itself).
  */
 export function stackWebConfig(env: Environment, tls: { certFile: string; keyFile: string }): WebConfig {
-  const users: Record<string, string> = {};
-  const problems: Diagnostic[] = [];
-  env.users.forEach((u, i) => {
-    if (!isBcrypt(u.passwordHash)) {
-      problems.push({ path: ['users', i, 'passwordHash'], message: `Prometheus accepts only bcrypt hashes ($2b$...) for user ${u.name}` });
-    }
-    users[u.name] = u.passwordHash;
-  });
-  for (const key of ['grafana', 'prometheus'] as const) {
-    const account = env.serviceAccounts[key];
-    if (account.name in users) problems.push({ path: ['serviceAccounts', key, 'name'], message: `service account ${account.name} has the name of a user` });
-    users[account.name] = account.passwordHash;
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  // Grafana's datasource and Prometheus scraping itself log in as their service accounts.
+  const users = webUsers(env, ['grafana', 'prometheus']);
   return {
     tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
     basic_auth_users: users,
