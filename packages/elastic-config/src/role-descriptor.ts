@@ -26,8 +26,11 @@ export function printRoleDescriptor(role: RoleDescriptor): string {
 /** The user Logstash writes as and its role (names shared with @chatops/logstash-pipeline). */
 export const LOGSTASH_WRITER = 'logstash_writer';
 
-/** What Logstash needs to write `chatops-*` indices and install its template. */
+/**
+ * What Logstash needs to write `chatops-*` indices, and no more: the setup script (as elastic) owns the index
+ * template and the ILM policy, so the writer cannot manage, delete or re-template indices.
+ */
 export const LOGSTASH_WRITER_ROLE: RoleDescriptor = {
-  cluster: ['monitor', 'manage_index_templates', 'manage_ilm'],
-  indices: [{ names: ['chatops-*'], privileges: ['create', 'create_index', 'write', 'manage', 'manage_ilm', 'auto_configure'] }],
+  cluster: ['monitor'],
+  indices: [{ names: ['chatops-*'], privileges: ['create_index', 'index'] }],
 };

@@ -8,6 +8,7 @@ import {
   certificateId,
   nodePath,
   nodeWithRole,
+  nodesWithRole,
   publicHost,
   serviceCertificate,
   tlsFiles,
@@ -15,6 +16,7 @@ import {
 import { SHELL_HELPERS } from './_shell.js';
 import { printElasticsearchYml } from './elasticsearch-yml.js';
 import { printKibanaYml } from './kibana-yml.js';
+import { LOG_LIFECYCLE, logIndexTemplate, logRetentionPolicy, printJsonBody } from './index-lifecycle.js';
 import { LOGSTASH_WRITER, LOGSTASH_WRITER_ROLE, printRoleDescriptor } from './role-descriptor.js';
 
 /** Where our Elastic helper scripts and role files live. */
@@ -36,6 +38,9 @@ export function elasticPaths(env: Environment, node: NodeSpec) {
     setupScript: p(`${ELASTIC_DIR}/setup-security.sh`),
     setupUnit: p('/etc/systemd/system/elasticsearch-setup.service'),
     role: p(`${ELASTIC_DIR}/${LOGSTASH_WRITER}-role.json`),
+    ilmPolicy: p(`${ELASTIC_DIR}/${LOG_LIFECYCLE}-ilm-policy.json`),
+    indexTemplate: p(`${ELASTIC_DIR}/${LOG_LIFECYCLE}-index-template.json`),
+    appliedElasticPassword: p('/var/lib/chatops/elastic/elastic-password.applied'),
     kibanaYml: p('/etc/kibana/kibana.yml'),
     kibanaKeystoreScript: p(`${ELASTIC_DIR}/kibana-keystore.sh`),
     kibanaDropIn: p('/etc/systemd/system/kibana.service.d/chatops.conf'),
@@ -85,38 +90,68 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
   return `${[
     '#!/bin/sh',
     '# Rendered by @chatops/elastic-config. Run as root once Elasticsearch is up (elasticsearch-setup.service):',
-    '# persists the elastic password, sets kibana_system\'s password and creates the logstash_writer role and user.',
-    '# Passwords are read from their files and never appear on a command line. Idempotent.',
+    '# sets the elastic password (rotating it through the API when it changed: bootstrap.password only counts',
+    '# before the security index exists), kibana_system\'s password, the logstash_writer role and user, and the',
+    '# log indices\' ILM policy and index template. Passwords are read from their files and never appear on a',
+    '# command line. Idempotent.',
     'set -eu',
     ...SHELL_HELPERS,
     `url=${shellQuote(elasticsearchUrl(env))}`,
     `ca=${shellQuote(paths.esCa)}`,
     `elastic=$(read_secret ${shellQuote(s.elastic.path)})`,
+    '# The elastic password this script last set: the old password when the secret is rotated.',
+    `applied=${shellQuote(paths.appliedElasticPassword)}`,
     'umask 077',
     'body=$(mktemp)',
     'trap \'rm -f "$body"\' EXIT',
-    '# api METHOD PATH: sends $body as the elastic user; the credentials go to curl on stdin.',
-    'api() {',
-    '  printf \'user = "elastic:%s"\\n\' "$(escape "$elastic")" | curl --silent --show-error --fail --config - --cacert "$ca" \\',
-    '    -X "$1" -H \'Content-Type: application/json\' --data-binary @"$body" "$url$2" > /dev/null',
+    '# status PASSWORD METHOD PATH: sends $body as the elastic user and prints the HTTP status (000: no answer).',
+    '# The credentials go to curl on stdin.',
+    'status() {',
+    '  printf \'user = "elastic:%s"\\n\' "$(escape "$1")" | curl --silent --config - --cacert "$ca" -o /dev/null -w \'%{http_code}\' \\',
+    '    -X "$2" -H \'Content-Type: application/json\' --data-binary @"$body" "$url$3" || true',
     '}',
-    'printf \'{}\' > "$body"',
+    '# api METHOD PATH: as status, with the current password; any answer but 2xx stops the script.',
+    'api() {',
+    '  code=$(status "$elastic" "$1" "$2")',
+    '  case "$code" in 2??) ;; *) echo "Elasticsearch answered $code to $1 $2" >&2; exit 1 ;; esac',
+    '}',
     'tries=0',
-    'until api GET /_security/_authenticate 2> /dev/null; do',
+    'while :; do',
+    '  printf \'{}\' > "$body"',
+    '  code=$(status "$elastic" GET /_security/_authenticate)',
+    '  [ "$code" != 200 ] || break',
+    '  if [ "$code" = 401 ] && [ -s "$applied" ]; then',
+    '    previous=$(read_secret "$applied")',
+    '    if [ "$(status "$previous" GET /_security/_authenticate)" = 200 ]; then',
+    '      printf \'{"password":"%s"}\' "$(escape "$elastic")" > "$body"',
+    '      code=$(status "$previous" POST /_security/user/elastic/_password)',
+    '      case "$code" in 2??) echo "rotated the elastic password"; continue ;; esac',
+    '      echo "Elasticsearch answered $code when rotating the elastic password" >&2; exit 1',
+    '    fi',
+    '  fi',
     '  tries=$((tries + 1))',
-    '  [ "$tries" -lt 60 ] || { echo "Elasticsearch did not accept the elastic user at $url" >&2; exit 1; }',
+    '  if [ "$tries" -ge 60 ]; then',
+    '    echo "Elasticsearch did not accept the elastic user at $url (last answer: $code)." >&2',
+    '    [ "$code" != 401 ] || echo "Neither the password in the secret file nor the one recorded in $applied works: reset it with elasticsearch-reset-password -u elastic -i" >&2',
+    '    exit 1',
+    '  fi',
     '  sleep 5',
     'done',
+    'mkdir -p "$(dirname "$applied")"',
+    'printf \'%s\\n\' "$elastic" > "$applied.tmp" && mv "$applied.tmp" "$applied"',
     'set_password() {',
     '  printf \'{"password":"%s"}\' "$(escape "$(read_secret "$2")")" > "$body"',
     '  api POST "/_security/user/$1/_password"',
     '}',
-    `set_password elastic ${shellQuote(s.elastic.path)}`,
     `set_password kibana_system ${shellQuote(s.kibana.path)}`,
     `cp ${shellQuote(paths.role)} "$body"`,
     `api PUT /_security/role/${LOGSTASH_WRITER}`,
     `printf '{"password":"%s","roles":["${LOGSTASH_WRITER}"],"full_name":"Logstash writer"}' "$(escape "$(read_secret ${shellQuote(s.logstash.path)})")" > "$body"`,
     `api PUT /_security/user/${LOGSTASH_WRITER}`,
+    `cp ${shellQuote(paths.ilmPolicy)} "$body"`,
+    `api PUT /_ilm/policy/${LOG_LIFECYCLE}`,
+    `cp ${shellQuote(paths.indexTemplate)} "$body"`,
+    `api PUT /_index_template/${LOG_LIFECYCLE}`,
   ].join('\n')}\n`;
 }
 
@@ -124,7 +159,8 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
  * Elasticsearch on its node: elasticsearch.yml (single node, security on, HTTP and transport TLS with our
  * certificate, copied into /etc/elasticsearch/certs where Elasticsearch may read it), a keystore helper that
  * seeds the elastic password, and `elasticsearch-setup.service` (oneshot) that sets `kibana_system`'s password
- * and creates the `logstash_writer` role and user through the security API from the secret files.
+ * creates the `logstash_writer` role and user, and the log indices' retention policy and template, through the
+ * API from the secret files.
  */
 export const elasticsearchRenderer: ServiceRenderer = {
   service: 'elasticsearch',
@@ -170,6 +206,13 @@ export const elasticsearchRenderer: ServiceRenderer = {
       ...s.kibana.artifacts,
       ...s.logstash.artifacts,
       artifact({ path: paths.role, content: printRoleDescriptor(LOGSTASH_WRITER_ROLE), service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({ path: paths.ilmPolicy, content: printJsonBody(logRetentionPolicy(env.elastic.retention)), service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({
+        path: paths.indexTemplate,
+        content: printJsonBody(logIndexTemplate({ dataNodes: nodesWithRole(env, 'elasticsearch').length })),
+        service: 'elasticsearch-setup',
+        action: 'restart',
+      }),
       artifact({ path: paths.setupScript, content: setupScript(env, paths, s), mode: '0755', service: 'elasticsearch-setup', action: 'restart' }),
       artifact({
         path: paths.setupUnit,

@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:https';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { SecretStore } from '@chatops/core';
-import { type RenderContext, nodeWithRole } from '@chatops/environment';
+import { type RenderContext, certificateId, nodeWithRole } from '@chatops/environment';
 import {
   type KibanaYmlInput,
   elasticPaths,
@@ -12,11 +15,12 @@ import {
   printRoleDescriptor,
 } from '@chatops/elastic-config';
 import { writeArtifacts } from '@chatops/stack';
-import { describeArtifacts, errorMessage, exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
+import { describeArtifacts, errorMessage, exampleContext, freePorts, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const message = errorMessage;
+const execFileAsync = promisify(execFile);
 
 describe.each(['prod', 'dev'] as const)('%s', (name) => {
   it('renders the Elastic node golden, and nothing elsewhere', async () => {
@@ -83,46 +87,91 @@ describe('schemas', () => {
   });
 });
 
-describe('setup-security.sh', () => {
-  it('sends passwords to the API in bodies and curl config on stdin, never on the command line', () => {
-    const sh = requireBinary('sh');
-    using dir = tempDir('elastic-setup-');
+describe('setup-security.sh against a recording stand-in of the Elasticsearch API (real curl, real TLS)', () => {
+  const pw = { ELASTIC: 'el"as\\tic', KIBANA: "kib'ana", LOGSTASH: 'log $tash' };
+
+  /** Renders the Elastic node under a temp root, starts the stand-in API with the node's certificate, runs the script. */
+  async function runSetup(dir: string, state: { elastic: string; applied?: string }) {
     const base = exampleContext('dev');
-    const secrets = new SecretStore(dir.path);
-    const pw = { ELASTIC: 'el"as\\tic', KIBANA: "kib'ana", LOGSTASH: 'log $tash' };
+    const secrets = new SecretStore(dir);
     for (const [k, v] of Object.entries(pw)) secrets.set({ env: k }, v);
+    // The fixture's certificates are issued for 127.0.0.1, so the Elastic node lives there.
+    const nodes = base.env.nodes.map((n) => (n.roles.includes('elasticsearch') ? { ...n, address: '127.0.0.1' } : n));
     const ctx: RenderContext = {
       ...base,
       secrets,
-      env: { ...base.env, pathPrefix: dir.path, elastic: { ...base.env.elastic, elasticPassword: { env: 'ELASTIC' }, kibanaSystemPassword: { env: 'KIBANA' }, logstashPassword: { env: 'LOGSTASH' } } },
+      env: { ...base.env, nodes, pathPrefix: dir, elastic: { ...base.env.elastic, elasticPassword: { env: 'ELASTIC' }, kibanaSystemPassword: { env: 'KIBANA' }, logstashPassword: { env: 'LOGSTASH' } } },
     };
     const es = nodeWithRole(ctx.env, 'elasticsearch');
-    const artifacts = elasticsearchRenderer.render(es, ctx).artifacts;
-    writeArtifacts(artifacts);
-    const bin = join(dir.path, 'bin');
-    mkdirSync(bin);
-    const log = join(dir.path, 'curl.log');
-    // A stand-in curl: records argv, the config it reads on stdin and the body file.
-    writeFileSync(
-      join(bin, 'curl'),
-      `#!/bin/sh\n{ printf 'ARGV %s\\n' "$*"; printf 'CONFIG %s\\n' "$(cat)"; for a in "$@"; do case "$a" in @*) printf 'BODY %s\\n' "$(tr -d '\\n' < "\${a#@}")";; esac; done; } >> ${log}\n`,
-      { mode: 0o755 },
-    );
-    const r = run('/usr/bin/env', [`PATH=${bin}:/usr/bin:/bin`, sh, elasticPaths(ctx.env, es).setupScript]);
+    const paths = elasticPaths(ctx.env, es);
+    writeArtifacts(elasticsearchRenderer.render(es, ctx).artifacts);
+    if (state.applied !== undefined) {
+      mkdirSync(dirname(paths.appliedElasticPassword), { recursive: true });
+      writeFileSync(paths.appliedElasticPassword, `${state.applied}\n`);
+    }
+    // The fixture's fixed leaf is self-signed: trust it where the script looks for our CA.
+    const leaf = ctx.pki.leaf(certificateId(es, 'elasticsearch'));
+    writeFileSync(paths.esCa, leaf.cert);
+    const requests: { method: string; path: string; user: string; body: Record<string, unknown> }[] = [];
+    // Stand-in for Elasticsearch's security API: checks the elastic user's password, lets it be changed, records the rest.
+    const server = createServer({ cert: leaf.cert + leaf.chain, key: leaf.key }, (req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(/:(.*)/s);
+        if (user !== 'elastic' || password !== state.elastic) return res.writeHead(401).end('{}');
+        const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+        requests.push({ method: req.method!, path: req.url!, user, body });
+        if (req.url === '/_security/user/elastic/_password') state.elastic = String(body.password);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    const [port] = await freePorts(1);
+    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+    try {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      const log = join(dir, 'argv.log');
+      // Wraps the real curl: records its command line and sends the connection to the stand-in (TLS still
+      // verifies the node's name against our CA).
+      writeFileSync(join(bin, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\nexec ${requireBinary('curl')} --connect-to ::127.0.0.1:${port} "$@"\n`, { mode: 0o755 });
+      const r = await execFileAsync('/usr/bin/env', [`PATH=${bin}:/usr/bin:/bin`, requireBinary('sh'), paths.setupScript], { encoding: 'utf8' });
+      return { ...r, requests, argv: readFileSync(log, 'utf8'), paths, url: `https://${es.address}:${ctx.env.ports.elasticsearch}` };
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  }
+
+  it('sets users, the narrow writer role, retention policy and index template; passwords only in bodies and curl config on stdin', async () => {
+    using dir = tempDir('elastic-setup-');
+    const r = await runSetup(dir.path, { elastic: pw.ELASTIC });
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const lines = readFileSync(log, 'utf8').split('\n');
-    for (const l of lines.filter((x) => x.startsWith('ARGV'))) for (const v of Object.values(pw)) expect(l).not.toContain(v);
-    expect(lines.filter((l) => l.startsWith('CONFIG'))[0]).toBe('CONFIG user = "elastic:el\\"as\\\\tic"');
-    const bodies = lines.filter((l) => l.startsWith('BODY ')).map((l) => JSON.parse(l.slice(5)) as Record<string, unknown>);
-    expect(bodies.map((b) => b.password).filter(Boolean)).toEqual([pw.ELASTIC, pw.KIBANA, pw.LOGSTASH]);
-    expect(bodies.find((b) => 'indices' in b)).toMatchObject({ indices: [{ names: ['chatops-*'] }] });
-    expect(lines.filter((l) => l.startsWith('ARGV')).map((l) => /-X (\S+) .* (https:\S+)$/.exec(l)?.slice(1).join(' '))).toEqual([
-      `GET https://${es.address}:${ctx.env.ports.elasticsearch}/_security/_authenticate`,
-      `POST https://${es.address}:${ctx.env.ports.elasticsearch}/_security/user/elastic/_password`,
-      `POST https://${es.address}:${ctx.env.ports.elasticsearch}/_security/user/kibana_system/_password`,
-      `PUT https://${es.address}:${ctx.env.ports.elasticsearch}/_security/role/logstash_writer`,
-      `PUT https://${es.address}:${ctx.env.ports.elasticsearch}/_security/user/logstash_writer`,
+    for (const v of Object.values(pw)) expect(r.argv).not.toContain(v);
+    expect(r.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /_security/_authenticate',
+      'POST /_security/user/kibana_system/_password',
+      'PUT /_security/role/logstash_writer',
+      'PUT /_security/user/logstash_writer',
+      'PUT /_ilm/policy/chatops-logs',
+      'PUT /_index_template/chatops-logs',
     ]);
+    expect(r.requests.map((q) => q.body.password).filter(Boolean)).toEqual([pw.KIBANA, pw.LOGSTASH]);
+    expect(r.requests[2]!.body).toEqual({ cluster: ['monitor'], indices: [{ names: ['chatops-*'], privileges: ['create_index', 'index'] }] });
+    expect(r.requests[4]!.body).toEqual({ policy: { phases: { hot: { actions: {} }, delete: { min_age: '30d', actions: { delete: {} } } } } });
+    expect(r.requests[5]!.body).toMatchObject({ index_patterns: ['chatops-*'], template: { settings: { number_of_replicas: 0, 'index.lifecycle.name': 'chatops-logs' } } });
+    expect(readFileSync(r.paths.appliedElasticPassword, 'utf8')).toBe(`${pw.ELASTIC}\n`);
+  });
+
+  it('rotates a changed elastic password through the API with the previously applied one (bootstrap.password no longer counts)', async () => {
+    using dir = tempDir('elastic-rotate-');
+    const state = { elastic: 'the-old-password', applied: 'the-old-password' };
+    const r = await runSetup(dir.path, state);
+    expect(r.stdout).toBe('rotated the elastic password\n');
+    expect(state.elastic).toBe(pw.ELASTIC);
+    // The new password is refused (401, not recorded), the recorded old one works and changes it, then the new one works.
+    expect(r.requests.slice(0, 3).map((q) => `${q.method} ${q.path}`)).toEqual(['GET /_security/_authenticate', 'POST /_security/user/elastic/_password', 'GET /_security/_authenticate']);
+    expect(r.requests[1]!.body).toEqual({ password: pw.ELASTIC });
+    expect(r.requests.at(-1)?.path).toBe('/_index_template/chatops-logs');
+    expect(readFileSync(r.paths.appliedElasticPassword, 'utf8')).toBe(`${pw.ELASTIC}\n`);
   });
 });

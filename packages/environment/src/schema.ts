@@ -206,6 +206,11 @@ export const environmentSchema = z
       clusterName: z.string().regex(/^[\w-]+$/).default('chatops'),
       dataPath: portablePath.default('/var/lib/elasticsearch'),
       logPath: portablePath.default('/var/log/elasticsearch'),
+      retention: z
+        .string()
+        .regex(/^[1-9]\d*d$/, { message: 'expected a whole number of days, e.g. 30d' })
+        .default('30d')
+        .describe('How long log indices are kept before Elasticsearch deletes them (ILM delete phase).'),
       elasticPassword: secretRef.describe('Password of the built-in elastic superuser.'),
       kibanaSystemPassword: secretRef.describe('Password of the built-in kibana_system user.'),
       logstashPassword: secretRef.describe('Password of the logstash_writer user.'),

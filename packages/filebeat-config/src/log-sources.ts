@@ -14,7 +14,7 @@ export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{
 
 /** Services that log to the journal, read there through their systemd unit (`SERVICE_UNITS` of @chatops/environment). */
 export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = Object.fromEntries(
-  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
+  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter', 'kibana'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
 );
 
 /** Where Docker's json-file driver writes container logs. */
@@ -105,9 +105,6 @@ export function logSources(env: Environment, node: NodeSpec): LogSource[] {
         break;
       case 'logstash':
         out.push(file(env, node, service, ['/var/log/logstash/logstash-plain.log'], ELASTIC_MULTILINE_PATTERN));
-        break;
-      case 'kibana':
-        out.push(file(env, node, service, ['/var/log/kibana/kibana.log']));
         break;
       case 'filebeat':
         break;

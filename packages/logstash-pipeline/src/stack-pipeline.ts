@@ -13,7 +13,8 @@ export const SERVICE_FIELD = '[service][name]';
 /** Service names with their own parsing; everything else passes through untouched. */
 export const PARSED_SERVICES = { chatops: 'chatops', haproxy: 'haproxy' } as const;
 /** The ChatOps app's log line, e.g. `[2024-05-01 12:00:00,123] INFO in app: started`. */
-export const CHATOPS_LOG_PATTERN = '\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
+// (?m): Filebeat joins a traceback's lines into one event; without it GREEDYDATA stops at the first newline.
+export const CHATOPS_LOG_PATTERN = '(?m)\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
 export const CHATOPS_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss,SSS';
 /** HAProxy's `%tr` request date in its HTTP log. */
 export const HAPROXY_DATE_FORMAT = 'dd/MMM/yyyy:HH:mm:ss.SSS';
@@ -85,7 +86,10 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
         password: substitution(ES_PASSWORD_VARIABLE),
         index: INDEX_PATTERN,
         dataStream: 'false',
+        // The ILM policy and index template come from elasticsearch-setup (@chatops/elastic-config), so the
+        // writer role needs no template or ILM privileges.
         ilmEnabled: 'false',
+        manageTemplate: false,
       }),
     ]),
   );
