@@ -62,6 +62,9 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     const diagnostics = zodDiagnostics(parsed.error).map((d) => ({ ...d, ...locate(d.path), ...mergeKeyHint(d) }));
     throw new ConfigError(sortDiagnostics(diagnostics), merged);
   }
+  // After the schema, whose messages for paths, names and URLs are more precise.
+  const unsafe = controlCharacters(merged).map((path) => ({ path, message: 'a value must be a single line without control characters', ...locate(path) }));
+  if (unsafe.length > 0) throw new ConfigError(sortDiagnostics(unsafe), merged);
   const sourceFile = resolve(cwd, file);
   const doc = parsed.data;
   const environment: Environment = {
@@ -90,6 +93,21 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     if (errors.length > 0) throw new ConfigError(errors, merged);
   }
   return { environment, secrets, files: chain.map((d) => d.file) };
+}
+
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+
+/**
+ * Paths of strings holding line breaks or other control characters. No field of an environment is meant to hold
+ * them, and most outputs (unit files, INI, HAProxy, ARGS) cannot carry them; refused before anything else.
+ * `chatops.config` is the app's own YAML, printed by a YAML serializer that escapes them.
+ */
+function controlCharacters(doc: unknown, path: DocumentPath = []): DocumentPath[] {
+  if (path.length === 2 && path[0] === 'chatops' && path[1] === 'config') return [];
+  if (typeof doc === 'string') return CONTROL.test(doc) ? [path] : [];
+  if (Array.isArray(doc)) return doc.flatMap((v, i) => controlCharacters(v, [...path, i]));
+  if (doc && typeof doc === 'object') return Object.entries(doc).flatMap(([k, v]) => controlCharacters(v, [...path, k]));
+  return [];
 }
 
 /** YAML 1.1 merge keys (`<<: *base`) are plain keys in YAML 1.2, which js-yaml reads: say so. */

@@ -1,11 +1,12 @@
-import { bcryptHash, duration, durationMs, email, hostPort, hostname, passwordHash, port, portablePath, secretRef } from '@chatops/core';
+import { bcryptHash, duration, durationMs, durationPattern, email, hostPort, hostname, passwordHash, port, portablePath, secretRef } from '@chatops/core';
 import { z } from 'zod';
 import { ROLES } from './roles.js';
 
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a lower-case name of letters, digits and hyphens' });
 const url = z.url({ message: 'expected an absolute URL' });
 /** A duration longer than zero (a zero interval makes Alertmanager and Prometheus refuse or spin). */
-const interval = duration.refine((v) => durationMs(v) > 0, { message: 'expected a duration longer than 0s' });
+// The refinement also runs on values the pattern refused: only a well-formed duration is measured.
+const interval = duration.refine((v) => !(v !== '' && durationPattern.test(v)) || durationMs(v) > 0, { message: 'expected a duration longer than 0s' });
 /** IPv4 only: the stack's listeners, scrape targets and Beats hosts are written as plain `host:port`. */
 const nodeAddress = z.ipv4({
   error: (issue) =>

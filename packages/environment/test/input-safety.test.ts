@@ -60,6 +60,17 @@ describe('values that cannot be written safely are refused at load time', () => 
   });
 });
 
+describe('no field but chatops.config holds a line break or control character', () => {
+  it('is refused at load time, located', () => {
+    expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS\\nIAM"').replace('scopes: [openid, profile, email,', 'scopes: [openid, "pro\\u2028file", email,'))).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:62: grafana.oauth.name: a value must be a single line without control characters",
+        "prod.yaml:68: grafana.oauth.scopes.1: a value must be a single line without control characters",
+      ]
+    `);
+  });
+});
+
 describe('the schema accepts only what the stack renders', () => {
   it('refuses IPv6 node addresses, crypt hashes for users, zero intervals', () => {
     const source = prodSource
