@@ -10,11 +10,11 @@ import {
 import type { HaproxyConfigInput } from './haproxy-config.js';
 import type { ServerInput } from './model-endpoints.js';
 
-/** Mozilla "intermediate" TLS profile (TLS 1.2 ciphers; TLS 1.3 suites). */
+/** Mozilla "intermediate" TLS profile, guidelines 6.0: TLS 1.2 ECDHE ciphers only (no finite-field DHE); TLS 1.3 suites. */
 export const MOZILLA_INTERMEDIATE = {
   ciphers:
     'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:' +
-    'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305',
   ciphersuites: 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256',
   minVersion: 'TLSv1.2',
 } as const;
@@ -39,6 +39,13 @@ export interface EdgeProps {
   readonly publicAddress?: string;
   /** Health-check interval. @default '5s' */
   readonly checkInterval?: string;
+  /**
+   * Concurrent connections HAProxy accepts in all (beyond it, new connections queue in the kernel). Without it
+   * the file-descriptor limit decides (~260k under systemd), far past what the backends can serve.
+   * HAProxy needs about two file descriptors per connection, so keep it under half of LimitNOFILE.
+   * @default 4096
+   */
+  readonly maxconn?: number;
 }
 
 interface Route {
@@ -51,6 +58,8 @@ interface Route {
   /** Drop the client's Authorization header (our users' credentials are none of the backend's business). */
   readonly stripAuthorization: boolean;
   readonly balance: 'roundrobin' | 'source';
+  /** How long a response may take. @default the defaults' 30s */
+  readonly timeoutServer?: string;
   readonly servers: readonly { name: string; node: NodeSpec; port: number }[];
 }
 
@@ -99,6 +108,8 @@ function routes(env: Environment): Route[] {
       auth: true,
       stripAuthorization: false,
       balance: 'roundrobin',
+      // Prometheus lets a query run 2 minutes (--query.timeout): HAProxy must not cut it off at 30s with a 504.
+      timeoutServer: '150s',
       servers: byRole('prometheus', env.ports.prometheus),
     },
     {
@@ -160,6 +171,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
     balance: { algorithm: r.balance },
     httpCheck: { uri: r.healthPath, headers: [{ name: 'Host', value: publicHost(env, r.name) }], expect: r.expect },
     httpRequest: r.stripAuthorization ? [{ action: 'del-header', name: 'Authorization' }] : [],
+    ...(r.timeoutServer ? { timeouts: { server: r.timeoutServer } } : {}),
     defaultServer: { inter, fall: 3, rise: 2 },
     servers: r.servers.map((s) => ({ name: s.name, address: s.node.address, port: s.port, ssl: reencrypt(env, s.node, caFile), check: true })),
   }));
@@ -173,6 +185,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       chroot: p('/var/lib/haproxy'),
       user: 'haproxy',
       group: 'haproxy',
+      maxconn: props.maxconn ?? 4096,
       statsSockets: [{ path: adminSocket, mode: '660', level: 'admin', exposeFdListeners: true }],
       statsTimeout: '30s',
       sslDefaultBindCiphers: MOZILLA_INTERMEDIATE.ciphers,
@@ -182,7 +195,6 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       sslDefaultServerCiphersuites: MOZILLA_INTERMEDIATE.ciphersuites,
       sslDefaultServerOptions: [`ssl-min-ver ${MOZILLA_INTERMEDIATE.minVersion}`, 'no-tls-tickets'],
       sslServerVerify: 'required',
-      tuneSslDefaultDhParam: 2048,
     },
     defaults: [
       {
@@ -266,7 +278,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       ...backends,
       {
         name: 'stats',
-        stats: { uri: '/stats', realm: 'ChatOps', refresh: '10s', showLegends: true, authUnless: `{ http_auth(${USERS_LIST}) }` },
+        stats: { uri: '/stats', realm: 'ChatOps', refresh: '10s', showLegends: true, hideVersion: true, authUnless: `{ http_auth(${USERS_LIST}) }` },
       },
       {
         name: 'certbot',
