@@ -71,7 +71,7 @@ try {
   };
   const openssl = median([0, 1, 2].map((i) => timed(() => opensslRun(i))));
   console.log(`first-time issuance of the prod set: ${total} RSA-2048 certificates (CA + public + ${requests.length} leaves), median of 3:`);
-  console.log(`  @chatops/pki (native keygen in parallel, node-forge signing): ${ours.toFixed(0)} ms`);
+  console.log(`  @chatops/pki (native keygen in parallel, native signing): ${ours.toFixed(0)} ms`);
   console.log(`  openssl req/x509, one process per step, sequential:          ${openssl.toFixed(0)} ms`);
   console.log(`  ratio ours/openssl: ${(ours / openssl).toFixed(2)} (below 1 means faster than openssl)`);
 } finally {

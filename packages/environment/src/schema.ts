@@ -64,7 +64,11 @@ export const internalTlsSchema = z
     caValidityDays: z.number().int().min(30).max(7300).default(3650),
     leafValidityDays: z.number().int().min(2).max(825).default(397),
     renewBeforeDays: z.number().int().min(1).default(30).describe('Re-issue a certificate this many days before it expires.'),
-    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: 'expected an RSA key size of 2048, 3072 or 4096 bits' }).default(2048),
+    keyAlgorithm: z
+      .enum(['ecdsa-p256', 'rsa'])
+      .default('ecdsa-p256')
+      .describe('Key algorithm of the internal CA and every certificate it issues. Changing it re-issues them all.'),
+    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: 'expected an RSA key size of 2048, 3072 or 4096 bits' }).default(2048).describe('RSA modulus size (keyAlgorithm: rsa).'),
   })
   .describe('Our own CA that signs every internal hop.');
 

@@ -1,8 +1,23 @@
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { type KeyObject, X509Certificate, createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
+import { isIP } from 'node:net';
+import {
+  bitString,
+  boolean,
+  certificateSubject,
+  explicit,
+  nullValue,
+  octetString,
+  oid,
+  publicKeyBits,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  tlv,
+  unsignedInteger,
+  utf8String,
+} from './_der.js';
 import type { PemKeyPair } from './key-pair.js';
-
-const { pki, md } = forge;
 
 export interface DistinguishedName {
   readonly commonName: string;
@@ -35,46 +50,96 @@ export function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-/** Builds and signs (sha256) a certificate with the extensions a strict TLS client expects. */
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+};
+
+function name(dn: DistinguishedName): Buffer {
+  const rdn = (type: string, value: string) => set(sequence(oid(type), utf8String(value)));
+  return sequence(rdn(OID.commonName, dn.commonName), ...(dn.organization ? [rdn(OID.organization, dn.organization)] : []));
+}
+
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+/** RFC 5280 method 1: SHA-1 of the subjectPublicKey bits (what openssl and node-forge compute too). */
+function keyIdentifier(spkiDer: Buffer): Buffer {
+  return createHash('sha1').update(publicKeyBits(spkiDer)).digest();
+}
+
+function ipBytes(ip: string): Buffer {
+  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
+  const [head = '', tail = ''] = ip.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+  return Buffer.concat(groups.map((g) => Buffer.from(g.padStart(4, '0'), 'hex')));
+}
+
+/**
+ * Builds and signs (SHA-256; ECDSA or RSA by the issuer's key) a certificate with the extensions a strict TLS
+ * client expects. DER is assembled here and signed by Node's native crypto: node-forge, used before, has no ECDSA.
+ */
 export function createCertificate(spec: CertificateSpec): string {
-  const cert = pki.createCertificate();
-  const publicKey = pki.publicKeyFromPem(spec.keyPair.publicKey);
-  cert.publicKey = publicKey;
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = spec.notBefore;
-  cert.validity.notAfter = spec.notAfter;
-  const subject = [{ name: 'commonName', value: spec.subject.commonName }];
-  if (spec.subject.organization) subject.push({ name: 'organizationName', value: spec.subject.organization });
-  cert.setSubject(subject);
+  const spki = createPublicKey(spec.keyPair.publicKey).export({ type: 'spki', format: 'der' });
+  const signer = createPrivateKey(spec.issuer?.privateKey ?? spec.keyPair.privateKey);
+  const ec = signer.asymmetricKeyType === 'ec';
+  if (!ec && signer.asymmetricKeyType !== 'rsa') throw new Error(`unsupported issuer key type ${signer.asymmetricKeyType}`);
+  const algorithm = ec ? sequence(oid(OID.ecdsaWithSha256)) : sequence(oid(OID.sha256WithRsa), nullValue());
+  const subject = name(spec.subject);
+  const issuerCert = spec.issuer ? new X509Certificate(spec.issuer.cert) : undefined;
+  const issuer = issuerCert ? certificateSubject(issuerCert.raw) : subject;
+  const ownId = keyIdentifier(spki);
+  const authorityId = issuerCert ? keyIdentifier(issuerCert.publicKey.export({ type: 'spki', format: 'der' })) : ownId;
+  const subjectIsEc = createPublicKey(spec.keyPair.publicKey).asymmetricKeyType === 'ec';
 
-  const issuerCert = spec.issuer ? pki.certificateFromPem(spec.issuer.cert) : undefined;
-  cert.setIssuer(issuerCert ? issuerCert.subject.attributes : subject);
-
-  const extensions: Record<string, unknown>[] = [];
+  const extensions: Buffer[] = [];
   if (spec.isCa) {
-    extensions.push({ name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true });
-    extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true });
+    extensions.push(extension(OID.basicConstraints, true, sequence(boolean(true), smallInteger(0))));
+    // digitalSignature (bit 0), keyCertSign (5), cRLSign (6)
+    extensions.push(extension(OID.keyUsage, true, bitString(Buffer.from([0x86]), 1)));
   } else {
     const usages = spec.usages ?? ['server'];
-    extensions.push({ name: 'basicConstraints', cA: false, critical: true });
-    extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true });
-    extensions.push({ name: 'extKeyUsage', serverAuth: usages.includes('server'), clientAuth: usages.includes('client') });
+    extensions.push(extension(OID.basicConstraints, true, sequence()));
+    // digitalSignature (bit 0), plus keyEncipherment (2) for RSA keys only: an EC key cannot encrypt.
+    extensions.push(extension(OID.keyUsage, true, subjectIsEc ? bitString(Buffer.from([0x80]), 7) : bitString(Buffer.from([0xa0]), 5)));
+    const ekus = [...(usages.includes('server') ? [OID.serverAuth] : []), ...(usages.includes('client') ? [OID.clientAuth] : [])];
+    extensions.push(extension(OID.extKeyUsage, false, sequence(...ekus.map(oid))));
   }
   const altNames = [
-    ...(spec.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(spec.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+    ...(spec.dnsNames ?? []).map((dns) => tlv(0x82, Buffer.from(dns, 'ascii'))),
+    ...(spec.ipAddresses ?? []).map((ip) => tlv(0x87, ipBytes(ip))),
   ];
-  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
-  extensions.push({ name: 'subjectKeyIdentifier' });
-  if (issuerCert || spec.isCa) {
-    const authority = issuerCert ?? cert;
-    const keyIdentifier = (authority.generateSubjectKeyIdentifier() as forge.util.ByteStringBuffer).getBytes();
-    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier });
-  }
-  cert.setExtensions(extensions);
-  const signer = pki.privateKeyFromPem(spec.issuer?.privateKey ?? spec.keyPair.privateKey);
-  cert.sign(signer, md.sha256.create());
-  return pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+  if (altNames.length > 0) extensions.push(extension(OID.subjectAltName, false, sequence(...altNames)));
+  extensions.push(extension(OID.subjectKeyIdentifier, false, octetString(ownId)));
+  extensions.push(extension(OID.authorityKeyIdentifier, false, sequence(tlv(0x80, authorityId))));
+
+  const tbs = sequence(
+    explicit(0, smallInteger(2)),
+    unsignedInteger(Buffer.from(randomSerial(), 'hex')),
+    algorithm,
+    issuer,
+    sequence(time(spec.notBefore), time(spec.notAfter)),
+    subject,
+    spki,
+    explicit(3, sequence(...extensions)),
+  );
+  const signature = sign('sha256', tbs, ec ? { key: signer, dsaEncoding: 'der' } : signer);
+  const der = sequence(tbs, algorithm, bitString(signature));
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** The facts about a certificate the store needs to decide whether to reuse it. */
@@ -87,10 +152,10 @@ export interface CertificateInfo {
   readonly dnsNames: string[];
   readonly ipAddresses: string[];
   readonly isCa: boolean;
+  /** `ecdsa-p256`, `rsa`, or the key type Node reports for anything else. */
+  readonly keyAlgorithm: string;
 }
 
-// Reading and verifying stored certificates uses Node's native X.509 (fast: a render re-checks every certificate);
-// node-forge is only used to build and sign new ones.
 
 export function inspectCertificate(pem: string): CertificateInfo {
   const cert = new X509Certificate(pem);
@@ -104,7 +169,14 @@ export function inspectCertificate(pem: string): CertificateInfo {
     dnsNames: names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4)),
     ipAddresses: names.filter((n) => n.startsWith('IP Address:')).map((n) => canonicalIp(n.slice(11))),
     isCa: cert.ca,
+    keyAlgorithm: keyAlgorithmOf(cert.publicKey),
   };
+}
+
+function keyAlgorithmOf(key: KeyObject): string {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  if (type === 'ec') return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : `ec-${key.asymmetricKeyDetails?.namedCurve}`;
+  return type;
 }
 
 function commonName(dn: string): string {

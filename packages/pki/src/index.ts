@@ -9,6 +9,6 @@ export {
   keyMatchesCertificate,
   randomSerial,
 } from './certificate.js';
-export { type PemKeyPair, generateRsaKeyPair } from './key-pair.js';
+export { type KeyAlgorithm, type PemKeyPair, generateKeyPairOf, generateRsaKeyPair } from './key-pair.js';
 export type { PkiSettings } from './pki-settings.js';
 export { type CertificateListing, type EnsureOptions, type EnsureResult, PkiStore } from './pki-store.js';

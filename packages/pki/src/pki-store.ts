@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@chatops/core';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
 import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
-import { generateRsaKeyPair } from './key-pair.js';
+import { generateKeyPairOf } from './key-pair.js';
 import { DAY_MS, type PkiSettings } from './pki-settings.js';
 
 /** A certificate with its key, as stored. */
@@ -19,6 +19,11 @@ export interface EnsureOptions {
    * result's `persist()` writes it later (after the render that uses it has succeeded). @default true
    */
   readonly persist?: boolean;
+  /**
+   * Called after each certificate issued, with how many of how many are done (the library prints nothing; the
+   * CLI shows this on a terminal). Not called when everything is reused. @default undefined
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface EnsureResult {
@@ -71,6 +76,8 @@ export class PkiStore {
     const persist = options.persist ?? true;
     const renewMs = (settings.renewBeforeDays ?? 30) * DAY_MS;
     const keyBits = settings.keyBits ?? 2048;
+    const algorithm = settings.keyAlgorithm ?? 'ecdsa-p256';
+    const newKeyPair = () => generateKeyPairOf(algorithm, keyBits);
     const reasons: Record<string, string> = {};
     const pending = new Map<string, StoredPair>();
     const save = (id: string, pair: StoredPair) => {
@@ -86,9 +93,9 @@ export class PkiStore {
     }
 
     let ca = this.read(CA_ID);
-    const caReason = ca ? staleReason(ca, now, renewMs, undefined, undefined) : 'missing';
+    const caReason = ca ? staleReason(ca, now, renewMs, undefined, undefined, algorithm) : 'missing';
     if (!ca || caReason) {
-      const keyPair = await generateRsaKeyPair(keyBits);
+      const keyPair = await newKeyPair();
       const cert = createCertificate({
         subject: { commonName: settings.caCommonName, organization: settings.organization },
         keyPair,
@@ -121,13 +128,16 @@ export class PkiStore {
         ? 'missing'
         : caReason && !selfSigned
           ? 'CA re-issued'
-          : staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r);
+          : staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm);
       return { request: r, pair, reason };
     });
+    const total = decisions.filter((d) => d.reason || !d.pair).length + (reasons[CA_ID] ? 1 : 0);
+    let done = reasons[CA_ID] ? 1 : 0;
+    if (done > 0) options.onProgress?.(done, total);
     const fresh = await Promise.all(
       decisions.map(async (d) => {
         if (!d.reason && d.pair) return [d.request.id, d.pair] as const;
-        const keyPair = await generateRsaKeyPair(keyBits);
+        const keyPair = await newKeyPair();
         const selfSigned = d.request.id === PUBLIC_ID;
         const cert = createCertificate({
           subject: { commonName: d.request.commonName, organization: settings.organization },
@@ -143,6 +153,7 @@ export class PkiStore {
         const pair = { cert, key: keyPair.privateKey };
         reasons[d.request.id] = d.reason ?? 'missing';
         save(d.request.id, pair);
+        options.onProgress?.(++done, total);
         return [d.request.id, pair] as const;
       }),
     );
@@ -194,6 +205,7 @@ function staleReason(
   renewMs: number,
   caCert: string | undefined,
   request: CertificateRequest | undefined,
+  algorithm: string,
 ): string | undefined {
   let info: CertificateInfo;
   try {
@@ -202,6 +214,7 @@ function staleReason(
   } catch {
     return 'unreadable';
   }
+  if (info.keyAlgorithm !== algorithm) return `key algorithm changed (${info.keyAlgorithm} -> ${algorithm})`;
   if (info.notAfter.getTime() - now.getTime() <= renewMs) return `expires ${info.notAfter.toISOString()} (inside the renewal window)`;
   if (info.notBefore.getTime() > now.getTime() + 300_000) return 'not yet valid';
   if (caCert && !isSignedBy(pair.cert, caCert)) return 'not signed by the current CA';

@@ -33,7 +33,9 @@ describe('PkiStore', () => {
       expect(runOk(openssl, ['verify', '-CAfile', caFile, leafFile]).trim()).toBe(`${leafFile}: OK`);
       const text = runOk(openssl, ['x509', '-in', leafFile, '-noout', '-text']);
       expect(text).toMatch(/CA:FALSE/);
-      expect(text).toMatch(/Digital Signature, Key Encipherment/);
+      expect(text).toMatch(/Signature Algorithm: ecdsa-with-SHA256/);
+      expect(text).toMatch(/NIST CURVE: P-256/);
+      expect(text).toMatch(/Digital Signature\n/); // no keyEncipherment: an EC key cannot encrypt
       expect(text).toMatch(/X509v3 Subject Key Identifier/);
       expect(text).toMatch(/X509v3 Authority Key Identifier/);
       expect(text).toMatch(request.usages?.includes('client') ? /TLS Web Server Authentication, TLS Web Client Authentication/ : /TLS Web Server Authentication\n/);
@@ -75,6 +77,28 @@ describe('PkiStore', () => {
     const rotated = await store.ensure(SETTINGS, changed, { now: late });
     expect(rotated.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus']);
     expect(rotated.material.caCert).not.toBe(caBefore);
+  });
+
+  it('issues RSA on request (openssl verifies, keyEncipherment), and changing the algorithm re-issues everything', async () => {
+    const openssl = requireBinary('openssl');
+    using dir = tempDir();
+    const store = new PkiStore(join(dir.path, 'pki'));
+    await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    const progress: string[] = [];
+    const rsa = await store.ensure({ ...SETTINGS, keyAlgorithm: 'rsa' }, REQUESTS, { now: NOW, onProgress: (d, t) => progress.push(`${d}/${t}`) });
+    expect(rsa.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus', 'public']);
+    expect(rsa.reasons.ca).toBe('key algorithm changed (ecdsa-p256 -> rsa)');
+    expect(progress.sort()).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    writeFileSync(join(dir.path, 'ca.pem'), rsa.material.caCert);
+    writeFileSync(join(dir.path, 'leaf.pem'), rsa.material.leaf('mon-1/prometheus').cert);
+    expect(runOk(openssl, ['verify', '-x509_strict', '-CAfile', join(dir.path, 'ca.pem'), join(dir.path, 'leaf.pem')])).toMatch(/: OK/);
+    const text = runOk(openssl, ['x509', '-in', join(dir.path, 'leaf.pem'), '-noout', '-text']);
+    expect(text).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
+    expect(text).toMatch(/Public-Key: \(2048 bit\)/);
+    expect(text).toMatch(/Digital Signature, Key Encipherment/);
+    expect(inspectCertificate(rsa.material.caCert).keyAlgorithm).toBe('rsa');
+    const same = await store.ensure({ ...SETTINGS, keyAlgorithm: 'rsa' }, REQUESTS, { now: NOW, onProgress: () => progress.push('again') });
+    expect([same.issued, progress.length]).toEqual([[], 4]);
   });
 
   it('reuses a certificate whose IPv6 SAN is spelled differently by the X.509 reader', async () => {

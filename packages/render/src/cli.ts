@@ -6,5 +6,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // Progress only on a terminal: pipes and CI logs get the final summary alone.
+  ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
 });
 process.exitCode = code;

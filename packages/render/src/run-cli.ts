@@ -16,6 +16,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Clock for certificate decisions and `certs`. @default new Date() */
   readonly now?: Date;
+  /**
+   * Rewrites one status line (a terminal's stderr): progress of anything slower than a second. `''` clears it.
+   * @default undefined (no progress shown)
+   */
+  readonly progress?: (line: string) => void;
 }
 
 /** Exit codes of DESIGN.md §5 (70 is sysexits' EX_SOFTWARE: an internal error, a bug). */
@@ -86,7 +91,9 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       // Certificates are issued in memory and kept only once the render and its checks succeeded.
       persistPki: false,
       now: io.now,
+      ...(io.progress ? { onPkiProgress: slowProgress(io.progress, 'issuing certificates') } : {}),
     });
+    io.progress?.('');
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
     // --check writes nothing, not even the cache of passed checks.
@@ -186,6 +193,18 @@ function reportError(e: unknown, io: CliIo, debug: boolean): number {
   io.stderr(`internal error (this is a bug): ${e instanceof Error ? e.message : String(e)}\n`);
   io.stderr(debug ? `${e instanceof Error ? (e.stack ?? '') : ''}\n` : 'run again with --debug for the stack trace, and report it\n');
   return EXIT.bug;
+}
+
+/** Reports `done/total` only once the work has taken a second (a fast run stays quiet), at most 10 times a second. */
+function slowProgress(show: (line: string) => void, what: string): (done: number, total: number) => void {
+  const start = Date.now();
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - start < 1000 || (now - last < 100 && done < total)) return;
+    last = now;
+    show(`${what}: ${done}/${total}`);
+  };
 }
 
 function indent(text: string): string {

@@ -27,6 +27,8 @@ export interface PrepareOptions extends LoadOptions {
   readonly now?: Date;
   /** The services whose certificates to issue (pass the same list to `renderStack`). @default RENDERERS */
   readonly services?: readonly ServiceRenderer[];
+  /** Certificate issuance progress (see `EnsureOptions.onProgress`). @default undefined */
+  readonly onPkiProgress?: (done: number, total: number) => void;
 }
 
 export interface PreparedRender extends RenderContext {
@@ -64,6 +66,7 @@ export function pkiSettings(env: Environment): PkiSettings {
     caValidityDays: internal.caValidityDays,
     leafValidityDays: internal.leafValidityDays,
     renewBeforeDays: internal.renewBeforeDays,
+    keyAlgorithm: internal.keyAlgorithm,
     keyBits: internal.keyBits,
     publicDomain: env.domain,
   };
@@ -78,7 +81,7 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const { material, issued, persist } = await new PkiStore(pkiDir).ensure(
     pkiSettings(env),
     certificateRequests(env, options.services),
-    { now: options.now, persist: options.persistPki ?? true },
+    { now: options.now, persist: options.persistPki ?? true, ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}) },
   );
   return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files, persistPki: persist };
 }
