@@ -43,10 +43,14 @@ export {
   type NodeSpec,
   type Ports,
   type ServiceAccount,
+  type SshDefaults,
+  type SshTargetSpec,
   type User,
   OAUTH_GROUP_CLAIMS,
   environmentSchema,
   nodeSchema,
+  sshDefaultsSchema,
+  sshTargetSchema,
 } from './schema.js';
 export {
   type ServiceCertificateOptions,

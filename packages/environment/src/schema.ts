@@ -15,11 +15,38 @@ const nodeAddress = z.ipv4({
       : 'expected an IPv4 address',
 });
 
+const sshUser = z.string().regex(/^[a-z_][a-z0-9_-]*\$?$/, { message: 'expected a user name' });
+/** `[user@]host[:port]` of an SSH jump host (OpenSSH `-J`). */
+const jumpHost = z.string().regex(/^([a-z_][a-z0-9_-]*@)?[A-Za-z0-9.:\[\]-]+(:\d+)?$/, { message: 'expected [user@]host[:port]' });
+
+/** Environment-wide SSH settings of `@chatops/deploy`; every node may override them. */
+export const sshDefaultsSchema = z
+  .strictObject({
+    user: sshUser.optional().describe('Login user on every node. @default "root"'),
+    port: port.optional().describe('sshd port of every node. @default 22'),
+    identityFile: z.string().min(1).optional().describe("Private key (relative to the environment file). @default ssh's own defaults"),
+    knownHosts: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('known_hosts file pinning every node\'s host key (relative to the environment file); unknown or changed keys are refused. @default "~/.ssh/known_hosts"'),
+    jumpHost: jumpHost.optional().describe('Bastion to reach the nodes through (ssh -J). @default none'),
+  })
+  .describe('How @chatops/deploy reaches the nodes over SSH.');
+
+/** Per-node SSH overrides. */
+export const sshTargetSchema = sshDefaultsSchema
+  .extend({
+    host: z.string().min(1).optional().describe('Host name or address sshd listens on. @default the node address'),
+  })
+  .describe('How @chatops/deploy reaches this node (overrides the environment-level ssh settings).');
+
 export const nodeSchema = z
   .strictObject({
     name: name.describe('Short node name, unique in the environment (also its host name).'),
     address: nodeAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
     roles: z.array(z.enum(ROLES)).default([]).describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
+    ssh: sshTargetSchema.optional(),
   })
   .describe('A machine of the deployment.');
 
@@ -150,6 +177,7 @@ export const environmentSchema = z
       .default('')
       .describe('Re-roots every rendered path; "{node}" is replaced by the node name (for loopback test stacks).'),
     nodes: z.array(nodeSchema).min(1),
+    ssh: sshDefaultsSchema.optional(),
     ports: portsSchema.prefault({}),
     tls: z
       .strictObject({
@@ -227,5 +255,7 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentDocument = z.output<typeof environmentSchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type Ports = z.output<typeof portsSchema>;
+export type SshDefaults = z.output<typeof sshDefaultsSchema>;
+export type SshTargetSpec = z.output<typeof sshTargetSchema>;
 export type User = z.output<typeof userSchema>;
 export type ServiceAccount = z.output<typeof serviceAccountSchema>;

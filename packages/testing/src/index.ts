@@ -7,3 +7,4 @@ export { type RunningProcess, type StartOptions, eventually, startProcess, waitF
 export { writeScaledEnvironment } from './scaled-environment.js';
 export { SERVICE_SIGNATURES } from './service-signatures.js';
 export { type TempDir, tempDir } from './temp-dir.js';
+export { SSH_TEST_USER, type SshdNode, type SshdNodeSpec, type SshdNodes, type SshdNodesOptions, type SystemctlCall, startSshdNodes } from './sshd-nodes.js';

@@ -1,0 +1,188 @@
+import { type ApplyEvent, type StateEntry, applyScript, parseEvents, printState } from './_remote.js';
+import type { DesiredState } from './desired-state.js';
+import { type NodePlan, type Plan, type StepPlan, mapLimited } from './plan.js';
+import { type Transport, TransportError } from './transport.js';
+
+/** A progress event; `--json` prints one per line. */
+export interface DeployEvent {
+  readonly type: 'phase' | 'step' | 'event' | 'failed' | 'done';
+  readonly phase?: string;
+  readonly node?: string;
+  readonly message: string;
+}
+
+export interface ApplyOptions {
+  /** Nodes of one phase applied at once. @default 4 */
+  readonly parallel?: number;
+  /** Identifies this run's staging and previous-version directories on the nodes. @default a timestamp */
+  readonly runId?: string;
+  /** `systemctl is-active` polls (0.5 s apart) after each reload/restart. @default 20 */
+  readonly healthAttempts?: number;
+  /** Overwrite drift (the plan must have been made with `force`). @default false */
+  readonly force?: boolean;
+  readonly onEvent?: (event: DeployEvent) => void;
+}
+
+export interface StepOutcome {
+  readonly node: string;
+  readonly phase: string;
+  readonly status: 'applied' | 'failed' | 'interrupted';
+  readonly written: readonly string[];
+  readonly fired: readonly string[];
+  /** What went wrong (checker output, failing unit), secrets never included. */
+  readonly error?: string;
+  readonly restored: readonly string[];
+}
+
+export interface ApplyReport {
+  readonly status: 'applied' | 'nothing-to-do' | 'failed' | 'preflight-failed' | 'drift';
+  readonly steps: readonly StepOutcome[];
+  readonly skipped: readonly { readonly node: string; readonly phase: string }[];
+}
+
+/**
+ * Applies a plan phase by phase in `manifest.order`; the nodes of one phase in parallel (bounded). ChatOps steps
+ * run one node at a time so instances restart one by one across the fleet. The first failing phase stops the run
+ * (its failed nodes rolled back by the node script); later phases are not started.
+ */
+export async function apply(desired: DesiredState, transport: Transport, plan: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const emit = options.onEvent ?? (() => {});
+  if (plan.problems.length > 0) return { status: 'preflight-failed', steps: [], skipped: [] };
+  if (plan.drift && !options.force) return { status: 'drift', steps: [], skipped: [] };
+  const work = plan.nodes.flatMap((n) => n.steps.filter((s) => s.writes.length > 0 || s.units.length > 0 || s.replay));
+  if (work.length === 0) return { status: 'nothing-to-do', steps: [], skipped: [] };
+  const runId = options.runId ?? new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  const state = new Map(plan.nodes.map((n) => [n.node, new Map(n.state)]));
+  const byNode = new Map<string, NodePlan>(plan.nodes.map((n) => [n.node, n]));
+  const phases: string[] = [];
+  for (const s of work) if (!phases.includes(s.phase)) phases.push(s.phase);
+  const outcomes: StepOutcome[] = [];
+  for (const [i, phase] of phases.entries()) {
+    const steps = work.filter((s) => s.phase === phase);
+    emit({ type: 'phase', phase, message: `phase ${phase}: ${steps.map((s) => s.node).join(', ')}` });
+    const parallel = phase === 'chatops' ? 1 : (options.parallel ?? 4);
+    const results = await mapLimited(steps, parallel, (step) => applyStep(step, byNode.get(step.node)!, state.get(step.node)!, desired, transport, runId, options, emit));
+    outcomes.push(...results);
+    if (results.some((r) => r.status !== 'applied')) {
+      const skipped = phases.slice(i + 1).flatMap((p) => work.filter((s) => s.phase === p).map((s) => ({ node: s.node, phase: p })));
+      return { status: 'failed', steps: outcomes, skipped };
+    }
+  }
+  return { status: 'applied', steps: outcomes, skipped: [] };
+}
+
+async function applyStep(
+  step: StepPlan,
+  node: NodePlan,
+  state: Map<string, StateEntry>,
+  desired: DesiredState,
+  transport: Transport,
+  runId: string,
+  options: ApplyOptions,
+  emit: (e: DeployEvent) => void,
+): Promise<StepOutcome> {
+  const next = new Map(state);
+  const entry = (f: StepPlan['writes'][number]): StateEntry => ({ sha256: f.sha256, mode: f.artifact.mode, owner: f.artifact.owner ?? 'root', group: f.artifact.group ?? 'root' });
+  for (const f of step.writes) next.set(f.artifact.path, entry(f));
+  // Files already right on the node count as applied too: the state records the whole managed set.
+  for (const f of step.files) {
+    const want = step.step.files.find((d) => d.artifact.path === f.path);
+    if (want && f.status === 'unchanged') next.set(f.path, entry(want));
+  }
+  const script = applyScript({
+    stateDir: desired.stateDir(step.node),
+    runId,
+    phase: step.phase,
+    writes: step.writes.map((f) => ({
+      path: f.artifact.path,
+      content: f.artifact.content,
+      mode: f.artifact.mode,
+      owner: f.artifact.owner ?? 'root',
+      group: f.artifact.group ?? 'root',
+    })),
+    checks: step.writes.length > 0 || step.replay ? step.step.checks : [],
+    journal: { phase: step.phase, daemonReload: step.daemonReload, units: step.units },
+    healthAttempts: options.healthAttempts ?? 20,
+    state: printState(next),
+  });
+  emit({ type: 'step', node: step.node, phase: step.phase, message: describeStep(step, node) });
+  let events: ApplyEvent[];
+  let code: number;
+  let stderr = '';
+  try {
+    const r = await transport.run(step.node, script, `apply:${step.phase}`);
+    events = parseEvents(r.stdout);
+    code = r.code;
+    stderr = redact(r.stderr);
+    if (code !== 0 && events.length === 0) events = [{ kind: 'fail', fields: [r.stderr.trim().slice(0, 500)] }];
+  } catch (e) {
+    if (!(e instanceof TransportError)) throw e;
+    const message = `${e.message}; the node keeps a journal of this step's reloads, which the next run fires`;
+    emit({ type: 'failed', node: step.node, phase: step.phase, message });
+    return { node: step.node, phase: step.phase, status: 'interrupted', written: [], fired: [], error: message, restored: [] };
+  }
+  const written = events.filter((e) => e.kind === 'swapped').map((e) => e.fields[0]!);
+  const fired = events.filter((e) => e.kind === 'fired').map((e) => e.fields.join(' '));
+  const restored = events.filter((e) => e.kind === 'restored').map((e) => e.fields[0]!);
+  for (const e of events) emit({ type: 'event', node: step.node, phase: step.phase, message: eventText(e) });
+  if (code === 0) {
+    for (const [k, v] of next) state.set(k, v);
+    return { node: step.node, phase: step.phase, status: 'applied', written, fired, restored };
+  }
+  if (!SCRIPT_FAILURES.has(code)) {
+    // Killed midway (signal, lost session): nothing was rolled back; the journal on the node says what is owed.
+    const message = `the step was killed midway (exit ${code}) after writing ${written.length} file(s); the node keeps a journal of its reloads, which the next run fires${stderr ? `\n${stderr}` : ''}`;
+    emit({ type: 'failed', node: step.node, phase: step.phase, message });
+    return { node: step.node, phase: step.phase, status: 'interrupted', written, fired, restored, error: message };
+  }
+  const error = failureText(events, code);
+  emit({ type: 'failed', node: step.node, phase: step.phase, message: error });
+  return { node: step.node, phase: step.phase, status: 'failed', written, fired, restored, error };
+}
+
+/** The last lines of the node script's stderr, with anything that looks like encoded file content removed. */
+function redact(stderr: string): string {
+  return stderr
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .map((l) => l.replace(/[A-Za-z0-9+/=]{24,}/g, '<redacted>'))
+    .join('\n');
+}
+
+/** Exit codes of the node script that mean "failed and rolled back" (see applyScript). */
+const SCRIPT_FAILURES = new Set([10, 11, 12, 20, 21, 22]);
+
+function describeStep(step: StepPlan, node: NodePlan): string {
+  const parts = [`${step.writes.length} file(s)`];
+  if (step.units.length) parts.push(step.units.map((u) => `${u.action} ${u.unit}`).join(', '));
+  if (step.replay) parts.push('replaying journaled reloads');
+  if (!node.managesOwners && step.writes.length) parts.push(`owners recorded, not set (login ${node.user} is not root)`);
+  return parts.join('; ');
+}
+
+function eventText(e: ApplyEvent): string {
+  switch (e.kind) {
+    case 'check-failed':
+      return `checker ${e.fields[0]} rejected the new files`;
+    case 'unit-failed':
+      return `${e.fields[0]} failed`;
+    case 'unhealthy':
+      return `${e.fields[0]} did not become active`;
+    default:
+      return `${e.kind} ${e.fields.filter((f) => !/^[A-Za-z0-9+/=]{40,}$/.test(f)).join(' ')}`.trim();
+  }
+}
+
+function failureText(events: readonly ApplyEvent[], code: number): string {
+  const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8').trim();
+  const restored = events.filter((e) => e.kind === 'restored').length;
+  const back = `; ${restored} file(s) restored to their previous version${events.some((e) => e.kind === 'refired') ? ', units reloaded back' : ''}`;
+  for (const e of events) {
+    if (e.kind === 'check-failed') return `checker ${e.fields[0]} rejected the new config${back}:\n${decode(e.fields[1])}`;
+    if (e.kind === 'unit-failed') return `systemctl ${e.fields[0]} failed${back}:\n${decode(e.fields[1])}`;
+    if (e.kind === 'unhealthy') return `${e.fields[0]} did not become active in time${back}:\n${decode(e.fields[1])}`;
+    if (e.kind === 'fail') return `step failed at ${e.fields.join(' ')}${back}`;
+  }
+  return `node script exited ${code}${back}`;
+}

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { CheckCache, type CheckOutcome, locateEnvironment, runNativeChecks, writeOutput } from '@chatops/render';
+import { buildManifest, prepareRender, renderStack } from '@chatops/stack';
+import { type DesiredState, desiredState } from './desired-state.js';
+
+export interface LoadDesiredOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Environments root or environment file (as `chatops-render --config`). */
+  readonly config?: string;
+  /** Also write the rendered tree and manifest there (as `chatops-render --out`). @default nothing written */
+  readonly out?: string;
+  readonly now?: Date;
+}
+
+export interface LoadedDesired {
+  readonly desired: DesiredState;
+  /** Checker verdicts of the local render; deploy refuses when one failed. */
+  readonly rejected: readonly CheckOutcome[];
+}
+
+/**
+ * Renders the environment in memory exactly as `chatops-render` does (same environment lookup, same PKI state
+ * under `<root>/.pki/<env>`, same local checker run) and turns it into apply steps. Throws `ConfigError` for bad
+ * input; returns the rejected checks when a daemon's checker refuses the render.
+ */
+export async function loadDesired(name: string, options: LoadDesiredOptions): Promise<LoadedDesired> {
+  const located = locateEnvironment(name, { config: options.config, cwd: options.cwd });
+  const ctx = await prepareRender(located.file, {
+    cwd: options.cwd,
+    env: options.env,
+    pkiDir: resolve(located.root, '.pki', name),
+    persistPki: true,
+    now: options.now,
+  });
+  const result = renderStack(ctx);
+  const outcomes = await runNativeChecks(ctx, result, { cache: CheckCache.open(options.cwd) });
+  const rejected = outcomes.filter((o) => o.status === 'failed' || (o.status === 'unavailable' && Boolean(options.env.CI)));
+  if (options.out && rejected.length === 0) writeOutput(resolve(options.cwd, options.out), ctx.env.name, result, buildManifest(ctx.env, result));
+  return { desired: desiredState(ctx, result), rejected };
+}

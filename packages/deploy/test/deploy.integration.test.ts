@@ -1,0 +1,159 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@chatops/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYED, type DeployFixture, deployFixture, snapshotNode } from './_fixture.js';
+
+const only = DEPLOYED.flatMap((n) => ['--node', n]);
+
+// One set of sshd nodes for the whole file: each test starts from the state the previous one left.
+describe('chatops-deploy against real sshd nodes on loopback (systemctl is a recording STAND-IN)', () => {
+  const dir = tempDir('chatops-deploy-');
+  let f: DeployFixture;
+  const root = (node: string) => f.loopback.nodeRoot(node);
+  const onNode = (node: string, path: string) => join(root(node), path);
+  const calls = (node: string) => f.sshd.node(node).systemctlCalls().map((c) => c.args.join(' '));
+  const clearCalls = () => {
+    for (const n of f.sshd.nodes) n.clearSystemctlCalls();
+  };
+
+  beforeAll(async () => {
+    f = await deployFixture(dir.path, 61);
+  });
+  afterAll(async () => {
+    await f?.[Symbol.asyncDispose]();
+    dir[Symbol.dispose]();
+  });
+
+  it('refuses a node whose host key does not match the pinned known_hosts', async () => {
+    const pinned = f.sshd.knownHosts;
+    f.editEnvironment((doc) => {
+      doc.ssh.knownHosts = f.sshd.knownHostsWithWrongKey('lb-1');
+    });
+    try {
+      const r = await f.deploy(['plan', 'loopback', '--node', 'lb-1']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/lb-1: host key of 127\.0\.61\.10:\d+ does not match the pinned key in .*known_hosts\.wrong-lb-1; refusing to connect/);
+    } finally {
+      f.editEnvironment((doc) => {
+        doc.ssh.knownHosts = pinned;
+      });
+    }
+  });
+
+  it('fails preflight for a missing onNode secret, listing every node problem, and touches nothing', async () => {
+    const missing = onNode('monitoring-1', 'etc/vault/smtp-password');
+    f.editEnvironment((doc) => {
+      doc.alerting.email.username = 'alerts';
+      doc.alerting.email.password = { onNode: missing };
+    });
+    const before = new Map(f.loopback.document.nodes.map((n) => [n.name, snapshotNode(root(n.name))]));
+    try {
+      const r = await f.deploy(['apply', 'loopback', '--yes']);
+      expect(r.stderr).toContain('preflight failed');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('nothing was changed on any node');
+      expect(r.stderr).toContain(`monitoring-1: onNode secret ${missing} does not exist (read by prometheus)`);
+      // Every node's problems in one report: grafana and the Elastic stack have no users or packages here.
+      expect(r.stderr).toMatch(/grafana-1: system user grafana does not exist\n\s+fix: useradd --system/);
+      expect(r.stderr).toMatch(/elastic-1: \S*\/usr\/share\/elasticsearch\/bin\/elasticsearch is not installed\n\s+fix: apt-get install elasticsearch/);
+      for (const n of f.loopback.document.nodes) expect(snapshotNode(root(n.name)), n.name).toEqual(before.get(n.name));
+      expect(snapshotNode(root('monitoring-1')).has('etc/prometheus/prometheus.yml')).toBe(false);
+      for (const n of f.sshd.nodes) expect(n.systemctlCalls(), n.name).toEqual([]);
+    } finally {
+      f.editEnvironment((doc) => {
+        delete doc.alerting.email.username;
+        delete doc.alerting.email.password;
+      });
+    }
+  });
+
+  it('first apply writes every file with the manifest modes (owners recorded), fires the units, and records state', async () => {
+    const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const cfg = onNode('lb-1', 'etc/haproxy/haproxy.cfg');
+    expect(statSync(cfg).mode & 0o777).toBe(0o640);
+    expect(statSync(onNode('monitoring-1', 'etc/prometheus/prometheus.yml')).mode & 0o777).toBe(0o644);
+    expect(statSync(onNode('lb-1', 'etc/haproxy/certs/internal.pem')).mode & 0o777).toBe(0o600);
+    // The test login is not root, so owners cannot be set: the state file records the intended ones.
+    const state = readFileSync(onNode('lb-1', 'var/lib/chatops-deploy/state'), 'utf8');
+    expect(state).toMatch(new RegExp(`\\t0640\\troot\\thaproxy\\t${cfg.replaceAll('/', '\\/')}\\n`));
+    expect(state).toMatch(/\t0600\thaproxy\thaproxy\t.*\/etc\/haproxy\/certs\/internal\.pem\n/);
+    expect(calls('lb-1')).toContain('reload haproxy.service');
+    // Certificates changed too (they are new), so Prometheus restarts rather than reloads; units changed: daemon-reload.
+    expect(calls('monitoring-1')).toEqual(expect.arrayContaining(['daemon-reload', 'restart prometheus.service', 'restart prometheus-alertmanager.service']));
+    expect(r.stdout).toMatch(/^lb-1 +\d+ +0 +0 +0 +0 +\d+ +\d+ +applied$/m);
+  });
+
+  it('second apply changes nothing, fires nothing, one round trip per node', async () => {
+    const before = snapshotNode(root('lb-1'));
+    clearCalls();
+    const r = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json']);
+    expect(r.code).toBe(0);
+    const summary = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((e) => e.type === 'summary');
+    expect(summary.status).toBe('nothing-to-do');
+    expect(summary.nodes.map((n: { node: string; roundTrips: number; create: number; change: number }) => [n.node, n.roundTrips, n.create + n.change])).toEqual([
+      ['lb-1', 1, 0],
+      ['monitoring-1', 1, 0],
+    ]);
+    expect(calls('lb-1')).toEqual([]);
+    expect(calls('monitoring-1')).toEqual([]);
+    expect(snapshotNode(root('lb-1'))).toEqual(before);
+  });
+
+  it('one Prometheus setting changed: plan shows the diff, apply reloads only Prometheus', async () => {
+    f.editEnvironment((doc) => {
+      doc.prometheus = { ...(doc.prometheus ?? {}), scrapeInterval: '20s' };
+    });
+    const p = await f.deploy(['plan', 'loopback', ...only]);
+    expect(p.code).toBe(2);
+    expect(p.stdout).toMatch(/^ {2}prometheus; reload prometheus\.service; checked on the node by /m);
+    expect(p.stdout).toMatch(/^ +-\s+scrape_interval: 15s$/m);
+    expect(p.stdout).toMatch(/^ +\+\s+scrape_interval: 20s$/m);
+    expect(p.stdout).toMatch(/^lb-1: nothing to do/m);
+    clearCalls();
+    const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+    expect(r.code).toBe(0);
+    expect(calls('monitoring-1')).toEqual(['reload prometheus.service', 'is-active --quiet prometheus.service']);
+    expect(calls('lb-1')).toEqual([]);
+  });
+
+  it('a failing reload restores the previous files, reloads back and exits 1', async () => {
+    const before = snapshotNode(root('monitoring-1'));
+    f.sshd.node('monitoring-1').failSystemctl('reload prometheus.service');
+    f.editEnvironment((doc) => {
+      doc.prometheus = { ...(doc.prometheus ?? {}), scrapeInterval: '25s' };
+    });
+    try {
+      const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: systemctl reload prometheus\.service failed; 1 file\(s\) restored to their previous version/);
+      expect(r.stderr).toContain('stand-in systemctl: told to fail: reload prometheus.service');
+      expect(snapshotNode(root('monitoring-1'))).toEqual(before);
+    } finally {
+      f.sshd.node('monitoring-1').resetSystemctl();
+    }
+  });
+
+  it('a hand-edited file is drift: plan shows it, apply refuses without --force', async () => {
+    expect((await f.deploy(['apply', 'loopback', '--yes', ...only])).code).toBe(0);
+    const file = onNode('monitoring-1', 'etc/prometheus/prometheus.yml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}# hand edit\n`);
+    const p = await f.deploy(['plan', 'loopback', ...only]);
+    expect(p.code).toBe(2);
+    expect(p.stdout).toContain(`! ${file}  DRIFT: changed on the node since the last apply`);
+    const refused = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to apply: files changed on the node since the last apply');
+    expect(readFileSync(file, 'utf8')).toContain('# hand edit');
+    const forced = await f.deploy(['apply', 'loopback', '--yes', '--force', ...only]);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+});
