@@ -27,7 +27,8 @@ export function startProcess(command: string, args: readonly string[], options: 
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
     out += chunk.toString('utf8');
-    log?.write(chunk);
+    // Output can still arrive after stop() closed the log (a child's last words after SIGTERM).
+    if (log && !log.writableEnded) log.write(chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
