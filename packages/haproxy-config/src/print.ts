@@ -22,7 +22,7 @@ function logLines(log: LogSetting | Defaults['log']): string[] {
 
 function printGlobal(g: Global): string[] {
   const out: string[] = [];
-  for (const l of g.log) out.push(line('log', l.target, l.facility, l.level, l.minLevel));
+  out.push(...logLines(g.log));
   if (g.chroot) out.push(`chroot ${g.chroot}`);
   if (g.pidfile) out.push(`pidfile ${g.pidfile}`);
   if (g.user) out.push(`user ${g.user}`);

@@ -34,6 +34,19 @@ describe('printer', () => {
     expect(text).toContain('    # INSECURE: TLS to server legacy is not verified (insecure: true)');
   });
 
+  it('keeps the syslog format on global and frontend log lines alike', () => {
+    const text = printHaproxyConfig(
+      parseHaproxyConfig({
+        global: { log: [{ target: 'stdout', format: 'raw', facility: 'local0' }] },
+        frontends: [
+          { name: 'f', mode: 'http', binds: [{ address: '', port: 8080 }], log: [{ target: '/dev/log', format: 'rfc5424', facility: 'local1', level: 'info' }] },
+        ],
+      }),
+    ).split('\n');
+    expect(text).toContain('    log stdout format raw local0');
+    expect(text).toContain('    log /dev/log format rfc5424 local1 info');
+  });
+
   it('is deterministic', () => {
     expect(renderHaproxyConfig(sampleModel(FILES))).toBe(renderHaproxyConfig(structuredClone(sampleModel(FILES))));
   });
