@@ -5,7 +5,7 @@ import {
   type RenderContext,
   type ServiceRenderer,
   nodePath,
-  publicHost,
+  publicUrl,
   serviceCertificate,
   tlsFiles,
   webUsers,
@@ -82,7 +82,7 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
     `--config.file=${configFile}`,
     `--web.config.file=${webFile}`,
     `--web.listen-address=${node.address.includes(':') ? `[${node.address}]` : node.address}:${env.ports.alertmanager}`,
-    `--web.external-url=https://${publicHost(env, 'alertmanager')}/`,
+    `--web.external-url=${publicUrl(env, 'alertmanager')}`,
     // No gossip: a single Alertmanager. Without this flag it would listen on 0.0.0.0:9094.
     '--cluster.listen-address=',
     `--storage.path=${`${p(ALERTMANAGER_PATHS.storage)}/`}`,

@@ -12,7 +12,7 @@ import { smtpSink } from './_smtp-sink.js';
 
 interface SlackMessage {
   channel: string;
-  attachments: { title: string; text: string; color: string }[];
+  attachments: { title: string; title_link: string; text: string; color: string }[];
 }
 
 /** GET over TLS trusting our CA, with basic auth. */
@@ -90,6 +90,9 @@ describe('alerting end to end on loopback', () => {
     expect(nodeDown.channel).toBe('#alerts');
     expect(attachment?.title).toBe(`[FIRING:${down.length}] NodeDown`);
     expect(attachment?.color).toBe('danger');
+    // Links in notifications come from --web.external-url, which carries the edge's non-default HTTPS port.
+    const alertmanagerUrl = `https://alertmanager.${ctx.env.domain}:${ctx.env.ports.https}/`;
+    expect(attachment?.title_link).toBe(`${alertmanagerUrl}#/alerts?receiver=slack`);
     for (const n of down) expect(attachment?.text).toContain(`*NodeDown* on \`${n}\` (critical)`);
     // ONE message for N nodes.
     expect(messages().filter((m) => m.attachments[0]?.title.includes('NodeDown'))).toHaveLength(1);
@@ -97,6 +100,7 @@ describe('alerting end to end on loopback', () => {
     expect(mail.to).toEqual(['ops@chatops.test']);
     expect(mail.from).toBe('alerts@chatops.test');
     for (const n of down) expect(mail.data).toContain(n);
+    expect(mail.data.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(alertmanagerUrl);
 
     // The ChatOps instances on the down nodes fire too (their containers are absent), and so do their scrape
     // targets: the NodeDown alerts inhibit both, so neither reaches Slack nor the mailbox.

@@ -9,7 +9,7 @@ import {
   nodePath,
   nodeWithRole,
   nodesWithRole,
-  publicHost,
+  publicUrl,
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
@@ -268,7 +268,7 @@ export const kibanaRenderer: ServiceRenderer = {
           'server.host': node.address,
           'server.port': env.ports.kibana,
           'server.name': node.name,
-          'server.publicBaseUrl': `https://${publicHost(env, 'kibana')}`,
+          'server.publicBaseUrl': publicUrl(env, 'kibana', ''),
           'server.ssl.enabled': true,
           'server.ssl.certificate': tls.certFile,
           'server.ssl.key': tls.keyFile,

@@ -187,6 +187,15 @@ export function publicHost(env: Environment, subdomain?: string): string {
   return subdomain ? `${subdomain}.${env.domain}` : env.domain;
 }
 
+/**
+ * Public `https://` URL of a routed service as users reach it through the edge: the port is part of it when
+ * `ports.https` is not 443 (links in alert mails, OAuth redirect URIs and external URLs must carry it).
+ */
+export function publicUrl(env: Environment, subdomain?: string, path = '/'): string {
+  const port = env.ports.https === 443 ? '' : `:${env.ports.https}`;
+  return `https://${publicHost(env, subdomain)}${port}${path}`;
+}
+
 /** `https://` URL of a service on a node over the private network (by FQDN, as the certificates name it). */
 export function internalUrl(env: Environment, node: NodeSpec, port: number, path = ''): string {
   return `https://${nodeFqdn(env, node)}:${port}${path}`;

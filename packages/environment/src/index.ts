@@ -18,6 +18,7 @@ export {
   nodesWithRole,
   publicHost,
   publicHosts,
+  publicUrl,
   servicesOn,
 } from './environment.js';
 export { SERVICE_UNITS, unitsOn } from './systemd-units.js';

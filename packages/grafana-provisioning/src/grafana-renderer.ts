@@ -9,6 +9,7 @@ import {
   OAUTH_GROUP_CLAIMS,
   nodeWithRole,
   publicHost,
+  publicUrl,
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
@@ -94,7 +95,7 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
       http_addr: node.address,
       http_port: env.ports.grafana,
       domain: host,
-      root_url: `https://${host}/`,
+      root_url: publicUrl(env, 'grafana'),
       enforce_domain: false,
       cert_file: refs.certFile,
       cert_key: refs.keyFile,

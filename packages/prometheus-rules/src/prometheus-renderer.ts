@@ -5,7 +5,7 @@ import {
   type ServiceOutput,
   type ServiceRenderer,
   nodePath,
-  publicHost,
+  publicUrl,
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
@@ -84,7 +84,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
         configFile: paths.config,
         webConfigFile: paths.web,
         listenAddress: `${node.address}:${env.ports.prometheus}`,
-        externalUrl: `https://${publicHost(env, 'prometheus')}/`,
+        externalUrl: publicUrl(env, 'prometheus'),
         storagePath: p(env.prometheus.dataPath),
         retention: env.prometheus.retention,
       }),
