@@ -22,6 +22,8 @@ export function integrationCount(receiver: Receiver): number {
  * Checks that every alert the rules can produce reaches at least one receiver, and only receivers that really
  * send something (no fall-through to an empty "black hole" receiver). Routing on labels that only the series
  * carry (e.g. `node`) is not known here: alerts are routed with `alertname` plus the rule's own labels.
+ * An alert with `severity: none` (the Watchdog) is meant to be watched rather than notified: it may go to a
+ * receiver without integrations.
  */
 export function checkAlertRouting(config: AlertmanagerConfig, rules: readonly AlertRuleLabels[]): Diagnostic[] {
   const sim = new RouteSimulator(config);
@@ -33,7 +35,7 @@ export function checkAlertRouting(config: AlertmanagerConfig, rules: readonly Al
     const empty = [...new Set(receivers)].filter((name) => integrationCount(byName.get(name) ?? { name }) === 0);
     const where = rule.source ? ` (${rule.source})` : '';
     if (receivers.length === 0) out.push({ path: ['route'], message: `alert ${rule.alert}${where} reaches no receiver` });
-    else if (empty.length > 0) {
+    else if (empty.length > 0 && rule.labels?.severity !== 'none') {
       out.push({ path: ['route'], message: `alert ${rule.alert}${where} is routed to receiver ${empty.join(', ')}, which has no integrations: it would never be notified` });
     }
   }

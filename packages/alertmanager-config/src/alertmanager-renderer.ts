@@ -53,11 +53,18 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
     artifacts.push(...placed.artifacts);
   }
 
+  let deadMansSwitchUrlFile: string | undefined;
+  if (env.alerting.deadMansSwitch) {
+    const placed = placeSecret(env.alerting.deadMansSwitch.url, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/deadmansswitch-url`) });
+    deadMansSwitchUrlFile = placed.path;
+    artifacts.push(...placed.artifacts);
+  }
+
   const templateFile = p(`${ALERTMANAGER_PATHS.templatesDir}/chatops.tmpl`);
   artifacts.push(artifact({ path: templateFile, content: SLACK_TEMPLATE, service: SERVICE }));
 
   const configFile = p(ALERTMANAGER_PATHS.config);
-  const config = stackAlertmanagerConfig(env, { slackApiUrlFile, smtpPasswordFile, templates: [templateFile] }, props);
+  const config = stackAlertmanagerConfig(env, { slackApiUrlFile, smtpPasswordFile, deadMansSwitchUrlFile, templates: [templateFile] }, props);
   artifacts.push(artifact({ path: configFile, content: printAlertmanagerConfig(config, { header: HEADER }), service: SERVICE, owner: 'root', group: ALERTMANAGER_USER, mode: '0640' }));
 
   const tls = tlsFiles(ctx, node, SERVICE, { owner: ALERTMANAGER_USER });

@@ -56,6 +56,7 @@ export { intervalContains } from './time-intervals.js';
 export { SLACK_TEMPLATE, SLACK_TEMPLATE_NAMES } from './slack-template.js';
 export {
   STACK_INHIBITING_ALERTS,
+  STACK_META_ALERTS,
   STACK_RECEIVERS,
   type StackAlertingFiles,
   type StackAlertingProps,

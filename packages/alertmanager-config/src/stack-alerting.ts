@@ -1,5 +1,6 @@
 import type { Environment } from '@chatops/environment';
-import type { AlertmanagerConfigInput, Receiver, Route } from './alertmanager-config.js';
+import { type AlertInhibition, WATCHDOG_ALERT, alertInhibitions, defaultAlertRules } from '@chatops/prometheus-rules';
+import type { AlertmanagerConfigInput, InhibitRule, Receiver, Route } from './alertmanager-config.js';
 import { SLACK_TEMPLATE_NAMES } from './slack-template.js';
 
 /** Alert names of the stack's rules that mean "everything else on this node is a consequence". */
@@ -10,8 +11,16 @@ export const STACK_INHIBITING_ALERTS = {
   targetDown: 'TargetDown',
 } as const;
 
+/** Alerts about the alerting itself, which the stack routes on their own. */
+export const STACK_META_ALERTS = {
+  /** Always firing; sent only to the dead-man's switch. */
+  watchdog: WATCHDOG_ALERT,
+  /** A notification integration fails: sent through the other receiver (label `integration`). */
+  notificationsFailing: 'AlertmanagerNotificationsFailing',
+} as const;
+
 /** Receiver names of the stack's config. */
-export const STACK_RECEIVERS = { slack: 'slack', email: 'email' } as const;
+export const STACK_RECEIVERS = { slack: 'slack', email: 'email', watchdog: 'watchdog' } as const;
 
 /** Node paths the stack's config refers to. */
 export interface StackAlertingFiles {
@@ -19,6 +28,8 @@ export interface StackAlertingFiles {
   readonly slackApiUrlFile?: string;
   /** File holding the SMTP password (`smtp_auth_password_file`), when the environment has one. @default none */
   readonly smtpPasswordFile?: string;
+  /** File holding the dead-man's switch URL; required when `alerting.deadMansSwitch` is set. @default none */
+  readonly deadMansSwitchUrlFile?: string;
   /** Template files to load (`templates:`). */
   readonly templates: readonly string[];
 }
@@ -26,28 +37,39 @@ export interface StackAlertingFiles {
 export interface StackAlertingProps {
   /** Labels that make duplicate alerts one notification. @default ['alertname'] */
   readonly groupBy?: readonly string[];
-  /** The label every stack alert carries naming its node. @default 'node' */
-  readonly nodeLabel?: string;
-  /** @default STACK_INHIBITING_ALERTS.nodeDown */
-  readonly nodeDownAlert?: string;
-  /** @default STACK_INHIBITING_ALERTS.targetDown */
-  readonly targetDownAlert?: string;
+  /**
+   * Which alerts mute which while they fire (`inhibit_rules`).
+   * @default alertInhibitions(defaultAlertRules(env)): derived from the stack's own rules
+   */
+  readonly inhibitions?: readonly AlertInhibition[];
+}
+
+function inhibitRule(i: AlertInhibition): InhibitRule {
+  const source = [`alertname="${i.source.alertname}"`, ...(i.source.severity ? [`severity="${i.source.severity}"`] : [])];
+  const target =
+    'except' in i.target
+      ? [i.target.except.length === 1 ? `alertname!="${i.target.except[0]}"` : `alertname!~"${i.target.except.join('|')}"`]
+      : [
+          i.target.alertnames.length === 1 ? `alertname="${i.target.alertnames[0]}"` : `alertname=~"${i.target.alertnames.join('|')}"`,
+          ...(i.target.severity ? [`severity="${i.target.severity}"`] : []),
+        ];
+  return { source_matchers: source, target_matchers: target, equal: [...i.equal] };
 }
 
 /**
  * The stack's alerting, derived from the environment:
  * - critical alerts go to Slack AND e-mail (two routes, the first with `continue`), so an outage of Slack or of
  *   the ChatOps app never silences them; everything else goes to Slack (e-mail when there is no Slack);
+ * - a failing integration is reported through the other one (`AlertmanagerNotificationsFailing` with
+ *   `integration="slack"` goes by e-mail, with `integration="email"` to Slack);
+ * - the always-firing Watchdog goes only to the dead-man's switch (`alerting.deadMansSwitch`; without one, to a
+ *   receiver that sends nothing, and the alert is watched through Alertmanager's API);
  * - alerts are grouped by `alertname` only, so N instances of one problem make one notification;
- * - a node that is down mutes every other alert on it; a scrape target that is down mutes the alerts computed
- *   from its metrics on that node;
+ * - a wider alert mutes the narrower ones one fault raises with it, as the rules declare (`alertInhibitions`);
  * - secrets are referenced by file (`slack_api_url_file`, `smtp_auth_password_file`), never inlined.
  */
 export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFiles, props: StackAlertingProps = {}): AlertmanagerConfigInput {
-  const { slack, email } = env.alerting;
-  const node = props.nodeLabel ?? 'node';
-  const nodeDown = props.nodeDownAlert ?? STACK_INHIBITING_ALERTS.nodeDown;
-  const targetDown = props.targetDownAlert ?? STACK_INHIBITING_ALERTS.targetDown;
+  const { slack, email, deadMansSwitch } = env.alerting;
   const receivers: Receiver[] = [];
   if (slack) {
     if (!files.slackApiUrlFile) throw new Error('stackAlertmanagerConfig: slackApiUrlFile is required when alerting.slack is set');
@@ -65,15 +87,33 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
     });
   }
   if (email) receivers.push({ name: STACK_RECEIVERS.email, email_configs: [{ send_resolved: true, to: email.to.join(', ') }] });
+  if (deadMansSwitch && !files.deadMansSwitchUrlFile) throw new Error('stackAlertmanagerConfig: deadMansSwitchUrlFile is required when alerting.deadMansSwitch is set');
+  receivers.push({
+    name: STACK_RECEIVERS.watchdog,
+    // Alertmanager 0.25's webhook has no url_file, and the URL is a secret: a Slack integration's api_url_file
+    // POSTs a small JSON body to it, which is all a dead-man's-switch ping needs.
+    ...(deadMansSwitch
+      ? { slack_configs: [{ send_resolved: false, api_url_file: files.deadMansSwitchUrlFile, title: '{{ .CommonLabels.alertname }}', text: 'ping' }] }
+      : {}),
+  });
 
   const critical = 'severity="critical"';
-  const routes: Route[] =
-    slack && email
+  const failing = `alertname="${STACK_META_ALERTS.notificationsFailing}"`;
+  const routes: Route[] = [
+    {
+      receiver: STACK_RECEIVERS.watchdog,
+      matchers: [`alertname="${STACK_META_ALERTS.watchdog}"`],
+      ...(deadMansSwitch ? { group_wait: '0s', group_interval: deadMansSwitch.interval, repeat_interval: deadMansSwitch.interval } : {}),
+    },
+    ...(slack && email
       ? [
+          { receiver: STACK_RECEIVERS.email, matchers: [failing, 'integration="slack"'] },
+          { receiver: STACK_RECEIVERS.slack, matchers: [failing, 'integration="email"'] },
           { receiver: STACK_RECEIVERS.slack, matchers: [critical], continue: true },
           { receiver: STACK_RECEIVERS.email, matchers: [critical] },
         ]
-      : [];
+      : []),
+  ];
   return {
     global: {
       resolve_timeout: '5m',
@@ -95,20 +135,9 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
       group_wait: env.alerting.groupWait,
       group_interval: env.alerting.groupInterval,
       repeat_interval: env.alerting.repeatInterval,
-      ...(routes.length > 0 ? { routes } : {}),
+      routes,
     },
     receivers,
-    inhibit_rules: [
-      {
-        source_matchers: [`alertname="${nodeDown}"`, critical],
-        target_matchers: [`alertname!="${nodeDown}"`],
-        equal: [node],
-      },
-      {
-        source_matchers: [`alertname="${targetDown}"`, critical],
-        target_matchers: [`alertname!~"${nodeDown}|${targetDown}"`],
-        equal: [node, 'job'],
-      },
-    ],
+    inhibit_rules: (props.inhibitions ?? alertInhibitions(defaultAlertRules(env))).map(inhibitRule),
   };
 }

@@ -7,6 +7,11 @@ export interface Mail {
   readonly data: string;
 }
 
+/** A mail's text with quoted-printable soft line breaks and escapes undone (Alertmanager's HTML part uses them). */
+export function mailText(mail: Mail): string {
+  return mail.data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
 /** A minimal SMTP server on loopback (no TLS, no auth) that keeps every message it receives. */
 export async function smtpSink(host = '127.0.0.1'): Promise<AsyncDisposable & { host: string; port: number; mails: Mail[] }> {
   const mails: Mail[] = [];

@@ -8,7 +8,7 @@ import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { recorder } from './_alertmanager.js';
-import { smtpSink } from './_smtp-sink.js';
+import { mailText, smtpSink } from './_smtp-sink.js';
 
 interface SlackMessage {
   channel: string;
@@ -100,7 +100,7 @@ describe('alerting end to end on loopback', () => {
     expect(mail.to).toEqual(['ops@chatops.test']);
     expect(mail.from).toBe('alerts@chatops.test');
     for (const n of down) expect(mail.data).toContain(n);
-    expect(mail.data.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(alertmanagerUrl);
+    expect(mailText(mail)).toContain(alertmanagerUrl);
 
     // The ChatOps instances on the down nodes fire too (their containers are absent), and so do their scrape
     // targets: the NodeDown alerts inhibit both, so neither reaches Slack nor the mailbox.
@@ -123,5 +123,61 @@ describe('alerting end to end on loopback', () => {
     const others = messages().filter((m) => !m.attachments[0]?.title.includes('NodeDown'));
     for (const m of others) for (const n of down) expect(m.attachments[0]?.text).not.toContain(`\`${n}\``);
     expect(others.find((m) => m.attachments[0]?.title.includes('TargetDown'))?.attachments[0]?.text).toContain(`*TargetDown* on \`${node.name}\``);
+  });
+});
+
+describe('meta-monitoring on loopback', () => {
+  it('Slack answering 500: the notification failure is mailed, never sent to Slack; the Watchdog pings the dead-man\'s switch', async () => {
+    const prometheusBin = requireBinary('prometheus');
+    const alertmanagerBin = requireBinary('prometheus-alertmanager');
+    using dir = tempDir('am-meta-');
+    await using slack = await recorder('127.0.0.1', 500);
+    await using deadMansSwitch = await recorder();
+    await using smtp = await smtpSink();
+    const loop = await loopbackEnvironment({
+      dir: dir.path,
+      subnet: 6,
+      overrides: {
+        alerting: {
+          email: { to: ['ops@chatops.test'], from: 'alerts@chatops.test', smarthost: `${smtp.host}:${smtp.port}`, requireTls: false },
+          deadMansSwitch: { url: { file: 'secrets/dead-mans-switch' }, interval: '1h' },
+          // A Slack notification is counted as failed once its retries give up, which Alertmanager bounds by
+          // group_interval (10s at least): keep it short.
+          groupWait: '1s',
+          groupInterval: '10s',
+          repeatInterval: '1h',
+        },
+        prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
+      },
+    });
+    writeFileSync(join(dir.path, 'secrets', 'slack-webhook'), `${slack.url}/services/T000/B000/XXXX\n`);
+    writeFileSync(join(dir.path, 'secrets', 'dead-mans-switch'), `${deadMansSwitch.url}/ping/5f2c\n`);
+
+    const ctx = await prepareRender(loop.file, { pkiDir: join(dir.path, 'pki') });
+    const { bundles } = renderStack(ctx);
+    const node = nodeWithRole(ctx.env, 'alertmanager');
+    writeArtifacts(bundles.get(node.name) ?? []);
+    writeArtifacts(renderPrometheus(node, ctx, { rules: { for: '0s' } }).artifacts);
+
+    await using am = startProcess(alertmanagerBin, args(nodePath(ctx.env, node, ALERTMANAGER_PATHS.defaults)));
+    await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
+    await using prom = startProcess(prometheusBin, [...args(nodePath(ctx.env, node, PROMETHEUS_PATHS.defaults)), '--rules.alert.resend-delay=1s']);
+    await waitForPort(node.address, ctx.env.ports.prometheus, { process: prom });
+
+    // The Watchdog reaches the dead-man's switch, and nothing else does.
+    const ping = await eventually(() => deadMansSwitch.bodies[0], { what: `a dead-man's switch ping\n${am.output()}`, timeoutMs: 30_000 });
+    expect(ping.path).toBe('/ping/5f2c');
+    expect(JSON.parse(ping.body).attachments[0].title).toBe('Watchdog');
+
+    // Every other node is down: NodeDown goes to Slack (which fails) and e-mail. Slack's failure is reported by mail.
+    const mail = await eventually(() => smtp.mails.find((m) => m.data.includes('AlertmanagerNotificationsFailing')), {
+      what: `a mail about AlertmanagerNotificationsFailing\n${am.output().slice(-3000)}`,
+      timeoutMs: 90_000,
+    });
+    expect(mail.to).toEqual(['ops@chatops.test']);
+    expect(mailText(mail)).toContain('integration = slack');
+    expect(slack.bodies.length).toBeGreaterThan(0);
+    expect(slack.bodies.some((b) => b.body.includes('AlertmanagerNotificationsFailing'))).toBe(false);
+    expect(deadMansSwitch.bodies.every((b) => JSON.parse(b.body).attachments[0].title === 'Watchdog')).toBe(true);
   });
 });

@@ -62,6 +62,18 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
       'NodeDown@chatops-1: slack+email',
     ]);
   });
+
+  it('reports each failing receiver through the other one, and sends the Watchdog only to the dead-man\'s switch', async () => {
+    const { artifacts, ctx, node } = await rendered(name);
+    const config = validateAlertmanagerConfig(load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''));
+    const sim = new RouteSimulator(config);
+    const failing = (integration: string) => ({ alertname: 'AlertmanagerNotificationsFailing', severity: 'warning', node: node.name, integration });
+    expect(sim.receivers(failing('slack'))).toEqual(['email']);
+    expect(sim.receivers(failing('email'))).toEqual(['slack']);
+    expect(sim.receivers({ alertname: 'Watchdog', severity: 'none' })).toEqual(['watchdog']);
+    // No dead-man's switch configured in the examples: the Watchdog is watched through Alertmanager's API.
+    expect(config.receivers.find((r) => r.name === 'watchdog')).toEqual({ name: 'watchdog' });
+  });
 });
 
 describe('secrets', () => {
@@ -110,11 +122,12 @@ describe('the routing check', () => {
     const rules = `groups:\n  - name: t\n    rules:\n      - alert: Silent\n        expr: vector(1)\n        labels: { severity: info }\n`;
     const bundles = new Map(result.bundles);
     const extra = { path: '/etc/prometheus/rules/x.yml', content: rules, mode: '0644', secret: false, service: 'prometheus' };
-    // The stack's rule files replaced by one that has no NodeDown/TargetDown alert.
+    // The stack's rule files replaced by one that has none of the inhibiting alerts.
     bundles.set(prom.name, [...(bundles.get(prom.name) ?? []).filter((a) => a.service !== 'prometheus'), extra]);
     expect(alertRoutingCheck.check(ctx, bundles).map((d) => d.message)).toEqual([
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert NodeDown, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert TargetDown, which no Prometheus rule of the stack produces',
+      '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert HaproxyBackendDown, which no Prometheus rule of the stack produces',
     ]);
     expect(() => validateAlertmanagerConfig({ route: {}, receivers: [] })).toThrow(ConfigError);
   });

@@ -188,6 +188,7 @@ export function secretRefs(env: Environment): { path: (string | number)[]; ref: 
   add(['grafana', 'secretKey'], env.grafana.secretKey);
   add(['grafana', 'oauth', 'clientSecret'], env.grafana.oauth.clientSecret);
   add(['alerting', 'slack', 'webhookUrl'], env.alerting.slack?.webhookUrl);
+  add(['alerting', 'deadMansSwitch', 'url'], env.alerting.deadMansSwitch?.url);
   add(['alerting', 'email', 'password'], env.alerting.email?.password);
   for (const [k, ref] of Object.entries(env.chatops.secrets)) add(['chatops', 'secrets', k], ref);
   add(['elastic', 'elasticPassword'], env.elastic.elasticPassword);

@@ -215,6 +215,13 @@ export const environmentSchema = z
             requireTls: z.boolean().default(true),
           })
           .optional(),
+        deadMansSwitch: z
+          .strictObject({
+            url: secretRef.describe('URL of an external dead-man\'s-switch service that raises its own alarm when it stops being called (a secret).'),
+            interval: interval.default('5m').describe('How often Alertmanager calls it while the always-firing Watchdog alert is delivered.'),
+          })
+          .optional()
+          .describe('Where the always-firing Watchdog alert is sent, so that a monitoring stack unable to notify is noticed from outside.'),
         groupWait: interval.default('10s'),
         groupInterval: interval.default('5m'),
         repeatInterval: interval.default('3h'),

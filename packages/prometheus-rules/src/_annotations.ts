@@ -32,6 +32,11 @@ export const ANNOTATIONS = {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} will be full within a day',
     description: 'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} fills up within 24 hours.',
   },
+  Watchdog: {
+    summary: 'Prometheus evaluates rules and Alertmanager delivers them (always firing)',
+    description:
+      'This alert fires all the time on purpose. It is sent to the dead-man\'s switch (alerting.deadMansSwitch); when it stops arriving, the monitoring stack can no longer notify anyone.',
+  },
   PrometheusConfigReloadFailed: {
     summary: 'Prometheus on {{ $labels.node }} failed to reload its configuration',
     description: 'Prometheus keeps running the previous configuration; check its log for the error.',
@@ -46,6 +51,7 @@ export const ANNOTATIONS = {
   },
   AlertmanagerNotificationsFailing: {
     summary: 'Alertmanager on {{ $labels.node }} fails to send {{ $labels.integration }} notifications',
-    description: 'Notifications through {{ $labels.integration }} fail at {{ $value | humanize }} per second.',
+    description:
+      'Notifications through {{ $labels.integration }} fail at {{ $value | humanize }} per second. This alert is sent through the other receiver (Slack failures by e-mail, e-mail failures to Slack).',
   },
 } as const;

@@ -3,8 +3,22 @@ import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
 import { unitsOn } from '@chatops/environment';
 
-/** Severity labels of the default rules; Alertmanager routes `critical` to Slack and e-mail, `warning` to Slack. */
-export type Severity = 'critical' | 'warning';
+/**
+ * Severity labels of the default rules; Alertmanager routes `critical` to Slack and e-mail, `warning` to Slack,
+ * and `none` (the Watchdog) only to the dead-man's switch.
+ */
+export type Severity = 'critical' | 'warning' | 'none';
+
+/**
+ * The always-firing alert (kube-prometheus' name): it reaches the dead-man's switch as long as rules are
+ * evaluated, Alertmanager receives them and can notify; its absence is the alarm.
+ */
+export const WATCHDOG_ALERT = 'Watchdog';
+
+/** The Watchdog rule: `vector(1)`, no `for`, severity `none`. */
+export function watchdogRule(): AlertingRule {
+  return { alert: WATCHDOG_ALERT, expr: 'vector(1)', labels: { severity: 'none' }, annotations: { ...ANNOTATIONS.Watchdog } };
+}
 
 export interface DefaultRulesOptions {
   /**
@@ -198,6 +212,7 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
     {
       name: 'monitoring',
       rules: [
+        watchdogRule(),
         rule(
           {
             alert: 'PrometheusConfigReloadFailed',

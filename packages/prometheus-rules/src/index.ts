@@ -1,3 +1,4 @@
+export { type AlertInhibition, alertInhibitions } from './alert-inhibitions.js';
 export { TEMPLATE_FUNCTIONS, TEMPLATE_VARIABLES, type TemplateCheckOptions, checkAlertTemplate } from './alert-template.js';
 export { defaultRuleTests } from './default-rule-tests.js';
 export {
@@ -8,6 +9,8 @@ export {
   exactRegex,
   promqlString,
   systemdUnitDownRule,
+  WATCHDOG_ALERT,
+  watchdogRule,
 } from './default-rules.js';
 export {
   type AlertmanagerConfig,
