@@ -55,7 +55,7 @@ describe('examples', () => {
     const io = (env: Record<string, string>): CliIo => ({ cwd: dir.path, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     const config = join(REPO, 'examples/minimal');
     expect(await runCli(['single', '--config', config, '--check'], io(secrets))).toBe(0);
-    expect(stdout).toMatch(/^box-1 +\d+ files +haproxy, chatops, cadvisor, grafana, prometheus, alertmanager, elasticsearch, kibana, logstash, filebeat, systemd-exporter, node-exporter$/m);
+    expect(stdout).toMatch(/^box-1 +\d+ files +haproxy, chatops, cadvisor, grafana, prometheus, alertmanager, elasticsearch, kibana, logstash, filebeat, systemd-exporter, node-exporter, blackbox-exporter$/m);
     expect(stderr).toBe('');
     const { SLACK_WEBHOOK_URL: _, ...missing } = secrets;
     expect(await runCli(['single', '--config', config, '--check'], io(missing))).toBe(2);

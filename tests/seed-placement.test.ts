@@ -18,7 +18,8 @@ const SEED: Readonly<Record<string, readonly string[]>> = {
   'chatops-3': ['chatops', 'cadvisor'],
   'grafana-1': ['grafana'],
   'grafana-2': ['grafana'],
-  'prometheus-1': ['prometheus', 'alertmanager'],
+  // The blackbox exporter is ours (issue #13: certificate expiry and public probes), beside Prometheus.
+  'prometheus-1': ['prometheus', 'alertmanager', 'blackbox-exporter'],
   'elastic-1': ['elasticsearch', 'kibana', 'logstash'],
 };
 

@@ -33,6 +33,7 @@ export const SERVICE_REQUIREMENTS: Readonly<Record<ServiceName, readonly Require
   filebeat: [{ binary: 'filebeat', fix: "apt-get install filebeat (from Elastic's apt repository)" }],
   'systemd-exporter': [{ binary: '/usr/local/bin/systemd_exporter', fix: 'install the systemd_exporter release binary to /usr/local/bin/systemd_exporter' }],
   'node-exporter': [{ binary: 'prometheus-node-exporter', fix: 'apt-get install prometheus-node-exporter' }],
+  'blackbox-exporter': [{ binary: 'prometheus-blackbox-exporter', fix: 'apt-get install prometheus-blackbox-exporter' }],
 };
 
 /** The Debian user each service's daemon runs as (who must be able to read its `onNode` secrets). */

@@ -27,6 +27,7 @@ export const SERVICES = [
   'filebeat',
   'systemd-exporter',
   'node-exporter',
+  'blackbox-exporter',
 ] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
@@ -34,7 +35,9 @@ const ROLE_SERVICES: Readonly<Record<Role, readonly ServiceName[]>> = {
   loadbalancer: ['haproxy'],
   chatops: ['chatops', 'cadvisor'],
   grafana: ['grafana'],
-  prometheus: ['prometheus'],
+  // The blackbox exporter probes from where Prometheus runs: a probe then fails only when what it probes fails,
+  // not because the network between Prometheus and the exporter did.
+  prometheus: ['prometheus', 'blackbox-exporter'],
   alertmanager: ['alertmanager'],
   elasticsearch: ['elasticsearch'],
   kibana: ['kibana'],
@@ -105,31 +108,37 @@ export interface Listener {
   readonly service: ServiceName;
   readonly port: number;
   readonly label: string;
+  /**
+   * What the socket speaks: TLS with a certificate from our CA (`internal`), the public edge certificate
+   * (`public`), or plain text on loopback and the `:80` redirect (`none`). The blackbox exporter probes every
+   * `internal` one.
+   */
+  readonly tls: 'internal' | 'public' | 'none';
 }
 
 export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
   const p = env.ports;
   const out: Listener[] = [];
-  const add = (service: ServiceName, port: number, label: string = service) => out.push({ service, port, label });
+  const add = (service: ServiceName, port: number, label: string = service, tls: Listener['tls'] = 'internal') => out.push({ service, port, label, tls });
   for (const service of servicesOn(env, node)) {
     switch (service) {
       case 'haproxy':
-        add(service, p.http, 'haproxy http');
-        add(service, p.https, 'haproxy https');
+        add(service, p.http, 'haproxy http', 'none');
+        add(service, p.https, 'haproxy https', 'public');
         add(service, p.haproxyMetrics, 'haproxy metrics');
         break;
       case 'certbot':
-        add(service, p.certbot);
+        add(service, p.certbot, service, 'none');
         break;
       case 'chatops':
         for (const i of chatopsInstances(env, node)) {
           add(service, i.port, i.containerName);
-          add(service, i.localPort, `${i.containerName} (127.0.0.1)`);
+          add(service, i.localPort, `${i.containerName} (127.0.0.1)`, 'none');
         }
         break;
       case 'cadvisor':
         add(service, p.cadvisor);
-        add(service, p.cadvisorLocal, 'cadvisor (127.0.0.1)');
+        add(service, p.cadvisorLocal, 'cadvisor (127.0.0.1)', 'none');
         break;
       case 'grafana':
         add(service, p.grafana);
@@ -154,6 +163,9 @@ export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
         break;
       case 'node-exporter':
         add(service, p.nodeExporter);
+        break;
+      case 'blackbox-exporter':
+        add(service, p.blackboxExporter);
         break;
       case 'filebeat':
         break;

@@ -32,6 +32,7 @@ export const METRICS_KINDS: readonly EndpointKind[] = [
   { job: 'alertmanager', service: 'alertmanager', port: (e) => e.ports.alertmanager, path: '/metrics', basicAuth: true },
   { job: 'haproxy', service: 'haproxy', port: (e) => e.ports.haproxyMetrics, path: '/metrics', basicAuth: true },
   { job: 'node', service: 'node-exporter', port: (e) => e.ports.nodeExporter, path: '/metrics', basicAuth: true },
+  { job: 'blackbox', service: 'blackbox-exporter', port: (e) => e.ports.blackboxExporter, path: '/metrics', basicAuth: true },
   { job: 'systemd', service: 'systemd-exporter', port: (e) => e.ports.systemdExporter, path: '/metrics', basicAuth: true },
   // cAdvisor has no TLS or bcrypt auth of its own: it listens on loopback behind a TLS terminator on this port.
   { job: 'cadvisor', service: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false },

@@ -70,6 +70,7 @@ export const portsSchema = z
       .describe('First ChatOps container, published on 127.0.0.1 behind the TLS terminator; instance i uses chatopsLocal + i - 1.'),
     systemdExporter: port.default(9558),
     nodeExporter: port.default(9100),
+    blackboxExporter: port.default(9115).describe('The blackbox exporter (probes and its own metrics), on the Prometheus node.'),
   })
   .describe('Listening ports (defaults are the real deployment).');
 

@@ -20,6 +20,7 @@ export const SERVICE_UNITS: Readonly<Record<ServiceName, readonly string[]>> = {
   filebeat: ['filebeat.service'],
   'systemd-exporter': ['systemd-exporter.service'],
   'node-exporter': ['prometheus-node-exporter.service'],
+  'blackbox-exporter': ['prometheus-blackbox-exporter.service'],
 };
 
 /**

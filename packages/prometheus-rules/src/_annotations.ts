@@ -24,6 +24,16 @@ export const ANNOTATIONS = {
     summary: 'HAProxy server {{ $labels.server }} of backend {{ $labels.proxy }} is down',
     description: 'HAProxy on {{ $labels.node }} marks {{ $labels.proxy }}/{{ $labels.server }} DOWN after failed health checks.',
   },
+  EndpointProbeFailed: {
+    summary: '{{ $labels.instance }} fails its probe through HAProxy',
+    description:
+      'The blackbox exporter cannot get a valid answer from {{ $labels.instance }} through {{ $labels.node }} (TLS with the public chain, then an HTTP status the edge gives when it works).',
+  },
+  CertificateExpiresSoon: {
+    summary: 'The certificate of {{ $labels.instance }} expires in {{ $value | humanize }} days',
+    description:
+      'A certificate served at {{ $labels.instance }} ({{ $labels.service }} on {{ $labels.node }}) expires in {{ $value | humanize }} days: renew it (certbot for the public one, a render and deploy for ours).',
+  },
   DataFilesystemAlmostFull: {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
     description: 'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) is free on {{ $labels.node }}.',

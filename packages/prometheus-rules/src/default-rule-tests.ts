@@ -1,4 +1,4 @@
-import { type Environment, chatopsInstances, nodesWithRole, servicesOn } from '@chatops/environment';
+import { type Environment, PROBE_JOBS, chatopsInstances, nodeWithRole, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import { ANNOTATIONS } from './_annotations.js';
 import { type RuleTestCase, ruleTest } from './rule-test.js';
 import { unitsOn } from '@chatops/environment';
@@ -11,14 +11,18 @@ function series(metric: string, labels: Labels): string {
     .join(',')}}`;
 }
 
-/** Expands the `{{ $labels.x }}` references of the default rules' annotations (all they use besides `$value`). */
-function expand(template: string, labels: Labels): string {
-  return template.replace(/\{\{ \$labels\.([a-zA-Z_]\w*) \}\}/g, (_, name: string) => labels[name] ?? '');
+/** Expands the `{{ $labels.x }}` and `{{ $value | humanize }}` references of the default rules' annotations. */
+function expand(template: string, labels: Labels, value = ''): string {
+  return template
+    .replace(/\{\{ \$labels\.([a-zA-Z_]\w*) \}\}/g, (_, name: string) => labels[name] ?? '')
+    .replace(/\{\{ \$value \| humanize \}\}/g, value);
 }
 
-function expected(alert: 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown', labels: Labels, severity = 'critical') {
+type Tested = 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown' | 'EndpointProbeFailed' | 'CertificateExpiresSoon';
+
+function expected(alert: Tested, labels: Labels, severity = 'critical', value = '') {
   const a = ANNOTATIONS[alert];
-  return { labels: { ...labels, severity }, annotations: { summary: expand(a.summary, labels), description: expand(a.description, labels) } };
+  return { labels: { ...labels, severity }, annotations: { summary: expand(a.summary, labels, value), description: expand(a.description, labels, value) } };
 }
 
 /**
@@ -118,6 +122,72 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
           { series: series('haproxy_server_status', { ...server, state: 'UP' }), values: '1 1 0x8' },
         ],
         alerts: [{ at: '5m', alertname: 'HaproxyBackendServerDown', expected: [expected('HaproxyBackendServerDown', { ...server, state: 'DOWN' })] }],
+      }),
+    );
+  }
+  tests.push(...probeRuleTests(env));
+  return tests;
+}
+
+/**
+ * The probe rules: a certificate 10 days from expiry warns, one 3 days from it is critical (and warns: the
+ * inhibition mutes the warning); a public host whose probe fails for 2 minutes fires, labelled with the load
+ * balancer's node.
+ */
+function probeRuleTests(env: Environment): RuleTestCase[] {
+  const targets = probeTargets(env);
+  const internal = targets.find((t) => t.job === PROBE_JOBS.internal);
+  const pub = targets.find((t) => t.job === PROBE_JOBS.public);
+  if (!internal) return [];
+  const prom = nodeWithRole(env, 'prometheus');
+  const labels = (t: typeof internal): Labels => ({
+    job: t.job,
+    node: prom.name,
+    instance: t.instance,
+    target_node: t.node.name,
+    service: t.service,
+    ...(t.proxy ? { proxy: t.proxy } : {}),
+  });
+  const onTarget = (t: typeof internal): Labels => ({ ...labels(t), node: t.node.name });
+  const other = targets.find((t) => t.job === PROBE_JOBS.internal && t.instance !== internal.instance) ?? internal;
+  // promtool's clock starts at 0: at 15m, time() is 900.
+  const expiresIn = (days: number) => `${900 + days * 86400}x30`;
+  const tests: RuleTestCase[] = [
+    ruleTest({
+      name: 'CertificateExpiresSoon warns under 21 days and is critical under 7',
+      interval: '1m',
+      inputSeries: [
+        { series: series('probe_ssl_earliest_cert_expiry', labels(internal)), values: expiresIn(10) },
+        ...(other === internal ? [] : [{ series: series('probe_ssl_earliest_cert_expiry', labels(other)), values: expiresIn(3) }]),
+        ...(pub ? [{ series: series('probe_ssl_earliest_cert_expiry', labels(pub)), values: expiresIn(80) }] : []),
+      ],
+      alerts: [
+        {
+          at: '15m',
+          alertname: 'CertificateExpiresSoon',
+          expected: [
+            expected('CertificateExpiresSoon', onTarget(internal), 'warning', '10'),
+            ...(other === internal
+              ? []
+              : [expected('CertificateExpiresSoon', onTarget(other), 'warning', '3'), expected('CertificateExpiresSoon', onTarget(other), 'critical', '3')]),
+          ],
+        },
+      ],
+    }),
+  ];
+  if (pub) {
+    tests.push(
+      ruleTest({
+        name: 'EndpointProbeFailed fires for a public host failing its probe for 2 minutes',
+        interval: '1m',
+        inputSeries: [
+          { series: series('probe_success', labels(pub)), values: '1 1 0x8' },
+          ...targets.filter((t) => t.job === PROBE_JOBS.public && t !== pub).map((t) => ({ series: series('probe_success', labels(t)), values: '1x10' })),
+        ],
+        alerts: [
+          { at: '3m', alertname: 'EndpointProbeFailed', expected: [] },
+          { at: '6m', alertname: 'EndpointProbeFailed', expected: [expected('EndpointProbeFailed', onTarget(pub))] },
+        ],
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { type Environment, type NodeSpec, chatopsInstances, nodesWithRole, servicesOn } from '@chatops/environment';
+import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
 import { unitsOn } from '@chatops/environment';
@@ -113,6 +113,54 @@ function filesystemSelector(metric: string, node: NodeSpec, mountpoints: readonl
   return selector(metric, [['job', '=', 'node'], ['node', '=', node.name], ['mountpoint', '=~', exactRegex(mountpoints)], ['fstype', '!~', 'tmpfs|ramfs|overlay|squashfs']]);
 }
 
+/** Days before a certificate's expiry when `CertificateExpiresSoon` fires, per severity. */
+export const CERTIFICATE_EXPIRY_DAYS = { warning: 21, critical: 7 } as const;
+
+/** A probe series' alert speaks of the node whose endpoint was probed, not of the exporter's node. */
+function onTargetNode(expr: string): string {
+  return `label_replace(${expr}, "node", "$1", "target_node", "(.+)")`;
+}
+
+/**
+ * The blackbox probes' rules: a public host that fails its probe through HAProxy, and any probed certificate
+ * (public chain or ours) expiring within 21 days (warning) or 7 days (critical).
+ */
+export function probeRules(env: Environment, options: DefaultRulesOptions = {}): AlertingRule[] {
+  const targets = probeTargets(env);
+  if (targets.length === 0) return [];
+  const expiry = (severity: keyof typeof CERTIFICATE_EXPIRY_DAYS): AlertingRule =>
+    rule(
+      {
+        alert: 'CertificateExpiresSoon',
+        expr: onTargetNode(`(probe_ssl_earliest_cert_expiry - time()) / 86400 < ${CERTIFICATE_EXPIRY_DAYS[severity]}`),
+        for: '10m',
+        labels: { severity },
+        annotations: { ...ANNOTATIONS.CertificateExpiresSoon },
+      },
+      options,
+    );
+  const hasPublic = targets.some((t) => t.job === PROBE_JOBS.public);
+  return [
+    ...(hasPublic
+      ? [
+          rule(
+            {
+              alert: 'EndpointProbeFailed',
+              expr: onTargetNode(`probe_success{job="${PROBE_JOBS.public}"} == 0`),
+              // Longer than HaproxyBackendDown's, so that a backend with no server up fires first and mutes this.
+              for: '2m',
+              labels: { severity: 'critical' },
+              annotations: { ...ANNOTATIONS.EndpointProbeFailed },
+            },
+            options,
+          ),
+        ]
+      : []),
+    expiry('warning'),
+    expiry('critical'),
+  ];
+}
+
 /**
  * Every default alert rule of the stack, derived from the environment: what runs where, which containers the
  * app units start, where Prometheus and Elasticsearch keep their data.
@@ -180,6 +228,7 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
           : []),
       ],
     },
+    ...(probeRules(env, options).length > 0 ? [{ name: 'probes', rules: probeRules(env, options) }] : []),
     ...(volumes.length > 0
       ? [
           {

@@ -4,7 +4,9 @@ export { defaultRuleTests } from './default-rule-tests.js';
 export {
   type DefaultRulesOptions,
   type Severity,
+  CERTIFICATE_EXPIRY_DAYS,
   chatopsInstanceDownRule,
+  probeRules,
   defaultAlertRules,
   exactRegex,
   promqlString,

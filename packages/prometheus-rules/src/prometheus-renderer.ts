@@ -107,7 +107,7 @@ export function prometheusRenderer(options: PrometheusRendererOptions = {}): Ser
   return {
     service: 'prometheus',
     // What it alerts to and scrapes first.
-    after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor'],
+    after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor', 'blackbox-exporter'],
     certificates: (env, node) => [serviceCertificate(env, node, 'prometheus', { loopback: true })],
     render: (node, ctx) => renderPrometheus(node, ctx, options),
   };

@@ -70,7 +70,8 @@ function ruleName(rule: Rule): string {
 
 /**
  * Checks what promtool checks and what it misses, with the rule's path (`groups.chatops.rules.X.expr`): PromQL
- * of every expression, duplicate group names, duplicate rule names within a group, label and annotation templates
+ * of every expression, duplicate group names, duplicate rule names within a group (an alert may repeat with other
+ * labels, as a warning and a critical of one condition do), label and annotation templates
  * (known functions and variables, `$labels.x` only where the expression can have label x).
  */
 export function checkRuleFile(file: RuleFile): Diagnostic[] {
@@ -85,8 +86,9 @@ export function checkRuleFile(file: RuleFile): Diagnostic[] {
     for (const rule of group.rules) {
       const name = ruleName(rule);
       const rpath: DocumentPath = [...gpath, 'rules', name];
-      if (names.has(name)) problems.push({ path: rpath, message: `duplicate rule name "${name}" in group "${group.name}"` });
-      names.add(name);
+      const key = 'alert' in rule ? `${name} ${JSON.stringify(Object.entries(rule.labels ?? {}).sort())}` : name;
+      if (names.has(key)) problems.push({ path: rpath, message: `duplicate rule name "${name}" in group "${group.name}"` });
+      names.add(key);
       const analysis = parsePromql(rule.expr);
       problems.push(...promqlDiagnostics(analysis, [...rpath, 'expr']));
       const parsed = analysis.errors.length === 0 ? analysis : undefined;

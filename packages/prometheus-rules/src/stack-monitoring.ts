@@ -1,5 +1,5 @@
 import { argsVariable, durationMs, printEnvFile } from '@chatops/core';
-import { type Environment, type NodeSpec, metricsEndpoints, webUsers, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
+import { type Environment, type NodeSpec, metricsEndpoints, probeTargets, webUsers, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
 import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
 import type { WebConfig } from './web-config.js';
 
@@ -32,6 +32,32 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
     tls_config: tls(e.node),
     static_configs: [{ targets: [`${e.node.address}:${e.port}`], labels: { job: e.job, node: e.node.name } }],
   }));
+  // Probes go through the blackbox exporter's own endpoint (TLS, basic auth); `up` of a probe job is the
+  // exporter's, labelled with its node, and `target_node` names the node whose endpoint is probed.
+  const blackbox = metricsEndpoints(env).find((e) => e.service === 'blackbox-exporter');
+  const probes: ScrapeConfig[] = blackbox
+    ? probeTargets(env).map((t) => ({
+        job_name: t.proxy ? `${t.job}/${t.serverName}` : `${t.job}/${t.node.name}/${t.target}`,
+        metrics_path: '/probe',
+        scheme: 'https',
+        params: { module: [t.module], target: [t.target] },
+        basic_auth: auth,
+        tls_config: tls(blackbox.node),
+        static_configs: [
+          {
+            targets: [`${blackbox.node.address}:${blackbox.port}`],
+            labels: {
+              job: t.job,
+              node: blackbox.node.name,
+              instance: t.instance,
+              target_node: t.node.name,
+              service: t.service,
+              ...(t.proxy ? { proxy: t.proxy } : {}),
+            },
+          },
+        ],
+      }))
+    : [];
   const alertmanagers = nodesWithRole(env, 'alertmanager').map((node) => ({
     scheme: 'https' as const,
     api_version: 'v2' as const,
@@ -49,7 +75,7 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
     },
     rule_files: [...paths.ruleFiles],
     ...(alertmanagers.length > 0 ? { alerting: { alertmanagers } } : {}),
-    scrape_configs: scrapeConfigs,
+    scrape_configs: [...scrapeConfigs, ...probes],
   };
 }
 

@@ -235,12 +235,16 @@ describe('rule files', () => {
       { alert: 'ChatOpsInstanceDown', expr: 'time() - container_last_seen{name=~"chatops-1" > 60', for: '30s', labels: { severity: 'critical' } },
       { alert: 'NodeDown', expr: 'max by (node) (up) == 0', annotations: { summary: '{{ $labels.instance }} is down' } },
       { alert: 'NodeDown', expr: 'up == 0', labels: { severity: '{{ $labels.node | nope }}' } },
+      { alert: 'NodeDown', expr: 'max by (node) (up) == 0' },
+      // One condition at two severities is not a duplicate (Prometheus and kube-prometheus do this).
+      { alert: 'Expiring', expr: 'up == 0', labels: { severity: 'warning' } },
+      { alert: 'Expiring', expr: 'up == 0', labels: { severity: 'critical' } },
     ]);
     expect(errorOf(() => validateRuleFile(bad))).toMatchInlineSnapshot(`
       "groups.chatops.rules.ChatOpsInstanceDown.expr: syntax error at column 48: unexpected ">"
       groups.chatops.rules.NodeDown.annotations.summary: template refers to label "instance", which the expression's result does not have (it has: node)
-      groups.chatops.rules.NodeDown: duplicate rule name "NodeDown" in group "chatops"
-      groups.chatops.rules.NodeDown.labels.severity: unknown template function "nope""
+      groups.chatops.rules.NodeDown.labels.severity: unknown template function "nope"
+      groups.chatops.rules.NodeDown: duplicate rule name "NodeDown" in group "chatops""
     `);
   });
 

@@ -8,6 +8,7 @@ import { logstashRenderer } from '@chatops/logstash-pipeline';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
 import {
   UNITS_CHECKS,
+  blackboxExporterRenderer,
   cadvisorRenderer,
   certbotRenderer,
   chatopsRenderer,
@@ -23,6 +24,7 @@ export const RENDERERS: readonly ServiceRenderer[] = [
   kibanaRenderer,
   nodeExporterRenderer,
   systemdExporterRenderer,
+  blackboxExporterRenderer,
   cadvisorRenderer,
   alertmanagerRenderer,
   PROMETHEUS_RENDERER,

@@ -47,7 +47,7 @@ export interface LoopbackEnvironment {
  */
 export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): Promise<LoopbackEnvironment> {
   const subnet = options.subnet ?? 0;
-  const p = await freePorts(16);
+  const p = await freePorts(17);
   const ports = {
     http: p[0]!,
     https: p[1]!,
@@ -65,6 +65,7 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
     nodeExporter: p[13]!,
     cadvisorLocal: p[14]!,
     chatopsLocal: p[15]!,
+    blackboxExporter: p[16]!,
   };
   // chatops instances take consecutive ports from ports.chatops and ports.chatopsLocal (a clash with another
   // port is caught by the environment's port check).

@@ -15,4 +15,5 @@ export const SERVICE_SIGNATURES: Readonly<Record<ServiceName, RegExp>> = {
   filebeat: /^\/etc\/filebeat\/filebeat\.yml$/,
   'systemd-exporter': /^\/etc\/systemd\/system\/systemd-exporter\.service$/,
   'node-exporter': /^\/etc\/systemd\/system\/prometheus-node-exporter\.service$/,
+  'blackbox-exporter': /^\/etc\/prometheus\/blackbox\.yml$/,
 };

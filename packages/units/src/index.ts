@@ -1,3 +1,13 @@
+export {
+  BLACKBOX_PATHS,
+  type BlackboxConfig,
+  blackboxConfigSchema,
+  blackboxExporterRenderer,
+  blackboxExporterUnit,
+  blackboxModuleSchema,
+  printBlackboxConfig,
+  stackBlackboxConfig,
+} from './blackbox-exporter.js';
 export { type CadvisorUnitProps, cadvisorRenderer, cadvisorUnit } from './cadvisor.js';
 export { type CertbotRenewalProps, certbotRenderer, certbotRenewalUnits, haproxyBundlePath } from './certbot-renewal.js';
 export {
@@ -57,10 +67,18 @@ export {
 } from '@chatops/core';
 
 import type { ServiceRenderer } from '@chatops/environment';
+import { blackboxExporterRenderer } from './blackbox-exporter.js';
 import { cadvisorRenderer } from './cadvisor.js';
 import { certbotRenderer } from './certbot-renewal.js';
 import { chatopsRenderer } from './chatops-app.js';
 import { nodeExporterRenderer, systemdExporterRenderer } from './exporters.js';
 
 /** Every renderer of this package, for the stack registry. */
-export const UNITS_RENDERERS: readonly ServiceRenderer[] = [nodeExporterRenderer, systemdExporterRenderer, cadvisorRenderer, chatopsRenderer, certbotRenderer];
+export const UNITS_RENDERERS: readonly ServiceRenderer[] = [
+  nodeExporterRenderer,
+  systemdExporterRenderer,
+  blackboxExporterRenderer,
+  cadvisorRenderer,
+  chatopsRenderer,
+  certbotRenderer,
+];

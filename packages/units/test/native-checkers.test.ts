@@ -82,9 +82,26 @@ describe.each(['prod', 'dev'] as const)('%s units under their native checkers', 
       writeArtifacts(artifacts);
       configs.push(...artifacts.filter((a) => a.path.endsWith('-web.yml')).map((a) => a.path));
     }
-    expect(configs.length).toBe(ctx.env.nodes.length * 2);
+    // node_exporter and systemd_exporter everywhere, the blackbox exporter on the Prometheus node.
+    expect(configs.length).toBe(ctx.env.nodes.length * 2 + 1);
     const r = run(promtool, ['check', 'web-config', ...configs]);
     expect(r.stderr + r.stdout).not.toMatch(/FAILED/);
     expect(r.status).toBe(0);
+  });
+
+  it('the blackbox exporter accepts its rendered modules (--config.check), and refuses an unknown key', () => {
+    const blackbox = requireBinary('prometheus-blackbox-exporter');
+    using root = tempDir('units-blackbox-');
+    const ctx = exampleContext(name);
+    const bundles = renderAll({ ...ctx, env: { ...ctx.env, pathPrefix: root.path } }, UNITS_RENDERERS);
+    const node = ctx.env.nodes.find((n) => n.roles.includes('prometheus'));
+    const artifacts = bundles.get(node?.name ?? '') ?? [];
+    writeArtifacts(artifacts);
+    const config = artifacts.find((a) => a.path.endsWith('/etc/prometheus/blackbox.yml'));
+    expect(config?.content).toContain('prober: tcp');
+    const ok = run(blackbox, [`--config.file=${config?.path}`, '--config.check']);
+    expect(`${ok.status} ${ok.stderr}`).toMatch(/^0 .*Config file is ok/s);
+    writeFileSync(`${config?.path}`, `${config?.content.replace('tls: true', 'tlss: true')}`);
+    expect(run(blackbox, [`--config.file=${config?.path}`, '--config.check']).status).not.toBe(0);
   });
 });
