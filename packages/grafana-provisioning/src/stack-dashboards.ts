@@ -223,7 +223,8 @@ export function alertsDashboard(_env: Environment, props: StackDashboardsProps):
           {
             kind: 'stat',
             title: 'Firing',
-            queries: [{ expr: 'count(ALERTS{alertstate="firing"}) or vector(0)', instant: true }],
+            // The Watchdog fires all the time on purpose (it feeds the dead-man's switch): not a problem.
+            queries: [{ expr: 'count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)', instant: true }],
             thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
           },
           {
@@ -250,6 +251,32 @@ export function alertsDashboard(_env: Environment, props: StackDashboardsProps):
             min: 0,
             unit: 'short',
             queries: [{ expr: 'sum by (alertname) (ALERTS{alertstate="firing"})', legend: '{{alertname}}' }],
+          },
+        ],
+      },
+      {
+        title: 'Certificates and probes (blackbox exporter)',
+        panels: [
+          {
+            kind: 'table',
+            title: 'Days until each certificate expires',
+            description: 'Earliest expiry in the chain each probed endpoint serves. CertificateExpiresSoon warns under 21 days, is critical under 7.',
+            queries: [{ expr: 'sort((probe_ssl_earliest_cert_expiry - time()) / 86400)', instant: true, format: 'table' }],
+            unit: 'd',
+            thresholds: { base: 'red', steps: [{ value: 7, color: 'orange' }, { value: 21, color: 'green' }] },
+            hideColumns: ['Time', '__name__', 'job', 'node'],
+          },
+          {
+            kind: 'state-timeline',
+            title: 'Public hosts through HAProxy',
+            queries: [{ expr: 'probe_success{job="probe-public"}', legend: '{{instance}}' }],
+            valueText: UP_DOWN,
+          },
+          {
+            kind: 'state-timeline',
+            title: 'Internal TLS endpoints',
+            queries: [{ expr: 'probe_success{job="probe-internal"}', legend: '{{target_node}} {{service}} {{instance}}' }],
+            valueText: UP_DOWN,
           },
         ],
       },
