@@ -133,12 +133,12 @@ export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
       case 'chatops':
         for (const i of chatopsInstances(env, node)) {
           add(service, i.port, i.containerName);
-          add(service, i.localPort, `${i.containerName} (127.0.0.1)`, 'none');
+          add(service, i.localPort, `${i.containerName} (${node.localAddress})`, 'none');
         }
         break;
       case 'cadvisor':
         add(service, p.cadvisor);
-        add(service, p.cadvisorLocal, 'cadvisor (127.0.0.1)', 'none');
+        add(service, p.cadvisorLocal, `cadvisor (${node.localAddress})`, 'none');
         break;
       case 'grafana':
         add(service, p.grafana);

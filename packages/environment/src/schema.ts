@@ -46,6 +46,13 @@ export const nodeSchema = z
     name: name.describe('Short node name, unique in the environment (also its host name).'),
     address: nodeAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
     roles: z.array(z.enum(ROLES)).default([]).describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
+    localAddress: z
+      .ipv4({ error: 'expected an IPv4 address' })
+      .regex(/^127\./, { message: 'expected a loopback address (127.0.0.0/8)' })
+      .default('127.0.0.1')
+      .describe(
+        'Loopback address of the services only this node reaches (ChatOps containers and cAdvisor behind their TLS terminators, certbot). Give nodes sharing one machine (a lab, loopback tests) different ones; a node whose localAddress is not 127.0.0.1 also names its runtime directories after itself.',
+      ),
     ssh: sshTargetSchema.optional(),
   })
   .describe('A machine of the deployment.');

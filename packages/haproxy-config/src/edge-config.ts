@@ -283,7 +283,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       {
         name: 'certbot',
         // certbot's standalone server speaks plain HTTP on the node's loopback only.
-        servers: [{ name: 'certbot', address: '127.0.0.1', port: env.ports.certbot }],
+        servers: [{ name: 'certbot', address: node.localAddress, port: env.ports.certbot }],
       },
     ],
   };

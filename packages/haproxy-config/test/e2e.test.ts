@@ -152,7 +152,7 @@ beforeAll(async () => {
     await standIn(service, name, node, port, { key: leaf.key, cert: leaf.cert + leaf.chain }, needsAuth);
   }
   const certbot = createHttpServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`certbot ${req.url}`));
-  await listen(certbot, '127.0.0.1', env.ports.certbot);
+  await listen(certbot, lb.localAddress, env.ports.certbot);
   running.push({ stop: () => new Promise<void>((r) => (certbot.closeAllConnections(), certbot.close(() => r()))) });
 
   haproxy = startProcess(binary, ['-db', '-f', nodePath(env, lb, '/etc/haproxy/haproxy.cfg')]);

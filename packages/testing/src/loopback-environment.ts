@@ -42,7 +42,8 @@ export interface LoopbackEnvironment {
 }
 
 /**
- * Writes an environment that runs the whole stack on this machine: nodes on 127.0.X.2.., every port free and
+ * Writes an environment that runs the whole stack on this machine: nodes on 127.0.X.2.. (their loopback-only
+ * services on 127.1.X.Y), every port free and
  * above 10000, every path re-rooted under `dir/nodes/<node>`, secrets in files next to it.
  */
 export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): Promise<LoopbackEnvironment> {
@@ -77,9 +78,13 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
     return { file: `secrets/${name}` };
   };
   const addr = (host: number) => `127.0.${subnet}.${host}`;
+  // Each node's loopback-only services (terminator backends, cAdvisor, certbot) get an address of their own, so
+  // nodes run side by side on this machine with the same ports.
+  const local = (host: number) => `127.1.${subnet}.${host}`;
   const chatopsNodes = Array.from({ length: options.chatopsNodes ?? 2 }, (_, i) => ({
     name: `chatops-${i + 1}`,
     address: addr(21 + i),
+    localAddress: local(21 + i),
     roles: ['chatops' as const],
   }));
   const document: EnvironmentInput = {
@@ -87,11 +92,11 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
     domain: 'chatops.test',
     pathPrefix: join(options.dir, 'nodes', '{node}'),
     nodes: [
-      { name: 'lb-1', address: addr(10), roles: ['loadbalancer'] },
+      { name: 'lb-1', address: addr(10), localAddress: local(10), roles: ['loadbalancer'] },
       ...chatopsNodes,
-      { name: 'grafana-1', address: addr(31), roles: ['grafana'] },
-      { name: 'monitoring-1', address: addr(41), roles: ['prometheus', 'alertmanager'] },
-      { name: 'elastic-1', address: addr(51), roles: ['elasticsearch', 'kibana', 'logstash'] },
+      { name: 'grafana-1', address: addr(31), localAddress: local(31), roles: ['grafana'] },
+      { name: 'monitoring-1', address: addr(41), localAddress: local(41), roles: ['prometheus', 'alertmanager'] },
+      { name: 'elastic-1', address: addr(51), localAddress: local(51), roles: ['elasticsearch', 'kibana', 'logstash'] },
     ],
     ports,
     tls: { public: { mode: 'self-signed' }, internal: { commonName: 'Loopback test CA', leafValidityDays: 30, renewBeforeDays: 5 } },

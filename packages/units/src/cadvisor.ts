@@ -28,7 +28,7 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
       const ep = endpointFor(env, node, 'cadvisor');
       const argsPath = exporterArgsPath(env, node, 'cadvisor');
       const args = [
-        '--listen_ip=127.0.0.1',
+        `--listen_ip=${node.localAddress}`,
         `--port=${loopbackPort}`,
         `--prometheus_endpoint=${ep.path}`,
         '--docker_only=true',
@@ -62,7 +62,7 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
           description: 'TLS terminator for cAdvisor',
           backendUnit: 'cadvisor.service',
           services: {
-            cadvisor: { accept: joinHostPort(node.address, ep.port), connect: joinHostPort('127.0.0.1', loopbackPort), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' },
+            cadvisor: { accept: joinHostPort(node.address, ep.port), connect: joinHostPort(node.localAddress, loopbackPort), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' },
           },
         }),
       ];

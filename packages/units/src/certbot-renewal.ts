@@ -38,7 +38,7 @@ function deployHook(env: Environment, bundle: string): string {
 
 /**
  * Let's Encrypt renewal on the load balancer: `certbot-renew.timer` runs `certbot renew` with the standalone
- * authenticator on 127.0.0.1:`ports.certbot` (HAProxy routes `/.well-known/acme-challenge/` there, so nothing
+ * authenticator on the node's `localAddress`:`ports.certbot` (HAProxy routes `/.well-known/acme-challenge/` there, so nothing
  * else binds port 80), and a deploy hook rebuilds HAProxy's PEM bundle and reloads HAProxy. Debian's own
  * `certbot.service` gets a drop-in running the same command, so its packaged timer can never bind port 80.
  */
@@ -52,7 +52,7 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
       const renew = execLine([
         props.certbot ?? '/usr/bin/certbot', 'renew', '--quiet', '--non-interactive',
         '--cert-name', env.domain,
-        '--standalone', '--http-01-address', '127.0.0.1', '--http-01-port', String(env.ports.certbot),
+        '--standalone', '--http-01-address', node.localAddress, '--http-01-port', String(env.ports.certbot),
         '--deploy-hook', hookPath,
       ]);
       const service = {
@@ -69,7 +69,7 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
             ...(tls.staging ? ['--staging'] : []),
             '--cert-name', env.domain, '--expand',
             ...publicHosts(env).flatMap((h) => ['-d', h]),
-            '--standalone', '--http-01-address', '127.0.0.1', '--http-01-port', String(env.ports.certbot),
+            '--standalone', '--http-01-address', node.localAddress, '--http-01-port', String(env.ports.certbot),
             '--deploy-hook', hookPath,
           ])
         : undefined;

@@ -92,7 +92,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           artifact({
             path: paths.instanceEnv(i.index),
             content: printEnvFile(
-              { CHATOPS_CONTAINER: i.containerName, CHATOPS_PUBLISH: `${joinHostPort('127.0.0.1', base + i.index - 1)}:${containerPort}` },
+              { CHATOPS_CONTAINER: i.containerName, CHATOPS_PUBLISH: `${joinHostPort(node.localAddress, base + i.index - 1)}:${containerPort}` },
               { header: `Rendered by @chatops/units: ${i.unit} (served over TLS at ${joinHostPort(node.address, i.port)}).` },
             ),
             service: i.unit.replace(/\.service$/, ''),
@@ -100,7 +100,9 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           }),
         );
       }
-      const runtime = '/run/chatops-%i';
+      // Nodes sharing a machine (a non-default localAddress) must not share runtime directories either.
+      const runtimeName = node.localAddress === '127.0.0.1' ? 'chatops-%i' : `chatops-${node.name}-%i`;
+      const runtime = `/run/${runtimeName}`;
       artifacts.push(
         unitArtifact(
           env,
@@ -111,7 +113,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
             Service: {
               Type: 'simple',
               EnvironmentFile: raw(`${escapeSpecifiers(nodePath(env, node, CHATOPS_APP_DIR))}/instance-%i.env`),
-              RuntimeDirectory: raw('chatops-%i'),
+              RuntimeDirectory: raw(runtimeName),
               RuntimeDirectoryMode: '0700',
               ExecStartPre: [
                 execLine([docker, 'rm', '--force', raw('${CHATOPS_CONTAINER}')], '-'),
@@ -146,7 +148,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           services: Object.fromEntries(
             instances.map((i) => [
               i.containerName,
-              { accept: joinHostPort(node.address, i.port), connect: joinHostPort('127.0.0.1', base + i.index - 1), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' as const },
+              { accept: joinHostPort(node.address, i.port), connect: joinHostPort(node.localAddress, base + i.index - 1), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' as const },
             ]),
           ),
         }),

@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { Artifact } from '@chatops/core';
-import { type NodeSpec, type ServiceRenderer, caBundlePath, chatopsInstances, nodeFqdn, nodePath, nodesWithRole } from '@chatops/environment';
+import { type NodeSpec, caBundlePath, chatopsInstances, nodeFqdn, nodePath, nodesWithRole } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, type PreparedRender, writeArtifacts } from '@chatops/stack';
-import { eventually, freePorts, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import { eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import {
-  STUNNEL_DIR,
   SYSTEMD_DIR,
-  cadvisorUnit,
-  chatopsAppPaths,
-  chatopsAppUnits,
-  exporterArgsPath,
   parseStunnelServices,
   parseUnitFile,
   splitExecLine,
@@ -26,12 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * End to end: the TLS terminators (stunnel4) rendered for cAdvisor and the ChatOps app instances, run for real
  * on 127.0.11.x with the rendered configs, certificates and keys, in front of plain-HTTP stand-ins on loopback.
  *
- * The whole stack is rendered through `@chatops/stack` (so every cross-check passes) and written to disk. The
- * terminators' loopback backends are fixed ports on 127.0.0.1 in the stack registry (18080, 13000+), identical
- * on every node: fine on real nodes, but on one machine the two nodes would share (and may find taken) the same
- * backend ports. So the test renders cAdvisor and the app with the renderers' own `loopbackPort`/`loopbackBase`
- * props set to free ports, checks that this changes nothing but the backend side (`connect`, the cAdvisor
- * `--port`, the container `--publish`), and writes those files over the stack's.
+ * The whole stack is rendered through `@chatops/stack` (so every cross-check passes), written to disk and run
+ * as rendered: the loopback environment gives each node its own `localAddress`, so the two app nodes' backend
+ * ports (18080, 13000+ style, identical on every node) do not collide on one machine.
  *
  * Nothing of the rendered stunnel config is stripped: it already runs in the foreground (`foreground = yes`), has
  * no pid file (`pid =`) and no setuid/setgid/chroot (systemd's `User=`/`Group=` drop privileges on a node; the
@@ -56,40 +47,6 @@ interface NodeSetup {
 }
 const setups = new Map<string, NodeSetup>();
 
-/** `count` consecutive free ports on 127.0.0.1 (checked by binding them all), none in `taken`. */
-async function consecutiveFreePorts(count: number, taken: Set<number>): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const [base] = await freePorts(1);
-    if (base === undefined || base + count > 65_535) continue;
-    const range = Array.from({ length: count }, (_, i) => base + i);
-    if (range.some((p) => taken.has(p))) continue;
-    const servers: ReturnType<typeof createNetServer>[] = [];
-    try {
-      for (const port of range) {
-        const s = createNetServer();
-        await new Promise<void>((resolve, reject) => {
-          s.once('error', reject);
-          s.listen(port, '127.0.0.1', resolve);
-        });
-        servers.push(s);
-      }
-      for (const p of range) taken.add(p);
-      return base;
-    } catch {
-      // one of them is busy: try another base
-    } finally {
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    }
-  }
-  throw new Error(`no ${count} consecutive free ports on 127.0.0.1`);
-}
-
-function renderWith(renderers: readonly ServiceRenderer[], node: NodeSpec): Artifact[] {
-  return renderers.flatMap((r) => r.render(node, ctx).artifacts);
-}
-
-const withoutConnect = (conf: string) => conf.replace(/^connect = .*$/gm, 'connect = <backend>');
-
 function execStart(artifacts: readonly Artifact[], path: string): string[] {
   const unit = artifacts.find((a) => a.path === path);
   expect(unit, path).toBeDefined();
@@ -112,32 +69,14 @@ beforeAll(async () => {
   expect(otherCa).not.toBe(ctx.pki.caCert);
 
   const stack = renderStack(ctx);
-  const taken = new Set<number>();
   for (const node of nodes) {
     const stackBundle = stack.bundles.get(node.name) ?? [];
     writeArtifacts(stackBundle);
-
-    const cadvisorBackend = await consecutiveFreePorts(1, taken);
-    const chatopsBase = await consecutiveFreePorts(env.chatops.instancesPerNode, taken);
-    const local = renderWith([cadvisorUnit({ loopbackPort: cadvisorBackend }), chatopsAppUnits({ loopbackBase: chatopsBase })], node);
-    // Only the backend side differs from what the stack renders; everything under test (accept, cert, key, TLS
-    // options, the units) is byte for byte the stack's.
-    const backendSide = new Set([
-      exporterArgsPath(env, node, 'cadvisor'),
-      ...chatopsInstances(env, node).map((i) => chatopsAppPaths(env, node).instanceEnv(i.index)),
-    ]);
-    for (const a of local) {
-      const s = stackBundle.find((b) => b.path === a.path);
-      expect(s, a.path).toBeDefined();
-      if (a.path.startsWith(nodePath(env, node, STUNNEL_DIR))) expect(withoutConnect(a.content), a.path).toBe(withoutConnect(s!.content));
-      else if (!backendSide.has(a.path)) expect({ content: a.content, mode: a.mode }, a.path).toEqual({ content: s!.content, mode: s!.mode });
-    }
     const stackCadvisor = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/cadvisor-tls.conf'))!.content);
-    expect(stackCadvisor.cadvisor?.connect).toBe(`127.0.0.1:${env.ports.cadvisorLocal}`);
+    expect(stackCadvisor.cadvisor?.connect).toBe(`${node.localAddress}:${env.ports.cadvisorLocal}`);
     const stackChatops = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/chatops-tls.conf'))!.content);
-    expect(stackChatops['chatops-1']?.connect).toBe(`127.0.0.1:${env.ports.chatopsLocal}`);
-    writeArtifacts(local);
-
+    expect(stackChatops['chatops-1']?.connect).toBe(`${node.localAddress}:${env.ports.chatopsLocal}`);
+    const local = stackBundle;
     const cadvisorTls = execStart(local, nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`));
     const chatopsTls = execStart(local, nodePath(env, node, `${SYSTEMD_DIR}/chatops-tls.service`));
     for (const argv of [cadvisorTls, chatopsTls]) {
@@ -152,13 +91,15 @@ beforeAll(async () => {
       node,
       fqdn: nodeFqdn(env, node),
       ca: readFileSync(caBundlePath(ctx, node), 'utf8'),
-      cadvisorBackend,
-      chatopsBase,
+      cadvisorBackend: env.ports.cadvisorLocal,
+      chatopsBase: env.ports.chatopsLocal,
       cadvisorTls,
       chatopsTls,
     });
   }
   expect(nodes.map((n) => n.name)).toEqual(['chatops-1', 'chatops-2']);
+  // Two app nodes side by side on one machine: their loopback backends differ by address, not by port.
+  expect(new Set(nodes.map((n) => n.localAddress)).size).toBe(2);
 });
 
 afterAll(() => scratch[Symbol.dispose]());
@@ -203,12 +144,12 @@ function httpGet(host: string, port: number, path: string): Promise<Reply> {
   });
 }
 
-/** A plain-HTTP stand-in on 127.0.0.1:port (what the terminator forwards to), counting what it serves. */
+/** A plain-HTTP stand-in on the node's local address (what the terminator forwards to), counting what it serves. */
 interface StandIn extends AsyncDisposable {
   readonly requests: string[];
 }
 
-async function standIn(port: number, handle: (path: string) => { status: number; body: string }): Promise<StandIn> {
+async function standIn(host: string, port: number, handle: (path: string) => { status: number; body: string }): Promise<StandIn> {
   const requests: string[] = [];
   const server: Server = createHttpServer((req, res) => {
     requests.push(req.url ?? '');
@@ -217,7 +158,7 @@ async function standIn(port: number, handle: (path: string) => { status: number;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, host, resolve);
   });
   return {
     requests,
@@ -235,8 +176,8 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
     const metrics = (node: string) => () => ({ status: 200, body: `container_last_seen{name="chatops-1",node="${node}"} 1.7e9\n` });
-    await using cadvisorA = await standIn(a.cadvisorBackend, metrics(a.node.name));
-    await using cadvisorB = await standIn(b.cadvisorBackend, metrics(b.node.name));
+    await using cadvisorA = await standIn(a.node.localAddress, a.cadvisorBackend, metrics(a.node.name));
+    await using cadvisorB = await standIn(b.node.localAddress, b.cadvisorBackend, metrics(b.node.name));
     await using tlsA = stunnel(a.cadvisorTls);
     await using tlsB = stunnel(b.cadvisorTls);
     await waitForPort(a.node.address, env.ports.cadvisor, { process: tlsA, timeoutMs: 15_000 });
@@ -269,10 +210,10 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     // Each instance's stand-in answers with its own identity, on the loopback port its container would publish.
     const [i1, i2, i3, i4] = instances.map((i) => ({ i, id: `${i.node.name}/${i.containerName}`, port: setup(i.node.name).chatopsBase + i.index - 1 }));
     // Four stand-ins and two terminators, all disposed (stunnel4 by pid) however the test ends.
-    await using s1 = await standIn(i1!.port, app(i1!.id));
-    await using s2 = await standIn(i2!.port, app(i2!.id));
-    await using s3 = await standIn(i3!.port, app(i3!.id));
-    await using s4 = await standIn(i4!.port, app(i4!.id));
+    await using s1 = await standIn(i1!.i.node.localAddress, i1!.port, app(i1!.id));
+    await using s2 = await standIn(i2!.i.node.localAddress, i2!.port, app(i2!.id));
+    await using s3 = await standIn(i3!.i.node.localAddress, i3!.port, app(i3!.id));
+    await using s4 = await standIn(i4!.i.node.localAddress, i4!.port, app(i4!.id));
     const backends = new Map([i1!.id, i2!.id, i3!.id, i4!.id].map((id, k) => [id, [s1, s2, s3, s4][k]!]));
     await using tlsA = stunnel(a.chatopsTls);
     await using tlsB = stunnel(b.chatopsTls);
