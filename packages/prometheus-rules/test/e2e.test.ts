@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request } from 'node:https';
 import { join } from 'node:path';
-import { type MetricsEndpoint, chatopsInstances, metricsEndpoints, nodePath, nodeWithRole, serviceCertificate, unitsOn } from '@chatops/environment';
+import { type MetricsEndpoint, chatopsInstances, metricsEndpoints, nodePath, nodeWithRole, probeTargets, serviceCertificate, unitsOn } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { PROMETHEUS_PATHS, defaultAlertRules, prometheusRenderer } from '@chatops/prometheus-rules';
 import { pkiSettings, prepareRender, writeArtifacts } from '@chatops/stack';
@@ -33,6 +33,11 @@ async function standIn(endpoint: MetricsEndpoint, tls: { cert: string; key: stri
         posted.push(...(JSON.parse(body) as unknown[]));
         res.writeHead(200).end();
       });
+      return;
+    }
+    // The blackbox exporter also answers probes: every probed endpoint is fine, its certificate far from expiry.
+    if (endpoint.job === 'blackbox' && req.url?.startsWith('/probe?')) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`probe_success 1\nprobe_ssl_earliest_cert_expiry ${Math.floor(Date.now() / 1000) + 90 * 86400}\n`);
       return;
     }
     if (req.url !== endpoint.path) {
@@ -160,11 +165,14 @@ describe('Prometheus on loopback', () => {
         async () => {
           const r = await getJson(`${base}/api/v1/targets`, ca);
           const active = r.body.data.activeTargets;
-          return active.length === metricsEndpoints(env).length && active.every((t) => t.health === 'up') ? active : undefined;
+          return active.length === metricsEndpoints(env).length + probeTargets(env).length && active.every((t) => t.health === 'up') ? active : undefined;
         },
         { timeoutMs: 30_000, what: `every target up (${proc.output().slice(-2000)})` },
       );
-      expect(targets.map((t) => `${t.labels.job}@${t.labels.node}`).sort()).toEqual(metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}`).sort());
+      // Every metrics endpoint, and every probe through the blackbox exporter (labelled with the exporter's node).
+      expect(targets.map((t) => `${t.labels.job}@${t.labels.node}`).sort()).toEqual(
+        [...metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}`), ...probeTargets(env).map((t) => `${t.job}@${node.name}`)].sort(),
+      );
 
       const rules = await getJson(`${base}/api/v1/rules`, ca);
       const loaded = rules.body.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
