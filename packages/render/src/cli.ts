@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { colorWanted } from './help-text.js';
 import { runCli } from './run-cli.js';
 
 const code = await runCli(process.argv.slice(2), {
@@ -6,6 +7,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  color: colorWanted(process.stdout.isTTY, process.env),
   // Progress only on a terminal: pipes and CI logs get the final summary alone.
   ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
 });

@@ -3,10 +3,12 @@ import { ConfigError, formatDiagnostic } from '@chatops/core';
 import { environmentJsonSchema, loadEnvironment } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { buildManifest, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { CheckCache } from './check-cache.js';
+import { HELP_WIDTH, afterCommandHelp, overview } from './help-text.js';
 import { UsageError, locateEnvironment } from './locate-environment.js';
 import { type CheckOutcome, runNativeChecks } from './native-checks.js';
+import { VERSION } from './version.js';
 import { writeOutput } from './write-output.js';
 
 export interface CliIo {
@@ -21,6 +23,8 @@ export interface CliIo {
    * @default undefined (no progress shown)
    */
   readonly progress?: (line: string) => void;
+  /** Style help headings (a terminal without `NO_COLOR`: see `colorWanted`). @default false */
+  readonly color?: boolean;
 }
 
 /** Exit codes of DESIGN.md §5 (70 is sysexits' EX_SOFTWARE: an internal error, a bug). */
@@ -36,19 +40,35 @@ interface RenderFlags {
 /** Runs the CLI and resolves to its exit code; never calls process.exit, never prints a stack trace for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
-  const program = new Command('chatops-render')
+  const color = Boolean(io.color);
+  const program: Command = new Command('chatops-render')
     .description('Render a ChatOps environment into validated per-node config trees.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      getOutHelpWidth: () => HELP_WIDTH,
+      getErrHelpWidth: () => HELP_WIDTH,
+      getOutHasColors: () => color,
+      getErrHasColors: () => color,
+    })
+    .configureHelp({
+      styleTitle: (s) => `\x1b[1m${s}\x1b[22m`,
+      // The overview lists every command with its flags and an example; a command's own help is commander's.
+      formatHelp: (cmd, helper): string => (cmd === program ? overview(program, helper, VERSION) : Help.prototype.formatHelp.call(helper, cmd, helper)),
+    })
     .showHelpAfterError('(run chatops-render --help for usage)')
     .option('--debug', 'print the stack trace of an internal error');
   const debug = () => Boolean(program.opts().debug || io.env.CHATOPS_DEBUG);
+  const title = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
 
   program
-    .command('render', { isDefault: true, hidden: true })
-    .argument('<env>', 'environment name (environments/<env>.yaml) ')
+    .command('render', { isDefault: true })
+    .description('render every node\'s config files, run the daemons\' own checkers on them, and write them all or nothing')
+    .argument('<env>', 'environment name (environments/<env>.yaml)')
     .option('--config <dir|file>', 'environments root directory, or an environment file')
-    .option('--out <dir>', 'output directory', 'out')
+    .option('--out <dir>', 'output directory: files go to <dir>/<env>/<node>/<path>', 'out')
     .option('--check', 'render and validate in memory; write nothing')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (name: string, flags: RenderFlags) => {
@@ -57,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('schema')
-    .description('print the JSON Schema of environment files')
+    .description('print the JSON Schema of environment files (for editors and validators such as ajv)')
     .action(() => {
       io.stdout(`${JSON.stringify(environmentJsonSchema(), null, 2)}\n`);
     });
@@ -67,11 +87,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<env>', 'environment name')
     .option('--config <dir|file>', 'environments root directory, or an environment file')
     .option('--json', 'machine-readable listing')
-    .description('list every certificate of an environment with its expiry')
+    .description('list every certificate of an environment with its expiry (from <root>/.pki/<env>/)')
     .action((name: string, flags: { config?: string; json?: boolean }) => {
       code = certs(name, flags, io, debug());
     });
+  for (const cmd of program.commands) cmd.addHelpText('after', () => afterCommandHelp(cmd.name(), title));
 
+  const typo = mistypedCommand(argv, program);
+  if (typo) {
+    io.stderr(`error: unknown command '${argv[0]}' (Did you mean ${typo}?)\n(run chatops-render --help for usage)\n`);
+    return EXIT.badInput;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
@@ -178,6 +204,30 @@ function certs(name: string, flags: { config?: string; json?: boolean }, io: Cli
   } catch (e) {
     return reportError(e, io, debug);
   }
+}
+
+/**
+ * `chatops-render rendr prod` would otherwise read as `render rendr prod` ("too many arguments"): two words where
+ * the first is one or two edits from a command name is that command mistyped.
+ */
+function mistypedCommand(argv: readonly string[], program: Command): string | undefined {
+  const [first, second] = argv;
+  if (!first || !second || first.startsWith('-') || second.startsWith('-')) return undefined;
+  const names = program.commands.map((c) => c.name());
+  if (names.includes(first)) return undefined;
+  return names.find((n) => editDistance(first, n) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
 }
 
 /** Bad input and usage exit 2 with located messages; anything else is a bug: exit 70, the stack only on --debug. */
