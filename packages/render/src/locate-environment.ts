@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const EXTENSIONS = ['.yaml', '.yml', '.toml', '.json'];
 
@@ -11,15 +11,17 @@ export interface LocatedEnvironment {
 }
 
 /**
- * Finds `<root>/environments/<name>.{yaml,yml,toml,json}`. The root is `--config` (a directory, or the file
- * itself), else what the nearest package.json declares under `"chatops": { "environments": "<dir>" }`, else the
+ * Finds `<root>/environments/<name>.{yaml,yml,toml,json}`. The root is `--config` (a directory; or for a file, the
+ * directory above its `environments/` directory, or else the file's own directory), else what the nearest package.json declares under `"chatops": { "environments": "<dir>" }`, else the
  * current directory.
  */
 export function locateEnvironment(name: string, options: { config?: string; cwd: string }): LocatedEnvironment {
   if (options.config) {
     const target = resolve(options.cwd, options.config);
     if (!existsSync(target)) throw usage(`--config ${options.config}: no such file or directory`);
-    if (statSync(target).isFile()) return { file: target, root: dirname(dirname(target)) };
+    // A file in `<root>/environments/` keeps its state under `<root>/.pki/`; any other file, next to itself
+    // (never in some unrelated parent directory that other environments' files share).
+    if (statSync(target).isFile()) return { file: target, root: basename(dirname(target)) === 'environments' ? dirname(dirname(target)) : dirname(target) };
     return { file: findIn(target, name), root: target };
   }
   const root = declaredRoot(options.cwd) ?? options.cwd;

@@ -215,6 +215,21 @@ describe('chatops-render <env>', () => {
   });
 });
 
+describe('chatops-render --config <file>', () => {
+  it('keeps the PKI next to a file that is not in an environments/ directory, never in a shared parent', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    // Same depth as environments/ (the example's secrets are ../secrets/...), another name.
+    const own = join(config, 'team-a');
+    cpSync(join(config, 'environments'), own, { recursive: true });
+    const r = await cli(['dev', '--config', join(own, 'dev.yaml'), '--out', join(dir.path, 'out')], dir.path);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(own, '.pki', 'dev'))).toBe(true);
+    expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+});
+
 describe('chatops-render schema / certs', () => {
   it('prints the environment JSON Schema', async () => {
     const r = await cli(['schema'], REPO);
