@@ -13,16 +13,18 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   render: [
     'chatops-render prod                      # writes out/prod/<node>/<path> and out/prod/manifest.json',
     'chatops-render prod --check              # CI: render and run the checkers, write nothing',
+    'chatops-render prod --diff rendered      # exit 3 and a diff when rendered/prod differs from this render',
   ],
   certs: ['chatops-render certs prod --json'],
   schema: ['chatops-render schema > environment.schema.json'],
 };
 
 export const EXIT_CODES = `Exit codes:
-  0   ok
+  0   ok (render --diff: no difference)
   1   a daemon's own checker rejected the rendered config
   2   bad input or usage; errors name file:line: path, e.g.
       error: environments/prod.yaml:10: nodes.lb-1.address: expected an IPv4 address
+  3   render --diff: the render differs from the tree (the diff is on stdout)
   70  internal error: a bug (--debug adds the stack trace)`;
 
 export const LOOKUP = `Where environments are found (<env> is environments/<env>.{yaml,yml,toml,json} under a root):

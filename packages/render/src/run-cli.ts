@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError, formatDiagnostic } from '@chatops/core';
 import { environmentJsonSchema, loadEnvironment } from '@chatops/environment';
@@ -8,6 +9,7 @@ import { CheckCache } from './check-cache.js';
 import { HELP_WIDTH, afterCommandHelp, overview } from './help-text.js';
 import { UsageError, locateEnvironment } from './locate-environment.js';
 import { type CheckOutcome, runNativeChecks } from './native-checks.js';
+import { diffTree, formatTreeDiff } from './tree-diff.js';
 import { VERSION } from './version.js';
 import { writeOutput } from './write-output.js';
 
@@ -28,13 +30,14 @@ export interface CliIo {
 }
 
 /** Exit codes of DESIGN.md §5 (70 is sysexits' EX_SOFTWARE: an internal error, a bug). */
-export const EXIT = { ok: 0, rejected: 1, badInput: 2, bug: 70 } as const;
+export const EXIT = { ok: 0, rejected: 1, badInput: 2, different: 3, bug: 70 } as const;
 
 interface RenderFlags {
   config?: string;
   out?: string;
   check?: boolean;
   json?: boolean;
+  diff?: string;
 }
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, never prints a stack trace for bad input. */
@@ -71,6 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--out <dir>', 'output directory: files go to <dir>/<env>/<node>/<path>', 'out')
     .option('--check', 'render and validate in memory; write nothing')
     .option('--json', 'machine-readable summary on stdout')
+    .option('--diff <dir>', 'compare with a tree render wrote before (<dir> or <dir>/<env>); write nothing; exit 3 if it differs')
     .action(async (name: string, flags: RenderFlags) => {
       code = await render(name, flags, io, debug());
     });
@@ -110,6 +114,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolean): Promise<number> {
   try {
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
+    if (flags.diff !== undefined && !existsSync(resolve(io.cwd, flags.diff))) throw new UsageError(`--diff ${flags.diff}: no such directory`);
     const ctx = await prepareRender(located.file, {
       cwd: io.cwd,
       env: io.env,
@@ -129,7 +134,8 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const strict = Boolean(io.env.CI);
     const rejected = failed.length > 0 || (strict && unavailable.length > 0);
 
-    const output = !flags.check && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest) : undefined;
+    const compared = flags.diff !== undefined ? diffTree(resolve(io.cwd, flags.diff), ctx.env.name, result, manifest, flags.diff) : undefined;
+    const output = !flags.check && !compared && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest) : undefined;
     if (output) ctx.persistPki();
     const written = output?.dir;
 
@@ -146,6 +152,9 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
               Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
             ),
             checks: outcomes,
+            ...(compared
+              ? { diff: { tree: relative(io.cwd, compared.dir) || '.', differences: compared.differences.map(({ diff: _, ...f }) => f), reissued: compared.reissued, secretsNotInTree: compared.secretsNotInTree } }
+              : {}),
           },
           null,
           2,
@@ -166,9 +175,11 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       for (const o of unavailable) io.stderr(`${strict ? 'error' : 'warning'}: ${o.node}: ${o.name}: ${o.output}\n`);
       for (const o of failed) io.stderr(`rejected: ${o.node}: ${o.name}:\n${indent(o.output)}\n`);
       if (output) io.stdout(`${output.changed ? 'wrote' : 'unchanged:'} ${relative(io.cwd, output.dir) || output.dir}\n`);
-      else if (flags.check) io.stdout('check only: nothing written\n');
+      else if (flags.check && !compared) io.stdout('check only: nothing written\n');
+      if (compared) io.stdout(formatTreeDiff(compared, io.cwd));
     }
-    return rejected ? EXIT.rejected : EXIT.ok;
+    if (rejected) return EXIT.rejected;
+    return compared && compared.differences.length > 0 ? EXIT.different : EXIT.ok;
   } catch (e) {
     return reportError(e, io, debug);
   }

@@ -1,0 +1,73 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CliIo, runCli } from '@chatops/render';
+import { tempDir } from '@chatops/testing';
+import { describe, expect, it } from 'vitest';
+
+const EXAMPLE = join(__dirname, '../../../examples/cloud-chatops');
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+describe('chatops-render <env> --diff <dir>', () => {
+  it('exit 0 against its own tree rendered with another PKI; exit 3 with a unified diff per node and file; secrets only named', async () => {
+    using dir = tempDir();
+    const config = join(dir.path, 'config');
+    cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
+    cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+    expect((await cli(['dev', '--config', config, '--out', 'rendered'], dir.path)).code).toBe(0);
+
+    // Another machine: no PKI state, so every certificate and key is issued anew. Nothing to review.
+    rmSync(join(config, '.pki'), { recursive: true });
+    const same = await cli(['dev', '--config', config, '--diff', 'rendered'], dir.path);
+    expect(same.stderr).toBe('');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/^no difference from rendered\/dev$/m);
+    expect(same.stdout).toMatch(/^note: \d+ file\(s\) differ only by re-issued certificates or keys \(same subject, issuer, names and key type\): not shown$/m);
+    expect(same.stdout).not.toMatch(/^check only|^wrote/m);
+    // --diff writes nothing: no new output, no PKI state.
+    expect(readFileSync(join(dir.path, 'rendered/dev/manifest.json'), 'utf8')).toContain('"environment": "dev"');
+    expect(() => readFileSync(join(config, '.pki/dev/ca.cert.pem'))).toThrow();
+
+    const dev = join(config, 'environments/dev.yaml');
+    writeFileSync(dev, readFileSync(dev, 'utf8').replace('instancesPerNode: 1', 'instancesPerNode: 2'));
+    const secret = 'a-new-grafana-admin-password-5f3c';
+    writeFileSync(join(config, 'secrets/dev/grafana-admin-password'), secret);
+    rmSync(join(dir.path, 'rendered/dev/lb-1/etc/haproxy/certs'), { recursive: true }); // secrets left out of a tree
+    const changed = await cli(['dev', '--config', config, '--diff', join(dir.path, 'rendered/dev')], dir.path);
+    expect(changed.code).toBe(3);
+    expect(changed.stdout).toContain(
+      ['--- a/lb-1/etc/haproxy/haproxy.cfg', '+++ b/lb-1/etc/haproxy/haproxy.cfg'].join('\n'),
+    );
+    expect(changed.stdout).toMatch(/^\+ {4}server chatops-1-2 10\.1\.0\.21:3001 /m);
+    expect(changed.stdout).toMatch(/^chatops-1:\/etc\/chatops\/app\/instance-2\.env: added\n--- \/dev\/null\n\+\+\+ b\/chatops-1\/etc\/chatops\/app\/instance-2\.env\n/m);
+    expect(changed.stdout).toMatch(/^monitoring-1:\/etc\/grafana\/[^:]+: changed \(secret\)$/m);
+    expect(changed.stdout).not.toContain(secret);
+    expect(changed.stdout).toMatch(/^\d+ file\(s\) differ from rendered\/dev on \d+ node\(s\)$/m);
+    expect(changed.stdout).toMatch(/^note: \d+ secret file\(s\) are not in the tree: not compared$/m);
+
+    const json = await cli(['dev', '--config', config, '--diff', 'rendered', '--json'], dir.path);
+    expect(json.code).toBe(3);
+    const summary = JSON.parse(json.stdout);
+    expect(summary.diff.tree).toBe('rendered/dev');
+    expect(summary.diff.differences).toContainEqual({ node: 'chatops-1', path: '/etc/chatops/app/instance-2.env', status: 'added' });
+    expect(json.stdout).not.toContain(secret);
+  });
+
+  it('exit 2 when the directory is not a rendered tree', async () => {
+    using dir = tempDir();
+    const config = join(dir.path, 'config');
+    cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
+    cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+    const r = await cli(['dev', '--config', config, '--diff', 'nowhere'], dir.path);
+    expect(r).toMatchObject({ code: 2, stderr: 'error: --diff nowhere: no such directory\n' });
+    const empty = await cli(['dev', '--config', config, '--diff', 'config'], dir.path);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('error: --diff config: not a rendered tree (no manifest.json in config or config/dev)\n');
+  });
+});
