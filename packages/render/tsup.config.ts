@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { cli, library } from '../../tsup.shared.js';
 
-export default defineConfig([library, cli]);
+// Two library entries: the package itself and `@chatops/render/testing`.
+export default defineConfig([{ ...library, entry: ['src/index.ts', 'src/testing.ts'] }, cli]);
