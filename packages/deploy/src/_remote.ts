@@ -200,8 +200,15 @@ export interface ApplyRequest {
   readonly writes: readonly ApplyWrite[];
   readonly checks: readonly { readonly name: string; readonly command: string; readonly args: readonly string[] }[];
   readonly journal: Journal;
-  /** Units to wait for (`systemctl is-active`) after their reload/restart. */
+  /** Health polls (0.5 s apart) after each reload/restart. */
   readonly healthAttempts: number;
+  /** How each fired unit's health is checked (default `systemctl is-active`). */
+  readonly health?: Readonly<Record<string, HealthProbe>>;
+  /**
+   * Units of the journal this script does not fire (ChatOps instances rolled one at a time by later round trips).
+   * When any, the script leaves the journal and state alone; {@link finishScript} or {@link rollbackScript} ends the step.
+   */
+  readonly deferred?: readonly string[];
   /** The complete state file after this step. */
   readonly state: string;
 }
@@ -219,6 +226,8 @@ export interface ApplyRequest {
  *    the old config, drop the journal; on success write the state file and drop the journal.
  */
 export function applyScript(r: ApplyRequest): string {
+  const deferred = new Set(r.deferred ?? []);
+  const fired = r.journal.units.filter((u) => !deferred.has(u.unit));
   const stage = `${r.stateDir}/stage/${r.phase}/${r.runId}`;
   const prev = `${r.stateDir}/prev/${r.phase}/${r.runId}`;
   const parts: string[] = [
@@ -258,9 +267,11 @@ swap() {
   swapped+=("$p")
 }
 rollback() { restore; [ $DR = 1 ] && systemctl daemon-reload; for u in "\${!UNITS[@]}"; do systemctl \${ACTIONS[$u]} "\${UNITS[$u]}" >/dev/null 2>&1 && ev refired "\${UNITS[$u]}"; done; rm -f "$D/journal/$PH"; }
+${HEALTHY_FN}
 DR=${r.journal.daemonReload ? 1 : 0}
-UNITS=(${r.journal.units.map((u) => shq(u.unit)).join(' ')})
-ACTIONS=(${r.journal.units.map((u) => u.action).join(' ')})`);
+UNITS=(${fired.map((u) => shq(u.unit)).join(' ')})
+ACTIONS=(${fired.map((u) => u.action).join(' ')})
+PROBES=(${fired.map((u) => shq(probeArgs(r.health?.[u.unit]))).join(' ')})`);
   r.writes.forEach((w, i) =>
     parts.push(`swap ${i} ${shq(w.path)} ${w.mode} ${shq(w.owner)} ${shq(w.group)} || { ev fail swap ${shq(w.path)}; UNITS=(); rollback; exit 21; }; ev swapped ${shq(w.path)}`),
   );
@@ -272,12 +283,13 @@ for i in "\${!UNITS[@]}"; do
   u=\${UNITS[$i]}; a=\${ACTIONS[$i]}
   out=$(systemctl "$a" "$u" 2>&1) || { ev unit-failed "$a $u" "$(printf '%s' "$out" | b64)"; rollback; exit 11; }
   ev fired "$a" "$u"
-  ok=0
-  for n in $(seq 1 ${r.healthAttempts}); do if systemctl is-active --quiet "$u"; then ok=1; break; fi; sleep 0.5; done
-  [ $ok = 1 ] || { ev unhealthy "$u" "$(systemctl status "$u" 2>&1 | tail -n 5 | b64)"; rollback; exit 12; }
-  ev healthy "$u"
+  healthy "$u" ${r.healthAttempts} "\${PROBES[$i]}" || { ev unhealthy "$u" "$(health_detail "$u" | b64)"; rollback; exit 12; }
+  ev healthy "$u" "$HOW"
 done
-printf '%s' ${shq(r.state)} > "$D/.state.tmp" && sync "$D/.state.tmp" && mv -f "$D/.state.tmp" "$D/state" || { ev fail state; exit 22; }
+${deferred.size > 0 ? `# Files are in place; the deferred units are fired one at a time by later round trips, which end the step.
+ev pending
+exit 0
+` : ''}printf '%s' ${shq(r.state)} > "$D/.state.tmp" && sync "$D/.state.tmp" && mv -f "$D/.state.tmp" "$D/state" || { ev fail state; exit 22; }
 rm -f "$D/journal/$PH"; rm -rf -- "$S"
 # Keep only this run's previous versions of this phase's files.
 for x in "$D/prev/$PH"/*; do [ "$x" = "$B" ] || rm -rf -- "$x"; done
@@ -299,4 +311,127 @@ export function parseEvents(stdout: string): ApplyEvent[] {
       const [, kind, ...fields] = l.split('\t');
       return { kind: kind!, fields };
     });
+}
+
+/**
+ * How to tell that a unit is healthy after a reload/restart: the service's own health endpoint over TLS, verified
+ * with our CA, reached at the node's address with the certificate's name (SNI). Without a probe, or on a node
+ * without `curl`, `systemctl is-active`.
+ */
+export interface HealthProbe {
+  /** Name on the service's certificate (SNI and verified host). */
+  readonly serverName: string;
+  readonly address: string;
+  readonly port: number;
+  readonly path: string;
+  /** Host header, when the service routes on it. @default serverName */
+  readonly host?: string;
+  /** HTTP statuses that mean healthy (e.g. 401: up, but behind basic auth). */
+  readonly ok: readonly number[];
+  /** Our CA bundle on the node. */
+  readonly caFile: string;
+}
+
+/** Arguments of the health function in the node scripts: empty for `systemctl is-active`. */
+function probeArgs(p: HealthProbe | undefined): string {
+  if (!p) return '';
+  return [p.ok.join('|'), p.caFile, `${p.serverName}:${p.port}:${p.address}`, p.host ?? p.serverName, `https://${p.serverName}:${p.port}${p.path}`].join('\t');
+}
+
+/**
+ * `healthy <unit> <attempts> <probe>`: polls 0.5 s apart until healthy, sets HOW; `health_detail <unit>` explains a
+ * failure. A probe is `ok-statuses<TAB>ca<TAB>resolve<TAB>host<TAB>url`.
+ */
+const HEALTHY_FN = `healthy() {
+  local u=$1 n=$2 probe=$3 i code ok ca res host url
+  if [ -n "$probe" ] && command -v curl >/dev/null 2>&1; then
+    IFS=$'\\t' read -r ok ca res host url <<<"$probe"; HOW="$url"
+    for i in $(seq 1 "$n"); do
+      code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$ca" --resolve "$res" -H "Host: $host" "$url" 2>/dev/null)
+      [[ "$code" =~ ^($ok)$ ]] && return 0
+      sleep 0.5
+    done
+    LAST="$url answered \${code:-nothing}"; return 1
+  fi
+  HOW=is-active
+  for i in $(seq 1 "$n"); do systemctl is-active --quiet "$u" && return 0; sleep 0.5; done
+  LAST=""; return 1
+}
+health_detail() { [ -n "\${LAST:-}" ] && echo "$LAST"; systemctl status "$1" 2>&1 | tail -n 5; }`;
+
+function preamble(stateDir: string, phase: string, runId: string): string {
+  return `set -u
+export LC_ALL=C
+D=${shq(stateDir)}; PH=${shq(phase)}; B=${shq(`${stateDir}/prev/${phase}/${runId}`)}; S=${shq(`${stateDir}/stage/${phase}/${runId}`)}
+ev() { local IFS=$'\\t'; printf 'E\\t%s\\n' "$*"; }
+b64() { base64 -w0; }`;
+}
+
+/** One round trip: fire one deferred unit (a ChatOps instance) and wait until it is healthy. Exit 11/12 on failure. */
+export function fireScript(r: { stateDir: string; phase: string; runId: string; unit: string; action: 'reload' | 'restart'; healthAttempts: number; probe?: HealthProbe }): string {
+  return `${preamble(r.stateDir, r.phase, r.runId)}
+${HEALTHY_FN}
+u=${shq(r.unit)}
+out=$(systemctl ${r.action} "$u" 2>&1) || { ev unit-failed ${shq(`${r.action} ${r.unit}`)} "$(printf '%s' "$out" | b64)"; exit 11; }
+ev fired ${r.action} "$u"
+healthy "$u" ${r.healthAttempts} ${shq(probeArgs(r.probe))} || { ev unhealthy "$u" "$(health_detail "$u" | b64)"; exit 12; }
+ev healthy "$u" "$HOW"
+exit 0
+`;
+}
+
+/** One round trip ending a step whose units were fired one at a time: state written, journal dropped. */
+export function finishScript(r: { stateDir: string; phase: string; runId: string; state: string }): string {
+  return `${preamble(r.stateDir, r.phase, r.runId)}
+printf '%s' ${shq(r.state)} > "$D/.state.tmp" && sync "$D/.state.tmp" && mv -f "$D/.state.tmp" "$D/state" || { ev fail state; exit 22; }
+rm -f "$D/journal/$PH"; rm -rf -- "$S"
+for x in "$D/prev/$PH"/*; do [ "$x" = "$B" ] || rm -rf -- "$x"; done
+ev done
+exit 0
+`;
+}
+
+/**
+ * One round trip undoing a step whose deferred units failed: the step's files back to their previous versions
+ * (kept under prev/<phase>/<run>), daemon-reload when units changed, the given units fired again on the old files.
+ */
+export function rollbackScript(r: { stateDir: string; phase: string; runId: string; paths: readonly string[]; daemonReload: boolean; units: readonly { unit: string; action: string }[] }): string {
+  return `${preamble(r.stateDir, r.phase, r.runId)}
+for p in ${r.paths.map(shq).join(' ')}; do
+  if [ -f "$B$p" ]; then t="\${p%/*}/.chatops-restore.\${p##*/}"; cp -p -- "$B$p" "$t" && sync "$t" && mv -f -- "$t" "$p"
+  else rm -f -- "$p"; fi
+  ev restored "$p"
+done
+${r.daemonReload ? 'systemctl daemon-reload' : ':'}
+${r.units.map((u) => `systemctl ${u.action} ${shq(u.unit)} >/dev/null 2>&1 && ev refired ${shq(u.unit)}`).join('\n')}
+rm -f "$D/journal/$PH"
+exit 0
+`;
+}
+
+/**
+ * One round trip on a load balancer: `set server <backend>/<server> state drain|ready` through HAProxy's admin
+ * socket (a few lines of Perl: perl-base is Essential on Debian, HAProxy ships no socket client). `drain` then waits
+ * (bounded) until the server has no current sessions; `ready` until HAProxy's checks report it UP. A missing socket
+ * or an unknown server (HAProxy not deployed yet, or the instance is new) is reported as `lb-absent`, not a failure.
+ */
+export function haproxyServerScript(r: { socket: string; backend: string; server: string; state: 'drain' | 'ready'; attempts: number }): string {
+  const target = `${r.backend}/${r.server}`;
+  return `set -u
+export LC_ALL=C
+ev() { local IFS=$'\\t'; printf 'E\\t%s\\n' "$*"; }
+SOCK=${shq(r.socket)}
+hap() { perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "cannot connect to $ARGV[0]: $!\\n"; print $s "$ARGV[1]\\n"; print while <$s>;' "$SOCK" "$1"; }
+field() { hap 'show stat' | awk -F, -v b=${shq(r.backend)} -v s=${shq(r.server)} -v f="$1" '$1 == b && $2 == s { print $f; exit }'; }
+[ -S "$SOCK" ] || { ev lb-absent ${shq(target)} "no admin socket $SOCK"; exit 0; }
+out=$(hap ${shq(`set server ${target} state ${r.state}`)} 2>&1) || { ev lb-failed ${shq(target)} "$out"; exit 13; }
+case "$out" in *'No such'*|*'not found'*) ev lb-absent ${shq(target)} "$(printf '%s' "$out" | head -n 1)"; exit 0 ;; esac
+[ -z "$(printf '%s' "$out" | tr -d '[:space:]')" ] || { ev lb-failed ${shq(target)} "$(printf '%s' "$out" | head -n 1)"; exit 13; }
+for i in $(seq 1 ${r.attempts}); do
+  ${r.state === 'drain' ? `v=$(field 5); [ "\${v:-0}" = 0 ] && { ev drained ${shq(target)}; exit 0; }` : `v=$(field 18); case "$v" in UP|'no check') ev ready ${shq(target)}; exit 0 ;; esac`}
+  sleep 0.5
+done
+ev lb-timeout ${shq(target)} ${r.state} "$v"
+exit 14
+`;
 }

@@ -1,6 +1,7 @@
-import { type ApplyEvent, type StateEntry, applyScript, parseEvents, printState } from './_remote.js';
+import { type ApplyEvent, type StateEntry, applyScript, finishScript, fireScript, haproxyServerScript, parseEvents, printState, rollbackScript } from './_remote.js';
 import type { DesiredState } from './desired-state.js';
 import { type NodePlan, type Plan, type StepPlan, mapLimited } from './plan.js';
+import { type RolledInstance, rolledInstances } from './rolling.js';
 import { type Transport, TransportError } from './transport.js';
 
 /** A progress event; `--json` prints one per line. */
@@ -18,6 +19,8 @@ export interface ApplyOptions {
   readonly runId?: string;
   /** `systemctl is-active` polls (0.5 s apart) after each reload/restart. @default 20 */
   readonly healthAttempts?: number;
+  /** HAProxy polls (0.5 s apart) while draining a ChatOps instance and until it is UP again. @default 60 */
+  readonly balancerAttempts?: number;
   /** Overwrite drift (the plan must have been made with `force`). @default false */
   readonly force?: boolean;
   readonly onEvent?: (event: DeployEvent) => void;
@@ -89,7 +92,11 @@ async function applyStep(
     const want = step.step.files.find((d) => d.artifact.path === f.path);
     if (want && f.status === 'unchanged') next.set(f.path, entry(want));
   }
+  const instances = step.phase === 'chatops' ? rolledInstances(desired.env, step.node) : new Map<string, RolledInstance>();
+  const rolled = step.units.filter((u) => instances.has(u.unit));
   const script = applyScript({
+    deferred: rolled.map((u) => u.unit),
+    health: Object.fromEntries([...instances].map(([unit, i]) => [unit, i.probe])),
     stateDir: desired.stateDir(step.node),
     runId,
     phase: step.phase,
@@ -125,6 +132,17 @@ async function applyStep(
   const fired = events.filter((e) => e.kind === 'fired').map((e) => e.fields.join(' '));
   const restored = events.filter((e) => e.kind === 'restored').map((e) => e.fields[0]!);
   for (const e of events) emit({ type: 'event', node: step.node, phase: step.phase, message: eventText(e) });
+  if (code === 0 && rolled.length > 0) {
+    const roll = await rollInstances(step, rolled, instances, desired, transport, runId, options, emit, printState(next));
+    written.push(...roll.written);
+    fired.push(...roll.fired);
+    if (roll.error === undefined) {
+      for (const [k, v] of next) state.set(k, v);
+      return { node: step.node, phase: step.phase, status: 'applied', written, fired, restored };
+    }
+    emit({ type: 'failed', node: step.node, phase: step.phase, message: roll.error });
+    return { node: step.node, phase: step.phase, status: roll.interrupted ? 'interrupted' : 'failed', written, fired, restored: roll.restored, error: roll.error };
+  }
   if (code === 0) {
     for (const [k, v] of next) state.set(k, v);
     return { node: step.node, phase: step.phase, status: 'applied', written, fired, restored };
@@ -185,4 +203,85 @@ function failureText(events: readonly ApplyEvent[], code: number): string {
     if (e.kind === 'fail') return `step failed at ${e.fields.join(' ')}${back}`;
   }
   return `node script exited ${code}${back}`;
+}
+
+interface RollResult {
+  readonly written: string[];
+  readonly fired: string[];
+  readonly restored: string[];
+  readonly error?: string;
+  readonly interrupted?: boolean;
+}
+
+/**
+ * Restarts a step's ChatOps instances one at a time after its files are in place: for each, drain its server in
+ * every HAProxy (admin socket), restart it and wait until its health endpoint answers, set it ready and wait until
+ * HAProxy reports it UP; then the next. A failure puts the step's previous files back, restarts the instances
+ * already restarted (and the failed one) on them, sets the server ready again and stops. Round trips: 3 per
+ * instance and load balancer, plus one to finish the step.
+ */
+async function rollInstances(
+  step: StepPlan,
+  rolled: readonly { unit: string; action: 'reload' | 'restart' }[],
+  instances: ReadonlyMap<string, RolledInstance>,
+  desired: DesiredState,
+  transport: Transport,
+  runId: string,
+  options: ApplyOptions,
+  emit: (e: DeployEvent) => void,
+  state: string,
+): Promise<RollResult> {
+  const base = { stateDir: desired.stateDir(step.node), phase: step.phase, runId };
+  const attempts = options.balancerAttempts ?? 60;
+  const fired: string[] = [];
+  const done: { unit: string; action: 'reload' | 'restart' }[] = [];
+  const say = (message: string) => emit({ type: 'event', node: step.node, phase: step.phase, message });
+  const run = async (node: string, script: string): Promise<{ code: number; events: ApplyEvent[]; stderr: string }> => {
+    const r = await transport.run(node, script, `apply:${step.phase}`);
+    return { code: r.code, events: parseEvents(r.stdout), stderr: r.stderr };
+  };
+  const balancers = async (i: RolledInstance, to: 'drain' | 'ready'): Promise<string | undefined> => {
+    for (const lb of i.balancers) {
+      const r = await run(lb.node, haproxyServerScript({ socket: lb.socket, backend: i.backend, server: i.server, state: to, attempts }));
+      for (const e of r.events) say(`${lb.node}: ${e.kind} ${e.fields.join(' ')}`.trim());
+      if (r.code !== 0) return `${lb.node}: HAProxy ${to} of ${i.backend}/${i.server} failed: ${r.events.map((e) => `${e.kind} ${e.fields.slice(1).join(' ')}`).join('; ') || r.stderr.trim()}`;
+    }
+    return undefined;
+  };
+  const undo = async (why: string, current?: RolledInstance): Promise<RollResult> => {
+    const back = rollbackScript({ ...base, paths: step.writes.map((w) => w.artifact.path), daemonReload: step.daemonReload, units: done });
+    const r = await run(step.node, back);
+    const restored = r.events.filter((e) => e.kind === 'restored').map((e) => e.fields[0]!);
+    if (current) await balancers(current, 'ready');
+    return { written: [], fired, restored, error: `${why}; ${restored.length} file(s) restored to their previous version${done.length ? `, ${done.map((u) => u.unit).join(', ')} restarted on them` : ''}` };
+  };
+  try {
+    for (const u of rolled) {
+      const i = instances.get(u.unit)!;
+      const drained = await balancers(i, 'drain');
+      if (drained) return await undo(drained, i);
+      done.push(u);
+      const r = await run(step.node, fireScript({ ...base, unit: u.unit, action: u.action, healthAttempts: options.healthAttempts ?? 20, probe: i.probe }));
+      for (const e of r.events) say(eventText(e));
+      if (r.code !== 0) return await undo(fireFailure(r.events, r.code, r.stderr), i);
+      fired.push(`${u.action} ${u.unit}`);
+      const ready = await balancers(i, 'ready');
+      if (ready) return await undo(ready, i);
+    }
+    const end = await run(step.node, finishScript({ ...base, state }));
+    if (end.code !== 0) return { written: [], fired, restored: [], error: `could not record the applied state: ${end.stderr.trim()}` };
+    return { written: [], fired, restored: [] };
+  } catch (e) {
+    if (!(e instanceof TransportError)) throw e;
+    return { written: [], fired, restored: [], interrupted: true, error: `${e.message}; the node keeps a journal of this step's restarts, which the next run fires` };
+  }
+}
+
+function fireFailure(events: readonly ApplyEvent[], code: number, stderr: string): string {
+  const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8').trim();
+  for (const e of events) {
+    if (e.kind === 'unit-failed') return `systemctl ${e.fields[0]} failed: ${decode(e.fields[1])}`;
+    if (e.kind === 'unhealthy') return `${e.fields[0]} did not become healthy in time: ${decode(e.fields[1])}`;
+  }
+  return `node script exited ${code}: ${redact(stderr)}`;
 }

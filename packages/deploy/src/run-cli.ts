@@ -135,7 +135,10 @@ class Output {
   }
 
   event(e: DeployEvent): void {
-    if (this.json) return this.#emit({ ...e });
+    if (this.json) {
+      this.#emit({ ...e });
+      return;
+    }
     const where = [e.phase, e.node].filter(Boolean).join(' ');
     const line = `${where ? `[${where}] ` : ''}${e.message}`;
     if (e.type === 'failed') this.io.stderr(`failed: ${line}\n`);

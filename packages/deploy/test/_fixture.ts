@@ -8,7 +8,7 @@ import { dump, load } from 'js-yaml';
 export const DEPLOYED = ['lb-1', 'monitoring-1'] as const;
 
 /** Daemons that cannot run here; preflight only looks them up, so stand-ins are put where it looks. */
-export const STAND_INS = ['filebeat', 'prometheus', 'prometheus-alertmanager', '/usr/local/bin/systemd_exporter', '/usr/local/bin/cadvisor', 'certbot'];
+export const STAND_INS = ['docker', 'filebeat', 'prometheus', 'prometheus-alertmanager', '/usr/local/bin/systemd_exporter', '/usr/local/bin/cadvisor', 'certbot'];
 
 export interface DeployFixture extends AsyncDisposable {
   readonly dir: string;
@@ -19,8 +19,8 @@ export interface DeployFixture extends AsyncDisposable {
   deploy(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-export async function deployFixture(dir: string, subnet: number): Promise<DeployFixture> {
-  const loopback = await loopbackEnvironment({ dir, subnet, chatopsNodes: 2 });
+export async function deployFixture(dir: string, subnet: number, options: { chatopsNodes?: number } = {}): Promise<DeployFixture> {
+  const loopback = await loopbackEnvironment({ dir, subnet, chatopsNodes: options.chatopsNodes ?? 2 });
   const sshd = await startSshdNodes({
     dir: join(dir, 'sshd'),
     nodes: loopback.document.nodes.map((n) => ({ name: n.name, address: n.address, root: loopback.nodeRoot(n.name) })),

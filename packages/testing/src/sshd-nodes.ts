@@ -46,7 +46,12 @@ export interface SshdNode {
   failSystemctl(args: string): void;
   /** Makes the stand-in hang (write `<its pid> <parent pid>` to `hangPidFile`, sleep ≤ 60 s) for calls with exactly `args`. */
   hangSystemctl(args: string): void;
-  /** Removes every fail/hang instruction. */
+  /**
+   * Runs `script` (sh, as the login user, before the call returns) whenever the stand-in is called with exactly
+   * `args`: lets a test observe the world at that moment (e.g. HAProxy's view while an instance restarts).
+   */
+  hookSystemctl(args: string, script: string): void;
+  /** Removes every fail/hang instruction and hook. */
   resetSystemctl(): void;
   readonly hangPidFile: string;
 }
@@ -112,7 +117,8 @@ export async function startSshdNodes(options: SshdNodesOptions): Promise<SshdNod
       const hang = join(nodeDir, 'systemctl.hang');
       const hangPidFile = join(nodeDir, 'systemctl.hang.pid');
       writeFileSync(log, '');
-      writeFileSync(join(bin, 'systemctl'), systemctlStandIn(log, fail, hang, hangPidFile), { mode: 0o755 });
+      const hooks = join(nodeDir, 'systemctl.hooks');
+      writeFileSync(join(bin, 'systemctl'), systemctlStandIn(log, fail, hang, hangPidFile, hooks), { mode: 0o755 });
       for (const name of options.standInBinaries ?? []) {
         const file = name.startsWith('/') ? join(spec.root, name) : join(bin, name);
         mkdirSync(dirname(file), { recursive: true });
@@ -156,8 +162,12 @@ export async function startSshdNodes(options: SshdNodesOptions): Promise<SshdNod
         clearSystemctlCalls: () => writeFileSync(log, ''),
         failSystemctl: (args) => appendFileSync(fail, `${args}\n`),
         hangSystemctl: (args) => appendFileSync(hang, `${args}\n`),
+        hookSystemctl: (args, script) => {
+          mkdirSync(hooks, { recursive: true, mode: 0o755 });
+          writeFileSync(join(hooks, hookName(args)), script, { mode: 0o755 });
+        },
         resetSystemctl: () => {
-          for (const f of [fail, hang, hangPidFile]) rmSync(f, { force: true });
+          for (const f of [fail, hang, hangPidFile, hooks]) rmSync(f, { force: true, recursive: true });
         },
       });
     }
@@ -197,10 +207,17 @@ export async function startSshdNodes(options: SshdNodesOptions): Promise<SshdNod
   };
 }
 
-function systemctlStandIn(log: string, fail: string, hang: string, hangPid: string): string {
+/** A hook's file name: the call's arguments with anything but letters, digits, `.`, `@` and `-` as `_`. */
+function hookName(args: string): string {
+  return args.replace(/[^A-Za-z0-9.@-]/g, '_');
+}
+
+function systemctlStandIn(log: string, fail: string, hang: string, hangPid: string, hooks: string): string {
   return `#!/bin/sh
-# STAND-IN for systemctl: the init system cannot run in tests. Records every call; fails or hangs on request.
+# STAND-IN for systemctl: the init system cannot run in tests. Records every call; fails, hangs or runs a hook on request.
 echo "$*" >> ${shq(log)}
+hook=${shq(hooks)}/$(printf '%s' "$*" | tr -c 'A-Za-z0-9.@-' '_')
+if [ -f "$hook" ]; then sh "$hook" </dev/null >/dev/null 2>&1; fi
 if [ -f ${shq(hang)} ] && grep -qxF -- "$*" ${shq(hang)}; then
   echo "$$ $PPID" > ${shq(hangPid)}
   exec sleep 60

@@ -1,0 +1,133 @@
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { loadDesired } from '@chatops/deploy';
+import { LOOPBACK_PASSWORDS, type RunningProcess, requireBinary, startProcess, tempDir } from '@chatops/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeployFixture, deployFixture } from './_fixture.js';
+
+const NODES = ['--node', 'lb-1', '--node', 'chatops-1'];
+
+/** One command on HAProxy's admin socket. */
+function haproxyCommand(socket: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(socket);
+    let out = '';
+    s.setTimeout(5_000, () => s.destroy(new Error(`${command}: no answer from ${socket}`)));
+    s.on('data', (d) => (out += d));
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+    s.end(`${command}\n`);
+  });
+}
+
+/** HAProxy's status of each server of a backend (`show stat`). */
+async function serverStatus(socket: string, backend: string): Promise<Record<string, string>> {
+  const rows = (await haproxyCommand(socket, 'show stat')).split('\n').map((l) => l.split(','));
+  return Object.fromEntries(rows.filter((r) => r[0] === backend && r[1] !== 'FRONTEND' && r[1] !== 'BACKEND').map((r) => [r[1]!, r[17]!]));
+}
+
+async function until(what: string, ms: number, test: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await test().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not within ${ms} ms`);
+}
+
+// The real HAProxy runs the config deploy put on lb-1; the two ChatOps instances are small HTTPS servers with the
+// instance certificate deploy rendered (containers cannot run here); systemctl is a recording STAND-IN whose
+// restart hook records what HAProxy and a client through it see at the moment each instance restarts.
+describe('chatops-deploy rolls ChatOps instances one at a time through the real HAProxy runtime API', () => {
+  const dir = tempDir('chatops-deploy-roll-');
+  let f: DeployFixture;
+  let haproxy: RunningProcess | undefined;
+  const servers: ReturnType<typeof createServer>[] = [];
+  const socket = () => join(f.loopback.nodeRoot('lb-1'), 'run/haproxy/admin.sock');
+
+  beforeAll(async () => {
+    requireBinary('haproxy');
+    requireBinary('curl');
+    f = await deployFixture(dir.path, 63, { chatopsNodes: 1 });
+    // The instances serve with the certificate deploy is about to install (same PKI state under .pki).
+    const { desired } = await loadDesired('loopback', { cwd: dir.path, env: {}, config: f.loopback.file });
+    const file = (suffix: string) => desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(suffix))!.artifact.content;
+    const address = f.loopback.document.nodes.find((n) => n.name === 'chatops-1')!.address;
+    for (const i of [1, 2]) {
+      const server = createServer({ key: file('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem') }, (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`instance ${i}\n`);
+      });
+      await new Promise<void>((resolve) => server.listen(f.loopback.ports.chatops + i - 1, address, resolve));
+      servers.push(server);
+    }
+    const first = await f.deploy(['apply', 'loopback', '--yes', ...NODES]);
+    if (first.code !== 0) throw new Error(`first apply failed:\n${first.stdout}\n${first.stderr}`);
+    // HAProxy as root (it chroots and drops to the haproxy user) on the deployed config; its admin socket is
+    // handed to the test login, as it would be reachable by deploy's root (or haproxy-group) login on a real LB.
+    for (const d of ['run/haproxy', 'var/lib/haproxy']) mkdirSync(join(f.loopback.nodeRoot('lb-1'), d), { recursive: true });
+    haproxy = startProcess('haproxy', ['-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], { logFile: join(dir.path, 'haproxy.log') });
+    await until('HAProxy admin socket', 10_000, async () => existsSync(socket()));
+    const { uid, gid } = statOwner(f.loopback.nodeRoot('lb-1'));
+    chownSync(socket(), uid, gid);
+    await until('both instances UP in HAProxy', 15_000, async () => Object.values(await serverStatus(socket(), 'chatops')).every((s) => s === 'UP')).catch(async (e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await serverStatus(socket(), 'chatops').catch((x) => String(x)))}\n${readFileSync(join(dir.path, 'haproxy.log'), 'utf8').slice(-2000)}`);
+    });
+  });
+  afterAll(async () => {
+    await haproxy?.stop();
+    for (const s of servers) s.close();
+    await f?.[Symbol.asyncDispose]();
+    dir[Symbol.dispose]();
+  });
+
+  it('drains each instance in HAProxy, restarts it, waits for its health endpoint, sets it ready; the other keeps serving', async () => {
+    const https = f.loopback.ports.https;
+    const record = join(f.sshd.node('chatops-1').hangPidFile, '..', 'roll.log');
+    writeFileSync(record, '');
+    const { uid, gid } = statOwner(f.loopback.nodeRoot('lb-1'));
+    chownSync(record, uid, gid);
+    const lbAddress = f.loopback.document.nodes.find((n) => n.name === 'lb-1')!.address;
+    for (const i of [1, 2]) {
+      f.sshd.node('chatops-1').hookSystemctl(
+        `restart chatops@${i}.service`,
+        `{
+  echo "restart ${i}"
+  perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die; print $s "show stat\\n"; print while <$s>;' '${socket()}' | awk -F, '$1 == "chatops" && $2 ~ /^chatops-1-/ { print $2, $18 }'
+  echo "served: $(curl -sk --max-time 5 -u admin:${LOOPBACK_PASSWORDS.admin} --resolve chatops.chatops.test:${https}:${lbAddress} https://chatops.chatops.test:${https}/)"
+} >> '${record}'
+`,
+      );
+    }
+    f.editEnvironment((doc) => {
+      doc.chatops.image = 'registry.chatops.test/chatops:v2';
+    });
+    f.sshd.node('chatops-1').clearSystemctlCalls();
+    try {
+      const r = await f.deploy(['apply', 'loopback', '--yes', ...NODES]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('lb-1: drained chatops/chatops-1-1');
+      expect(r.stdout).toContain('lb-1: ready chatops/chatops-1-2');
+      expect(r.stdout).toMatch(/healthy chatops@1\.service https:\/\/chatops-1\.internal\.chatops\.test:\d+\/health/);
+    } finally {
+      f.sshd.node('chatops-1').resetSystemctl();
+    }
+    const restarts = f.sshd
+      .node('chatops-1')
+      .systemctlCalls()
+      .map((c) => c.args.join(' '))
+      .filter((c) => c.startsWith('restart chatops@'));
+    expect(restarts).toEqual(['restart chatops@1.service', 'restart chatops@2.service']);
+    expect(readFileSync(record, 'utf8')).toBe(
+      ['restart 1', 'chatops-1-1 DRAIN', 'chatops-1-2 UP', 'served: instance 2', 'restart 2', 'chatops-1-1 UP', 'chatops-1-2 DRAIN', 'served: instance 1', ''].join('\n'),
+    );
+    expect(await serverStatus(socket(), 'chatops')).toEqual({ 'chatops-1-1': 'UP', 'chatops-1-2': 'UP' });
+  });
+});
+
+function statOwner(path: string): { uid: number; gid: number } {
+  const s = statSync(path);
+  return { uid: s.uid, gid: s.gid };
+}
