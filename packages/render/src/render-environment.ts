@@ -11,6 +11,12 @@ export interface RenderEnvironmentOptions {
   readonly cwd?: string;
   /** Clock for certificate issuance. @default new Date() */
   readonly now?: Date;
+  /**
+   * What an `{ env: NAME }` secret whose variable is not set does: `'error'` (as `chatops-render`), or
+   * `'stand-in'`: it renders with the value `stand-in-NAME` (secret files are redacted in the result anyway), so a
+   * snapshot test needs no secrets. `{ file: path }` secrets are always read. @default 'error'
+   */
+  readonly missingSecrets?: 'error' | 'stand-in';
 }
 
 export interface RenderedFile {
@@ -39,7 +45,7 @@ export async function renderEnvironment(file: string, options: RenderEnvironment
   try {
     const ctx = await prepareRender(resolve(cwd, file), {
       cwd,
-      env: options.env ?? process.env,
+      env: options.missingSecrets === 'stand-in' ? withStandIns(options.env ?? process.env) : (options.env ?? process.env),
       pkiDir,
       persistPki: false,
       ...(options.now ? { now: options.now } : {}),
@@ -53,6 +59,10 @@ export async function renderEnvironment(file: string, options: RenderEnvironment
   } finally {
     rmSync(pkiDir, { recursive: true, force: true });
   }
+}
+
+function withStandIns(env: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string | undefined>> {
+  return new Proxy(env, { get: (target, name) => (typeof name === 'string' ? target[name] || `stand-in-${name}` : undefined) });
 }
 
 /** A secret made only of PEM blocks (a key, a certificate bundle) keeps their placeholders: they hold no secret. */

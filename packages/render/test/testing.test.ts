@@ -27,4 +27,12 @@ describe('@chatops/render/testing renderEnvironment', () => {
     for (const s of secrets) expect(all, 'a secret value').not.toContain(s);
     expect(a.filter((f) => f.content === REDACTED).length).toBeGreaterThan(0);
   });
+
+  it("missingSecrets: 'stand-in' renders an environment whose { env } secrets are not set; 'error' names the variable", async () => {
+    const single = join(__dirname, '../../../examples/minimal/environments/single.yaml');
+    await expect(renderEnvironment(single, { env: {} })).rejects.toThrow(/environment variable \w+ is not set/);
+    const files = await renderEnvironment(single, { env: {}, missingSecrets: 'stand-in' });
+    expect(files.some((f) => f.path === '/etc/prometheus/alertmanager.yml')).toBe(true);
+    expect(files.map((f) => f.content).join('\n')).not.toContain('stand-in-');
+  });
 });
