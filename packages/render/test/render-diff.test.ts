@@ -34,6 +34,22 @@ describe('chatops-render <env> --diff <dir>', () => {
     expect(readFileSync(join(dir.path, 'rendered/dev/manifest.json'), 'utf8')).toContain('"environment": "dev"');
     expect(() => readFileSync(join(config, '.pki/dev/ca.cert.pem'))).toThrow();
 
+    // A file the tree has and the render no longer makes, and a mode that changed, as the tree's manifest says.
+    const manifestFile = join(dir.path, 'rendered/dev/manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const lb = manifest.nodes['lb-1'].artifacts;
+    const cfg = lb.find((a: { path: string }) => a.path === '/etc/haproxy/haproxy.cfg');
+    const mode = cfg.mode;
+    cfg.mode = '0644';
+    lb.push({ ...cfg, path: '/etc/haproxy/old.cfg', mode: '0644' });
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    writeFileSync(join(dir.path, 'rendered/dev/lb-1/etc/haproxy/old.cfg'), 'global\n  maxconn 10\n');
+    const meta = await cli(['dev', '--config', config, '--diff', 'rendered'], dir.path);
+    expect(meta.code).toBe(3);
+    expect(meta.stdout).toContain(`lb-1:/etc/haproxy/haproxy.cfg: mode 0644 -> ${mode}\n`);
+    expect(meta.stdout).toContain('lb-1:/etc/haproxy/old.cfg: removed\n--- a/lb-1/etc/haproxy/old.cfg\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-global\n-  maxconn 10\n');
+    expect(meta.stdout).toMatch(/^2 file\(s\) differ from rendered\/dev on 1 node\(s\)$/m);
+
     const dev = join(config, 'environments/dev.yaml');
     writeFileSync(dev, readFileSync(dev, 'utf8').replace('instancesPerNode: 1', 'instancesPerNode: 2'));
     const secret = 'a-new-grafana-admin-password-5f3c';
