@@ -248,6 +248,10 @@ export const environmentSchema = z
         scrapeInterval: interval.default('15s'),
         evaluationInterval: interval.default('15s'),
         dataPath: portablePath.default('/var/lib/prometheus/metrics2'),
+        alertFor: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an alert name such as NodeDown' }), duration)
+          .default({})
+          .describe("How long each named default alert must hold before it fires (the rule's `for`), replacing the stack's own delay, e.g. { NodeDown: 5m }."),
       })
       .prefault({}),
     elastic: z.strictObject({

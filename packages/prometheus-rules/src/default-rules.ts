@@ -1,4 +1,5 @@
 import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
+import { ConfigError } from '@chatops/core';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
 import { unitsOn } from '@chatops/environment';
@@ -309,5 +310,21 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
       ],
     },
   ];
-  return { groups };
+  return { groups: withAlertFor(env, groups) };
+}
+
+/** Applies the environment's `prometheus.alertFor` delays; a name no default alert has is an error, not ignored. */
+function withAlertFor(env: Environment, groups: RuleFile['groups']): RuleFile['groups'] {
+  const delays = env.prometheus.alertFor ?? {};
+  const known = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : []))));
+  const unknown = Object.keys(delays).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((name) => ({
+        path: ['prometheus', 'alertFor', name],
+        message: `prometheus.alertFor.${name}: no default alert is named ${name} (the alerts: ${[...known].sort().join(', ')})`,
+      })),
+    );
+  }
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ('alert' in r && delays[r.alert] !== undefined ? { ...r, for: delays[r.alert] } : r)) }));
 }
