@@ -5,10 +5,8 @@ import { ALERTMANAGER_PATHS } from '@chatops/alertmanager-config';
 import { nodePath, nodeWithRole } from '@chatops/environment';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, mailText, recorder, requireBinary, smtpSink, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-import { recorder } from './_alertmanager.js';
-import { mailText, smtpSink } from './_smtp-sink.js';
 
 interface SlackMessage {
   channel: string;

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, intervalContains, printAlertmanagerConfig } from '@chatops/alertmanager-config';
-import { eventually, freePorts, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import { eventually, freePorts, recorder, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-import { postAlerts, recorder } from './_alertmanager.js';
+import { postAlerts } from './_alertmanager.js';
 import { sampleConfig } from './fixtures.js';
 
 const ALERTS: LabelSet[] = [

@@ -8,3 +8,6 @@ export { writeScaledEnvironment } from './scaled-environment.js';
 export { SERVICE_SIGNATURES } from './service-signatures.js';
 export { type TempDir, tempDir } from './temp-dir.js';
 export { SSH_TEST_USER, type SshdNode, type SshdNodeSpec, type SshdNodes, type SshdNodesOptions, type SystemctlCall, startSshdNodes } from './sshd-nodes.js';
+export { recorder } from './http-recorder.js';
+export { type Mail, mailText, smtpSink } from './smtp-sink.js';
+export { type UnitCommand, type UnitCommandOptions, parseEnvironmentFile, unitCommand } from './unit-command.js';
