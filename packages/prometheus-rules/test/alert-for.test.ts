@@ -4,7 +4,7 @@ import { exampleContext } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 const forOf = (rules: ReturnType<typeof defaultAlertRules>, name: string) =>
-  rules.groups.flatMap((g) => g.rules).find((r) => 'alert' in r && r.alert === name)?.for;
+  rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r && r.alert === name ? [r.for] : [])))[0];
 
 describe('prometheus.alertFor', () => {
   it("replaces the named default alerts' delay and leaves the others alone", () => {
