@@ -27,6 +27,12 @@ export interface SshdNodesOptions {
    * @default []
    */
   readonly standInBinaries?: readonly string[];
+  /**
+   * System users (and their groups) of packages that cannot be installed here (e.g. `grafana`): a `getent`
+   * STAND-IN on the test user's PATH answers for them and asks the real getent about everyone else, so
+   * preflight finds them without this machine gaining users. @default []
+   */
+  readonly standInUsers?: readonly string[];
 }
 
 /** One recorded call of the `systemctl` stand-in. */
@@ -119,6 +125,7 @@ export async function startSshdNodes(options: SshdNodesOptions): Promise<SshdNod
       writeFileSync(log, '');
       const hooks = join(nodeDir, 'systemctl.hooks');
       writeFileSync(join(bin, 'systemctl'), systemctlStandIn(log, fail, hang, hangPidFile, hooks), { mode: 0o755 });
+      if ((options.standInUsers ?? []).length > 0) writeFileSync(join(bin, 'getent'), getentStandIn(options.standInUsers ?? []), { mode: 0o755 });
       for (const name of options.standInBinaries ?? []) {
         const file = name.startsWith('/') ? join(spec.root, name) : join(bin, name);
         mkdirSync(dirname(file), { recursive: true });
@@ -228,6 +235,22 @@ if [ -f ${shq(fail)} ] && grep -qxF -- "$*" ${shq(fail)}; then
 fi
 case "$1" in is-active) echo active ;; esac
 exit 0
+`;
+}
+
+function getentStandIn(users: readonly string[]): string {
+  const names = users.map(shq).join(' ');
+  return `#!/bin/sh
+# STAND-IN for getent: the users and groups of packages that cannot be installed here exist on this node only.
+if [ "$1" = passwd ] || [ "$1" = group ]; then
+  for n in ${names}; do
+    if [ "$2" = "$n" ]; then
+      if [ "$1" = passwd ]; then echo "$n:x:64000:64000:stand-in:/nonexistent:/usr/sbin/nologin"; else echo "$n:x:64000:"; fi
+      exit 0
+    fi
+  done
+fi
+exec /usr/bin/getent "$@"
 `;
 }
 
