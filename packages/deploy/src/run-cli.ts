@@ -1,7 +1,11 @@
 import { ConfigError, formatDiagnostic } from '@chatops/core';
 import { UsageError } from '@chatops/render';
 import { Command, CommanderError, Option } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type ApplyReport, type DeployEvent, apply } from './apply.js';
+import { exportAnsible } from './export-ansible.js';
+import { APPLY_HELP, EXPORT_HELP, OVERVIEW_HELP, PLAN_HELP } from './help-text.js';
 import { loadDesired } from './load-desired.js';
 import { OpenSshTransport } from './openssh-transport.js';
 import { type Plan, plan } from './plan.js';
@@ -42,7 +46,8 @@ export async function runDeployCli(argv: readonly string[], io: DeployIo): Promi
     .description('Plan and apply a rendered ChatOps environment onto its nodes over SSH.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run chatops-deploy --help for usage)');
+    .showHelpAfterError('(run chatops-deploy --help for usage)')
+    .addHelpText('after', OVERVIEW_HELP);
   const common = (c: Command) =>
     c
       .argument('<env>', 'environment name (environments/<env>.yaml)')
@@ -53,13 +58,27 @@ export async function runDeployCli(argv: readonly string[], io: DeployIo): Promi
       .option('--json', 'one JSON event per line')
       .option('--force', 'overwrite files changed on the node since the last apply (drift)')
       .option('--debug', 'stack traces for internal errors');
-  common(program.command('plan').description('show what apply would change; exit 0 nothing to do, 2 changes')).action(async (name: string, flags: Flags) => {
-    code = await run('plan', name, flags, io);
-  });
+  common(program.command('plan').description('show what apply would change; exit 0 nothing to do, 2 changes'))
+    .addHelpText('after', PLAN_HELP)
+    .action(async (name: string, flags: Flags) => {
+      code = await run('plan', name, flags, io);
+    });
   common(program.command('apply').description('apply the plan; exit 0 applied or nothing to do, 1 failed (rolled back)'))
-    .option('--yes', 'do not ask for confirmation')
+    .addHelpText('after', APPLY_HELP)
+    .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
     .action(async (name: string, flags: Flags) => {
       code = await run('apply', name, flags, io);
+    });
+  program
+    .command('export-ansible')
+    .description('write an Ansible inventory and playbook applying the same files in the same order')
+    .argument('<env>', 'environment name (environments/<env>.yaml)')
+    .option('--config <dir|file>', 'environments root directory, or an environment file')
+    .requiredOption('--out <dir>', 'directory to write inventory.ini, playbook.yml and files/ into')
+    .option('--debug', 'stack traces for internal errors')
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (name: string, flags: Flags) => {
+      code = await exportCommand(name, flags, io);
     });
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -115,6 +134,27 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
     return reportError(e, io, Boolean(flags.debug));
   } finally {
     await transport?.close();
+  }
+}
+
+async function exportCommand(name: string, flags: Flags, io: DeployIo): Promise<number> {
+  try {
+    const { desired, rejected } = await loadDesired(name, { cwd: io.cwd, env: io.env, config: flags.config });
+    if (rejected.length > 0) {
+      for (const r of rejected) io.stderr(`error: render rejected: ${r.node}: ${r.name}:\n${r.output}\n`);
+      return DEPLOY_EXIT.failed;
+    }
+    const dir = resolve(io.cwd, flags.out!);
+    const files = exportAnsible(desired, desired.env.nodes.map((n) => sshTarget(desired.env, n)));
+    for (const f of files) {
+      const path = resolve(dir, f.path);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, f.content, { mode: f.mode });
+    }
+    io.stdout(`wrote ${dir}: inventory.ini, playbook.yml and ${files.length - 2} files (they include keys and secrets: keep the directory private)\n`);
+    return DEPLOY_EXIT.ok;
+  } catch (e) {
+    return reportError(e, io, Boolean(flags.debug));
   }
 }
 

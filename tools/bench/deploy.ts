@@ -1,0 +1,162 @@
+/**
+ * Benchmark: `@chatops/deploy` against 5 real sshd nodes on loopback, with ratios in the same run against the raw
+ * floor: plain `ssh` + `sha256sum -c` to learn that nothing changed, and `tar | ssh` of the changed file plus the
+ * same checker and reload. Deploy is timed from a rendered desired state (plan + apply, fresh connections, as the
+ * floor's fresh ssh processes); the in-memory render it does first is printed separately.
+ *
+ *   npm run bench -- deploy        (as root: sshd logs in a plain test user; systemctl is a recording stand-in)
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:https';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { type DesiredState, OpenSshTransport, apply, loadDesired, plan, sshTarget } from '@chatops/deploy';
+import { contentHash } from '@chatops/core';
+import { loopbackEnvironment, startSshdNodes, tempDir } from '@chatops/testing';
+import { dump, load } from 'js-yaml';
+import { median, timedAsync } from './_measure.js';
+
+const RUNS = 7;
+const STAND_INS = ['docker', 'filebeat', 'prometheus', 'prometheus-alertmanager', 'grafana-server', 'certbot', '/usr/local/bin/systemd_exporter', '/usr/local/bin/cadvisor', '/usr/share/elasticsearch/bin/elasticsearch', '/usr/share/kibana/bin/kibana', '/usr/share/logstash/bin/logstash'];
+
+const dir = tempDir('chatops-bench-deploy-');
+const loopback = await loopbackEnvironment({ dir: dir.path, subnet: 90, chatopsNodes: 1 });
+const sshd = await startSshdNodes({
+  dir: join(dir.path, 'sshd'),
+  nodes: loopback.document.nodes.map((n) => ({ name: n.name, address: n.address, root: loopback.nodeRoot(n.name) })),
+  standInBinaries: STAND_INS,
+});
+const servers: ReturnType<typeof createServer>[] = [];
+const edit = (fn: (doc: Record<string, any>) => void) => {
+  const doc = load(readFileSync(loopback.file, 'utf8')) as Record<string, any>;
+  fn(doc);
+  writeFileSync(loopback.file, dump(doc, { lineWidth: -1 }));
+};
+try {
+  edit((doc) => {
+    doc.ssh = sshd.sshSettings();
+  });
+  const render = async (interval: string): Promise<{ desired: DesiredState; ms: number }> => {
+    edit((doc) => {
+      doc.prometheus = { ...(doc.prometheus ?? {}), evaluationInterval: interval };
+    });
+    let desired: DesiredState | undefined;
+    const ms = await timedAsync(async () => {
+      desired = (await loadDesired('loopback', { cwd: dir.path, env: {}, config: loopback.file })).desired;
+    });
+    return { desired: desired!, ms };
+  };
+  const a = await render('15s');
+  const b = await render('20s');
+  await render('15s'); // the environment file as a (not read again)
+  // The ChatOps instances (containers cannot run here): HTTPS servers with the instance certificate deploy installs,
+  // answering the health checks deploy makes after restarting each one.
+  const instanceFile = (suffix: string) => a.desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(suffix))!.artifact.content;
+  const chatopsAddress = loopback.document.nodes.find((n) => n.name === 'chatops-1')!.address;
+  for (const i of [0, 1]) {
+    const server = createServer({ key: instanceFile('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: instanceFile('chatops-1/etc/chatops/tls/chatops/cert.pem') }, (_q, res) => res.end('ok\n'));
+    await new Promise<void>((resolve) => server.listen(loopback.ports.chatops + i, chatopsAddress, resolve));
+    servers.push(server);
+  }
+  const nodes = a.desired.env.nodes.map((n) => n.name);
+  const targets = a.desired.env.nodes.map((n) => sshTarget(a.desired.env, n));
+
+  // Deploy: a fresh transport (new master connections) per run, as the floor's fresh ssh processes.
+  const trips: Record<string, number> = {};
+  const deploy = async (desired: DesiredState) => {
+    const transport = new OpenSshTransport({ targets });
+    let status = '';
+    let report: Awaited<ReturnType<typeof apply>> | undefined;
+    const ms = await timedAsync(async () => {
+      // This machine has not every daemon's system user: preflight facts are gathered in the same round trip
+      // as always, but not enforced here.
+      const p = { ...(await plan(desired, transport)), problems: [] };
+        report = await apply(desired, transport, p, { force: true });
+      status = report.status;
+    });
+    for (const n of nodes) trips[n] = Object.values(transport.roundTrips(n)).reduce((x, y) => x + y, 0);
+    await transport.close();
+    if (status === 'failed') console.error(report?.steps.filter((x) => x.error).map((x) => `${x.node} ${x.phase}: ${x.error}`).join('\n'));
+    return { ms, status };
+  };
+  const first = await deploy(a.desired);
+  if (first.status !== 'applied') throw new Error(`first apply: ${first.status}`);
+
+  // The floor: plain ssh (no multiplexing, one process per node, all nodes at once).
+  const ssh = (node: string, command: string, input: Buffer | string) =>
+    new Promise<void>((resolve, reject) => {
+      const t = targets.find((x) => x.node === node)!;
+      const child = spawn('ssh', ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'LogLevel=ERROR', '-i', t.identityFile!, '-p', String(t.port), '-l', t.user, t.host, command], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${node}: ${command}: exit ${code}: ${err}`))));
+      child.stdin.end(input);
+    });
+  const files = (desired: DesiredState, node: string) => desired.steps.filter((s) => s.node === node).flatMap((s) => s.files);
+  const hashCompare = (desired: DesiredState) =>
+    Promise.all(nodes.map((n) => ssh(n, 'sha256sum -c --quiet --status', files(desired, n).map((f) => `${contentHash(f.artifact.content)}  ${f.artifact.path}\n`).join(''))));
+  const tar = (root: string, list: { path: string; content: string; mode: string }[]) => {
+    const stage = join(dir.path, 'tar-stage');
+    rmSync(stage, { recursive: true, force: true });
+    for (const f of list) {
+      const p = join(stage, relative(root, f.path));
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, f.content, { mode: Number.parseInt(f.mode, 8) });
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      const child = spawn('tar', ['-C', stage, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const out: Buffer[] = [];
+      child.stdout.on('data', (d) => out.push(d));
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`tar exit ${code}`))));
+    });
+  };
+  const promStep = (desired: DesiredState) => desired.steps.find((s) => s.node === 'monitoring-1' && s.phase === 'prometheus')!;
+  const changed = (desired: DesiredState) => promStep(desired).files.filter((f) => f.artifact.path.endsWith('/prometheus.yml'));
+  // The floor writes under <root>/floor so deploy's own runs keep seeing exactly what deploy wrote; promtool checks
+  // that copy (its rule files and web config are referenced by absolute path, so they resolve the same).
+  const promConfig = changed(a.desired)[0]!.artifact.path;
+  const floorRoot = `${loopback.nodeRoot('monitoring-1')}/floor`;
+  const checks = promStep(a.desired)
+    .checks.map((c) => [c.command, ...c.args.map((x) => (x === promConfig ? `${floorRoot}${promConfig}` : x))].map((x) => `'${x}'`).join(' '))
+    .join(' && ');
+  const floorOneFile = async (desired: DesiredState) => {
+    const archive = await tar('/', changed(desired).map((f) => ({ path: f.artifact.path, content: f.artifact.content, mode: f.artifact.mode })));
+    return timedAsync(() => ssh('monitoring-1', `mkdir -p '${floorRoot}' && tar -C '${floorRoot}' -xf - && ${checks} >/dev/null 2>&1 && systemctl reload prometheus.service`, archive));
+  };
+
+  const noChange: number[] = [];
+  const floorHash: number[] = [];
+  const oneFile: number[] = [];
+  const floorOne: number[] = [];
+  let noChangeTrips = '';
+  let oneFileTrips = '';
+  let current = a.desired;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await deploy(current);
+    if (r.status !== 'nothing-to-do') throw new Error(`no-change apply: ${r.status}`);
+    noChange.push(r.ms);
+    noChangeTrips = nodes.map((n) => trips[n]).join('/');
+    floorHash.push(await timedAsync(() => hashCompare(current)));
+    const next = current === a.desired ? b.desired : a.desired;
+    const c = await deploy(next);
+    current = next;
+    if (c.status !== 'applied') throw new Error(`one-file apply: ${c.status}`);
+    oneFile.push(c.ms);
+    oneFileTrips = nodes.map((n) => trips[n]).join('/');
+    floorOne.push(await floorOneFile(i % 2 === 0 ? a.desired : b.desired));
+  }
+  // Leave the nodes as deploy last wrote them is not needed: the scratch dir goes away.
+  const row = (label: string, ours: number, floor: number, bar: number) =>
+    `| ${label} | ${ours.toFixed(0)} ms | ${floor.toFixed(0)} ms | ${(ours / floor).toFixed(2)}× | ≤ ${bar}× |`;
+  console.log(`deploy against ${nodes.length} loopback sshd nodes (${nodes.join(', ')}), ${files(a.desired, 'lb-1').length + nodes.slice(1).reduce((k, n) => k + files(a.desired, n).length, 0)} managed files, median of ${RUNS}:`);
+  console.log('| run | deploy (plan + apply) | floor | ratio | goal |');
+  console.log('|---|---|---|---|---|');
+  console.log(row(`no change (deploy: ${noChangeTrips} round trips; floor: ssh + sha256sum -c per node)`, median(noChange), median(floorHash), 1.5));
+  console.log(row(`one file (prometheus.yml, evaluation_interval; deploy: ${oneFileTrips} round trips; floor: tar piped to ssh + promtool + reload)`, median(oneFile), median(floorOne), 2));
+  console.log(row('one file, against a floor that first finds the change (ssh + sha256sum -c, then the copy)', median(oneFile), median(floorHash) + median(floorOne), 2));
+  console.log(`in-memory render before each CLI run (not in the figures above): ${((a.ms + b.ms) / 2).toFixed(0)} ms`);
+} finally {
+  for (const s of servers) s.close();
+  await sshd.stop();
+  dir[Symbol.dispose]();
+}
