@@ -14,6 +14,7 @@ interface Manifest {
   name: string;
   version: string;
   private?: boolean;
+  sideEffects?: boolean;
   license?: string;
   type?: string;
   engines?: { node?: string };
@@ -86,6 +87,8 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
   }
 
   want(pkg.publishConfig?.access === 'public', 'publishConfig.access: expected "public" (a scoped first publish is private by default)');
+  // Modules only build values (schemas, tables, functions); the CLIs run through bin/, never through an import.
+  want(pkg.sideEffects === false, 'sideEffects: expected false (bundlers may drop unused modules; nothing runs on import)');
   const exp = root0 as Record<string, Record<string, string>> | undefined;
   want(exp?.import?.types === './dist/index.d.ts' && exp?.import?.default === './dist/index.js', 'exports["."].import: expected { types: "./dist/index.d.ts", default: "./dist/index.js" }');
   want(exp?.require?.types === './dist/index.d.cts' && exp?.require?.default === './dist/index.cjs', 'exports["."].require: expected { types: "./dist/index.d.cts", default: "./dist/index.cjs" }');
