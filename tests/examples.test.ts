@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PkiStore } from '@chatops/pki';
 import { type CliIo, runCli } from '@chatops/render';
@@ -17,7 +17,16 @@ function runExample(file: string, args: string[] = []) {
 }
 
 describe('examples', () => {
-  it('library-use/haproxy-only.ts prints a config the real haproxy accepts', async () => {
+  it('the README\'s "Use the packages in your project" example is examples/library-use/src/quick-start.ts', () => {
+    // The consumer test (npm run test:consumer) builds and runs that file from the installed tarballs.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use the packages in your project'));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBe(readFileSync(join(REPO, 'examples/library-use/src/quick-start.ts'), 'utf8'));
+    expect(block?.trimEnd().split('\n').length).toBeLessThanOrEqual(12);
+  });
+
+  it('library-use/src/haproxy-only.ts prints a config the real haproxy accepts', async () => {
     const haproxy = requireBinary('haproxy');
     using dir = tempDir();
     const { material } = await new PkiStore(join(dir.path, 'pki')).ensure({ caCommonName: 'example CA', publicDomain: 'app.example.org' }, [], { persist: false });
@@ -26,7 +35,7 @@ describe('examples', () => {
     writeFileSync(join(dir.path, 'etc/haproxy/certs/site.pem'), material.publicCert.cert + material.publicCert.key);
     writeFileSync(join(dir.path, 'etc/ssl/internal-ca.pem'), material.caCert);
     const cfg = join(dir.path, 'haproxy.cfg');
-    writeFileSync(cfg, runExample('examples/library-use/haproxy-only.ts', [dir.path]));
+    writeFileSync(cfg, runExample('examples/library-use/src/haproxy-only.ts', [dir.path]));
     const r = run(haproxy, ['-c', '-dW', '-f', cfg]);
     expect(r.stdout + r.stderr).toMatch(/Configuration file is valid/);
     expect(r.status).toBe(0);

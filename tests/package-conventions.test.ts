@@ -36,6 +36,9 @@ const repoUrl = root.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 const dirs = readdirSync(join(REPO, 'packages')).filter((d) => existsSync(join(REPO, 'packages', d, 'package.json')));
 const packages = dirs.map((dir) => ({ dir, path: join(REPO, 'packages', dir), pkg: readJson<Manifest>(join(REPO, 'packages', dir, 'package.json')) }));
 const byName = new Map(packages.map((p) => [p.pkg.name, p.pkg]));
+// The release version: Changesets moves every @chatops package in one fixed group; the private root package.json
+// is not a package and carries no version.
+const version = byName.get('@chatops/core')?.version ?? '(no @chatops/core)';
 const published = packages.filter((p) => !p.pkg.private);
 const LICENSE = readFileSync(join(REPO, 'LICENSE'), 'utf8');
 
@@ -64,7 +67,7 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
       want(/^\^\d+\.\d+\.\d+$/.test(range), `dependencies.${name}: expected a caret range like "^1.2.3", found "${range}"`);
     }
   }
-  want(pkg.version === root.version, `version: expected "${root.version}" (every package moves in step with the root)`);
+  want(pkg.version === version, `version: expected "${version}" (every package moves in step with @chatops/core)`);
 
   // Every package imported by the sources is declared (an undeclared one gets bundled into dist, or breaks).
   for (const name of importedPackages(join(path, 'src'))) {
@@ -143,13 +146,25 @@ describe('package conventions', () => {
     const found = problems({ ...core, pkg: { ...broken, dependencies: { ...core.pkg.dependencies, '@chatops/environment': '*', zod: '4.6.7' }, exports: { '.': { source: './src/index.ts' } }, files: ['dist'] } });
     expect(found).toEqual(
       expect.arrayContaining([
-        `dependencies.@chatops/environment: expected "^${root.version}", found "*"`,
+        `dependencies.@chatops/environment: expected "^${version}", found "*"`,
         'dependencies.zod: expected a caret range like "^1.2.3", found "4.6.7"',
         'exports["."]: no "source" condition (a consumer with customConditions ["source"] would compile our .ts)',
         'publishConfig.access: expected "public" (a scoped first publish is private by default)',
         'files: expected to include "LICENSE"',
       ]),
     );
+  });
+
+  it('the root package.json is private and unversioned (Changesets never bumps it)', () => {
+    expect(root.private).toBe(true);
+    expect(root.version).toBeUndefined();
+  });
+
+  it('examples/library-use depends on the current version (npm run version-packages keeps it so)', () => {
+    const example = readJson<Manifest>(join(REPO, 'examples/library-use/package.json'));
+    const chatops = Object.entries(example.dependencies ?? {}).filter(([name]) => name.startsWith('@chatops/'));
+    expect(chatops.length).toBeGreaterThan(0);
+    for (const [name, range] of chatops) expect([name, range]).toEqual([name, `^${version}`]);
   });
 
   it('the root LICENSE is the Apache License 2.0', () => {

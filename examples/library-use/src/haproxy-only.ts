@@ -2,7 +2,7 @@
  * Typed HAProxy config without the rest of the stack: one HTTPS site, exact host routing, basic auth and a
  * re-encrypting, verifying backend. Prints haproxy.cfg; file paths are re-rooted under the optional argument.
  *
- *   npx tsx --conditions=@chatops/source examples/library-use/haproxy-only.ts > haproxy.cfg && haproxy -c -f haproxy.cfg
+ *   npm run build && node dist/haproxy-only.js > haproxy.cfg && haproxy -c -f haproxy.cfg
  */
 import { renderHaproxyConfig } from '@chatops/haproxy-config';
 
