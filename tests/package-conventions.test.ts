@@ -22,6 +22,7 @@ interface Manifest {
   homepage?: string;
   bugs?: { url: string };
   exports?: Record<string, unknown>;
+  typesVersions?: Record<string, Record<string, string[]>>;
   files?: string[];
   bin?: Record<string, string>;
   publishConfig?: { access?: string };
@@ -96,6 +97,12 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
   want(exp?.import?.types === './dist/index.d.ts' && exp?.import?.default === './dist/index.js', 'exports["."].import: expected { types: "./dist/index.d.ts", default: "./dist/index.js" }');
   want(exp?.require?.types === './dist/index.d.cts' && exp?.require?.default === './dist/index.cjs', 'exports["."].require: expected { types: "./dist/index.d.cts", default: "./dist/index.cjs" }');
   want(pkg.exports?.['./package.json'] === './package.json', 'exports["./package.json"]: expected "./package.json"');
+  // A JavaScript subpath (`@chatops/render/testing`) needs typesVersions too: node10 resolution ignores exports.
+  for (const sub of Object.keys(pkg.exports ?? {}).filter((k) => k !== '.' && !k.endsWith('.json'))) {
+    const name = sub.replace(/^\.\//, '');
+    const types = pkg.typesVersions?.['*']?.[name];
+    want(types?.length === 1 && types[0] === `./dist/${name}.d.ts`, `typesVersions["*"]["${name}"]: expected ["./dist/${name}.d.ts"] (types for moduleResolution node10)`);
+  }
   const files = pkg.files ?? [];
   for (const f of ['dist', 'src', 'README.md', 'LICENSE']) want(files.includes(f), `files: expected to include "${f}"`);
   for (const f of files.filter((f) => f !== 'dist')) want(existsSync(join(path, f)), `files: "${f}" does not exist`);

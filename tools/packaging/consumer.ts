@@ -83,9 +83,11 @@ async function alone(p: Packed, all: Packed[], root: string): Promise<void> {
     dir,
     closure(p.name, all).map((q) => q.tarball),
   );
-  const esm = await exec(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(p.name)}); console.log(Object.keys(m).length);`], dir);
-  const cjs = await exec(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(p.name)})).length);`], dir);
-  expectThat(Number(esm.stdout) > 0 && esm.stdout === cjs.stdout, `${p.name}: ESM and CJS builds export ${esm.stdout.trim()} and ${cjs.stdout.trim()} names`);
+  for (const entry of p.entries) {
+    const esm = await exec(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).length);`], dir);
+    const cjs = await exec(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(entry)})).length);`], dir);
+    expectThat(Number(esm.stdout) > 0 && esm.stdout === cjs.stdout, `${entry}: ESM and CJS builds export ${esm.stdout.trim()} and ${cjs.stdout.trim()} names`);
+  }
   const unresolved = unresolvedTypeImports(join(dir, 'node_modules', p.name, 'dist'));
   expectThat(unresolved.length === 0, `${p.name}: declaration imports that do not resolve when installed alone:\n  ${unresolved.join('\n  ')}`);
 }
@@ -122,12 +124,13 @@ async function together(all: Packed[], dir: string): Promise<string[]> {
   done.push('examples/library-use type-checked (strict NodeNext, no skipLibCheck) and compiled, ESM + CJS');
   // Every package's declarations, from ESM and from CJS, with the example's compiler options.
   mkdirSync(join(dir, 'all'));
-  const names = `export const names = [${all.map((_, i) => `m${i}`).join(', ')}].map((m) => Object.keys(m));\n`;
-  writeFileSync(join(dir, 'all/esm.mts'), `${all.map((p, i) => `import * as m${i} from '${p.name}';\n`).join('')}${names}`);
-  writeFileSync(join(dir, 'all/cjs.cts'), `${all.map((p, i) => `import m${i} = require('${p.name}');\n`).join('')}${names}`);
+  const entries = all.flatMap((p) => p.entries);
+  const names = `export const names = [${entries.map((_, i) => `m${i}`).join(', ')}].map((m) => Object.keys(m));\n`;
+  writeFileSync(join(dir, 'all/esm.mts'), `${entries.map((e, i) => `import * as m${i} from '${e}';\n`).join('')}${names}`);
+  writeFileSync(join(dir, 'all/cjs.cts'), `${entries.map((e, i) => `import m${i} = require('${e}');\n`).join('')}${names}`);
   writeFileSync(join(dir, 'all/tsconfig.json'), `${JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { rootDir: '.', noEmit: true }, include: ['*.mts', '*.cts'] }, null, 2)}\n`);
   await exec(process.execPath, [tsc, '-p', 'all/tsconfig.json'], dir);
-  done.push(`all ${all.length} packages type-checked from ESM and CJS (strict NodeNext, no skipLibCheck)`);
+  done.push(`all ${entries.length} entry points of ${all.length} packages type-checked from ESM and CJS (strict NodeNext, no skipLibCheck)`);
 
   const cjs = await exec(process.execPath, ['dist/cjs-consumer.cjs'], dir);
   expectThat(cjs.stdout.includes('cjs: ok'), `cjs-consumer: ${cjs.stdout}`);
@@ -185,7 +188,7 @@ try {
         const t = Date.now();
         try {
           await alone(p, packed, join(work, 'alone'));
-          console.log(`alone: ok   ${p.name} (${closure(p.name, packed).length} tarballs, ${seconds(t)})`);
+          console.log(`alone: ok   ${p.entries.join(', ')} (${closure(p.name, packed).length} tarballs, ${seconds(t)})`);
         } catch (error) {
           failed++;
           console.log(`alone: FAIL ${p.name}\n${(error as Error).message}`);

@@ -13,6 +13,8 @@ export interface Published {
   version: string;
   /** Direct `@chatops/*` dependencies. */
   siblings: string[];
+  /** Every JavaScript entry point: `@chatops/render`, `@chatops/render/testing` (not package.json, not schemas). */
+  entries: string[];
 }
 
 export interface Packed extends Published {
@@ -25,6 +27,7 @@ interface Manifest {
   version: string;
   private?: boolean;
   dependencies?: Record<string, string>;
+  exports?: Record<string, unknown>;
 }
 
 export function publishedPackages(): Published[] {
@@ -37,6 +40,9 @@ export function publishedPackages(): Published[] {
       dir,
       version: pkg.version,
       siblings: Object.keys(pkg.dependencies ?? {}).filter((n) => n.startsWith('@chatops/')),
+      entries: Object.keys(pkg.exports ?? { '.': '' })
+        .filter((sub) => !sub.endsWith('.json'))
+        .map((sub) => (sub === '.' ? pkg.name : `${pkg.name}/${sub.replace(/^\.\//, '')}`)),
     }));
 }
 
