@@ -167,9 +167,10 @@ describe('package conventions', () => {
     expect(root.version).toBeUndefined();
   });
 
-  it('examples/library-use depends on the current version (npm run version-packages keeps it so)', () => {
-    const example = readJson<Manifest>(join(REPO, 'examples/library-use/package.json'));
-    const chatops = Object.entries(example.dependencies ?? {}).filter(([name]) => name.startsWith('@chatops/'));
+  const examples = readdirSync(join(REPO, 'examples')).filter((d) => existsSync(join(REPO, 'examples', d, 'package.json')));
+  it.each(examples)('examples/%s depends on the current version (npm run version-packages keeps it so)', (dir) => {
+    const example = readJson<Manifest>(join(REPO, 'examples', dir, 'package.json'));
+    const chatops = Object.entries({ ...example.dependencies, ...example.devDependencies }).filter(([name]) => name.startsWith('@chatops/'));
     expect(chatops.length).toBeGreaterThan(0);
     for (const [name, range] of chatops) expect([name, range]).toEqual([name, `^${version}`]);
   });
