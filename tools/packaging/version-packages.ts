@@ -1,7 +1,7 @@
 /**
  * `npm run version-packages`: `changeset version` (every @chatops package to the next version of the fixed
- * group, sibling ranges and CHANGELOG.md files updated, the changesets consumed), then every examples/*/package.json's
- * @chatops ranges to the new version and package-lock.json refreshed. Commit the result, then `npm run release`.
+ * group, sibling ranges and CHANGELOG.md files updated, the changesets consumed), then the @chatops ranges of
+ * every example's package.json (examples/<dir>/package.json) to the new version and package-lock.json refreshed. Commit the result, then `npm run release`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
