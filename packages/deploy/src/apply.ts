@@ -1,6 +1,7 @@
 import { type ApplyEvent, type StateEntry, applyScript, finishScript, fireScript, haproxyServerScript, parseEvents, printState, rollbackScript } from './_remote.js';
 import type { DesiredState } from './desired-state.js';
 import { type NodePlan, type Plan, type StepPlan, mapLimited } from './plan.js';
+import { healthProbes } from './health-probes.js';
 import { type RolledInstance, rolledInstances } from './rolling.js';
 import { type Transport, TransportError } from './transport.js';
 
@@ -96,7 +97,7 @@ async function applyStep(
   const rolled = step.units.filter((u) => instances.has(u.unit));
   const script = applyScript({
     deferred: rolled.map((u) => u.unit),
-    health: Object.fromEntries([...instances].map(([unit, i]) => [unit, i.probe])),
+    health: Object.fromEntries(healthProbes(desired.env, step.node)),
     stateDir: desired.stateDir(step.node),
     runId,
     phase: step.phase,
@@ -186,7 +187,7 @@ function eventText(e: ApplyEvent): string {
     case 'unit-failed':
       return `${e.fields[0]} failed`;
     case 'unhealthy':
-      return `${e.fields[0]} did not become active`;
+      return `${e.fields[0]} did not become healthy`;
     default:
       return `${e.kind} ${e.fields.filter((f) => !/^[A-Za-z0-9+/=]{40,}$/.test(f)).join(' ')}`.trim();
   }
@@ -199,7 +200,7 @@ function failureText(events: readonly ApplyEvent[], code: number): string {
   for (const e of events) {
     if (e.kind === 'check-failed') return `checker ${e.fields[0]} rejected the new config${back}:\n${decode(e.fields[1])}`;
     if (e.kind === 'unit-failed') return `systemctl ${e.fields[0]} failed${back}:\n${decode(e.fields[1])}`;
-    if (e.kind === 'unhealthy') return `${e.fields[0]} did not become active in time${back}:\n${decode(e.fields[1])}`;
+    if (e.kind === 'unhealthy') return `${e.fields[0]} did not become healthy in time${back}:\n${decode(e.fields[1])}`;
     if (e.kind === 'fail') return `step failed at ${e.fields.join(' ')}${back}`;
   }
   return `node script exited ${code}${back}`;

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { join, relative } from 'node:path';
-import { type DeployIo, runDeployCli } from '@chatops/deploy';
+import { type DeployIo, loadDesired, runDeployCli } from '@chatops/deploy';
 import { type LoopbackEnvironment, type SshdNodes, loopbackEnvironment, startSshdNodes } from '@chatops/testing';
 import { dump, load } from 'js-yaml';
 
@@ -17,6 +18,14 @@ export interface DeployFixture extends AsyncDisposable {
   /** Rewrites the environment file: `edit` receives the parsed document. */
   editEnvironment(edit: (doc: Record<string, any>) => void): void;
   deploy(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /**
+   * HTTPS STAND-INS for daemons that cannot run here, answering deploy's health checks on `node`'s address: one
+   * per `{ port, tls }`, serving the certificate deploy renders under `etc/chatops/tls/<tls>/` (so curl on the
+   * node verifies it with our CA). Each answers every path with 200 and `<tls> <port>`. Closed on dispose.
+   */
+  serveHealth(node: string, endpoints: readonly { port: number; tls: string }[]): Promise<void>;
+  /** Makes the stand-in on `port` answer `status` from now on (e.g. 503: the daemon came back unhealthy). */
+  setHealthStatus(port: number, status: number): void;
 }
 
 export async function deployFixture(dir: string, subnet: number, options: { chatopsNodes?: number } = {}): Promise<DeployFixture> {
@@ -41,7 +50,26 @@ export async function deployFixture(dir: string, subnet: number, options: { chat
     const code = await runDeployCli([...args, '--config', loopback.file], io);
     return { code, stdout, stderr };
   };
-  return { dir, loopback, sshd, editEnvironment, deploy, [Symbol.asyncDispose]: () => sshd.stop() };
+  const servers: ReturnType<typeof createServer>[] = [];
+  const statuses = new Map<number, number>();
+  const serveHealth = async (node: string, endpoints: readonly { port: number; tls: string }[]) => {
+    const { desired } = await loadDesired(loopback.document.name ?? 'loopback', { cwd: dir, env: {}, config: loopback.file });
+    const file = (suffix: string) => desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(`${node}${suffix}`))!.artifact.content;
+    const address = loopback.document.nodes.find((n) => n.name === node)!.address;
+    for (const e of endpoints) {
+      const server = createServer({ key: file(`/etc/chatops/tls/${e.tls}/key.pem`), cert: file(`/etc/chatops/tls/${e.tls}/cert.pem`) }, (_req, res) => {
+        res.writeHead(statuses.get(e.port) ?? 200, { 'content-type': 'text/plain' }).end(`${e.tls} ${e.port}\n`);
+      });
+      await new Promise<void>((resolve) => server.listen(e.port, address, resolve));
+      servers.push(server);
+    }
+  };
+  const dispose = async () => {
+    for (const s of servers) s.close();
+    await sshd.stop();
+  };
+  const setHealthStatus = (port: number, status: number) => statuses.set(port, status);
+  return { dir, loopback, sshd, editEnvironment, deploy, serveHealth, setHealthStatus, [Symbol.asyncDispose]: dispose };
 }
 
 /** Every file under a node root (mode and bytes), deploy's own state directory left out. */

@@ -19,6 +19,12 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
 
   beforeAll(async () => {
     f = await deployFixture(dir.path, 61);
+    // Prometheus and Alertmanager cannot run here: stand-ins answer deploy's health checks over TLS (our CA).
+    const p = f.loopback.ports;
+    await f.serveHealth('monitoring-1', [
+      { port: p.prometheus, tls: 'prometheus' },
+      { port: p.alertmanager, tls: 'alertmanager' },
+    ]);
   });
   afterAll(async () => {
     await f?.[Symbol.asyncDispose]();
@@ -119,7 +125,9 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     clearCalls();
     const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
     expect(r.code).toBe(0);
-    expect(calls('monitoring-1')).toEqual(['reload prometheus.service', 'is-active --quiet prometheus.service']);
+    // Healthy means Prometheus' own /-/healthy answered over TLS with our CA (here its stand-in), not is-active.
+    expect(calls('monitoring-1')).toEqual(['reload prometheus.service']);
+    expect(r.stdout).toMatch(/healthy prometheus\.service https:\/\/monitoring-1\.internal\.chatops\.test:\d+\/-\/healthy/);
     expect(calls('lb-1')).toEqual([]);
   });
 
@@ -137,6 +145,25 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
       expect(snapshotNode(root('monitoring-1'))).toEqual(before);
     } finally {
       f.sshd.node('monitoring-1').resetSystemctl();
+    }
+  });
+
+  it('a daemon that comes back unhealthy (its own health endpoint) is rolled back: files restored, reloaded again, exit 1', async () => {
+    const before = snapshotNode(root('monitoring-1'));
+    f.setHealthStatus(f.loopback.ports.prometheus, 503);
+    f.editEnvironment((doc) => {
+      doc.prometheus = { ...(doc.prometheus ?? {}), scrapeInterval: '30s' };
+    });
+    clearCalls();
+    try {
+      const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: prometheus\.service did not become healthy in time; 1 file\(s\) restored to their previous version, units reloaded back/);
+      expect(r.stderr).toMatch(/https:\/\/monitoring-1\.internal\.chatops\.test:\d+\/-\/healthy answered 503/);
+      expect(snapshotNode(root('monitoring-1'))).toEqual(before);
+      expect(calls('monitoring-1').filter((c) => c === 'reload prometheus.service')).toHaveLength(2);
+    } finally {
+      f.setHealthStatus(f.loopback.ports.prometheus, 200);
     }
   });
 
