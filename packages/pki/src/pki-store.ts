@@ -92,15 +92,20 @@ export class PkiStore {
       ids.add(r.id);
     }
 
+    const leafDays = settings.leafValidityDays ?? 397;
+    const caDays = settings.caValidityDays ?? 3650;
+    if (leafDays > caDays) throw new Error(`leafValidityDays (${leafDays}) is longer than caValidityDays (${caDays}): a certificate may not outlive its CA`);
     let ca = this.read(CA_ID);
-    const caReason = ca ? staleReason(ca, now, renewMs, undefined, undefined, algorithm) : 'missing';
+    // A leaf never outlives its CA: a CA with less validity left than a new leaf would get is renewed (and with it
+    // every leaf), rather than issuing leaves it cannot vouch for until their end.
+    const caReason = ca ? (staleReason(ca, now, renewMs, undefined, undefined, algorithm) ?? outlivedBy(ca, now, leafDays)) : 'missing';
     if (!ca || caReason) {
       const keyPair = await newKeyPair();
       const cert = createCertificate({
         subject: { commonName: settings.caCommonName, organization: settings.organization },
         keyPair,
         notBefore: backdate(now),
-        notAfter: new Date(now.getTime() + (settings.caValidityDays ?? 3650) * DAY_MS),
+        notAfter: new Date(now.getTime() + caDays * DAY_MS),
         isCa: true,
       });
       ca = { cert, key: keyPair.privateKey };
@@ -108,8 +113,7 @@ export class PkiStore {
       save(CA_ID, ca);
     }
     const caPair = ca;
-
-    const leafDays = settings.leafValidityDays ?? 397;
+    const caNotAfter = inspectCertificate(caPair.cert).notAfter;
     const publicRequest: CertificateRequest = {
       id: PUBLIC_ID,
       commonName: settings.publicDomain,
@@ -128,7 +132,7 @@ export class PkiStore {
         ? 'missing'
         : caReason && !selfSigned
           ? 'CA re-issued'
-          : staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm);
+          : (staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm) ?? (selfSigned ? undefined : outlives(pair, caNotAfter)));
       return { request: r, pair, reason };
     });
     const total = decisions.filter((d) => d.reason || !d.pair).length + (reasons[CA_ID] ? 1 : 0);
@@ -139,11 +143,14 @@ export class PkiStore {
         if (!d.reason && d.pair) return [d.request.id, d.pair] as const;
         const keyPair = await newKeyPair();
         const selfSigned = d.request.id === PUBLIC_ID;
+        const notAfter = new Date(now.getTime() + leafDays * DAY_MS);
+        // The CA was renewed above when a new leaf would outlive it; this only guards that rule.
+        if (!selfSigned && notAfter > caNotAfter) throw new Error(`certificate ${d.request.id} would outlive its CA (${caNotAfter.toISOString()})`);
         const cert = createCertificate({
           subject: { commonName: d.request.commonName, organization: settings.organization },
           keyPair,
           notBefore: backdate(now),
-          notAfter: new Date(now.getTime() + leafDays * DAY_MS),
+          notAfter,
           isCa: false,
           dnsNames: d.request.dnsNames,
           ipAddresses: d.request.ipAddresses,
@@ -196,6 +203,18 @@ export class PkiStore {
       .sort()
       .map((f) => ({ id: f.slice(0, -'.cert.pem'.length).replace('__', '/'), ...inspectCertificate(readFileSync(join(this.dir, f), 'utf8')) }));
   }
+}
+
+/** Why a CA must be renewed before issuing a leaf valid for `leafDays` from now: it would expire first. */
+function outlivedBy(ca: StoredPair, now: Date, leafDays: number): string | undefined {
+  const caEnd = inspectCertificate(ca.cert).notAfter;
+  const leafEnd = new Date(now.getTime() + leafDays * DAY_MS);
+  return caEnd < leafEnd ? `expires ${caEnd.toISOString()}, before a certificate issued now (${leafDays} days) would` : undefined;
+}
+
+/** Why a stored leaf must be re-issued although otherwise current: it is valid longer than its CA. */
+function outlives(leaf: StoredPair, caEnd: Date): string | undefined {
+  return inspectCertificate(leaf.cert).notAfter > caEnd ? `outlives its CA (which expires ${caEnd.toISOString()})` : undefined;
 }
 
 /** Why a stored certificate must be re-issued, or undefined when it can be reused. */

@@ -79,6 +79,27 @@ describe('PkiStore', () => {
     expect(rotated.material.caCert).not.toBe(caBefore);
   });
 
+  it("renews the CA (and every leaf) when a new leaf would outlive it: no leaf is valid longer than its CA", async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    const settings = { ...SETTINGS, caValidityDays: 100 };
+    const first = await store.ensure(settings, REQUESTS, { now: NOW });
+    const caEnd = inspectCertificate(first.material.caCert).notAfter;
+    expect(inspectCertificate(first.material.leaf('lb-1/haproxy').cert).notAfter <= caEnd).toBe(true);
+    expect((await store.ensure(settings, REQUESTS, { now: new Date(NOW.getTime() + 9 * 86_400_000) })).issued).toEqual([]);
+
+    // 11 days later the CA has 89 days left, less than a 90-day leaf issued now would get.
+    const later = await store.ensure(settings, REQUESTS, { now: new Date(NOW.getTime() + 11 * 86_400_000) });
+    expect(later.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus']);
+    expect(later.reasons.ca).toMatch(/^expires .*, before a certificate issued now \(90 days\) would$/);
+    const renewedEnd = inspectCertificate(later.material.caCert).notAfter;
+    for (const id of ['lb-1/haproxy', 'mon-1/prometheus']) expect(later.material.leaf(id).notAfter <= renewedEnd).toBe(true);
+
+    await expect(store.ensure({ ...SETTINGS, caValidityDays: 60 }, REQUESTS, { now: NOW })).rejects.toThrow(
+      'leafValidityDays (90) is longer than caValidityDays (60): a certificate may not outlive its CA',
+    );
+  });
+
   it('issues RSA on request (openssl verifies, keyEncipherment), and changing the algorithm re-issues everything', async () => {
     const openssl = requireBinary('openssl');
     using dir = tempDir();
