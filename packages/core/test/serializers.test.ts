@@ -61,8 +61,50 @@ describe('toIni', () => {
       `);
   });
 
+  it('writes every single-line value so that go-ini (Grafana) reads it back unchanged: comment characters, quotes, blanks, a trailing backslash', () => {
+    const tricky = ['a#b', 'x;y', '"q"', "'q'", '`b`', '"""', 'end\\', ' lead', 'trail ', '', 'plain value', 'https://h/p?q=1&r=$x'];
+    const doc = { s: Object.fromEntries(tricky.map((v, i) => [`k${i}`, v])) };
+    expect(readGoIni(toIni(doc))).toEqual(doc);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '#', ';', '"', "'", '`', '\\', '=', '[', ']', '$') }), (v) => {
+        expect(readGoIni(toIni({ s: { k: v } }))).toEqual({ s: { k: v } });
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
   it('rejects values that would break the line-based format', () => {
     expect(() => toIni({ s: { k: 'a\nb' } })).toThrowErrorMatchingInlineSnapshot(`[Error: INI value for s.k contains a newline]`);
     expect(() => toIni({ s: { 'bad key': 1 } })).toThrowErrorMatchingInlineSnapshot(`[Error: INI key "bad key" in [s] has characters INI readers reject]`);
   });
 });
+
+/** go-ini's value reader with its default options (what Grafana loads grafana.ini with), for single-line values. */
+function readGoIni(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    if (line.startsWith('[')) {
+      section = line.slice(1, line.indexOf(']'));
+      continue;
+    }
+    const eq = line.indexOf('=');
+    let value = line.slice(eq + 1).replace(/^\s+/, '');
+    const quote = value.length > 3 && value.startsWith('"""') ? '"""' : value.startsWith('`') ? '`' : undefined;
+    if (quote) {
+      const end = value.slice(quote.length).lastIndexOf(quote);
+      if (end < 0) throw new Error(`multi-line value: ${raw}`);
+      value = value.slice(quote.length, quote.length + end);
+    } else {
+      value = value.trim();
+      if (value.endsWith('\\')) throw new Error(`continuation line: ${raw}`);
+      const comment = value.search(/[#;]/);
+      if (comment >= 0) value = value.slice(0, comment).trim();
+      if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1);
+    }
+    (out[section] ??= {})[line.slice(0, eq).trim()] = value;
+  }
+  return out;
+}

@@ -42,20 +42,7 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
   const merged = chain.reduceRight<unknown>((base, doc) => deepMerge(base, doc.data), {});
   delete (merged as Record<string, unknown>).extends;
 
-  const locate = (path: DocumentPath): Pick<Diagnostic, 'file' | 'line'> => {
-    // The most specific location wins: the file (child first) that holds the longest prefix of the path.
-    let best: { file: string; line: number; depth: number } | undefined;
-    for (const doc of chain) {
-      for (let n = path.length; n >= 0; n--) {
-        if (!hasPath(doc.data, path.slice(0, n))) continue;
-        const line = doc.locate(path.slice(0, n));
-        if (line !== undefined && (!best || n > best.depth)) best = { file: doc.file, line, depth: n };
-        break;
-      }
-    }
-    const first = chain[0];
-    return best ? { file: best.file, line: best.line } : { file: first?.file ?? file };
-  };
+  const locate = chainLocator(chain, file);
 
   const parsed = environmentSchema.safeParse(merged);
   if (!parsed.success) {
@@ -92,7 +79,40 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     }
     if (errors.length > 0) throw new ConfigError(errors, merged);
   }
+  LOCATORS.set(sourceFile, locate);
   return { environment, secrets, files: chain.map((d) => d.file) };
+}
+
+type Locator = (path: DocumentPath) => Pick<Diagnostic, 'file' | 'line'>;
+
+/** The file (child first) and line that hold the longest prefix of a path in an `extends:` chain. */
+function chainLocator(chain: readonly ParsedDocument[], file: string): Locator {
+  return (path) => {
+    let best: { file: string; line: number; depth: number } | undefined;
+    for (const doc of chain) {
+      for (let n = path.length; n >= 0; n--) {
+        if (!hasPath(doc.data, path.slice(0, n))) continue;
+        const line = doc.locate(path.slice(0, n));
+        if (line !== undefined && (!best || n > best.depth)) best = { file: doc.file, line, depth: n };
+        break;
+      }
+    }
+    const first = chain[0];
+    return best ? { file: best.file, line: best.line } : { file: first?.file ?? file };
+  };
+}
+
+/** The locator of the last load of each environment file (by absolute path), as that load showed file names. */
+const LOCATORS = new Map<string, Locator>();
+
+/**
+ * Locates environment paths found after loading (a renderer's problem, mapped back to the field it came from):
+ * file and line in the environment file or the `extends:` base that sets it. Diagnostics that already name a file
+ * are kept. An environment that was not loaded from a file gets no location.
+ */
+export function locateInEnvironment(env: Pick<Environment, 'sourceFile'>, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const locate = env.sourceFile === undefined ? undefined : LOCATORS.get(env.sourceFile);
+  return diagnostics.map((d) => (d.file !== undefined || locate === undefined ? d : { ...d, ...locate(d.path) }));
 }
 
 const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;

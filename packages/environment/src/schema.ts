@@ -123,18 +123,29 @@ export const serviceAccountSchema = z
 /** Group claims of INDIGO IAM's token profiles: `iam` puts them in `groups`, `wlcg` in `wlcg.groups`. */
 export const OAUTH_GROUP_CLAIMS = { iam: 'groups[*]', wlcg: '"wlcg.groups"[*]' } as const;
 
-const groupName = z.string().regex(/^[^'"\\\s,[\]]+$/, { message: 'expected a group name without quotes, backslashes, spaces, commas or brackets' });
+// Fields Grafana reads from grafana.ini, where it expands "$" (environment variables, $__env{}, $__file{}) and
+// splits list settings at spaces and commas: refused here, at their own line, rather than by the Grafana renderer.
+const GRAFANA_DOLLAR = 'Grafana expands "$" in grafana.ini (environment variables, $__env{}, $__file{}): a value it reads cannot hold "$"';
+const noDollar = (v: string) => !v.includes('$');
+const grafanaText = z.string().min(1).refine(noDollar, { message: GRAFANA_DOLLAR });
+const grafanaUrl = url.refine(noDollar, { message: GRAFANA_DOLLAR });
+/** One element of a Grafana list setting (scopes, allowed groups). */
+const grafanaListItem = z.string().regex(/^[^\s,"'[\]$]+$/, {
+  message: 'expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")',
+});
+
+const groupName = z.string().regex(/^[^'"\\\s,[\]$]+$/, { message: 'expected a group name without quotes, backslashes, spaces, commas, brackets or "$"' });
 
 export const oauthSchema = z
   .strictObject({
-    name: z.string().min(1).describe('Login button label, e.g. "IRIS IAM".'),
-    clientId: z.string().min(1),
+    name: grafanaText.describe('Login button label, e.g. "IRIS IAM".'),
+    clientId: grafanaText,
     clientSecret: secretRef,
-    authUrl: url,
-    tokenUrl: url,
-    apiUrl: url,
+    authUrl: grafanaUrl,
+    tokenUrl: grafanaUrl,
+    apiUrl: grafanaUrl,
     scopes: z
-      .array(z.string().min(1))
+      .array(grafanaListItem)
       .default(['openid', 'profile', 'email', 'offline_access'])
       .describe('Requested scopes. INDIGO IAM (MITREid) issues a refresh token only with offline_access.'),
     refreshToken: z
@@ -145,8 +156,8 @@ export const oauthSchema = z
       .enum(['iam', 'wlcg'])
       .default('iam')
       .describe('The IAM token profile of the client: where the group claim is (iam: groups, wlcg: wlcg.groups).'),
-    groupsAttributePath: z.string().optional().describe('JMESPath to the groups. @default from profile: groups[*] (iam) or "wlcg.groups"[*] (wlcg)'),
-    allowedGroups: z.array(z.string().min(1)).default([]),
+    groupsAttributePath: grafanaText.optional().describe('JMESPath to the groups. @default from profile: groups[*] (iam) or "wlcg.groups"[*] (wlcg)'),
+    allowedGroups: z.array(grafanaListItem).default([]),
     roleGroups: z
       .strictObject({
         Admin: z.array(groupName).default([]),
@@ -154,8 +165,8 @@ export const oauthSchema = z
       })
       .optional()
       .describe('Grafana roles from IAM groups (everyone else is Viewer). Without it, roles set in Grafana are kept across logins.'),
-    loginAttributePath: z.string().default('preferred_username'),
-    emailAttributePath: z.string().optional(),
+    loginAttributePath: grafanaText.default('preferred_username'),
+    emailAttributePath: grafanaText.optional(),
     autoLogin: z.boolean().default(true).describe('Send visitors straight to the IAM login page (there is no other way in).'),
   })
   .superRefine((o, ctx) => {

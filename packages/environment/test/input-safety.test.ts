@@ -36,6 +36,22 @@ describe('values that cannot be written safely are refused at load time', () => 
     `);
   });
 
+  it("Grafana's OAuth fields: what grafana.ini cannot carry is refused at its own line, not by the Grafana renderer", () => {
+    const source = prodSource
+      .replace('scopes: [openid, profile, email, offline_access]', 'scopes: ["]%openid", profile, email, offline_access]')
+      .replace('allowedGroups: [stfc-cloud]', 'allowedGroups: ["stfc cloud"]')
+      .replace('name: IRIS IAM', 'name: IRIS $IAM')
+      .replace('apiUrl: https://iris-iam.stfc.ac.uk/userinfo', 'apiUrl: https://iris-iam.stfc.ac.uk/userinfo?x=${HOME}');
+    expect(errorsOf(source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:62: grafana.oauth.name: Grafana expands "$" in grafana.ini (environment variables, $__env{}, $__file{}): a value it reads cannot hold "$"",
+        "prod.yaml:67: grafana.oauth.apiUrl: Grafana expands "$" in grafana.ini (environment variables, $__env{}, $__file{}): a value it reads cannot hold "$"",
+        "prod.yaml:68: grafana.oauth.scopes.0: expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")",
+        "prod.yaml:70: grafana.oauth.allowedGroups.0: expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")",
+      ]
+    `);
+  });
+
   it('an onNode path with a space, and a data path with a space', () => {
     const source = prodSource
       .replace('{ onNode: /etc/chatops/secrets/github-token }', '{ onNode: "/etc/chatops/secrets/github token" }')
@@ -62,10 +78,10 @@ describe('values that cannot be written safely are refused at load time', () => 
 
 describe('no field but chatops.config holds a line break or control character', () => {
   it('is refused at load time, located', () => {
-    expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS\\nIAM"').replace('scopes: [openid, profile, email,', 'scopes: [openid, "pro\\u2028file", email,'))).toMatchInlineSnapshot(`
+    expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS\\nIAM"').replace('clientId: cloud-chatops-grafana', 'clientId: "cloud-chatops\\u2028grafana"'))).toMatchInlineSnapshot(`
       [
         "prod.yaml:62: grafana.oauth.name: a value must be a single line without control characters",
-        "prod.yaml:68: grafana.oauth.scopes.1: a value must be a single line without control characters",
+        "prod.yaml:63: grafana.oauth.clientId: a value must be a single line without control characters",
       ]
     `);
   });

@@ -10,6 +10,8 @@ import {
   type ServiceName,
   type ServiceRenderer,
   type StackCheck,
+  inEnvironmentTerms,
+  locateInEnvironment,
   servicesOn,
 } from '@chatops/environment';
 import { applyOrder } from './apply-order.js';
@@ -38,7 +40,11 @@ export interface StackResult {
   readonly order: readonly { readonly node: string; readonly service: ServiceName }[];
 }
 
-/** Runs every given renderer on every node that runs its service, then the cross-renderer checks. Pure. */
+/**
+ * Runs every given renderer on every node that runs its service, then the cross-renderer checks. Pure. Problems
+ * are thrown as one ConfigError in environment terms: each at the environment path (file and line when the
+ * environment was loaded from a file) of the field that caused it.
+ */
 export function renderStack(ctx: RenderContext, options: StackOptions = {}): StackResult {
   const { env } = ctx;
   const renderers = options.services ?? RENDERERS;
@@ -57,7 +63,8 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
         artifacts.push(...out.artifacts);
         for (const check of out.checks ?? []) checks.push({ ...check, node: node.name });
       } catch (e) {
-        if (e instanceof ConfigError) problems.push(...e.diagnostics.map((d) => ({ ...d, message: `${renderer.service} on ${node.name}: ${d.message}` })));
+        // A problem found while rendering is reported against the environment field it came from.
+        if (e instanceof ConfigError) problems.push(...e.diagnostics.map((d) => inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`)));
         else throw e;
       }
     }
@@ -68,7 +75,7 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
     }
   }
   if (problems.length === 0) for (const check of stackChecks) problems.push(...check.check(ctx, bundles));
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(locateInEnvironment(env, problems), env);
   // Every service of the catalogue has a place in the order (a topological sort of the `after` edges).
   const order = applyOrder(renderers).flatMap((service) =>
     env.nodes.filter((n) => services.get(n.name)?.includes(service)).map((n) => ({ node: n.name, service })),

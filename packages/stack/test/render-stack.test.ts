@@ -1,3 +1,4 @@
+import { ConfigError } from '@chatops/core';
 import type { ServiceName, ServiceRenderer, StackCheck } from '@chatops/environment';
 import { haproxyRenderer } from '@chatops/haproxy-config';
 import { RENDERERS, applyOrder, certificateRequests, renderStack } from '@chatops/stack';
@@ -25,6 +26,30 @@ describe('renderStack(ctx, { services, checks })', () => {
   it('reports what a given check finds', () => {
     const failing: StackCheck = { name: 'always', check: () => [{ path: ['nodes'], message: 'found by the given check' }] };
     expect(() => renderStack(ctx, { services: [haproxyRenderer], checks: [failing] })).toThrow(/found by the given check/);
+  });
+
+  it("reports a renderer's refusal at the environment field the refused value came from (file:line: path), with what it was rendering", () => {
+    // A renderer whose own model refuses a value derived from the environment (the generic OAuth scopes here).
+    const refusing: ServiceRenderer = {
+      service: 'grafana',
+      render: (_node, { env }) => {
+        const model = { auth: { scopes: [...env.grafana.oauth.scopes] }, port: 3000 };
+        throw new ConfigError([{ path: ['auth', 'scopes', 1], message: 'refused by this renderer' }], model);
+      },
+    };
+    let error: unknown;
+    try {
+      renderStack(ctx, { services: [refusing], checks: [] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message.split('\n')).toMatchInlineSnapshot(`
+      [
+        "examples/cloud-chatops/environments/prod.yaml:68: grafana.oauth.scopes.1: grafana on grafana-1: refused by this renderer (auth.scopes.1 of what it renders)",
+        "examples/cloud-chatops/environments/prod.yaml:68: grafana.oauth.scopes.1: grafana on grafana-2: refused by this renderer (auth.scopes.1 of what it renders)",
+      ]
+    `);
   });
 
   it('asks only the given services for certificates', () => {
