@@ -14,7 +14,9 @@ import { parsedBundle, shapeOf } from './rendered-structure.js';
 // section, list element or word to any rendered file (each re-parsed with its format's parser and compared with
 // the render of the unchanged environment). Never a crash (exit 70), never a refusal located in a generated file.
 
-const PROD = load(readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8')) as Record<string, unknown>;
+const EXAMPLE = load(readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8')) as Record<string, unknown>;
+/** The production example with one node per role (every renderer runs once: a render is the slow part). */
+const PROD = { ...EXAMPLE, nodes: (EXAMPLE.nodes as { name: string }[]).filter((n) => !['chatops-2', 'chatops-3', 'grafana-2'].includes(n.name)) };
 
 /** The production example with every optional string field set too, so that each of them is exercised. */
 // biome-ignore lint/suspicious/noExplicitAny: a test fixture patched in place
@@ -95,7 +97,7 @@ function withValue(base: unknown, field: Field, value: string): unknown {
 const HOSTILE = [
   '\n', '\r', '\0', '"', "'", '%', '%i', '%n', '$', '$$', '${X}', '$X', '$__env{HOME}', '`', '\\', '\\n', ' ', '\t', '\u2028', '\u2029', '\u0085',
   '#', ';', ':', '=', ',', '[', ']', '{', '}', '{{', '}}', '(', ')', '*', '|', '&', '<<', '..', '/', '@', '!', '~', '?', 'é', '\u00a0',
-  'ExecStartPre=/bin/true', '- x', '#{', '[section]', 'key = v', '" or "', '\', "', '--',
+  '\ud800', 'ExecStartPre=/bin/true', '- x', '#{', '[section]', 'key = v', '" or "', '\', "', '--',
 ];
 const hostile = fc.oneof(
   fc.array(fc.constantFrom(...HOSTILE, 'a', 'b', '1', '.', '-'), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
@@ -176,11 +178,12 @@ describe('hostile strings in every string field (fixed seed)', () => {
         }
   };
 
+  // Generous timeouts: a loaded CI machine renders several times slower (about 10 s each when idle).
   it('path fields', () => {
     fc.assert(property(PROD, PATH_FIELDS), { seed: 12, numRuns: 200 });
-  });
+  }, 180_000);
 
   it('every other string field', () => {
     fc.assert(property(FULL, STRING_FIELDS), { seed: 12, numRuns: 250 });
-  });
+  }, 180_000);
 });

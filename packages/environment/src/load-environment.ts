@@ -50,7 +50,7 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     throw new ConfigError(sortDiagnostics(diagnostics), merged);
   }
   // After the schema, whose messages for paths, names and URLs are more precise.
-  const unsafe = controlCharacters(merged).map((path) => ({ path, message: 'a value must be a single line without control characters', ...locate(path) }));
+  const unsafe = controlCharacters(merged).map((path) => ({ path, message: unsafeMessage(valueAt(merged, path)), ...locate(path) }));
   if (unsafe.length > 0) throw new ConfigError(sortDiagnostics(unsafe), merged);
   const sourceFile = resolve(cwd, file);
   const doc = parsed.data;
@@ -116,15 +116,28 @@ export function locateInEnvironment(env: Pick<Environment, 'sourceFile'>, diagno
 }
 
 const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+/** Half of a UTF-16 surrogate pair alone: not a character; no output format can encode it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unsafeMessage(value: unknown): string {
+  return typeof value === 'string' && !CONTROL.test(value) ? 'a value must be Unicode text (found half of a surrogate pair)' : 'a value must be a single line without control characters';
+}
+
+function valueAt(doc: unknown, path: DocumentPath): unknown {
+  let cursor: unknown = doc;
+  for (const seg of path) cursor = cursor && typeof cursor === 'object' ? (cursor as Record<string | number, unknown>)[seg] : undefined;
+  return cursor;
+}
 
 /**
- * Paths of strings holding line breaks or other control characters. No field of an environment is meant to hold
- * them, and most outputs (unit files, INI, HAProxy, ARGS) cannot carry them; refused before anything else.
+ * Paths of strings holding line breaks, other control characters or lone surrogates. No field of an environment is
+ * meant to hold them, and most outputs (unit files, INI, HAProxy, ARGS) cannot carry them (no UTF-8 file a lone
+ * surrogate); refused before anything else.
  * `chatops.config` is the app's own YAML, printed by a YAML serializer that escapes them.
  */
 function controlCharacters(doc: unknown, path: DocumentPath = []): DocumentPath[] {
   if (path.length === 2 && path[0] === 'chatops' && path[1] === 'config') return [];
-  if (typeof doc === 'string') return CONTROL.test(doc) ? [path] : [];
+  if (typeof doc === 'string') return CONTROL.test(doc) || LONE_SURROGATE.test(doc) ? [path] : [];
   if (Array.isArray(doc)) return doc.flatMap((v, i) => controlCharacters(v, [...path, i]));
   if (doc && typeof doc === 'object') return Object.entries(doc).flatMap(([k, v]) => controlCharacters(v, [...path, k]));
   return [];

@@ -77,6 +77,14 @@ describe('values that cannot be written safely are refused at load time', () => 
 });
 
 describe('no field but chatops.config holds a line break or control character', () => {
+  it('half of a surrogate pair (not Unicode text: UTF-8 cannot carry it, Node writes U+FFFD instead) is refused too', () => {
+    expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS \\uD800IAM"'))).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:62: grafana.oauth.name: a value must be Unicode text (found half of a surrogate pair)",
+      ]
+    `);
+  });
+
   it('is refused at load time, located', () => {
     expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS\\nIAM"').replace('clientId: cloud-chatops-grafana', 'clientId: "cloud-chatops\\u2028grafana"'))).toMatchInlineSnapshot(`
       [
