@@ -1,8 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '@chatops/core';
-import type { ServiceName, ServiceRenderer, StackCheck } from '@chatops/environment';
+import { type ServiceName, type ServiceRenderer, type StackCheck, loadEnvironment } from '@chatops/environment';
 import { haproxyRenderer } from '@chatops/haproxy-config';
 import { RENDERERS, applyOrder, certificateRequests, renderStack } from '@chatops/stack';
-import { errorMessage, exampleContext } from '@chatops/testing';
+import { FIXED_PKI, REPO, errorMessage, exampleContext, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 const ctx = exampleContext('prod');
@@ -50,6 +52,17 @@ describe('renderStack(ctx, { services, checks })', () => {
         "examples/cloud-chatops/environments/prod.yaml:68: grafana.oauth.scopes.1: grafana on grafana-2: refused by this renderer (auth.scopes.1 of what it renders)",
       ]
     `);
+  });
+
+  it("reports a renderer's own rule at the environment field it is about, located in the environment file", () => {
+    using dir = tempDir();
+    const source = readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8').replace(
+      '    requireTls: true',
+      '    requireTls: true\n    password: { env: SMTP_PASSWORD }',
+    );
+    writeFileSync(join(dir.path, 'prod.yaml'), source);
+    const { environment, secrets } = loadEnvironment(join(dir.path, 'prod.yaml'), { cwd: dir.path, env: { SMTP_PASSWORD: 'x' } });
+    expect(errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }))).toMatchInlineSnapshot(`"prod.yaml:76: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`);
   });
 
   it('asks only the given services for certificates', () => {
