@@ -94,8 +94,9 @@ export const publicTlsSchema = z
 
 export const internalTlsSchema = z
   .strictObject({
-    commonName: z.string().min(1).optional().describe('CA subject common name. @default "<name> internal CA"'),
-    organization: z.string().min(1).default('ChatOps'),
+    // RFC 5280 upper bounds (ub-common-name, ub-organization-name): strict X.509 readers refuse longer names.
+    commonName: z.string().min(1).max(64, { message: 'expected at most 64 characters (the X.509 limit of a common name)' }).optional().describe('CA subject common name. @default "<name> internal CA"'),
+    organization: z.string().min(1).max(64, { message: 'expected at most 64 characters (the X.509 limit of an organization name)' }).default('ChatOps'),
     caValidityDays: z.number().int().min(30).max(7300).default(3650),
     leafValidityDays: z.number().int().min(2).max(825).default(397),
     renewBeforeDays: z.number().int().min(1).default(30).describe('Re-issue a certificate this many days before it expires.'),

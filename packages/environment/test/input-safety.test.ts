@@ -133,6 +133,14 @@ describe('the schema accepts only what the stack renders', () => {
 });
 
 describe('messages that used to mislead', () => {
+  it('CA subject names longer than X.509 allows (64 characters)', () => {
+    expect(errorsOf(prodSource.replace('commonName: ChatOps prod internal CA', `commonName: ${'x'.repeat(65)}`))).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:39: tls.internal.commonName: expected at most 64 characters (the X.509 limit of a common name)",
+      ]
+    `);
+  });
+
   it('extends: a cycle and a missing target are reported at the extends: line', () => {
     expect(errorsOf('domain: x.org\nextends: ./base.yaml\n', { 'base.yaml': 'extends: ./prod.yaml\n' })).toMatchInlineSnapshot(`
       [
