@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, parseEnvFile, printEnvFile, quoteWord, splitExecLine } from '@chatops/core';
-import { config, parse, plugin, print, section } from '@chatops/logstash-pipeline';
+import { type Plugin, config, parse, plugin, print, section } from '@chatops/logstash-pipeline';
 import { parsePromql, promqlString } from '@chatops/prometheus-rules';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
@@ -69,8 +69,8 @@ describe('escaping, one printer per output format', () => {
           return;
         }
         const parsed = parse(printed);
-        const attr = (parsed.sections[0]!.body[0] as { attributes: { name: string; value: { kind: string; value: string } }[] }).attributes[0]!;
-        expect(attr.value).toEqual({ kind: 'string', value: v });
+        const stdout = parsed.sections[0]!.body[0] as Plugin;
+        expect(stdout.attributes[0]!.value).toEqual({ kind: 'string', value: v });
       }),
       RUNS,
     );
