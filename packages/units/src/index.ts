@@ -31,8 +31,10 @@ export {
 } from './exporters.js';
 export { SYSTEMD_DIR } from './_common.js';
 export {
+  type HaproxyBackendsCheckOptions,
   UNITS_CHECKS,
   containerNamesMatchAlertRules,
+  haproxyBackendsCheck,
   haproxyBackendsMatchAppUnits,
   scrapeTargetsMatchExporterUnits,
 } from './stack-checks.js';

@@ -1,5 +1,7 @@
 import type { Artifact, Diagnostic } from '@chatops/core';
-import { METRICS_KINDS, type StackCheck, listenersOn, parseDocument } from '@chatops/environment';
+import { METRICS_KINDS, type RenderContext, type StackCheck, listenersOn, nodePath, nodeWithRole, parseDocument } from '@chatops/environment';
+import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, parseHaproxyConfig } from '@chatops/haproxy-config';
+import { parsePromql } from '@chatops/prometheus-rules';
 import { type InstanceFact, type ListenFact, instanceFacts, listenFacts, resolveNode, splitHostPort } from './_facts.js';
 
 type Doc = Record<string, unknown>;
@@ -85,8 +87,12 @@ export const scrapeTargetsMatchExporterUnits: StackCheck = {
   name: 'units: scrape targets match exporter units',
   check(ctx, bundles) {
     const targets = scrapeTargets(bundles);
-    if (!targets) return []; // no Prometheus config rendered: nothing to tie to
+    if (!targets) return [{ path: [], message: 'no prometheus.yml is rendered: nothing scrapes the exporter units' }];
     const facts = listenFacts(ctx.env, bundles);
+    if (facts.length === 0) return [{ path: [], message: 'no exporter unit is rendered (no exporter arguments or cadvisor-tls config found): nothing to match scrape targets against' }];
+    if (!targets.some((t) => EXPORTER_JOBS.has(t.job))) {
+      return [{ path: [], message: `no scrape job of prometheus.yml targets an exporter (jobs ${[...EXPORTER_JOBS.keys()].join(', ')}): exporters ${facts.map((f) => `${f.unit}@${f.node.name}`).join(', ')} are unscraped` }];
+    }
     const out: Diagnostic[] = [];
     const key = (service: string, node: string, port: number) => `${service}@${node}:${port}`;
     const byKey = new Map(facts.map((f) => [key(f.service, f.node.name, f.port), f]));
@@ -124,83 +130,82 @@ interface BackendServer {
   readonly backend: string;
   readonly server: string;
   readonly host: string;
-  readonly port: number;
+  readonly port: number | undefined;
   readonly ssl: boolean;
-  readonly healthPaths: readonly string[];
-  readonly file: string;
-  readonly line: number;
+  readonly healthPath: string | undefined;
 }
 
-/** `server` lines of haproxy.cfg backends, with the backend's HTTP check paths. */
-function haproxyServers(bundles: ReadonlyMap<string, readonly Artifact[]>): BackendServer[] | undefined {
-  const cfgs = [...bundles.values()].flat().filter((a) => a.path.endsWith('/haproxy.cfg'));
-  if (cfgs.length === 0) return undefined;
-  const out: BackendServer[] = [];
-  for (const cfg of cfgs) {
-    let backend: string | undefined;
-    let pending: Omit<BackendServer, 'healthPaths'>[] = [];
-    let health: string[] = [];
-    const flush = () => {
-      out.push(...pending.map((p) => ({ ...p, healthPaths: health })));
-      pending = [];
-      health = [];
-    };
-    cfg.content.split('\n').forEach((raw, i) => {
-      const line = raw.replace(/#.*$/, '').trim();
-      const words = line.split(/\s+/);
-      if (/^(backend|listen|frontend|defaults|global|resolvers|userlist|peers|mailers|http-errors|cache|program)$/.test(words[0] ?? '') && !raw.startsWith(' ') && !raw.startsWith('\t')) {
-        flush();
-        backend = words[0] === 'backend' || words[0] === 'listen' ? words[1] : undefined;
-        return;
-      }
-      if (!backend) return;
-      if (words[0] === 'server' && words.length >= 3) {
-        const hp = splitHostPort(words[2]!);
-        if (hp) pending.push({ backend, server: words[1]!, host: hp.host, port: hp.port, ssl: words.includes('ssl'), file: cfg.path, line: i + 1 });
-      } else if ((words[0] === 'option' && words[1] === 'httpchk') || words[0] === 'http-check') {
-        health.push(...words.filter((w) => w.startsWith('/')));
-      }
-    });
-    flush();
+/** The load balancer's edge as the HAProxy renderer builds it (the typed model, before printing). */
+function renderedEdge(ctx: RenderContext): HaproxyConfig {
+  const lb = nodeWithRole(ctx.env, 'loadbalancer');
+  return parseHaproxyConfig(buildEdgeConfig(ctx.env, lb));
+}
+
+/** The servers of every backend and listen section of a typed HAProxy model, with the section's HTTP check path. */
+function edgeServers(config: HaproxyConfig): BackendServer[] {
+  return [...config.backends, ...config.listens].flatMap((b) =>
+    b.servers.map((s) => ({ backend: b.name ?? '', server: s.name, host: s.address, port: s.port, ssl: s.ssl !== undefined, healthPath: b.httpCheck?.uri })),
+  );
+}
+
+export interface HaproxyBackendsCheckOptions {
+  /** The HAProxy model to check. @default the model the HAProxy renderer builds for the load balancer */
+  readonly edge?: (ctx: RenderContext) => HaproxyConfig;
+}
+
+/**
+ * HAProxy's ChatOps servers are exactly the rendered app instances (TLS, same ports, health path checked).
+ * Reads the edge's typed model and the instances' rendered env files and chatops-tls config; fails when either
+ * side is empty, since then nothing would be compared.
+ */
+export function haproxyBackendsCheck(options: HaproxyBackendsCheckOptions = {}): StackCheck {
+  return {
+    name: 'units: haproxy backends match chatops units',
+    check(ctx, bundles) {
+      return haproxyAgainstInstances(ctx, (options.edge ?? renderedEdge)(ctx), bundles);
+    },
+  };
+}
+
+function haproxyAgainstInstances(ctx: RenderContext, edge: HaproxyConfig, bundles: ReadonlyMap<string, readonly Artifact[]>): Diagnostic[] {
+  const env = ctx.env;
+  const instances = instanceFacts(env, bundles);
+  const file = nodePath(env, nodeWithRole(env, 'loadbalancer'), HAPROXY_PATHS.config);
+  const appServers = edgeServers(edge).filter((s) => {
+    const node = resolveNode(env, s.host);
+    // Other services of a ChatOps node (cAdvisor, exporters) are not app servers.
+    return node?.roles.includes('chatops') && !listenersOn(env, node).some((l) => l.service !== 'chatops' && l.port === s.port);
+  });
+  if (instances.length === 0) return [{ file, path: [], message: 'no chatops instance is rendered (no instance env file found): nothing to match HAProxy backends against' }];
+  if (appServers.length === 0) {
+    return [{ file, path: ['backend'], message: `no HAProxy server targets a chatops node: instances ${instances.map((i) => `${i.node.name}:${i.port}`).join(', ')} are unreachable` }];
+  }
+  const out: Diagnostic[] = [];
+  const matched = new Set<InstanceFact>();
+  for (const s of appServers) {
+    const node = resolveNode(env, s.host)!;
+    const inst = instances.find((f) => f.node.name === node.name && f.port === s.port);
+    const where = { file, path: ['backend', s.backend, 'server', s.server] };
+    if (!inst) {
+      const ports = instances.filter((f) => f.node.name === node.name).map((f) => f.port);
+      out.push({ ...where, message: `server ${s.server} targets ${node.name}:${s.port ?? '(client port)'} but no chatops unit serves that port (chatops units on ${node.name} serve ${ports.join(', ') || 'nothing'})` });
+      continue;
+    }
+    matched.add(inst);
+    if (!s.ssl) out.push({ ...where, message: `server ${s.server} connects without ssl but ${inst.unit} on ${node.name} is served over TLS by chatops-tls` });
+    const health = s.healthPath;
+    if (health === undefined || !(health === env.chatops.healthPath || health.startsWith(`${env.chatops.healthPath}?`))) {
+      out.push({ ...where, message: `backend ${s.backend} does not health-check ${env.chatops.healthPath} (checks ${health ?? 'nothing'})` });
+    }
+  }
+  for (const inst of instances) {
+    if (!matched.has(inst)) out.push({ file: inst.file, path: [], message: `${inst.unit} on ${inst.node.name} (port ${inst.port}) is in no HAProxy backend` });
   }
   return out;
 }
 
-/** HAProxy's ChatOps servers are exactly the rendered app instances (TLS, same ports, health path checked). */
-export const haproxyBackendsMatchAppUnits: StackCheck = {
-  name: 'units: haproxy backends match chatops units',
-  check(ctx, bundles) {
-    const servers = haproxyServers(bundles);
-    if (!servers) return [];
-    const env = ctx.env;
-    const instances = instanceFacts(env, bundles);
-    const out: Diagnostic[] = [];
-    const matched = new Set<InstanceFact>();
-    for (const s of servers) {
-      const node = resolveNode(env, s.host);
-      if (!node || !node.roles.includes('chatops')) continue;
-      // Other services of a ChatOps node (cAdvisor, exporters) are not app servers.
-      const other = listenersOn(env, node).find((l) => l.service !== 'chatops' && l.port === s.port);
-      if (other) continue;
-      const inst = instances.find((f) => f.node.name === node.name && f.port === s.port);
-      const where = { file: s.file, line: s.line, path: ['backend', s.backend, 'server', s.server] };
-      if (!inst) {
-        const ports = instances.filter((f) => f.node.name === node.name).map((f) => f.port);
-        out.push({ ...where, message: `server ${s.server} targets ${node.name}:${s.port} but no chatops unit serves that port (chatops units on ${node.name} serve ${ports.join(', ') || 'nothing'})` });
-        continue;
-      }
-      matched.add(inst);
-      if (!s.ssl) out.push({ ...where, message: `server ${s.server} connects without ssl but ${inst.unit} on ${node.name} is served over TLS by chatops-tls` });
-      if (!s.healthPaths.some((p) => p === env.chatops.healthPath || p.startsWith(`${env.chatops.healthPath}?`))) {
-        out.push({ ...where, message: `backend ${s.backend} does not health-check ${env.chatops.healthPath} (checks ${s.healthPaths.join(', ') || 'nothing'})` });
-      }
-    }
-    for (const inst of instances) {
-      if (!matched.has(inst)) out.push({ file: inst.file, path: [], message: `${inst.unit} on ${inst.node.name} (port ${inst.port}) is in no HAProxy backend` });
-    }
-    return out;
-  },
-};
+/** The check registered in the stack. */
+export const haproxyBackendsMatchAppUnits: StackCheck = haproxyBackendsCheck();
 
 interface NameMatcher {
   readonly op: '=' | '=~' | '!=' | '!~';
@@ -209,23 +214,18 @@ interface NameMatcher {
   readonly file: string;
 }
 
-function unquotePromString(s: string): string {
-  return s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-/** `name` matchers of `container_last_seen` selectors in rendered alert rules. */
+/** `name` matchers of `container_last_seen` selectors in rendered alert rules, read with the PromQL parser. */
 function containerMatchers(bundles: ReadonlyMap<string, readonly Artifact[]>): { matchers: NameMatcher[]; ruleFiles: number } {
   const files = yamlArtifacts(bundles, (a) => a.service === 'prometheus' || /rules?/.test(a.path)).filter(({ data }) => Array.isArray(asDoc(data).groups));
   const matchers: NameMatcher[] = [];
   for (const { artifact, data } of files) {
     for (const g of asArray(asDoc(data).groups).map(asDoc)) {
       for (const r of asArray(g.rules).map(asDoc)) {
-        const expr = String(r.expr ?? '');
+        if (typeof r.expr !== 'string') continue;
         const alert = String(r.alert ?? r.record ?? '');
-        for (const sel of expr.matchAll(/container_last_seen\s*\{([^}]*)\}/g)) {
-          for (const m of sel[1]!.matchAll(/\bname\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)) {
-            matchers.push({ op: m[1] as NameMatcher['op'], value: unquotePromString(m[2]!), alert, file: artifact.path });
-          }
+        for (const sel of parsePromql(r.expr).selectors) {
+          if (sel.metric !== 'container_last_seen') continue;
+          for (const m of sel.matchers) if (m.name === 'name') matchers.push({ op: m.op, value: m.value, alert, file: artifact.path });
         }
       }
     }
@@ -251,8 +251,9 @@ export const containerNamesMatchAlertRules: StackCheck = {
   name: 'units: container names match alert rules',
   check(ctx, bundles) {
     const { matchers, ruleFiles } = containerMatchers(bundles);
-    if (ruleFiles === 0) return [];
+    if (ruleFiles === 0) return [{ path: [], message: 'no Prometheus rule file is rendered: nothing watches the chatops containers' }];
     const instances = instanceFacts(ctx.env, bundles);
+    if (instances.length === 0) return [{ path: [], message: 'no chatops instance is rendered (no instance env file found): nothing to match alert rules against' }];
     const out: Diagnostic[] = [];
     const positive = matchers.filter((m) => m.op === '=' || m.op === '=~');
     if (positive.length === 0) {

@@ -1,8 +1,8 @@
 import { type Artifact, ConfigError } from '@chatops/core';
-import { type RenderContext, type StackCheck, unitsOn } from '@chatops/environment';
-import { haproxyRenderer, publicCertPath } from '@chatops/haproxy-config';
+import { type RenderContext, type StackCheck, nodeWithRole, unitsOn } from '@chatops/environment';
+import { type HaproxyConfig, type Server, buildEdgeConfig, haproxyRenderer, parseHaproxyConfig, publicCertPath } from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
-import { UNITS_CHECKS, UNITS_RENDERERS, containerNamesMatchAlertRules, haproxyBackendsMatchAppUnits, haproxyBundlePath, scrapeTargetsMatchExporterUnits } from '@chatops/units';
+import { UNITS_CHECKS, UNITS_RENDERERS, containerNamesMatchAlertRules, haproxyBackendsCheck, haproxyBackendsMatchAppUnits, haproxyBundlePath, scrapeTargetsMatchExporterUnits } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
 import { exampleContext, renderAll } from '@chatops/testing';
 
@@ -19,6 +19,12 @@ function edit(bundles: Map<string, Artifact[]>, node: string, pathEnd: string, c
   expect(after).not.toBe(before.content);
   list[i] = { ...before, content: after };
   return bundles;
+}
+
+/** The edge model the HAProxy renderer builds, with each server changed by `change`. */
+function editEdge(change: (s: Server) => Server): HaproxyConfig {
+  const edge = parseHaproxyConfig(buildEdgeConfig(ctx.env, nodeWithRole(ctx.env, 'loadbalancer')));
+  return { ...edge, backends: edge.backends.map((b) => ({ ...b, servers: b.servers.map(change) })) };
 }
 
 /** What the stack would print: the ConfigError of a check's diagnostics. */
@@ -52,10 +58,18 @@ describe('cross-checks on the real renderers (prod)', () => {
   });
 
   it('HAProxy backend <-> app unit: a server on a port no instance serves fails, and the orphaned instance is named', () => {
-    const bundles = edit(pristine(), 'lb-1', '/etc/haproxy/haproxy.cfg', (t) => t.replace('10.0.0.22:3001', '10.0.0.22:3005'));
-    expect(failure(haproxyBackendsMatchAppUnits, bundles)).toMatch(
-      /haproxy\.cfg:\d+: backend\.chatops\.server\.chatops-2-2: server chatops-2-2 targets chatops-2:3005 but no chatops unit serves that port \(chatops units on chatops-2 serve 3000, 3001\)\n.*instance-2\.env: chatops@2\.service on chatops-2 \(port 3001\) is in no HAProxy backend/,
+    const check = haproxyBackendsCheck({ edge: () => editEdge((s) => (s.address === '10.0.0.22' && s.port === 3001 ? { ...s, port: 3005 } : s)) });
+    expect(failure(check, pristine())).toMatch(
+      /haproxy\.cfg: backend\.chatops\.server\.chatops-2-2: server chatops-2-2 targets chatops-2:3005 but no chatops unit serves that port \(chatops units on chatops-2 serve 3000, 3001\)\n.*instance-2\.env: chatops@2\.service on chatops-2 \(port 3001\) is in no HAProxy backend/,
     );
+  });
+
+  it('HAProxy backend <-> app unit: a server without TLS or without the health check fails', () => {
+    const plain = haproxyBackendsCheck({ edge: () => editEdge(({ ssl: _, ...s }) => (s.address === '10.0.0.21' ? s : { ...s, ssl: _ })) });
+    expect(failure(plain, pristine())).toMatch(/server chatops-1-1 connects without ssl but chatops@1\.service on chatops-1 is served over TLS/);
+    const edge = editEdge((s) => s);
+    const unchecked = haproxyBackendsCheck({ edge: () => ({ ...edge, backends: edge.backends.map(({ httpCheck: _, ...b }) => b) }) });
+    expect(failure(unchecked, pristine())).toMatch(/backend chatops does not health-check \/\S* \(checks nothing\)/);
   });
 
   it('HAProxy backend <-> app unit: an instance served elsewhere by chatops-tls fails', () => {
@@ -71,6 +85,29 @@ describe('cross-checks on the real renderers (prod)', () => {
   it('container name <-> alert rule: a rule watching a container nobody starts fails', () => {
     const bundles = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) => t.replaceAll('name="chatops-1"', 'name="chatops-9"'));
     expect(failure(containerNamesMatchAlertRules, bundles)).toMatch(/watches container chatops-9, which no chatops unit starts/);
+  });
+
+  it('scrape target <-> exporter unit: fails when there is nothing to check', () => {
+    expect(failure(scrapeTargetsMatchExporterUnits, new Map())).toMatch(/no prometheus\.yml is rendered/);
+    const noExporters = new Map([...pristine()].map(([node, list]) => [node, list.filter((a) => !/\/etc\/default\/|cadvisor-tls\.conf$/.test(a.path))]));
+    expect(failure(scrapeTargetsMatchExporterUnits, noExporters)).toMatch(/no exporter unit is rendered/);
+    const noJobs = edit(pristine(), 'prometheus-1', '/etc/prometheus/prometheus.yml', (t) => t.replaceAll(/job: (node|systemd|cadvisor)$/gm, 'job: other-$1'));
+    expect(failure(scrapeTargetsMatchExporterUnits, noJobs)).toMatch(/no scrape job of prometheus\.yml targets an exporter/);
+  });
+
+  it('HAProxy backend <-> app unit: fails when there is nothing to check', () => {
+    expect(failure(haproxyBackendsMatchAppUnits, new Map())).toMatch(/no chatops instance is rendered/);
+    const edge = editEdge((s) => s);
+    const noApp = haproxyBackendsCheck({ edge: () => ({ ...edge, backends: edge.backends.filter((b) => b.name !== 'chatops') }) });
+    expect(failure(noApp, pristine())).toMatch(/no HAProxy server targets a chatops node: instances chatops-1:3000, .* are unreachable/);
+  });
+
+  it('container name <-> alert rule: fails when there is nothing to check', () => {
+    expect(failure(containerNamesMatchAlertRules, new Map())).toMatch(/no Prometheus rule file is rendered/);
+    const noInstances = new Map([...pristine()].map(([node, list]) => [node, list.filter((a) => !/instance-\d+\.env$/.test(a.path))]));
+    expect(failure(containerNamesMatchAlertRules, noInstances)).toMatch(/no chatops instance is rendered/);
+    const unwatched = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) => t.replaceAll('container_last_seen', 'container_start_time_seconds'));
+    expect(failure(containerNamesMatchAlertRules, unwatched)).toMatch(/no alert rule watches container_last_seen\{name=\.\.\.\}/);
   });
 
   it('the certbot deploy hook writes the bundle HAProxy reads', () => {
