@@ -14,6 +14,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'chatops-render prod                      # writes out/prod/<node>/<path> and out/prod/manifest.json',
     'chatops-render prod --check              # CI: render and run the checkers, write nothing',
     'chatops-render prod --diff rendered      # exit 3 and a diff when rendered/prod differs from this render',
+    'chatops-render prod --report             # also out/prod/report/index.html (diagrams, tables)',
   ],
   certs: ['chatops-render certs prod --json'],
   schema: ['chatops-render schema > environment.schema.json'],

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ConfigError, formatDiagnostic } from '@chatops/core';
-import { environmentJsonSchema, loadEnvironment } from '@chatops/environment';
+import { type RenderContext, environmentJsonSchema, loadEnvironment } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
-import { buildManifest, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
+import { type StackResult, buildManifest, certificateRequests, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
 import { Command, CommanderError, Help } from 'commander';
 import { CheckCache } from './check-cache.js';
 import { HELP_WIDTH, afterCommandHelp, overview } from './help-text.js';
@@ -38,7 +38,11 @@ interface RenderFlags {
   check?: boolean;
   json?: boolean;
   diff?: string;
+  report?: boolean;
 }
+
+/** Where `--report` puts the HTML report, under `out/<env>/`. */
+export const REPORT_PATH = 'report/index.html';
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, never prints a stack trace for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -75,6 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--check', 'render and validate in memory; write nothing')
     .option('--json', 'machine-readable summary on stdout')
     .option('--diff <dir>', 'compare with a tree render wrote before (<dir> or <dir>/<env>); write nothing; exit 3 if it differs')
+    .option('--report', `also write <out>/<env>/${REPORT_PATH}: the stack's diagrams and tables in one page (no secrets)`)
     .action(async (name: string, flags: RenderFlags) => {
       code = await render(name, flags, io, debug());
     });
@@ -135,9 +140,12 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const rejected = failed.length > 0 || (strict && unavailable.length > 0);
 
     const compared = flags.diff !== undefined ? diffTree(resolve(io.cwd, flags.diff), ctx.env.name, result, manifest, flags.diff) : undefined;
-    const output = !flags.check && !compared && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest) : undefined;
+    // The report is built under --check and --diff too (it can fail), and written with the configs, all or nothing.
+    const extraFiles = flags.report && !rejected ? new Map([[REPORT_PATH, await report(ctx, result)]]) : undefined;
+    const output = !flags.check && !compared && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest, extraFiles) : undefined;
     if (output) ctx.persistPki();
     const written = output?.dir;
+    const reportFile = output && extraFiles ? relative(io.cwd, join(output.dir, REPORT_PATH)) : null;
 
     if (flags.json) {
       io.stdout(
@@ -147,6 +155,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
             ok: !rejected,
             written: written ? relative(io.cwd, written) || '.' : null,
             changed: output?.changed ?? false,
+            report: reportFile,
             issuedCertificates: ctx.issued,
             nodes: Object.fromEntries(
               Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
@@ -177,12 +186,23 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       if (output) io.stdout(`${output.changed ? 'wrote' : 'unchanged:'} ${relative(io.cwd, output.dir) || output.dir}\n`);
       else if (flags.check && !compared) io.stdout('check only: nothing written\n');
       if (compared) io.stdout(formatTreeDiff(compared, io.cwd));
+      if (reportFile) io.stdout(`report: ${reportFile}\n`);
     }
     if (rejected) return EXIT.rejected;
     return compared && compared.differences.length > 0 ? EXIT.different : EXIT.ok;
   } catch (e) {
     return reportError(e, io, debug);
   }
+}
+
+/** The HTML report of a rendered stack (`@chatops/report` is loaded only when asked for: Graphviz in WebAssembly is big). */
+async function report(ctx: RenderContext, result: StackResult): Promise<string> {
+  const dir = REPORT_PATH.split('/')[0];
+  if (ctx.env.nodes.some((n) => n.name === dir)) {
+    throw new UsageError(`--report writes out/${ctx.env.name}/${REPORT_PATH}, which would mix with the files of node ${dir}: rename that node, or leave out --report`);
+  }
+  const { buildReport } = await import('@chatops/report');
+  return buildReport(ctx, { certificates: certificateRequests(ctx.env), bundles: result.bundles });
 }
 
 function certs(name: string, flags: { config?: string; json?: boolean }, io: CliIo, debug: boolean): number {

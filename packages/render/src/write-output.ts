@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Manifest, StackResult } from '@chatops/stack';
 import { writeArtifacts } from '@chatops/stack';
 
@@ -12,12 +12,19 @@ export interface WriteOutcome {
 /**
  * Writes `out/<env>/<node>/<path>` and `out/<env>/manifest.json` all or nothing: everything goes to a staging
  * directory first, which then replaces the previous output with renames. An output that is already identical is
- * left alone (same bytes, same modes, same mtimes).
+ * left alone (same bytes, same modes, same mtimes). `extraFiles` (path under `out/<env>/` → text, e.g.
+ * `report/index.html`) are written with them, mode 0644; a previous run's extra file not given again is removed.
  */
-export function writeOutput(outDir: string, envName: string, result: StackResult, manifest: Manifest): WriteOutcome {
+export function writeOutput(
+  outDir: string,
+  envName: string,
+  result: StackResult,
+  manifest: Manifest,
+  extraFiles: ReadonlyMap<string, string> = new Map(),
+): WriteOutcome {
   const target = join(outDir, envName);
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-  if (isUpToDate(target, result, manifestText)) return { dir: target, changed: false };
+  if (isUpToDate(target, result, manifestText, extraFiles)) return { dir: target, changed: false };
 
   mkdirSync(outDir, { recursive: true });
   const staging = join(outDir, `.${envName}.staging-${process.pid}`);
@@ -27,6 +34,10 @@ export function writeOutput(outDir: string, envName: string, result: StackResult
     mkdirSync(staging, { recursive: true });
     for (const [node, artifacts] of result.bundles) writeArtifacts(artifacts, join(staging, node));
     writeFileSync(join(staging, 'manifest.json'), manifestText);
+    for (const [path, text] of extraFiles) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), text, { mode: 0o644 });
+    }
     if (existsSync(target)) renameSync(target, old);
     renameSync(staging, target);
   } catch (e) {
@@ -38,10 +49,11 @@ export function writeOutput(outDir: string, envName: string, result: StackResult
   return { dir: target, changed: true };
 }
 
-function isUpToDate(target: string, result: StackResult, manifestText: string): boolean {
+function isUpToDate(target: string, result: StackResult, manifestText: string, extraFiles: ReadonlyMap<string, string>): boolean {
   try {
     if (readFileSync(join(target, 'manifest.json'), 'utf8') !== manifestText) return false;
-    let expected = 1; // manifest.json
+    for (const [path, text] of extraFiles) if (readFileSync(join(target, path), 'utf8') !== text) return false;
+    let expected = 1 + extraFiles.size; // manifest.json and the extra files
     for (const [node, artifacts] of result.bundles) {
       for (const a of artifacts) {
         const path = join(target, node, a.path);

@@ -8,8 +8,15 @@ import type { AlertFact } from './report-page.js';
  * on the stack's own typed config) and the inhibit rules it takes part in.
  */
 export function alertFacts(env: Environment): AlertFact[] {
-  // File paths only name where secrets live on the node; they do not change routing.
-  const sim = new RouteSimulator(stackAlertmanagerConfig(env, { slackApiUrlFile: '/secret', smtpPasswordFile: '/secret', templates: [] }));
+  // File paths only name where secrets live on the node; they do not change routing. Each is given only when the
+  // environment has that secret, as the renderer does (the config refuses a password file without a username).
+  const alerting = env.alerting;
+  const files = {
+    ...(alerting.slack ? { slackApiUrlFile: '/secret' } : {}),
+    ...(alerting.email?.password ? { smtpPasswordFile: '/secret' } : {}),
+    ...(alerting.deadMansSwitch ? { deadMansSwitchUrlFile: '/secret' } : {}),
+  };
+  const sim = new RouteSimulator(stackAlertmanagerConfig(env, { ...files, templates: [] }));
   const inhibit = sim.config.inhibit_rules ?? [];
   const names = (ms: readonly string[] | undefined) => (ms ?? []).join(', ') || 'any alert';
   return defaultAlertRules(env).groups.flatMap((g) =>
