@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { certificateRequests } from '@chatops/stack';
-import { exampleContext } from '@chatops/testing';
+import { REPO, exampleContext } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
+import { README_DIAGRAM, readmeDiagram } from '../../../tools/readme-diagram.js';
 import { type StackFacts, externalTlsDot, internalTlsDot, layoutSvg, reportDiagrams, stackFacts } from '@chatops/report';
 
 describe.each(['prod', 'dev'] as const)('%s diagrams', (name) => {
@@ -15,7 +17,7 @@ describe.each(['prod', 'dev'] as const)('%s diagrams', (name) => {
   });
 
   it('every DOT source lays out as SVG', async () => {
-    for (const dot of Object.values(diagrams)) expect(await layoutSvg(dot)).toMatch(/^(<!--[^]*?-->\s*)?<svg[\s\S]*<\/svg>\s*$/);
+    for (const dot of Object.values(diagrams)) expect(await layoutSvg(dot)).toMatch(/^(<!--[\s\S]*?-->\s*)?<svg[\s\S]*<\/svg>\s*$/);
   });
 });
 
@@ -46,7 +48,10 @@ describe('facts', () => {
 
 describe('README diagram', () => {
   it('examples/cloud-chatops/services.svg is current (npm run diagram regenerates it)', async () => {
-    const { README_DIAGRAM, readmeDiagram } = await import('../../../tools/readme-diagram.js');
     expect(readFileSync(README_DIAGRAM, 'utf8')).toBe(await readmeDiagram());
+  });
+
+  it('the top-level README shows it', () => {
+    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(`](${relative(REPO, README_DIAGRAM)})`);
   });
 });
