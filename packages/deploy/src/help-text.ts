@@ -22,8 +22,9 @@ See "Deploy" in the README: inventory (ssh: in the environment), pinned known_ho
 export const PLAN_HELP = `
 Exit codes: 0 nothing to do, 2 changes or drift, 1 preflight failed or a node cannot be reached, 2 bad input.
 
-Example:
+Examples:
   npx @chatops/deploy plan prod --node lb-1
+  npx @chatops/deploy plan prod --report    # also out/prod/report/index.html with the pending changes per node
 `;
 
 export const APPLY_HELP = `

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CheckCache, type CheckOutcome, locateEnvironment, runNativeChecks, writeOutput } from '@chatops/render';
-import { buildManifest, prepareRender, renderStack } from '@chatops/stack';
+import { type PreparedRender, type StackResult, buildManifest, prepareRender, renderStack } from '@chatops/stack';
 import { type DesiredState, desiredState } from './desired-state.js';
 
 export interface LoadDesiredOptions {
@@ -17,6 +17,8 @@ export interface LoadedDesired {
   readonly desired: DesiredState;
   /** Checker verdicts of the local render; deploy refuses when one failed. */
   readonly rejected: readonly CheckOutcome[];
+  /** The render itself (what `plan --report` draws). */
+  readonly rendered: { readonly ctx: PreparedRender; readonly result: StackResult };
 }
 
 /**
@@ -37,5 +39,5 @@ export async function loadDesired(name: string, options: LoadDesiredOptions): Pr
   const outcomes = await runNativeChecks(ctx, result, { cache: CheckCache.open(options.cwd) });
   const rejected = outcomes.filter((o) => o.status === 'failed' || (o.status === 'unavailable' && Boolean(options.env.CI)));
   if (options.out && rejected.length === 0) writeOutput(resolve(options.cwd, options.out), ctx.env.name, result, buildManifest(ctx.env, result));
-  return { desired: desiredState(ctx, result), rejected };
+  return { desired: desiredState(ctx, result), rejected, rendered: { ctx, result } };
 }

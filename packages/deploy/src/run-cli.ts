@@ -1,12 +1,13 @@
-import { ConfigError, formatDiagnostic } from '@chatops/core';
-import { UsageError } from '@chatops/render';
-import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ConfigError, formatDiagnostic, writeFileAtomic } from '@chatops/core';
+import { REPORT_PATH, UsageError } from '@chatops/render';
+import { certificateRequests } from '@chatops/stack';
+import { Command, CommanderError, Option } from 'commander';
 import { type ApplyReport, type DeployEvent, apply } from './apply.js';
 import { exportAnsible } from './export-ansible.js';
 import { APPLY_HELP, EXPORT_HELP, OVERVIEW_HELP, PLAN_HELP } from './help-text.js';
-import { loadDesired } from './load-desired.js';
+import { type LoadedDesired, loadDesired } from './load-desired.js';
 import { OpenSshTransport } from './openssh-transport.js';
 import { type Plan, plan } from './plan.js';
 import { sshTarget } from './ssh-target.js';
@@ -37,6 +38,7 @@ interface Flags {
   yes?: boolean;
   force?: boolean;
   debug?: boolean;
+  report?: boolean;
 }
 
 /** Runs `chatops-deploy` and resolves to its exit code; never exits the process. */
@@ -59,6 +61,7 @@ export async function runDeployCli(argv: readonly string[], io: DeployIo): Promi
       .option('--force', 'overwrite files changed on the node since the last apply (drift)')
       .option('--debug', 'stack traces for internal errors');
   common(program.command('plan').description('show what apply would change; exit 0 nothing to do, 2 changes'))
+    .option('--report', "also write <out>/<env>/report/index.html: chatops-render's report with the pending changes per node")
     .addHelpText('after', PLAN_HELP)
     .action(async (name: string, flags: Flags) => {
       code = await run('plan', name, flags, io);
@@ -96,7 +99,7 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
     const parallel = Number(flags.parallel ?? 4);
     if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: expected a positive integer, got ${flags.parallel}`);
     if (command === 'apply' && !flags.yes && !io.tty) throw new UsageError('apply changes nodes: pass --yes when not on a terminal');
-    const { desired, rejected } = await loadDesired(name, { cwd: io.cwd, env: io.env, config: flags.config, out: flags.out });
+    const { desired, rejected, rendered } = await loadDesired(name, { cwd: io.cwd, env: io.env, config: flags.config, out: flags.out });
     if (rejected.length > 0) {
       for (const r of rejected) out.error(`render rejected: ${r.node}: ${r.name}:\n${r.output}`);
       out.error('refusing to deploy a render that fails its checks (run chatops-render for details)');
@@ -113,6 +116,7 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
     }
     if (command === 'plan') {
       out.summary(p, undefined, transport);
+      if (flags.report) out.report(await writePlanReport(rendered, p, resolve(io.cwd, flags.out ?? 'out'), io.cwd));
       return p.changes || p.drift ? DEPLOY_EXIT.changes : DEPLOY_EXIT.ok;
     }
     if (p.drift && !flags.force) {
@@ -156,6 +160,17 @@ async function exportCommand(name: string, flags: Flags, io: DeployIo): Promise<
   } catch (e) {
     return reportError(e, io, Boolean(flags.debug));
   }
+}
+
+/** `plan --report`: the render's report page with a section of the plan's pending changes per node. */
+async function writePlanReport(rendered: LoadedDesired['rendered'], p: Plan, outDir: string, cwd: string): Promise<string> {
+  const { buildReport, pendingChangesSection } = await import('@chatops/report');
+  const { ctx, result } = rendered;
+  const html = await buildReport(ctx, { certificates: certificateRequests(ctx.env), bundles: result.bundles, extraSections: [pendingChangesSection(p)] });
+  const file = join(outDir, ctx.env.name, REPORT_PATH);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, html, 0o644);
+  return relative(cwd, file);
 }
 
 /** Human lines (or JSON events) for plans, progress and the final summary. */
@@ -229,6 +244,11 @@ class Output {
       const owners = n.managesOwners ? '' : ` (login ${n.user} is not root: modes set, owners recorded but not set)`;
       this.io.stdout(`${n.node}: ${lines.length ? 'changes' : 'nothing to do'}${owners}\n${lines.map((l) => `${l}\n`).join('')}`);
     }
+  }
+
+  report(path: string): void {
+    if (this.json) this.#emit({ type: 'report', path });
+    else this.io.stdout(`report: ${path}\n`);
   }
 
   problems(p: Plan): void {

@@ -38,6 +38,7 @@ th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-ali
 th{background:#f6f8fa}
 code{font-size:.85em;word-break:break-all}
 .bad{color:#b00020;font-weight:bold}
+pre{overflow-x:auto;font-size:.8rem;margin:.3rem 0}
 @media (max-width:600px){body{padding:.5rem}table{font-size:.8rem}th,td{padding:.2rem}}
 @media print{nav{display:none}body{max-width:none}figure{overflow:visible;border:none}figure svg{max-width:100%}h2{break-after:avoid}table,figure{break-inside:avoid-page}a{color:inherit;text-decoration:none}}
 `;
