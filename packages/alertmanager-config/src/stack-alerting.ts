@@ -39,19 +39,20 @@ export interface StackAlertingProps {
   readonly groupBy?: readonly string[];
   /**
    * Which alerts mute which while they fire (`inhibit_rules`).
-   * @default alertInhibitions(defaultAlertRules(env)): derived from the stack's own rules
+   * @default alertInhibitions(defaultAlertRules(env), env): derived from the stack's own rules and the environment
    */
   readonly inhibitions?: readonly AlertInhibition[];
 }
 
 function inhibitRule(i: AlertInhibition): InhibitRule {
-  const source = [`alertname="${i.source.alertname}"`, ...(i.source.severity ? [`severity="${i.source.severity}"`] : [])];
+  const source = [`alertname="${i.source.alertname}"`, ...(i.source.severity ? [`severity="${i.source.severity}"`] : []), ...(i.source.matchers ?? [])];
   const target =
     'except' in i.target
-      ? [i.target.except.length === 1 ? `alertname!="${i.target.except[0]}"` : `alertname!~"${i.target.except.join('|')}"`]
+      ? [i.target.except.length === 1 ? `alertname!="${i.target.except[0]}"` : `alertname!~"${i.target.except.join('|')}"`, ...(i.target.matchers ?? [])]
       : [
           i.target.alertnames.length === 1 ? `alertname="${i.target.alertnames[0]}"` : `alertname=~"${i.target.alertnames.join('|')}"`,
           ...(i.target.severity ? [`severity="${i.target.severity}"`] : []),
+          ...(i.target.matchers ?? []),
         ];
   return { source_matchers: source, target_matchers: target, equal: [...i.equal] };
 }
@@ -138,6 +139,6 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
       routes,
     },
     receivers,
-    inhibit_rules: (props.inhibitions ?? alertInhibitions(defaultAlertRules(env))).map(inhibitRule),
+    inhibit_rules: (props.inhibitions ?? alertInhibitions(defaultAlertRules(env), env)).map(inhibitRule),
   };
 }

@@ -45,9 +45,9 @@ describe('alerting end to end on loopback', () => {
       overrides: {
         alerting: {
           email: { to: ['ops@chatops.test'], from: 'alerts@chatops.test', smarthost: `${smtp.host}:${smtp.port}`, requireTls: false },
-          // Inhibition is decided when a group flushes: NodeDown (which needs failed scrapes first) must reach
-          // Alertmanager within group_wait of the instant `absent()` alerts, even on a loaded CI machine.
-          groupWait: '15s',
+          // Inhibition is decided when a group flushes, against alerts already firing: the rules' own ladder of
+          // `for` durations (scaled down below) makes NodeDown fire before what it mutes, so group_wait stays short.
+          groupWait: '2s',
           groupInterval: '5m',
           repeatInterval: '1h',
         },
@@ -62,8 +62,9 @@ describe('alerting end to end on loopback', () => {
     const node = nodeWithRole(ctx.env, 'alertmanager');
     expect(nodeWithRole(ctx.env, 'prometheus').name).toBe(node.name);
     writeArtifacts(bundles.get(node.name) ?? []);
-    // The stack's own rules, with `for` shortened so the test does not wait minutes.
-    writeArtifacts(renderPrometheus(node, ctx, { rules: { for: '0s' } }).artifacts);
+    // The stack's own rules, their cause-before-symptom ladder scaled from minutes to seconds (NodeDown 5s,
+    // TargetDown 10s, ChatOpsInstanceDown 15s), steps still longer than a scrape plus two evaluations.
+    writeArtifacts(renderPrometheus(node, ctx, { rules: { step: '5s' } }).artifacts);
 
     await using am = startProcess(alertmanagerBin, args(nodePath(ctx.env, node, ALERTMANAGER_PATHS.defaults)));
     await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
@@ -81,8 +82,24 @@ describe('alerting end to end on loopback', () => {
       { what: `a Slack message about NodeDown\n${am.output()}`, timeoutMs: 60_000 },
     );
     const mail = await eventually(() => smtp.mails.find((m) => m.data.includes('NodeDown')), { what: 'a mail about NodeDown', timeoutMs: 20_000 });
-    // Every other group started no later than NodeDown's, so it has flushed by now: let its message arrive.
-    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    // Alertmanager's own view, once the symptoms have fired too: the ChatOps containers and the scrape targets of
+    // the down nodes are there, each suppressed by the NodeDown of its node.
+    type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
+    const amAlerts = async () =>
+      JSON.parse(
+        await httpsGet(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`, ctx.pki.caCert, `admin:${LOOPBACK_PASSWORDS.admin}`),
+      ) as AmAlert[];
+    const appNodes = ctx.env.nodes.filter((n) => n.roles.includes('chatops')).map((n) => n.name);
+    const alerts = await eventually(
+      async () => {
+        const all = await amAlerts();
+        const on = (name: string) => new Set(all.filter((a) => a.labels.alertname === name).map((a) => a.labels.node));
+        return appNodes.every((n) => on('ChatOpsInstanceDown').has(n)) && down.every((n) => on('TargetDown').has(n)) ? all : undefined;
+      },
+      { what: `ChatOpsInstanceDown and TargetDown in Alertmanager for every down node\n${am.output().slice(-3000)}`, timeoutMs: 60_000 },
+    );
+    // Their groups flush group_wait after they arrive: let any message they would cause arrive.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
 
     const attachment = nodeDown.attachments[0];
     expect(nodeDown.channel).toBe('#alerts');
@@ -100,19 +117,14 @@ describe('alerting end to end on loopback', () => {
     for (const n of down) expect(mail.data).toContain(n);
     expect(mailText(mail)).toContain(alertmanagerUrl);
 
-    // The ChatOps instances on the down nodes fire too (their containers are absent), and so do their scrape
-    // targets: the NodeDown alerts inhibit both, so neither reaches Slack nor the mailbox.
+    // The ChatOps instances and the scrape targets on the down nodes fire too, after NodeDown: the NodeDown alerts
+    // inhibit them, so they reach neither Slack nor the mailbox.
     const titles = messages().map((m) => m.attachments[0]?.title ?? '');
     expect(titles.some((t) => t.includes('ChatOpsInstanceDown'))).toBe(false);
-    // Alertmanager's own view: the ChatOps alerts did fire, and are suppressed by a NodeDown on their node.
-    const alerts = JSON.parse(
-      await httpsGet(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`, ctx.pki.caCert, `admin:${LOOPBACK_PASSWORDS.admin}`),
-    ) as { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
-    const instances = alerts.filter((a) => a.labels.alertname === 'ChatOpsInstanceDown');
-    expect(instances.length).toBeGreaterThan(0);
-    for (const a of instances) {
-      expect(down).toContain(a.labels.node);
-      expect(a.status.state).toBe('suppressed');
+    const symptoms = alerts.filter((a) => ['ChatOpsInstanceDown', 'TargetDown'].includes(a.labels.alertname ?? '') && down.includes(a.labels.node ?? ''));
+    expect(symptoms.length).toBeGreaterThan(appNodes.length);
+    for (const a of symptoms) {
+      expect(a.status.state, `${a.labels.alertname} on ${a.labels.node}`).toBe('suppressed');
       expect(a.status.inhibitedBy.length).toBeGreaterThan(0);
     }
     const subjects = smtp.mails.map((m) => /^Subject: (.*)$/m.exec(m.data)?.[1] ?? '');

@@ -1,5 +1,6 @@
 import { ALERTMANAGER_PATHS, RouteSimulator, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
 import { type Environment, chatopsInstances, nodePath, nodeWithRole, nodesWithRole, probeTargets } from '@chatops/environment';
+import { haproxyServers } from '@chatops/prometheus-rules';
 import { renderExample } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -20,23 +21,45 @@ function faults(env: Environment): Record<string, Labels[]> {
   const grafanaProbe = probeTargets(env).find((t) => t.proxy === 'grafana');
   const internal = probeTargets(env).find((t) => t.job === 'probe-internal' && t.node.name === app.name);
   const probeLabels = (t: typeof internal): Labels => ({ job: t?.job ?? '', node: t?.node.name ?? '', instance: t?.instance ?? '', target_node: t?.node.name ?? '', service: t?.service ?? '' });
+  const containers = chatopsInstances(env, app).map((i) => ({ alertname: 'ChatOpsInstanceDown', severity: 'critical', job: 'cadvisor', node: app.name, name: i.containerName }));
+  // HaproxyBackendServerDown speaks of the node behind the server; the load balancer's node is `lb_node`.
+  const appServers = haproxyServers(env)
+    .filter((x) => x.node.name === app.name)
+    .map((x) => ({ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: app.name, lb_node: lb.name, proxy: x.proxy, server: x.server, state: 'DOWN' }));
+  const unit = (node: string, name: string): Labels => ({ alertname: 'SystemdUnitDown', severity: 'critical', job: 'systemd', node, name, state: 'failed' });
+  const publicProbes = probeTargets(env)
+    .filter((t) => t.job === 'probe-public')
+    .map((t) => ({ alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(t), proxy: t.proxy ?? '' }));
+  const [instance] = chatopsInstances(env, app);
   return {
-    // HAProxy also marks this node's servers DOWN, but HaproxyBackendServerDown carries the load balancer's `node`
-    // (the scrape target's) until issue #19 maps `server` to the app node: NodeDown cannot mute it yet, so it is
-    // not part of this row.
     'node down': [
       { alertname: 'NodeDown', severity: 'critical', node: app.name },
       target('node', env.ports.nodeExporter),
       target('systemd', env.ports.systemdExporter),
       target('cadvisor', env.ports.cadvisor),
-      ...chatopsInstances(env, app).map((i) => ({ alertname: 'ChatOpsInstanceDown', severity: 'critical', job: 'cadvisor', node: app.name, name: i.containerName })),
+      ...containers,
+      ...appServers,
+    ],
+    'cAdvisor hung': [target('cadvisor', env.ports.cadvisor), ...containers],
+    'cadvisor.service failed': [unit(app.name, 'cadvisor.service'), target('cadvisor', env.ports.cadvisor), ...containers],
+    'haproxy.service failed': [unit(lb.name, 'haproxy.service'), { alertname: 'TargetDown', severity: 'critical', ...haproxy }, ...publicProbes],
+    'HAProxy hung': [{ alertname: 'TargetDown', severity: 'critical', ...haproxy }, ...publicProbes],
+    'one ChatOps unit failed': [
+      unit(app.name, instance?.unit ?? ''),
+      ...containers.filter((c) => c.name === instance?.containerName),
+      ...appServers.filter((x) => x.server === `${app.name}-${instance?.index}`),
+    ],
+    'lb down': [
+      { alertname: 'NodeDown', severity: 'critical', node: lb.name },
+      ...['haproxy', 'node', 'systemd'].map((job) => ({ alertname: 'TargetDown', severity: 'critical', job, node: lb.name, instance: `${lb.address}:0` })),
+      ...publicProbes,
     ],
     'backend down': [
       { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'grafana', state: 'DOWN' },
-      ...[grafana1, grafana2].map((g) => ({ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, proxy: 'grafana', server: g?.name ?? '', state: 'DOWN' })),
+      ...[grafana1, grafana2].map((g) => ({ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: g?.name ?? '', lb_node: lb.name, proxy: 'grafana', server: g?.name ?? '', state: 'DOWN' })),
       { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
     ],
-    'one server down': [{ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, proxy: 'grafana', server: grafana1?.name ?? '', state: 'DOWN' }],
+    'one server down': [{ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: grafana1?.name ?? '', lb_node: lb.name, proxy: 'grafana', server: grafana1?.name ?? '', state: 'DOWN' }],
     'Slack down': [
       { alertname: 'AlertmanagerNotificationsFailing', severity: 'warning', job: 'alertmanager', node: prom.name, instance: `${prom.address}:${env.ports.alertmanager}`, integration: 'slack' },
     ],
@@ -59,10 +82,34 @@ describe('each single fault notifies each receiver once', () => {
     });
     expect(table).toEqual([
       'node down: slack <- NodeDown/critical; email <- NodeDown/critical',
+      'cAdvisor hung: slack <- TargetDown/critical; email <- TargetDown/critical',
+      'cadvisor.service failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'haproxy.service failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'HAProxy hung: slack <- TargetDown/critical; email <- TargetDown/critical',
+      'one ChatOps unit failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'lb down: slack <- NodeDown/critical; email <- NodeDown/critical',
       'backend down: slack <- HaproxyBackendDown/critical; email <- HaproxyBackendDown/critical',
       'one server down: slack <- HaproxyBackendServerDown/critical; email <- HaproxyBackendServerDown/critical',
       'Slack down: email <- AlertmanagerNotificationsFailing/warning',
       'certificate expiring in 3 days: slack <- CertificateExpiresSoon/critical; email <- CertificateExpiresSoon/critical',
     ]);
+  });
+});
+
+describe('HAProxy server alerts speak of the node behind the server', () => {
+  it('haproxyServers names every server of the rendered haproxy.cfg, with the node it sends traffic to', async () => {
+    const { ctx, result } = await renderExample('prod');
+    const lb = nodeWithRole(ctx.env, 'loadbalancer');
+    const cfg = (result.bundles.get(lb.name) ?? []).find((a) => a.path.endsWith('/haproxy/haproxy.cfg'))?.content ?? '';
+    const rendered: string[] = [];
+    let backend = '';
+    for (const line of cfg.split('\n')) {
+      const b = /^backend (\S+)/.exec(line);
+      if (b) backend = b[1] ?? '';
+      const s = /^\s+server (\S+) ([\d.]+):/.exec(line);
+      if (s && backend !== 'certbot') rendered.push(`${backend}/${s[1]} ${ctx.env.nodes.find((n) => n.address === s[2])?.name}`);
+    }
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(haproxyServers(ctx.env).map((x) => `${x.proxy}/${x.server} ${x.node.name}`).sort()).toEqual(rendered.sort());
   });
 });

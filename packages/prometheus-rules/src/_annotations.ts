@@ -2,7 +2,8 @@
 export const ANNOTATIONS = {
   ChatOpsInstanceDown: {
     summary: 'ChatOps container {{ $labels.name }} on {{ $labels.node }} is down',
-    description: 'cAdvisor on {{ $labels.node }} has not seen the container {{ $labels.name }} running for more than a minute.',
+    description:
+      'cAdvisor on {{ $labels.node }}, which answers its scrapes, no longer reports the container {{ $labels.name }} running (gone, or last seen over a minute ago) for a few minutes.',
   },
   SystemdUnitDown: {
     summary: 'systemd unit {{ $labels.name }} on {{ $labels.node }} is {{ $labels.state }}',
@@ -10,11 +11,11 @@ export const ANNOTATIONS = {
   },
   NodeDown: {
     summary: 'Node {{ $labels.node }} is unreachable',
-    description: 'No scrape target on {{ $labels.node }} has answered for more than a minute: the node or its network is down.',
+    description: 'No scrape target on {{ $labels.node }} answers: the node or its network is down. Every other alert about {{ $labels.node }} is muted meanwhile.',
   },
   TargetDown: {
     summary: '{{ $labels.job }} on {{ $labels.node }} cannot be scraped',
-    description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for more than a minute.',
+    description: 'Prometheus fails to scrape {{ $labels.instance }} (job {{ $labels.job }}) while other targets on {{ $labels.node }} answer: the exporter or service is down or hung. Alerts computed from its metrics are muted meanwhile.',
   },
   HaproxyBackendDown: {
     summary: 'HAProxy backend {{ $labels.proxy }} has no server up',
@@ -22,7 +23,7 @@ export const ANNOTATIONS = {
   },
   HaproxyBackendServerDown: {
     summary: 'HAProxy server {{ $labels.server }} of backend {{ $labels.proxy }} is down',
-    description: 'HAProxy on {{ $labels.node }} marks {{ $labels.proxy }}/{{ $labels.server }} DOWN after failed health checks.',
+    description: 'HAProxy on {{ $labels.lb_node }} marks {{ $labels.proxy }}/{{ $labels.server }} (on {{ $labels.node }}) DOWN after failed health checks.',
   },
   EndpointProbeFailed: {
     summary: '{{ $labels.instance }} fails its probe through HAProxy',

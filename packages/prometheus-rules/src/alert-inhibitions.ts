@@ -1,3 +1,6 @@
+import { type Environment, METRICS_KINDS, PROBE_JOBS, SERVICE_UNITS, type ServiceName, chatopsInstances, nodesWithRole } from '@chatops/environment';
+import { exactRegex } from './default-rules.js';
+import { haproxyServers } from './haproxy-servers.js';
 import type { RuleFile } from './rule-file.js';
 
 /**
@@ -6,22 +9,34 @@ import type { RuleFile } from './rule-file.js';
  * file really has.
  */
 export interface AlertInhibition {
-  /** The wider alert, and its severity when a rule name exists at several severities. */
-  readonly source: { readonly alertname: string; readonly severity?: string };
-  /** The narrower alerts: these names, or every alert but these names. */
-  readonly target: { readonly alertnames: readonly string[]; readonly severity?: string } | { readonly except: readonly string[] };
+  /** The wider alert, its severity when a rule name exists at several severities, and more label matchers. */
+  readonly source: { readonly alertname: string; readonly severity?: string; readonly matchers?: readonly string[] };
+  /** The narrower alerts: these names, or every alert but these names; and more label matchers. */
+  readonly target:
+    | { readonly alertnames: readonly string[]; readonly severity?: string; readonly matchers?: readonly string[] }
+    | { readonly except: readonly string[]; readonly matchers?: readonly string[] };
   /** Labels both alerts must share for the mute to apply (the same node, the same backend...). */
   readonly equal: readonly string[];
 }
 
 /** How the default alerts nest: which wider alert covers which narrower ones, and on which labels. */
-const NESTING: readonly { readonly wider: string; readonly narrower: readonly string[] | 'all'; readonly equal: readonly string[] }[] = [
-  // A node that answers no scrape explains everything else about it (its targets, containers, units, probes).
+const NESTING: readonly {
+  readonly wider: string;
+  readonly widerMatchers?: readonly string[];
+  readonly narrower: readonly string[] | 'all';
+  readonly equal: readonly string[];
+}[] = [
+  // A node that answers no scrape explains everything else about it (its targets, containers, units, probes,
+  // and the HAProxy servers on it, whose alerts carry the server's node).
   { wider: 'NodeDown', narrower: 'all', equal: ['node'] },
   // One target that cannot be scraped explains the alerts computed from its metrics on that node.
   { wider: 'TargetDown', narrower: 'all', equal: ['node', 'job'] },
-  // A backend with no server up explains each of its DOWN servers and its public host failing its probe.
-  { wider: 'HaproxyBackendDown', narrower: ['HaproxyBackendServerDown', 'EndpointProbeFailed'], equal: ['node', 'proxy'] },
+  // HAProxy that cannot be scraped is HAProxy hung or gone: its public hosts failing their probes say nothing new.
+  { wider: 'TargetDown', widerMatchers: ['job="haproxy"'], narrower: ['EndpointProbeFailed'], equal: ['node'] },
+  // A backend with no server up explains each of its DOWN servers (same HAProxy) and its public host failing its
+  // probe (which carries the load balancer's node, not HAProxy's metrics instance).
+  { wider: 'HaproxyBackendDown', narrower: ['HaproxyBackendServerDown'], equal: ['instance', 'proxy'] },
+  { wider: 'HaproxyBackendDown', narrower: ['EndpointProbeFailed'], equal: ['proxy'] },
 ];
 
 /** The `'all'` entries in nesting order: each mutes every alert but itself and the ones before it. */
@@ -29,27 +44,77 @@ const NEVER_MUTED_BY_ALL = ['NodeDown', 'TargetDown'];
 
 const SEVERITY_ORDER = ['critical', 'warning', 'info'] as const;
 
+/** Scrape jobs whose alerts a service's units explain when they are down (the probes HAProxy or the exporter answer). */
+function jobsOf(service: ServiceName): string[] {
+  const jobs = METRICS_KINDS.filter((k) => k.service === service).map((k) => k.job);
+  if (service === 'haproxy') jobs.push(PROBE_JOBS.public);
+  if (service === 'blackbox-exporter') jobs.push(PROBE_JOBS.public, PROBE_JOBS.internal);
+  return jobs;
+}
+
+function anyOf(label: string, values: readonly string[]): string {
+  return values.length === 1 ? `${label}=${JSON.stringify(values[0])}` : `${label}=~${JSON.stringify(exactRegex(values))}`;
+}
+
+/**
+ * A failed systemd unit explains, on its node: the alerts of its service's scrape jobs (`TargetDown`, the
+ * containers cAdvisor no longer reports, HAProxy's public hosts failing their probes), its HAProxy servers
+ * going DOWN, and for a ChatOps instance unit its container and its server. The systemd exporter's own unit is
+ * left out (its failure takes `SystemdUnitDown` with it).
+ */
+function unitInhibitions(env: Environment, present: ReadonlySet<string>): AlertInhibition[] {
+  if (!present.has('SystemdUnitDown')) return [];
+  const out: AlertInhibition[] = [];
+  const source = (units: readonly string[]) => ({ alertname: 'SystemdUnitDown', severity: 'critical', matchers: [anyOf('name', units)] });
+  const proxies = new Set(haproxyServers(env).map((s) => s.proxy));
+  for (const [service, units] of Object.entries(SERVICE_UNITS) as [ServiceName, readonly string[]][]) {
+    if (units.length === 0 || service === 'systemd-exporter') continue;
+    const jobs = jobsOf(service);
+    if (jobs.length > 0) out.push({ source: source(units), target: { except: ['NodeDown', 'SystemdUnitDown'], matchers: [anyOf('job', jobs)] }, equal: ['node'] });
+    if (proxies.has(service) && present.has('HaproxyBackendServerDown')) {
+      out.push({ source: source(units), target: { alertnames: ['HaproxyBackendServerDown'], matchers: [anyOf('proxy', [service])] }, equal: ['node'] });
+    }
+  }
+  const nodes = nodesWithRole(env, 'chatops');
+  const first = nodes[0];
+  for (const i of first ? chatopsInstances(env, first) : []) {
+    if (present.has('ChatOpsInstanceDown')) {
+      out.push({ source: source([i.unit]), target: { alertnames: ['ChatOpsInstanceDown'], matchers: [anyOf('name', [i.containerName])] }, equal: ['node'] });
+    }
+    if (present.has('HaproxyBackendServerDown')) {
+      out.push({ source: source([i.unit]), target: { alertnames: ['HaproxyBackendServerDown'], matchers: ['proxy="chatops"', `server=~".+-${i.index}"`] }, equal: ['node'] });
+    }
+  }
+  return out;
+}
+
 /**
  * The inhibitions of a rule file, derived from its alerts:
  * - the nesting above, for the alerts present (a `narrower: 'all'` entry mutes every other alert but the wider
  *   ones, so a node that is down never hides that a target elsewhere is down);
+ * - with the environment, what a failed systemd unit explains on its node (`unitInhibitions`);
  * - for an alert defined at several severities (`CertificateExpiresSoon` warning and critical), the more severe
  *   mutes the less severe one for the same `node` and `instance`.
+ *
+ * Alertmanager mutes only with a source alert that is already firing: the rules' `for` durations make the wider
+ * alert fire first (`alertDelays`).
  */
-export function alertInhibitions(rules: RuleFile): AlertInhibition[] {
+export function alertInhibitions(rules: RuleFile, env?: Environment): AlertInhibition[] {
   const alerts = rules.groups.flatMap((g) => g.rules).flatMap((r) => ('alert' in r && r.alert ? [{ alert: r.alert, severity: r.labels?.severity }] : []));
   const names = new Set(alerts.map((a) => a.alert));
   const out: AlertInhibition[] = [];
   for (const n of NESTING) {
     if (!names.has(n.wider)) continue;
+    const source = { alertname: n.wider, severity: 'critical', ...(n.widerMatchers ? { matchers: n.widerMatchers } : {}) };
     if (n.narrower === 'all') {
       const except = NEVER_MUTED_BY_ALL.slice(0, NEVER_MUTED_BY_ALL.indexOf(n.wider) + 1);
-      out.push({ source: { alertname: n.wider, severity: 'critical' }, target: { except }, equal: n.equal });
+      out.push({ source, target: { except }, equal: n.equal });
       continue;
     }
     const present = n.narrower.filter((a) => names.has(a));
-    if (present.length > 0) out.push({ source: { alertname: n.wider, severity: 'critical' }, target: { alertnames: present }, equal: n.equal });
+    if (present.length > 0) out.push({ source, target: { alertnames: present }, equal: n.equal });
   }
+  if (env) out.push(...unitInhibitions(env, names));
   for (const name of names) {
     const severities = SEVERITY_ORDER.filter((s) => alerts.some((a) => a.alert === name && a.severity === s));
     for (let i = 0; i + 1 < severities.length; i++) {

@@ -1,5 +1,8 @@
-import { type Environment, PROBE_JOBS, chatopsInstances, nodeWithRole, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
+import { durationMs } from '@chatops/core';
+import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodeWithRole, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import { ANNOTATIONS } from './_annotations.js';
+import { alertDelays } from './default-rules.js';
+import { haproxyServers } from './haproxy-servers.js';
 import { type RuleTestCase, ruleTest } from './rule-test.js';
 import { unitsOn } from '@chatops/environment';
 
@@ -20,6 +23,11 @@ function expand(template: string, labels: Labels, value = ''): string {
 
 type Tested = 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown' | 'EndpointProbeFailed' | 'CertificateExpiresSoon';
 
+/** A duration in promtool's notation, in whole seconds. */
+function at(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
+}
+
 function expected(alert: Tested, labels: Labels, severity = 'critical', value = '') {
   const a = ANNOTATIONS[alert];
   return { labels: { ...labels, severity }, annotations: { summary: expand(a.summary, labels, value), description: expand(a.description, labels, value) } };
@@ -32,6 +40,9 @@ function expected(alert: Tested, labels: Labels, severity = 'critical', value = 
  */
 export function defaultRuleTests(env: Environment): RuleTestCase[] {
   const tests: RuleTestCase[] = [];
+  const delay = alertDelays(env);
+  // Series below fail at 2m (interval 1m, 10 samples); an alert fires `for` later, checked a minute after that.
+  const firedBy = (d: string) => at(2 * 60_000 + durationMs(d) + 60_000);
   const node = env.nodes.find((n) => unitsOn(env, n).length > 1) ?? env.nodes[0];
   if (!node) return tests;
   const units = unitsOn(env, node);
@@ -52,7 +63,7 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       ],
       alerts: [
         { at: '1m', alertname: 'SystemdUnitDown', expected: [] },
-        { at: '5m', alertname: 'SystemdUnitDown', expected: [expected('SystemdUnitDown', failed)] },
+        { at: firedBy(delay.cause), alertname: 'SystemdUnitDown', expected: [expected('SystemdUnitDown', failed)] },
       ],
     }),
   );
@@ -76,7 +87,8 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
           { series: series('container_last_seen', cadvisor(stale)), values: '0+60x2 120x8' },
           ...healthy.map((i) => ({ series: series('container_last_seen', cadvisor(i)), values: '0+60x10' })),
         ],
-        alerts: [{ at: '6m', alertname: 'ChatOpsInstanceDown', expected: fired }],
+        // The stale one's last sighting (2m) is over a minute old from 3m on.
+        alerts: [{ at: at(3 * 60_000 + durationMs(delay.symptom) + 60_000), alertname: 'ChatOpsInstanceDown', expected: fired }],
       }),
     );
   }
@@ -89,7 +101,7 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       inputSeries: [{ series: series('up', target), values: '1 1 0x8' }],
       alerts: [
         { at: '2m', alertname: 'TargetDown', expected: [] },
-        { at: '5m', alertname: 'TargetDown', expected: [expected('TargetDown', target)] },
+        { at: firedBy(delay.target), alertname: 'TargetDown', expected: [expected('TargetDown', target)] },
       ],
     }),
   );
@@ -104,28 +116,35 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
         { series: series('up', systemd), values: '1 1 0x8' },
       ],
       alerts: [
-        { at: '5m', alertname: 'NodeDown', expected: [expected('NodeDown', { node: node.name })] },
-        { at: '5m', alertname: 'TargetDown', expected: [expected('TargetDown', target), expected('TargetDown', systemd)] },
+        { at: firedBy(delay.target), alertname: 'NodeDown', expected: [expected('NodeDown', { node: node.name })] },
+        { at: firedBy(delay.target), alertname: 'TargetDown', expected: [expected('TargetDown', target), expected('TargetDown', systemd)] },
       ],
     }),
   );
 
   const lb = env.nodes.find((n) => servicesOn(env, n).includes('haproxy'));
-  if (lb && nodesWithRole(env, 'chatops').length > 0) {
-    const server = { job: 'haproxy', node: lb.name, instance: `${lb.address}:${env.ports.haproxyMetrics}`, proxy: 'chatops', server: 'chatops-1' };
+  const chatopsServer = haproxyServers(env).find((x) => x.proxy === 'chatops');
+  if (lb && chatopsServer) {
+    const server = { job: 'haproxy', node: lb.name, instance: `${lb.address}:${env.ports.haproxyMetrics}`, proxy: 'chatops', server: chatopsServer.server };
     tests.push(
       ruleTest({
-        name: 'HaproxyBackendServerDown fires for a DOWN server',
+        name: 'HaproxyBackendServerDown fires for a DOWN server, about the node behind it',
         interval: '1m',
         inputSeries: [
           { series: series('haproxy_server_status', { ...server, state: 'DOWN' }), values: '0 0 1x8' },
           { series: series('haproxy_server_status', { ...server, state: 'UP' }), values: '1 1 0x8' },
         ],
-        alerts: [{ at: '5m', alertname: 'HaproxyBackendServerDown', expected: [expected('HaproxyBackendServerDown', { ...server, state: 'DOWN' })] }],
+        alerts: [
+          {
+            at: firedBy(delay.symptom),
+            alertname: 'HaproxyBackendServerDown',
+            expected: [expected('HaproxyBackendServerDown', { ...server, state: 'DOWN', node: chatopsServer.node.name, lb_node: lb.name })],
+          },
+        ],
       }),
     );
   }
-  tests.push(...probeRuleTests(env));
+  tests.push(...probeRuleTests(env), ...singleFaultTests(env));
   return tests;
 }
 
@@ -186,10 +205,131 @@ function probeRuleTests(env: Environment): RuleTestCase[] {
         ],
         alerts: [
           { at: '3m', alertname: 'EndpointProbeFailed', expected: [] },
-          { at: '6m', alertname: 'EndpointProbeFailed', expected: [expected('EndpointProbeFailed', onTarget(pub))] },
+          { at: at(2 * 60_000 + durationMs(alertDelays(env).symptom) + 60_000), alertname: 'EndpointProbeFailed', expected: [expected('EndpointProbeFailed', onTarget(pub))] },
         ],
       }),
     );
   }
+  return tests;
+}
+
+/**
+ * One fault, one page: for a dead app node, a failed cAdvisor unit and a failed HAProxy unit, the alert naming
+ * the cause fires while the alerts it mutes (Alertmanager's `inhibit_rules`) are still pending, even when the
+ * symptom's data fails one scrape before the cause's; later those fire too, and are muted. Series are sampled
+ * at the scrape interval; the fault starts at sample 4.
+ */
+function singleFaultTests(env: Environment): RuleTestCase[] {
+  const scrape = durationMs(env.prometheus.scrapeInterval);
+  const delay = alertDelays(env);
+  const k = 4;
+  const total = k + 1 + Math.ceil((durationMs(delay.symptom) + 2 * 60_000) / scrape);
+  /** 1 until sample `from`, then 0 (or the reverse). */
+  const step = (from: number, before: number, after: number) => `${before}x${from - 1} ${after}x${total - from}`;
+  /** A timestamp-valued series (cAdvisor's last sighting) until sample `until`, then stale. */
+  const seen = (until?: number) =>
+    until === undefined ? `0+${scrape / 1000}x${total}` : `0+${scrape / 1000}x${until - 1} stale`;
+  const instances = chatopsInstances(env);
+  const app = nodesWithRole(env, 'chatops').at(-1);
+  const lb = env.nodes.find((n) => servicesOn(env, n).includes('haproxy'));
+  if (!app || !lb) return [];
+  const cadvisorSeries = (down?: NodeSpec) =>
+    instances.map((i) => ({
+      series: series('container_last_seen', { job: 'cadvisor', node: i.node.name, instance: `${i.node.address}:${env.ports.cadvisor}`, name: i.containerName }),
+      values: seen(i.node.name === down?.name ? k : undefined),
+    }));
+  const up = (job: string, node: NodeSpec, port: number): Labels => ({ job, node: node.name, instance: `${node.address}:${port}` });
+  const appTargets = [up('cadvisor', app, env.ports.cadvisor), up('node', app, env.ports.nodeExporter), up('systemd', app, env.ports.systemdExporter)];
+  const haproxy = up('haproxy', lb, env.ports.haproxyMetrics);
+  const unit = (node: NodeSpec, name: string): Labels => ({ job: 'systemd', node: node.name, instance: `${node.address}:${env.ports.systemdExporter}`, name, type: 'service', state: 'failed' });
+  const time = (sample: number, plus: string) => at(sample * scrape + durationMs(plus));
+  const end = at((total - 1) * scrape);
+  const gone = (node: NodeSpec) =>
+    instances.filter((i) => i.node.name === node.name).map((i) => expected('ChatOpsInstanceDown', { job: 'cadvisor', node: node.name, name: i.containerName }));
+  const tests: RuleTestCase[] = [];
+
+  // A dead app node: cAdvisor's scrape fails first, the node's last target one scrape later, HAProxy marks its
+  // servers DOWN then too.
+  const servers = haproxyServers(env).filter((x) => x.node.name === app.name);
+  const serverLabels = (server: string, proxy: string): Labels => ({ ...haproxy, proxy, server, state: 'DOWN' });
+  tests.push(
+    ruleTest({
+      name: `single fault: node ${app.name} down -> NodeDown fires first`,
+      interval: env.prometheus.scrapeInterval,
+      inputSeries: [
+        ...appTargets.map((t, i) => ({ series: series('up', t), values: step(i === 0 ? k : k + 1, 1, 0) })),
+        ...cadvisorSeries(app),
+        ...servers.map((x) => ({ series: series('haproxy_server_status', serverLabels(x.server, x.proxy)), values: step(k + 1, 0, 1) })),
+      ],
+      alerts: [
+        { at: time(k + 1, delay.cause), alertname: 'NodeDown', expected: [expected('NodeDown', { node: app.name })] },
+        { at: time(k + 1, delay.cause), alertname: 'TargetDown', expected: [] },
+        { at: time(k + 1, delay.cause), alertname: 'ChatOpsInstanceDown', expected: [] },
+        { at: time(k + 1, delay.cause), alertname: 'HaproxyBackendServerDown', expected: [] },
+        { at: end, alertname: 'TargetDown', expected: appTargets.map((t) => expected('TargetDown', t)) },
+        { at: end, alertname: 'ChatOpsInstanceDown', expected: gone(app) },
+        {
+          at: end,
+          alertname: 'HaproxyBackendServerDown',
+          expected: servers.map((x) => expected('HaproxyBackendServerDown', { ...serverLabels(x.server, x.proxy), node: app.name, lb_node: lb.name })),
+        },
+      ],
+    }),
+  );
+
+  // cAdvisor's unit fails: its scrape fails first, the systemd exporter reports the unit failed a scrape later.
+  const cadvisorUnit = unit(app, 'cadvisor.service');
+  tests.push(
+    ruleTest({
+      name: `single fault: cadvisor.service failed on ${app.name} -> SystemdUnitDown fires first`,
+      interval: env.prometheus.scrapeInterval,
+      inputSeries: [
+        { series: series('up', appTargets[0] as Labels), values: step(k, 1, 0) },
+        { series: series('systemd_unit_state', cadvisorUnit), values: step(k + 1, 0, 1) },
+        ...cadvisorSeries(app),
+      ],
+      alerts: [
+        { at: time(k + 1, delay.cause), alertname: 'SystemdUnitDown', expected: [expected('SystemdUnitDown', cadvisorUnit)] },
+        { at: time(k + 1, delay.cause), alertname: 'TargetDown', expected: [] },
+        { at: time(k + 1, delay.cause), alertname: 'ChatOpsInstanceDown', expected: [] },
+        { at: end, alertname: 'TargetDown', expected: [expected('TargetDown', appTargets[0] as Labels)] },
+        { at: end, alertname: 'ChatOpsInstanceDown', expected: gone(app) },
+      ],
+    }),
+  );
+
+  // HAProxy's unit fails: its scrape and the public probes fail first, the unit is reported failed a scrape later.
+  const haproxyUnit = unit(lb, 'haproxy.service');
+  const prom = nodesWithRole(env, 'prometheus')[0];
+  const publics = probeTargets(env).filter((t) => t.job === PROBE_JOBS.public);
+  const probe = (t: (typeof publics)[number]): Labels => ({
+    job: t.job,
+    node: prom?.name ?? '',
+    instance: t.instance,
+    target_node: t.node.name,
+    service: t.service,
+    ...(t.proxy ? { proxy: t.proxy } : {}),
+  });
+  tests.push(
+    ruleTest({
+      name: 'single fault: haproxy.service failed -> SystemdUnitDown fires first',
+      interval: env.prometheus.scrapeInterval,
+      inputSeries: [
+        { series: series('up', haproxy), values: step(k, 1, 0) },
+        { series: series('systemd_unit_state', haproxyUnit), values: step(k + 1, 0, 1) },
+        ...publics.map((t) => ({ series: series('probe_success', probe(t)), values: step(k, 1, 0) })),
+        ...cadvisorSeries(),
+      ],
+      alerts: [
+        { at: time(k + 1, delay.cause), alertname: 'SystemdUnitDown', expected: [expected('SystemdUnitDown', haproxyUnit)] },
+        { at: time(k + 1, delay.cause), alertname: 'TargetDown', expected: [] },
+        ...(publics.length > 0 ? [{ at: time(k + 1, delay.cause), alertname: 'EndpointProbeFailed', expected: [] }] : []),
+        { at: end, alertname: 'TargetDown', expected: [expected('TargetDown', haproxy)] },
+        ...(publics.length > 0
+          ? [{ at: end, alertname: 'EndpointProbeFailed', expected: publics.map((t) => expected('EndpointProbeFailed', { ...probe(t), node: lb.name })) }]
+          : []),
+      ],
+    }),
+  );
   return tests;
 }

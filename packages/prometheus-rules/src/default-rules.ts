@@ -1,7 +1,9 @@
+import { durationMs } from '@chatops/core';
 import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import { ConfigError } from '@chatops/core';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
+import { haproxyServers } from './haproxy-servers.js';
 import { unitsOn } from '@chatops/environment';
 
 /**
@@ -23,10 +25,53 @@ export function watchdogRule(): AlertingRule {
 
 export interface DefaultRulesOptions {
   /**
-   * Replaces every rule's `for` (e.g. `1s` for an end-to-end test with a short evaluation interval).
-   * @default each rule's own (30s for the ChatOps instance and systemd unit alerts)
+   * Replaces every rule's `for` (e.g. `0s` for an end-to-end test that does not look at timing).
+   * @default each rule's own (see `alertDelays`)
    */
   readonly for?: string;
+  /**
+   * The step of the cause-before-symptom ladder (`alertDelays`), e.g. `4s` for an end-to-end test scraping every
+   * second. Ignored when `for` is given.
+   * @default alertStep(env)
+   */
+  readonly step?: string;
+}
+
+/**
+ * How long the alerts of one fault wait, so that the alert naming the cause fires first and Alertmanager can
+ * mute the others (it only inhibits with a source alert that is already firing):
+ * - `cause` (1 step): `NodeDown`, `SystemdUnitDown`;
+ * - `target` (2 steps): `TargetDown`, `HaproxyBackendDown`;
+ * - `symptom` (3 steps): `ChatOpsInstanceDown`, `HaproxyBackendServerDown`, `EndpointProbeFailed`.
+ */
+export interface AlertDelays {
+  readonly cause: string;
+  readonly target: string;
+  readonly symptom: string;
+}
+
+/** Prometheus' default scrape timeout (the stack's scrape configs keep it), capped by the interval. */
+const SCRAPE_TIMEOUT_MS = 10_000;
+
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.ceil(ms / 1000)}s`;
+}
+
+/**
+ * The ladder's step: longer than the time the alerts of one fault can lag behind each other, i.e. the targets of
+ * one node failing one scrape apart (scrape interval + timeout) and two rule groups evaluated one interval
+ * apart (2 x evaluation interval); whole minutes. 1m with the default 15s intervals.
+ */
+export function alertStep(env: Environment): string {
+  const scrape = durationMs(env.prometheus.scrapeInterval);
+  const lag = scrape + Math.min(SCRAPE_TIMEOUT_MS, scrape) + 2 * durationMs(env.prometheus.evaluationInterval);
+  return seconds(Math.ceil(lag / 60_000) * 60_000);
+}
+
+/** The `for` of each level of the ladder (`options.step` or `alertStep(env)`). */
+export function alertDelays(env: Environment, options: DefaultRulesOptions = {}): AlertDelays {
+  const step = durationMs(options.step ?? alertStep(env));
+  return { cause: seconds(step), target: seconds(2 * step), symptom: seconds(3 * step) };
 }
 
 /** A PromQL double-quoted string literal. */
@@ -66,7 +111,8 @@ export function chatopsInstanceDownRule(env: Environment, options: DefaultRulesO
     {
       alert: 'ChatOpsInstanceDown',
       expr: [stale, ...absent].join(' or '),
-      for: '30s',
+      // After NodeDown and TargetDown (its cAdvisor), which mute it: a node or cAdvisor down is one page.
+      for: alertDelays(env, options).symptom,
       labels: { severity: 'critical' },
       annotations: { ...ANNOTATIONS.ChatOpsInstanceDown },
     },
@@ -87,7 +133,8 @@ export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptio
     {
       alert: 'SystemdUnitDown',
       expr: terms.join(' or '),
-      for: '30s',
+      // A cause: it mutes the alerts of its service's scrape jobs, HAProxy servers and ChatOps containers.
+      for: alertDelays(env, options).cause,
       labels: { severity: 'critical' },
       annotations: { ...ANNOTATIONS.SystemdUnitDown },
     },
@@ -123,11 +170,24 @@ function onTargetNode(expr: string): string {
 }
 
 /**
+ * HAProxy's server series speak of the node behind the server (`node`), the load balancer's moving to `lb_node`:
+ * so `NodeDown` and `SystemdUnitDown` of that node mute them.
+ */
+function onServerNode(env: Environment, expr: string): string {
+  const byNode = new Map<string, string[]>();
+  for (const s of haproxyServers(env)) byNode.set(s.node.name, [...new Set([...(byNode.get(s.node.name) ?? []), s.server])]);
+  let out = `label_replace(${expr}, "lb_node", "$1", "node", "(.+)")`;
+  for (const [node, servers] of byNode) out = `label_replace(${out}, "node", ${promqlString(node)}, "server", ${promqlString(exactRegex(servers))})`;
+  return out;
+}
+
+/**
  * The blackbox probes' rules: a public host that fails its probe through HAProxy, and any probed certificate
  * (public chain or ours) expiring within 21 days (warning) or 7 days (critical).
  */
 export function probeRules(env: Environment, options: DefaultRulesOptions = {}): AlertingRule[] {
   const targets = probeTargets(env);
+  const delays = alertDelays(env, options);
   if (targets.length === 0) return [];
   const expiry = (severity: keyof typeof CERTIFICATE_EXPIRY_DAYS): AlertingRule =>
     rule(
@@ -148,8 +208,9 @@ export function probeRules(env: Environment, options: DefaultRulesOptions = {}):
             {
               alert: 'EndpointProbeFailed',
               expr: onTargetNode(`probe_success{job="${PROBE_JOBS.public}"} == 0`),
-              // Longer than HaproxyBackendDown's, so that a backend with no server up fires first and mutes this.
-              for: '2m',
+              // After HaproxyBackendDown (a backend with no server up), SystemdUnitDown and TargetDown of HAProxy, and
+              // NodeDown of the load balancer, which mute it.
+              for: delays.symptom,
               labels: { severity: 'critical' },
               annotations: { ...ANNOTATIONS.EndpointProbeFailed },
             },
@@ -178,6 +239,7 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
   );
   const hasHaproxy = env.nodes.some((n) => servicesOn(env, n).includes('haproxy'));
   const hasAlertmanager = nodesWithRole(env, 'alertmanager').length > 0;
+  const delays = alertDelays(env, options);
   const groups: RuleFile['groups'] = [
     { name: 'chatops', rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options)] },
     {
@@ -187,7 +249,8 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
           {
             alert: 'NodeDown',
             expr: 'max by (node) (up) == 0',
-            for: '1m',
+            // The first of a node's alerts to fire: it mutes every other alert about the node.
+            for: delays.cause,
             labels: { severity: 'critical' },
             annotations: { ...ANNOTATIONS.NodeDown },
           },
@@ -197,7 +260,8 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
           {
             alert: 'TargetDown',
             expr: 'up == 0',
-            for: '1m',
+            // After NodeDown: the targets of a dead node fail up to a scrape apart, NodeDown only once all have.
+            for: delays.target,
             labels: { severity: 'critical' },
             annotations: { ...ANNOTATIONS.TargetDown },
           },
@@ -209,7 +273,8 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
                 {
                   alert: 'HaproxyBackendDown',
                   expr: `${selector('haproxy_backend_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`,
-                  for: '30s',
+                  // Before its servers' alerts and its public host's probe, which it mutes.
+                  for: delays.target,
                   labels: { severity: 'critical' },
                   annotations: { ...ANNOTATIONS.HaproxyBackendDown },
                 },
@@ -218,8 +283,9 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
               rule(
                 {
                   alert: 'HaproxyBackendServerDown',
-                  expr: `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`,
-                  for: '30s',
+                  expr: onServerNode(env, `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`),
+                  // After NodeDown and SystemdUnitDown of the server's node and HaproxyBackendDown, which mute it.
+                  for: delays.symptom,
                   labels: { severity: 'critical' },
                   annotations: { ...ANNOTATIONS.HaproxyBackendServerDown },
                 },

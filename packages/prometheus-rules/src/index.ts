@@ -2,6 +2,9 @@ export { type AlertInhibition, alertInhibitions } from './alert-inhibitions.js';
 export { TEMPLATE_FUNCTIONS, TEMPLATE_VARIABLES, type TemplateCheckOptions, checkAlertTemplate } from './alert-template.js';
 export { defaultRuleTests } from './default-rule-tests.js';
 export {
+  type AlertDelays,
+  alertDelays,
+  alertStep,
   type DefaultRulesOptions,
   type Severity,
   CERTIFICATE_EXPIRY_DAYS,
@@ -14,6 +17,7 @@ export {
   WATCHDOG_ALERT,
   watchdogRule,
 } from './default-rules.js';
+export { type HaproxyServer, haproxyServers } from './haproxy-servers.js';
 export {
   type AlertmanagerConfig,
   type BasicAuth,

@@ -71,7 +71,10 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     const tests = defaultRuleTests(ctx.env);
     expect(tests.length).toBeGreaterThanOrEqual(5);
     writeArtifacts([
-      { path: testFile, content: printRuleTestFile({ ruleFiles: [relative(dirname(testFile), rulesPath)], tests, rules: [defaultAlertRules(ctx.env)] }), mode: '0644', secret: false, service: 'test' },
+      {
+        path: testFile,
+        content: printRuleTestFile({ ruleFiles: [relative(dirname(testFile), rulesPath)], evaluationInterval: ctx.env.prometheus.evaluationInterval, tests, rules: [defaultAlertRules(ctx.env)] }),
+        mode: '0644', secret: false, service: 'test' },
     ]);
     const r = run('promtool', ['test', 'rules', testFile]);
     expect(`${r.status}\n${r.stdout}${r.stderr}`).toMatch(/^0\n/);
