@@ -140,7 +140,8 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     try {
       const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: systemctl reload prometheus\.service failed; 1 file\(s\) restored to their previous version/);
+      // prometheus.yml, and the rules: at 25s the alerts' `for` ladder steps 2m instead of 1m (alertStep).
+      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: systemctl reload prometheus\.service failed; 2 file\(s\) restored to their previous version/);
       expect(r.stderr).toContain('stand-in systemctl: told to fail: reload prometheus.service');
       expect(snapshotNode(root('monitoring-1'))).toEqual(before);
     } finally {
