@@ -22,3 +22,19 @@ describe('the README alert table', () => {
     expect(readmeRows().sort()).toEqual(rendered.sort());
   });
 });
+
+describe('RUNBOOKS.md', () => {
+  it('has one section per default alert, and every alert has a summary, a description and its runbook_url', () => {
+    const rules = defaultAlertRules(exampleContext('prod').env).groups.flatMap((g) => g.rules);
+    const text = readFileSync(join(__dirname, '../RUNBOOKS.md'), 'utf8');
+    const sections = [...text.matchAll(/^## (\w+)$/gm)].map((m) => m[1]);
+    const alerts = [...new Set(rules.flatMap((r) => ('alert' in r && r.alert ? [r.alert] : [])))];
+    expect([...sections].sort()).toEqual([...alerts].sort());
+    for (const r of rules) {
+      if (!('alert' in r) || !r.alert) continue;
+      expect(r.annotations?.summary, r.alert).toBeTruthy();
+      expect(r.annotations?.description, r.alert).toBeTruthy();
+      expect(r.annotations?.runbook_url, r.alert).toBe(`https://github.com/stfc/cloud-chatops-config/blob/main/RUNBOOKS.md#${r.alert.toLowerCase()}`);
+    }
+  });
+});

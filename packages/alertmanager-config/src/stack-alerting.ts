@@ -1,4 +1,4 @@
-import type { Environment } from '@chatops/environment';
+import { type Environment, type NodeSpec, nodeFqdn, nodesWithRole } from '@chatops/environment';
 import { type AlertInhibition, WATCHDOG_ALERT, alertInhibitions, defaultAlertRules } from '@chatops/prometheus-rules';
 import type { AlertmanagerConfigInput, InhibitRule, Receiver, Route } from './alertmanager-config.js';
 import { SLACK_TEMPLATE_NAMES } from './slack-template.js';
@@ -121,6 +121,8 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
       ...(email
         ? {
             smtp_from: email.from,
+            // EHLO with the node's own name (Alertmanager says "localhost" otherwise, which many relays refuse).
+            ...(nodesWithRole(env, 'alertmanager')[0] ? { smtp_hello: nodeFqdn(env, nodesWithRole(env, 'alertmanager')[0] as NodeSpec) } : {}),
             smtp_smarthost: email.smarthost,
             smtp_auth_username: email.username,
             smtp_auth_password_file: files.smtpPasswordFile,

@@ -43,6 +43,11 @@ function faults(env: Environment): Record<string, Labels[]> {
     'cAdvisor hung': [target('cadvisor', env.ports.cadvisor), ...containers],
     'cadvisor.service failed': [unit(app.name, 'cadvisor.service'), target('cadvisor', env.ports.cadvisor), ...containers],
     'haproxy.service failed': [unit(lb.name, 'haproxy.service'), { alertname: 'TargetDown', severity: 'critical', ...haproxy }, ...publicProbes],
+    'haproxy.service crash-looping': [
+      { ...unit(lb.name, 'haproxy.service'), alertname: 'SystemdUnitCrashLooping', state: '' },
+      { alertname: 'TargetDown', severity: 'critical', ...haproxy },
+      ...publicProbes,
+    ],
     'HAProxy hung': [{ alertname: 'TargetDown', severity: 'critical', ...haproxy }, ...publicProbes],
     'one ChatOps unit failed': [
       unit(app.name, instance?.unit ?? ''),
@@ -85,6 +90,7 @@ describe('each single fault notifies each receiver once', () => {
       'cAdvisor hung: slack <- TargetDown/critical; email <- TargetDown/critical',
       'cadvisor.service failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
       'haproxy.service failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'haproxy.service crash-looping: slack <- SystemdUnitCrashLooping/critical; email <- SystemdUnitCrashLooping/critical',
       'HAProxy hung: slack <- TargetDown/critical; email <- TargetDown/critical',
       'one ChatOps unit failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
       'lb down: slack <- NodeDown/critical; email <- NodeDown/critical',

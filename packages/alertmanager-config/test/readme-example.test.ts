@@ -13,7 +13,7 @@ const sim = new RouteSimulator(config);
 describe('prod alert routing', () => {
   it('sends critical alerts to Slack and e-mail, warnings to Slack only', () => {
     expect(sim.receivers({ alertname: 'ChatOpsInstanceDown', severity: 'critical' })).toEqual(['slack', 'email']);
-    expect(sim.receivers({ alertname: 'DataFilesystemAlmostFull', severity: 'warning' })).toEqual(['slack']);
+    expect(sim.receivers({ alertname: 'FilesystemAlmostFull', severity: 'warning' })).toEqual(['slack']);
   });
 
   it('makes one notification of three instances down', () => {

@@ -130,6 +130,7 @@ describe('the routing check', () => {
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert TargetDown, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert HaproxyBackendDown, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert SystemdUnitDown, which no Prometheus rule of the stack produces',
+      '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert SystemdUnitCrashLooping, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert CertificateExpiresSoon, which no Prometheus rule of the stack produces',
     ]);
     expect(() => validateAlertmanagerConfig({ route: {}, receivers: [] })).toThrow(ConfigError);

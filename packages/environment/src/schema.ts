@@ -257,6 +257,11 @@ export const environmentSchema = z
     prometheus: z
       .strictObject({
         retention: interval.default('30d'),
+        retentionSize: z
+          .string()
+          .regex(/^[1-9]\d*(KB|MB|GB|TB|PB)$/, { message: 'expected a size such as 20GB' })
+          .default('20GB')
+          .describe('The most the TSDB may keep on disk (--storage.tsdb.retention.size): the oldest blocks go first, whichever of retention and this comes first. Keep it well under the data volume.'),
         scrapeInterval: interval.default('15s'),
         evaluationInterval: interval.default('15s'),
         dataPath: portablePath.default('/var/lib/prometheus/metrics2'),

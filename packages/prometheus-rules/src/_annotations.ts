@@ -9,6 +9,11 @@ export const ANNOTATIONS = {
     summary: 'systemd unit {{ $labels.name }} on {{ $labels.node }} is {{ $labels.state }}',
     description: 'The unit {{ $labels.name }} should be active on {{ $labels.node }}; systemd reports it {{ $labels.state }}.',
   },
+  SystemdUnitCrashLooping: {
+    summary: 'systemd unit {{ $labels.name }} on {{ $labels.node }} keeps restarting',
+    description:
+      'The unit {{ $labels.name }} on {{ $labels.node }} restarted {{ $value | humanize }} times in 10 minutes: it crashes and systemd brings it back (Restart=on-failure), so it never shows as failed.',
+  },
   NodeDown: {
     summary: 'Node {{ $labels.node }} is unreachable',
     description: 'No scrape target on {{ $labels.node }} answers: the node or its network is down. Every other alert about {{ $labels.node }} is muted meanwhile.',
@@ -35,13 +40,13 @@ export const ANNOTATIONS = {
     description:
       'A certificate served at {{ $labels.instance }} ({{ $labels.service }} on {{ $labels.node }}) expires in {{ $value | humanize }} days: renew it (certbot for the public one, a render and deploy for ours).',
   },
-  DataFilesystemAlmostFull: {
+  FilesystemAlmostFull: {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
-    description: 'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) is free on {{ $labels.node }}.',
+    description: 'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) has been free on {{ $labels.node }} for 15 minutes.',
   },
-  DataFilesystemFillingUp: {
+  FilesystemFillingUp: {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} will be full within a day',
-    description: 'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} fills up within 24 hours.',
+    description: 'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} ({{ $value | humanize }}% free) fills up within 24 hours.',
   },
   Watchdog: {
     summary: 'Prometheus evaluates rules and Alertmanager delivers them (always firing)',
@@ -51,6 +56,14 @@ export const ANNOTATIONS = {
   PrometheusConfigReloadFailed: {
     summary: 'Prometheus on {{ $labels.node }} failed to reload its configuration',
     description: 'Prometheus keeps running the previous configuration; check its log for the error.',
+  },
+  PrometheusRuleEvaluationFailures: {
+    summary: 'Prometheus on {{ $labels.node }} fails to evaluate rules',
+    description: 'Rule evaluations failed {{ $value | humanize }} times in 5 minutes: the alerts of those rules cannot fire. Prometheus\' log names the rule.',
+  },
+  PrometheusNotConnectedToAlertmanager: {
+    summary: 'Prometheus on {{ $labels.node }} has no Alertmanager to send alerts to',
+    description: 'Prometheus has discovered no Alertmanager for 5 minutes: alerts are evaluated but sent nowhere.',
   },
   PrometheusNotificationsFailing: {
     summary: 'Prometheus on {{ $labels.node }} cannot send alerts to {{ $labels.alertmanager }}',

@@ -57,20 +57,26 @@ function anyOf(label: string, values: readonly string[]): string {
 }
 
 /**
- * A failed systemd unit explains, on its node: the alerts of its service's scrape jobs (`TargetDown`, the
+ * A failed or crash-looping systemd unit explains, on its node: the alerts of its service's scrape jobs (`TargetDown`, the
  * containers cAdvisor no longer reports, HAProxy's public hosts failing their probes), its HAProxy servers
  * going DOWN, and for a ChatOps instance unit its container and its server. The systemd exporter's own unit is
  * left out (its failure takes `SystemdUnitDown` with it).
  */
 function unitInhibitions(env: Environment, present: ReadonlySet<string>): AlertInhibition[] {
-  if (!present.has('SystemdUnitDown')) return [];
+  return UNIT_ALERTS.filter((a) => present.has(a)).flatMap((a) => unitInhibitionsOf(a, env, present));
+}
+
+/** The alerts about a unit: failed or inactive, or restarting over and over. */
+const UNIT_ALERTS = ['SystemdUnitDown', 'SystemdUnitCrashLooping'] as const;
+
+function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environment, present: ReadonlySet<string>): AlertInhibition[] {
   const out: AlertInhibition[] = [];
-  const source = (units: readonly string[]) => ({ alertname: 'SystemdUnitDown', severity: 'critical', matchers: [anyOf('name', units)] });
+  const source = (units: readonly string[]) => ({ alertname, severity: 'critical', matchers: [anyOf('name', units)] });
   const proxies = new Set(haproxyServers(env).map((s) => s.proxy));
   for (const [service, units] of Object.entries(SERVICE_UNITS) as [ServiceName, readonly string[]][]) {
     if (units.length === 0 || service === 'systemd-exporter') continue;
     const jobs = jobsOf(service);
-    if (jobs.length > 0) out.push({ source: source(units), target: { except: ['NodeDown', 'SystemdUnitDown'], matchers: [anyOf('job', jobs)] }, equal: ['node'] });
+    if (jobs.length > 0) out.push({ source: source(units), target: { except: ['NodeDown', ...UNIT_ALERTS], matchers: [anyOf('job', jobs)] }, equal: ['node'] });
     if (proxies.has(service) && present.has('HaproxyBackendServerDown')) {
       out.push({ source: source(units), target: { alertnames: ['HaproxyBackendServerDown'], matchers: [anyOf('proxy', [service])] }, equal: ['node'] });
     }

@@ -1,7 +1,7 @@
 import { durationMs } from '@chatops/core';
 import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodeWithRole, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import { ANNOTATIONS } from './_annotations.js';
-import { alertDelays } from './default-rules.js';
+import { alertDelays, runbookUrl } from './default-rules.js';
 import { haproxyServers } from './haproxy-servers.js';
 import { type RuleTestCase, ruleTest } from './rule-test.js';
 import { unitsOn } from '@chatops/environment';
@@ -21,7 +21,7 @@ function expand(template: string, labels: Labels, value = ''): string {
     .replace(/\{\{ \$value \| humanize \}\}/g, value);
 }
 
-type Tested = 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown' | 'EndpointProbeFailed' | 'CertificateExpiresSoon';
+type Tested = 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'SystemdUnitCrashLooping' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown' | 'EndpointProbeFailed' | 'CertificateExpiresSoon';
 
 /** A duration in promtool's notation, in whole seconds. */
 function at(ms: number): string {
@@ -30,7 +30,10 @@ function at(ms: number): string {
 
 function expected(alert: Tested, labels: Labels, severity = 'critical', value = '') {
   const a = ANNOTATIONS[alert];
-  return { labels: { ...labels, severity }, annotations: { summary: expand(a.summary, labels, value), description: expand(a.description, labels, value) } };
+  return {
+    labels: { ...labels, severity },
+    annotations: { summary: expand(a.summary, labels, value), description: expand(a.description, labels, value), runbook_url: runbookUrl(alert) },
+  };
 }
 
 /**
@@ -64,6 +67,23 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       alerts: [
         { at: '1m', alertname: 'SystemdUnitDown', expected: [] },
         { at: firedBy(delay.cause), alertname: 'SystemdUnitDown', expected: [expected('SystemdUnitDown', failed)] },
+      ],
+    }),
+  );
+
+  // A unit that crashes every 30 seconds and is restarted: never failed, but its restart counter climbs.
+  const restarts = { job: 'systemd', node: node.name, instance, name: failing };
+  tests.push(
+    ruleTest({
+      name: `SystemdUnitCrashLooping fires for ${failing} restarting on ${node.name}, not for one restart`,
+      interval: '30s',
+      inputSeries: [
+        { series: series('systemd_service_restart_total', restarts), values: '0x3 0+1x40' },
+        ...units.slice(1, 2).map((u) => ({ series: series('systemd_service_restart_total', { ...restarts, name: u }), values: '0x10 1x33' })),
+      ],
+      alerts: [
+        { at: '1m', alertname: 'SystemdUnitCrashLooping', expected: [] },
+        { at: '12m', alertname: 'SystemdUnitCrashLooping', expected: [expected('SystemdUnitCrashLooping', restarts, 'critical', '20')] },
       ],
     }),
   );

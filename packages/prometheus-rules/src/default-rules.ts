@@ -1,5 +1,5 @@
 import { durationMs } from '@chatops/core';
-import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
+import { type Environment, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
 import { ConfigError } from '@chatops/core';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
@@ -35,6 +35,19 @@ export interface DefaultRulesOptions {
    * @default alertStep(env)
    */
   readonly step?: string;
+  /**
+   * Where the runbooks are: each alert's `runbook_url` is this plus `#<alertname in lower case>`.
+   * @default RUNBOOK_BASE (RUNBOOKS.md of the repository on GitHub)
+   */
+  readonly runbookBase?: string;
+}
+
+/** The runbooks of the default alerts: one section per alert, `## <AlertName>`. */
+export const RUNBOOK_BASE = 'https://github.com/stfc/cloud-chatops-config/blob/main/RUNBOOKS.md';
+
+/** An alert's runbook: `RUNBOOKS.md#nodedown`. */
+export function runbookUrl(alert: string, base: string = RUNBOOK_BASE): string {
+  return `${base}#${alert.toLowerCase()}`;
 }
 
 /**
@@ -88,12 +101,6 @@ function selector(metric: string, matchers: readonly [string, '=' | '=~' | '!~',
   return `${metric}{${matchers.map(([k, op, v]) => `${k}${op}${promqlString(v)}`).join(',')}}`;
 }
 
-/** Ancestors of a path, itself included: `/var/lib/x` -> `/`, `/var`, `/var/lib`, `/var/lib/x`. */
-function mountpointsOf(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
-}
-
 function rule(props: AlertingRule & { for: string }, options: DefaultRulesOptions): AlertingRule {
   return { ...props, for: options.for ?? props.for };
 }
@@ -142,23 +149,42 @@ export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptio
   );
 }
 
-function dataVolumes(env: Environment): { node: NodeSpec; mountpoints: string[] }[] {
-  const byNode = new Map<string, { node: NodeSpec; mountpoints: Set<string> }>();
-  const add = (node: NodeSpec, path: string) => {
-    const entry = byNode.get(node.name) ?? { node, mountpoints: new Set<string>() };
-    for (const m of mountpointsOf(path)) entry.mountpoints.add(m);
-    byNode.set(node.name, entry);
-  };
-  for (const node of env.nodes) {
-    const services = servicesOn(env, node);
-    if (services.includes('prometheus')) add(node, env.prometheus.dataPath);
-    if (services.includes('elasticsearch')) add(node, env.elastic.dataPath);
-  }
-  return [...byNode.values()].map((e) => ({ node: e.node, mountpoints: [...e.mountpoints].sort() }));
+/**
+ * The crash-loop alert: a unit placed on a node restarted more than twice in 10 minutes. Units restart on failure
+ * every few seconds (`Restart=on-failure`, `RestartSec=5s`), so the start limit is never hit and a crashing
+ * service never becomes `failed`: only its restart counter (systemd_exporter's
+ * `--systemd.collector.enable-restart-count`) tells.
+ */
+export function systemdUnitCrashLoopingRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule {
+  const terms = env.nodes
+    .map((node) => [node, unitsOn(env, node)] as const)
+    .filter(([, units]) => units.length > 0)
+    .map(
+      ([node, units]) =>
+        `increase(${selector('systemd_service_restart_total', [['job', '=', 'systemd'], ['node', '=', node.name], ['name', '=~', exactRegex(units)]])}[10m]) > 2`,
+    );
+  return rule(
+    {
+      alert: 'SystemdUnitCrashLooping',
+      expr: terms.join(' or '),
+      // A cause, like SystemdUnitDown: it mutes the same alerts.
+      for: alertDelays(env, options).cause,
+      labels: { severity: 'critical' },
+      annotations: { ...ANNOTATIONS.SystemdUnitCrashLooping },
+    },
+    options,
+  );
 }
 
-function filesystemSelector(metric: string, node: NodeSpec, mountpoints: readonly string[]): string {
-  return selector(metric, [['job', '=', 'node'], ['node', '=', node.name], ['mountpoint', '=~', exactRegex(mountpoints)], ['fstype', '!~', 'tmpfs|ramfs|overlay|squashfs']]);
+/** node_exporter's filesystems worth alerting on: real ones (not tmpfs, overlays, squashfs images, FUSE...). */
+const REAL_FILESYSTEMS: readonly [string, '=' | '=~' | '!~' | '!=', string][] = [
+  ['job', '=', 'node'],
+  ['fstype', '!=', ''],
+  ['fstype', '!~', 'tmpfs|ramfs|devtmpfs|overlay|squashfs|nsfs|autofs|fuse\\..+'],
+];
+
+function fs(metric: string): string {
+  return `${metric}{${REAL_FILESYSTEMS.map(([k, op, v]) => `${k}${op}${promqlString(v)}`).join(',')}}`;
 }
 
 /** Days before a certificate's expiry when `CertificateExpiresSoon` fires, per severity. */
@@ -229,19 +255,15 @@ export function probeRules(env: Environment, options: DefaultRulesOptions = {}):
  */
 export function defaultAlertRules(env: Environment, options: DefaultRulesOptions = {}): RuleFile {
   const instanceDown = chatopsInstanceDownRule(env, options);
-  const volumes = dataVolumes(env);
-  const percentFree = volumes.map(
-    ({ node, mountpoints }) =>
-      `100 * ${filesystemSelector('node_filesystem_avail_bytes', node, mountpoints)} / ${filesystemSelector('node_filesystem_size_bytes', node, mountpoints)} < 10`,
-  );
-  const fillingUp = volumes.map(
-    ({ node, mountpoints }) => `predict_linear(${filesystemSelector('node_filesystem_avail_bytes', node, mountpoints)}[6h], 24 * 3600) < 0`,
-  );
+  // node-mixin's guards: a read-only filesystem cannot fill up; a full day's prediction needs a filesystem
+  // already below 40% free, or a fresh volume being written to would alarm.
+  const percentFree = `100 * ${fs('node_filesystem_avail_bytes')} / ${fs('node_filesystem_size_bytes')}`;
+  const writable = `${fs('node_filesystem_readonly')} == 0`;
   const hasHaproxy = env.nodes.some((n) => servicesOn(env, n).includes('haproxy'));
   const hasAlertmanager = nodesWithRole(env, 'alertmanager').length > 0;
   const delays = alertDelays(env, options);
   const groups: RuleFile['groups'] = [
-    { name: 'chatops', rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options)] },
+    { name: 'chatops', rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options), systemdUnitCrashLoopingRule(env, options)] },
     {
       name: 'targets',
       rules: [
@@ -296,35 +318,31 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
       ],
     },
     ...(probeRules(env, options).length > 0 ? [{ name: 'probes', rules: probeRules(env, options) }] : []),
-    ...(volumes.length > 0
-      ? [
+    {
+      name: 'filesystems',
+      rules: [
+        rule(
           {
-            name: 'filesystems',
-            rules: [
-              rule(
-                {
-                  alert: 'DataFilesystemAlmostFull',
-                  expr: percentFree.join(' or '),
-                  for: '5m',
-                  labels: { severity: 'warning' },
-                  annotations: { ...ANNOTATIONS.DataFilesystemAlmostFull },
-                },
-                options,
-              ),
-              rule(
-                {
-                  alert: 'DataFilesystemFillingUp',
-                  expr: fillingUp.join(' or '),
-                  for: '1h',
-                  labels: { severity: 'warning' },
-                  annotations: { ...ANNOTATIONS.DataFilesystemFillingUp },
-                },
-                options,
-              ),
-            ],
+            alert: 'FilesystemAlmostFull',
+            expr: `(${percentFree} < 10) and ${writable}`,
+            for: '15m',
+            labels: { severity: 'warning' },
+            annotations: { ...ANNOTATIONS.FilesystemAlmostFull },
           },
-        ]
-      : []),
+          options,
+        ),
+        rule(
+          {
+            alert: 'FilesystemFillingUp',
+            expr: `(${percentFree} < 40) and (predict_linear(${fs('node_filesystem_avail_bytes')}[6h], 24 * 3600) < 0) and ${writable}`,
+            for: '1h',
+            labels: { severity: 'warning' },
+            annotations: { ...ANNOTATIONS.FilesystemFillingUp },
+          },
+          options,
+        ),
+      ],
+    },
     {
       name: 'monitoring',
       rules: [
@@ -339,6 +357,32 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
           },
           options,
         ),
+        rule(
+          {
+            // A rule that fails to evaluate never fires: its alert is silently gone.
+            alert: 'PrometheusRuleEvaluationFailures',
+            expr: 'increase(prometheus_rule_evaluation_failures_total{job="prometheus"}[5m]) > 0',
+            for: '5m',
+            labels: { severity: 'critical' },
+            annotations: { ...ANNOTATIONS.PrometheusRuleEvaluationFailures },
+          },
+          options,
+        ),
+        ...(hasAlertmanager
+          ? [
+              rule(
+                {
+                  // Seen in Prometheus' UI and by the dead-man's switch (Watchdog stops): Prometheus cannot send it.
+                  alert: 'PrometheusNotConnectedToAlertmanager',
+                  expr: 'max_over_time(prometheus_notifications_alertmanagers_discovered{job="prometheus"}[5m]) < 1',
+                  for: '5m',
+                  labels: { severity: 'critical' },
+                  annotations: { ...ANNOTATIONS.PrometheusNotConnectedToAlertmanager },
+                },
+                options,
+              ),
+            ]
+          : []),
         rule(
           {
             alert: 'PrometheusNotificationsFailing',
@@ -376,7 +420,14 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
       ],
     },
   ];
-  return { groups: withAlertFor(env, groups) };
+  // Every alert links its runbook section.
+  const base = options.runbookBase ?? RUNBOOK_BASE;
+  return {
+    groups: withAlertFor(env, groups).map((g) => ({
+      ...g,
+      rules: g.rules.map((r) => ('alert' in r && r.alert ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(r.alert, base) } } : r)),
+    })),
+  };
 }
 
 /** Applies the environment's `prometheus.alertFor` delays; a name no default alert has is an error, not ignored. */

@@ -87,6 +87,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
         externalUrl: publicUrl(env, 'prometheus'),
         storagePath: p(env.prometheus.dataPath),
         retention: env.prometheus.retention,
+        retentionSize: env.prometheus.retentionSize,
       }),
       service,
       action: 'restart',

@@ -102,6 +102,8 @@ export interface PrometheusFlags {
   readonly externalUrl?: string;
   readonly storagePath: string;
   readonly retention: string;
+  /** `--storage.tsdb.retention.size`, e.g. `20GB`. @default none */
+  readonly retentionSize?: string;
 }
 
 export function prometheusArgs(flags: PrometheusFlags): string[] {
@@ -112,6 +114,7 @@ export function prometheusArgs(flags: PrometheusFlags): string[] {
     ...(flags.externalUrl ? [`--web.external-url=${flags.externalUrl}`] : []),
     `--storage.tsdb.path=${flags.storagePath}`,
     `--storage.tsdb.retention.time=${flags.retention}`,
+    ...(flags.retentionSize ? [`--storage.tsdb.retention.size=${flags.retentionSize}`] : []),
   ];
 }
 

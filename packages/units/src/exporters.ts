@@ -115,5 +115,9 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
 
 /** node_exporter on every node (Debian's `prometheus-node-exporter` binary, our unit). */
 export const nodeExporterRenderer: ServiceRenderer = exporterUnit({ service: 'node-exporter' });
-/** systemd_exporter on every node (upstream release binary, our unit). */
-export const systemdExporterRenderer: ServiceRenderer = exporterUnit({ service: 'systemd-exporter' });
+/**
+ * systemd_exporter on every node (upstream release binary, our unit), with the restart counter
+ * (`systemd_service_restart_total`): units restart on failure every few seconds and never reach `failed`, so a
+ * crash loop only shows as restarts (`SystemdUnitCrashLooping`).
+ */
+export const systemdExporterRenderer: ServiceRenderer = exporterUnit({ service: 'systemd-exporter', extraArgs: ['--systemd.collector.enable-restart-count'] });
