@@ -203,6 +203,15 @@ export const environmentSchema = z
       .strictObject({
         public: publicTlsSchema,
         internal: internalTlsSchema.prefault({}),
+        hsts: z
+          .strictObject({
+            includeSubDomains: z
+              .boolean()
+              .default(false)
+              .describe('Add includeSubDomains to the edge\'s Strict-Transport-Security header: only when every host under the domain speaks HTTPS.'),
+          })
+          .prefault({})
+          .describe('HTTP Strict Transport Security sent by the edge (max-age two years).'),
       }),
     users: z.array(userSchema).min(1).describe('Basic-auth users of every route except Grafana.'),
     serviceAccounts: z

@@ -16,11 +16,21 @@ export const MOZILLA_INTERMEDIATE = {
     'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:' +
     'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305',
   ciphersuites: 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256',
+  /** ECDHE groups, in preference order. */
+  curves: 'X25519:prime256v1:secp384r1',
   minVersion: 'TLSv1.2',
 } as const;
 
 /** HSTS value sent on every HTTPS response (two years, as Mozilla recommends). */
 export const HSTS = 'max-age=63072000';
+
+/** The HSTS header value for an environment (`tls.hsts.includeSubDomains`). */
+export function hstsValue(env: Environment): string {
+  return env.tls.hsts.includeSubDomains ? `${HSTS}; includeSubDomains` : HSTS;
+}
+
+/** Name of the `https` frontend's stick table key counter that counts failed authentications per client address. */
+const AUTH_FAILURES_COUNTER = 0;
 
 /** Name of the userlist holding `env.users` (every route but Grafana) and of the metrics one. */
 export const USERS_LIST = 'users';
@@ -46,6 +56,13 @@ export interface EdgeProps {
    * @default 4096
    */
   readonly maxconn?: number;
+  /**
+   * Requests without valid credentials (failed or missing basic auth) one client address may make per minute on
+   * the authenticated routes; beyond it HAProxy answers 429 without checking the password (each check is a bcrypt:
+   * CPU, and guesses). Browsers ask once per host and then send the credentials with every request.
+   * @default 20
+   */
+  readonly authFailuresPerMinute?: number;
 }
 
 interface Route {
@@ -154,6 +171,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
   const adminSocket = props.adminSocket ?? p('/run/haproxy/admin.sock');
   const publicAddress = props.publicAddress ?? node.address;
   const inter = props.checkInterval ?? '5s';
+  const authLimit = props.authFailuresPerMinute ?? 20;
   const all = routes(env);
 
   const hostAcl = (name: string, host: string) => ({ name, criterion: 'hdr(host),field(1,:)', match: 'str' as const, ignoreCase: true, values: [host] });
@@ -229,26 +247,34 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
               minVersion: MOZILLA_INTERMEDIATE.minVersion,
               ciphers: MOZILLA_INTERMEDIATE.ciphers,
               ciphersuites: MOZILLA_INTERMEDIATE.ciphersuites,
+              curves: MOZILLA_INTERMEDIATE.curves,
             },
           },
         ],
         options: ['forwardfor'],
+        // One entry per client address: the rate of its requests without valid credentials.
+        stickTable: { type: 'ipv6', size: '100k', expire: '10m', store: ['gpc0_rate(1m)'] },
         acls: [
           ...all.map((r) => hostAcl(`host_${r.name}`, publicHost(env, r.name))),
           hostAcl('host_domain', publicHost(env)),
           { name: 'path_stats', criterion: 'path,field(1,;)', match: 'str', values: ['/stats'] },
           { name: 'auth_ok', criterion: `http_auth(${USERS_LIST})` },
+          { name: 'auth_flood', criterion: `sc${AUTH_FAILURES_COUNTER}_gpc0_rate`, match: 'int', values: ['gt', String(authLimit)] },
         ],
         httpRequest: [
           // Only our exact host names are served: grafana.<domain>.evil.test or evil-grafana.<domain> get 404.
           { action: 'return', status: 404, contentType: 'text/plain', string: 'Not found', unless: known },
+          // Too many requests without valid credentials from one address: 429 before any bcrypt is computed.
+          { action: 'track-sc', counter: AUTH_FAILURES_COUNTER, key: 'src' },
+          { action: 'deny', status: 429, if: ['auth_flood', ...noAuth.map((a) => `!${a}`)].join(' ') },
+          { action: 'sc-inc-gpc0', counter: AUTH_FAILURES_COUNTER, unless: [...noAuth, 'auth_ok'].join(' || ') },
           { action: 'auth', realm: 'ChatOps', unless: [...noAuth, 'auth_ok'].join(' || ') },
           // Forwarded headers are ours alone: drop whatever the client sent (option forwardfor adds X-Forwarded-For).
           { action: 'del-header', name: 'X-Forwarded-For' },
           { action: 'set-header', name: 'X-Forwarded-Proto', value: 'https' },
           { action: 'set-header', name: 'X-Forwarded-Port', value: '%[dst_port]' },
         ],
-        httpAfterResponse: [{ action: 'set-header', name: 'Strict-Transport-Security', value: HSTS }],
+        httpAfterResponse: [{ action: 'set-header', name: 'Strict-Transport-Security', value: hstsValue(env) }],
         useBackends: [
           { backend: 'stats', if: 'host_domain path_stats' },
           ...all.map((r) => ({ backend: r.name, if: r.name === 'chatops' ? 'host_chatops || host_domain' : `host_${r.name}` })),

@@ -110,6 +110,18 @@ const proxyCommon = {
   httpResponse: z.array(httpResponseRuleSchema).default([]),
   /** Rules applied to every response, HAProxy's own included (use it for HSTS). @default [] */
   httpAfterResponse: z.array(httpAfterResponseRuleSchema).default([]),
+  /** `stick-table`: per-key counters (`track-sc`, `sc-inc-gpc0`, `sc0_gpc0_rate`...). @default none */
+  stickTable: z
+    .strictObject({
+      type: z.enum(['ip', 'ipv6', 'integer', 'string']),
+      /** Entries, e.g. `100k`. */
+      size: z.string().regex(/^\d+[kmg]?$/, { message: 'expected a size like 100k' }),
+      /** How long an idle entry stays. */
+      expire: time,
+      /** Stored data, e.g. `gpc0_rate(1m)`. @default [] */
+      store: z.array(z.string().regex(/^[a-z0-9_]+(\(\d+(us|ms|s|m|h|d)?\))?$/, { message: 'expected a stored data type like gpc0 or http_req_rate(10s)' })).default([]),
+    })
+    .optional(),
 };
 
 const frontendPart = {

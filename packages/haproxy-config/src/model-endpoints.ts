@@ -14,6 +14,8 @@ export const bindSslSchema = z.strictObject({
   ciphers: cipherList.optional(),
   /** TLS 1.3 cipher suites. @default the global `ssl-default-bind-ciphersuites` */
   ciphersuites: cipherList.optional(),
+  /** ECDHE groups offered, in preference order (`curves`), e.g. `X25519:prime256v1:secp384r1`. @default OpenSSL's */
+  curves: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)*$/, { message: 'expected curve names separated by colons' }).optional(),
   /** @default the global setting */
   minVersion: tlsVersion.optional(),
   /** @default the global setting */

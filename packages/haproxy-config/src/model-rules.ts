@@ -65,6 +65,22 @@ export const httpRequestRuleSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('allow'), ...guard }),
   z.strictObject({ action: z.literal('use-service'), service: z.enum(['prometheus-exporter']), ...guard }),
   z.strictObject({ action: z.literal('cache-use'), cache: identifier, ...guard }),
+  z.strictObject({
+    action: z.literal('track-sc'),
+    /** Sticky counter number (`track-sc0`..`track-sc2`). */
+    counter: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    /** Sample fetch that keys the entry, e.g. `src`. */
+    key: token,
+    /** Stick table (a proxy with a `stick-table`). @default this proxy's */
+    table: identifier.optional(),
+    ...guard,
+  }),
+  z.strictObject({
+    action: z.literal('sc-inc-gpc0'),
+    /** The tracked sticky counter whose entry's `gpc0` is incremented. */
+    counter: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    ...guard,
+  }),
 ]);
 export type HttpRequestRule = z.output<typeof httpRequestRuleSchema>;
 

@@ -110,6 +110,10 @@ function printRequestRule(r: HttpRequestRule): string {
       return line('http-request use-service', r.service, g);
     case 'cache-use':
       return line('http-request cache-use', r.cache, g);
+    case 'track-sc':
+      return line(`http-request track-sc${r.counter}`, r.key, r.table && `table ${r.table}`, g);
+    case 'sc-inc-gpc0':
+      return line(`http-request sc-inc-gpc0(${r.counter})`, g);
   }
 }
 
@@ -156,6 +160,7 @@ export function printBind(b: Bind): string {
     s?.maxVersion && `ssl-max-ver ${s.maxVersion}`,
     s?.ciphers && `ciphers ${s.ciphers}`,
     s?.ciphersuites && `ciphersuites ${s.ciphersuites}`,
+    s?.curves && `curves ${s.curves}`,
     s?.caFile && `ca-file ${s.caFile}`,
     s?.verify && `verify ${s.verify}`,
     s?.strictSni && 'strict-sni',
@@ -203,6 +208,10 @@ function proxyHead(p: Frontend | Backend | Listen | Defaults): string[] {
 function printProxy(kind: 'frontend' | 'backend' | 'listen', p: Frontend | Backend | Listen): string[] {
   const body: string[] = [...proxyHead(p)];
   if ('binds' in p) body.push(...p.binds.map(printBind));
+  if (p.stickTable) {
+    const t = p.stickTable;
+    body.push(line('stick-table', `type ${t.type}`, `size ${t.size}`, `expire ${t.expire}`, t.store.length > 0 && `store ${t.store.join(',')}`));
+  }
   if ('servers' in p && p.balance) body.push(line('balance', p.balance.algorithm, p.balance.argument));
   body.push(...p.options.map((o) => `option ${o}`));
   if ('servers' in p && p.httpCheck) {

@@ -62,6 +62,21 @@ function get(host: string, path = '/', headers: Record<string, string> = {}, sni
   });
 }
 
+/** Like `get`, from another loopback source address (HAProxy keeps per-address counters). */
+function getFrom(from: string, host: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: lb.address, port: env.ports.https, path: '/', localAddress: from, servername: host, headers: { host, ...headers }, ca: publicCa, agent: false },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function getPlain(host: string, path: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: lb.address, port: env.ports.http, path, headers: { host }, agent: false }, (res) => {
@@ -303,4 +318,18 @@ describe('HAProxy edge on loopback', () => {
       what: 'alertmanager with a foreign certificate answering 503',
     });
   }, 120_000);
+
+  it('answers 429, without checking the password, to an address sending over 20 requests a minute without valid credentials', async () => {
+    const d = env.domain;
+    const from = '127.0.0.99';
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await getFrom(from, `prometheus.${d}`, { authorization: basic('admin', `guess-${i}`) })).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.at(-1)).toBe(429);
+    // Locked out while the rate stays high, even with the right password; Grafana (its own sign-in) and other
+    // addresses are not.
+    expect((await getFrom(from, `prometheus.${d}`, { authorization: ADMIN })).status).toBe(429);
+    expect((await getFrom(from, `grafana.${d}`)).status).toBe(200);
+    expect((await get(`prometheus.${d}`, '/', { authorization: ADMIN })).status).toBe(200);
+  });
 });

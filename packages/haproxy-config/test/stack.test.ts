@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { findNode } from '@chatops/environment';
-import { haproxyRenderer, haproxyUpstreamCertificates } from '@chatops/haproxy-config';
+import { buildEdgeConfig, haproxyRenderer, haproxyUpstreamCertificates, renderHaproxyConfig } from '@chatops/haproxy-config';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,19 @@ describe('upstream certificates check', () => {
         "HAProxy backend kibana server elastic-1 (elastic-1:5601): no certificate elastic-1/kibana is requested, so HAProxy cannot verify it (the kibana renderer must request serviceCertificate(env, node, 'kibana'))",
       ]
     `);
+  });
+});
+
+describe('HSTS', () => {
+  it('adds includeSubDomains only when tls.hsts.includeSubDomains is set', async () => {
+    const ctx = await prepareRender(file('prod'), { pkiDir: join(scratch.path, 'prod', 'pki') });
+    const lb = findNode(ctx.env, 'lb-1');
+    const header = (includeSubDomains: boolean) =>
+      renderHaproxyConfig(buildEdgeConfig({ ...ctx.env, tls: { ...ctx.env.tls, hsts: { includeSubDomains } } }, lb))
+        .split('\n')
+        .find((l) => l.includes('Strict-Transport-Security'))
+        ?.trim();
+    expect(header(false)).toBe('http-after-response set-header Strict-Transport-Security max-age=63072000');
+    expect(header(true)).toBe("http-after-response set-header Strict-Transport-Security 'max-age=63072000; includeSubDomains'");
   });
 });
