@@ -36,7 +36,7 @@ describe('example environments', () => {
     expect(env.internalDomain).toBe('internal.cloud-chatops.nubes.rl.ac.uk');
     expect(env.nodes.map((n) => n.name)).toEqual(['lb-1', 'chatops-1', 'chatops-2', 'chatops-3', 'grafana-1', 'grafana-2', 'prometheus-1', 'elastic-1']);
     expect(env.ports).toMatchObject({ grafana: 3000, chatops: 3000, cadvisor: 8080, prometheus: 9090, alertmanager: 9093, logstash: 5044, kibana: 5601, elasticsearch: 9200, haproxyMetrics: 8405, systemdExporter: 9558, nodeExporter: 9100 });
-    expect(env.prometheus).toEqual({ retention: '30d', scrapeInterval: '15s', evaluationInterval: '15s', dataPath: '/var/lib/prometheus/metrics2', alertFor: {} });
+    expect(env.prometheus).toEqual({ retention: '30d', retentionSize: '20GB', scrapeInterval: '15s', evaluationInterval: '15s', dataPath: '/var/lib/prometheus/metrics2', alertFor: {} });
     expect(chatopsInstances(env)).toHaveLength(6);
     expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).toEqual(['haproxy', 'certbot', 'filebeat', 'systemd-exporter', 'node-exporter']);
     expect(servicesOn(env, nodeWithRole(env, 'chatops'))).toEqual(['chatops', 'cadvisor', 'filebeat', 'systemd-exporter', 'node-exporter']);
