@@ -67,8 +67,14 @@ function play(phase: string, steps: readonly DesiredStep[]): Record<string, unkn
     // The copy module does not create directories; deploy's node script does (mkdir -p, like this).
     const dirs = [...new Set(step.files.map((f) => f.artifact.path.slice(0, f.artifact.path.lastIndexOf('/'))))].sort();
     tasks.push({ name: `directories on ${step.node}`, when: `inventory_hostname == '${step.node}'`, 'ansible.builtin.file': { path: '{{ item }}', state: 'directory' }, loop: dirs });
-    // Files a validated config refers to go first, so the checker finds them.
-    const ordered = [...step.files].sort((a, b) => Number(validated.has(a.artifact.path)) - Number(validated.has(b.artifact.path)));
+    // Files a validated config refers to go first, so the checker finds them: unvalidated files, then validated
+    // ones in the reverse order of the checks (a service's first check is its main config, which names the rest:
+    // promtool check config reads the rule files and web config that check rules / check web-config validate).
+    const rank = (f: DesiredFile) => {
+      const i = [...validated.keys()].indexOf(f.artifact.path);
+      return i < 0 ? Number.NEGATIVE_INFINITY : -i;
+    };
+    const ordered = [...step.files].sort((a, b) => rank(a) - rank(b));
     for (const f of ordered) tasks.push(copyTask(step.node, f, validated.get(f.artifact.path)));
     for (const line of after) tasks.push({ name: `check: ${line}`, when: `inventory_hostname == '${step.node}'`, 'ansible.builtin.command': line, changed_when: false });
     for (const f of step.files) {
