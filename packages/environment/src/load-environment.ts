@@ -54,9 +54,22 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
   if (unsafe.length > 0) throw new ConfigError(sortDiagnostics(unsafe), merged);
   const sourceFile = resolve(cwd, file);
   const doc = parsed.data;
+  // Without `name:`, the file name is the environment's name: it names directories (out/<name>, .pki/<name>), so it
+  // obeys the same rule (a file named `...yaml` would otherwise make out/.. the output directory).
+  const fileName = basename(sourceFile, extname(sourceFile));
+  if (doc.name === undefined && !ENVIRONMENT_NAME.test(fileName)) {
+    throw new ConfigError([
+      {
+        path: [],
+        ...locate([]),
+        line: 1,
+        message: `the environment is named after its file, ${JSON.stringify(fileName)}: expected a lower-case name of letters, digits and hyphens; rename the file or set name:`,
+      },
+    ]);
+  }
   const environment: Environment = {
     ...doc,
-    name: doc.name ?? basename(sourceFile, extname(sourceFile)),
+    name: doc.name ?? fileName,
     internalDomain: doc.internalDomain ?? `internal.${doc.domain}`,
     baseDir: dirname(sourceFile),
     sourceFile,
@@ -114,6 +127,9 @@ export function locateInEnvironment(env: Pick<Environment, 'sourceFile'>, diagno
   const locate = env.sourceFile === undefined ? undefined : LOCATORS.get(env.sourceFile);
   return diagnostics.map((d) => (d.file !== undefined || locate === undefined ? d : { ...d, ...locate(d.path) }));
 }
+
+/** The schema's rule for `name:` (a name that is also a directory name). */
+const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 /** Half of a UTF-16 surrogate pair alone: not a character; no output format can encode it. */

@@ -133,6 +133,14 @@ describe('the schema accepts only what the stack renders', () => {
 });
 
 describe('messages that used to mislead', () => {
+  it('an environment named after a file whose name is not a name (a file "...yaml" made out/.. the output directory)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-safety-'));
+    writeFileSync(join(dir, '...yaml'), prodSource);
+    expect(() => loadEnvironment('...yaml', { cwd: dir, env: {} })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: ...yaml:1: the environment is named after its file, "..": expected a lower-case name of letters, digits and hyphens; rename the file or set name:]`);
+    writeFileSync(join(dir, '...yaml'), `name: prod\n${prodSource}`);
+    expect(loadEnvironment('...yaml', { cwd: dir, env: {} }).environment.name).toBe('prod');
+  });
+
   it('CA subject names longer than X.509 allows (64 characters)', () => {
     expect(errorsOf(prodSource.replace('commonName: ChatOps prod internal CA', `commonName: ${'x'.repeat(65)}`))).toMatchInlineSnapshot(`
       [
