@@ -75,6 +75,10 @@ function derivedLimits(env: Environment): Diagnostic[] {
     if (fqdn.length > MAX_NAME) out.push({ path: [env.internalDomain === `internal.${env.domain}` ? 'domain' : 'internalDomain'], message: `node name ${fqdn} would be ${fqdn.length} characters (at most ${MAX_NAME})` });
   }
   const t = env.tls.internal;
+  const caName = t.commonName ?? `${env.name} internal CA`;
+  if (caName.length > 64) {
+    out.push({ path: ['tls', 'internal', 'commonName'], message: `the CA's default common name "${caName}" is ${caName.length} characters (X.509 allows 64): set tls.internal.commonName` });
+  }
   if (t.renewBeforeDays >= t.leafValidityDays) {
     out.push({ path: ['tls', 'internal', 'renewBeforeDays'], message: `${t.renewBeforeDays} days is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render` });
   }

@@ -142,6 +142,12 @@ describe('messages that used to mislead', () => {
   });
 
   it('CA subject names longer than X.509 allows (64 characters)', () => {
+    const longName = `name: ${'n'.repeat(60)}\n${prodSource.replace('    commonName: ChatOps prod internal CA\n', '')}`;
+    expect(errorsOf(longName)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:39: tls.internal.commonName: the CA's default common name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn internal CA" is 72 characters (X.509 allows 64): set tls.internal.commonName",
+      ]
+    `);
     expect(errorsOf(prodSource.replace('commonName: ChatOps prod internal CA', `commonName: ${'x'.repeat(65)}`))).toMatchInlineSnapshot(`
       [
         "prod.yaml:39: tls.internal.commonName: expected at most 64 characters (the X.509 limit of a common name)",
