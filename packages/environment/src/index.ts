@@ -25,8 +25,9 @@ export { SERVICE_UNITS, unitsOn } from './systemd-units.js';
 export { METRICS_KINDS, type MetricsEndpoint, metricsEndpoints } from './metrics-endpoints.js';
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';
 export { environmentJsonSchema } from './json-schema.js';
-export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment, secretRefs } from './load-environment.js';
+export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment } from './load-environment.js';
 export { environmentOrigin, inEnvironmentTerms } from './origin.js';
+export { secretRefs } from './secret-refs.js';
 export { type ParsedDocument, parseDocument, parseDocumentFile } from './parse-document.js';
 export type {
   CertificateRequest,

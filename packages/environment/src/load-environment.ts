@@ -4,7 +4,6 @@ import {
   ConfigError,
   type Diagnostic,
   type DocumentPath,
-  type SecretRef,
   SecretStore,
   readSecret,
   sortDiagnostics,
@@ -14,6 +13,7 @@ import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
 import { type ParsedDocument, parseDocumentFile } from './parse-document.js';
 import { environmentSchema } from './schema.js';
+import { secretRefs } from './secret-refs.js';
 import { secretValueProblem } from './secret-value-rules.js';
 
 export interface LoadOptions {
@@ -223,25 +223,4 @@ function hasPath(data: unknown, path: DocumentPath): boolean {
     cursor = (cursor as Record<string | number, unknown>)[seg];
   }
   return true;
-}
-
-/** Every secret reference in a validated environment, with its document path. */
-export function secretRefs(env: Environment): { path: (string | number)[]; ref: SecretRef }[] {
-  const out: { path: (string | number)[]; ref: SecretRef }[] = [];
-  const add = (path: (string | number)[], ref: SecretRef | undefined) => {
-    if (ref) out.push({ path, ref });
-  };
-  add(['serviceAccounts', 'grafana', 'password'], env.serviceAccounts.grafana.password);
-  add(['serviceAccounts', 'prometheus', 'password'], env.serviceAccounts.prometheus.password);
-  add(['grafana', 'adminPassword'], env.grafana.adminPassword);
-  add(['grafana', 'secretKey'], env.grafana.secretKey);
-  add(['grafana', 'oauth', 'clientSecret'], env.grafana.oauth.clientSecret);
-  add(['alerting', 'slack', 'webhookUrl'], env.alerting.slack?.webhookUrl);
-  add(['alerting', 'deadMansSwitch', 'url'], env.alerting.deadMansSwitch?.url);
-  add(['alerting', 'email', 'password'], env.alerting.email?.password);
-  for (const [k, ref] of Object.entries(env.chatops.secrets)) add(['chatops', 'secrets', k], ref);
-  add(['elastic', 'elasticPassword'], env.elastic.elasticPassword);
-  add(['elastic', 'kibanaSystemPassword'], env.elastic.kibanaSystemPassword);
-  add(['elastic', 'logstashPassword'], env.elastic.logstashPassword);
-  return out;
 }
