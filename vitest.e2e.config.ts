@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+// The whole-stack e2e (`npm run e2e`): render -> deploy -> daemons -> checks, about two minutes of real alert
+// delays. Kept out of `npm test` (which must stay well under five minutes); CI runs both.
+export default defineConfig({
+  ...base,
+  test: { ...base.test, include: ['tests/whole-stack.e2e.test.ts'], exclude: ['**/node_modules/**'] },
+});
