@@ -57,7 +57,7 @@ export interface EdgeProps {
    */
   readonly maxconn?: number;
   /**
-   * Requests without valid credentials (failed or missing basic auth) one client address may make per minute on
+   * Requests with wrong credentials (failed basic auth; none at all is not counted) one client address may make per minute on
    * the authenticated routes; beyond it HAProxy answers 429 without checking the password (each check is a bcrypt:
    * CPU, and guesses). Browsers ask once per host and then send the credentials with every request.
    * @default 20
@@ -252,22 +252,25 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
           },
         ],
         options: ['forwardfor'],
-        // One entry per client address: the rate of its requests without valid credentials.
+        // One entry per client address: the rate of its requests with wrong credentials.
         stickTable: { type: 'ipv6', size: '100k', expire: '10m', store: ['gpc0_rate(1m)'] },
         acls: [
           ...all.map((r) => hostAcl(`host_${r.name}`, publicHost(env, r.name))),
           hostAcl('host_domain', publicHost(env)),
           { name: 'path_stats', criterion: 'path,field(1,;)', match: 'str', values: ['/stats'] },
           { name: 'auth_ok', criterion: `http_auth(${USERS_LIST})` },
+          { name: 'has_credentials', criterion: 'req.hdr(authorization)', match: 'found' },
           { name: 'auth_flood', criterion: `sc${AUTH_FAILURES_COUNTER}_gpc0_rate`, match: 'int', values: ['gt', String(authLimit)] },
         ],
         httpRequest: [
           // Only our exact host names are served: grafana.<domain>.evil.test or evil-grafana.<domain> get 404.
           { action: 'return', status: 404, contentType: 'text/plain', string: 'Not found', unless: known },
-          // Too many requests without valid credentials from one address: 429 before any bcrypt is computed.
+          // Too many requests with wrong credentials from one address: 429 before any bcrypt is computed.
           { action: 'track-sc', counter: AUTH_FAILURES_COUNTER, key: 'src' },
           { action: 'deny', status: 429, if: ['auth_flood', ...noAuth.map((a) => `!${a}`)].join(' ') },
-          { action: 'sc-inc-gpc0', counter: AUTH_FAILURES_COUNTER, unless: [...noAuth, 'auth_ok'].join(' || ') },
+          // Only credentials that fail count (a request without any costs no bcrypt: the blackbox exporter's
+          // probes and a browser's first request get their 401 without using up the address's allowance).
+          { action: 'sc-inc-gpc0', counter: AUTH_FAILURES_COUNTER, if: ['has_credentials', '!auth_ok', ...noAuth.map((a) => `!${a}`)].join(' ') },
           { action: 'auth', realm: 'ChatOps', unless: [...noAuth, 'auth_ok'].join(' || ') },
           // Forwarded headers are ours alone: drop whatever the client sent (option forwardfor adds X-Forwarded-For).
           { action: 'del-header', name: 'X-Forwarded-For' },
