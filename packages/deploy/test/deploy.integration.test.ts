@@ -159,7 +159,7 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     try {
       const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: prometheus\.service did not become healthy in time; 1 file\(s\) restored to their previous version, units reloaded back/);
+      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: prometheus\.service did not become healthy in time; \d+ file\(s\) restored to their previous version, units reloaded back/);
       expect(r.stderr).toMatch(/https:\/\/monitoring-1\.internal\.chatops\.test:\d+\/-\/healthy answered 503/);
       expect(snapshotNode(root('monitoring-1'))).toEqual(before);
       expect(calls('monitoring-1').filter((c) => c === 'reload prometheus.service')).toHaveLength(2);
