@@ -1,0 +1,65 @@
+/**
+ * Benchmark: the render CLI on generated 10-, 100- and 1,000-node environments (`writeScaledEnvironment`: the
+ * example prod grown with ChatOps nodes), first render (certificate issuance, checkers run) and re-render with
+ * nothing changed (certificates reused, checker verdicts cached, output unchanged), and the example prod's
+ * re-render; whole-process wall times, medians, with ratios against `node -e 0` measured in the same run.
+ * Needs the built CLI (`npm run build`).
+ *
+ *   npm run bench -- scale                  (sizes: SCALE_SIZES=10,100,1000; re-render runs: SCALE_RUNS=5)
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeScaledEnvironment } from '@chatops/testing';
+import { median, timed } from './_measure.js';
+
+const REPO = join(import.meta.dirname, '../..');
+const EXAMPLE = join(REPO, 'examples/cloud-chatops');
+const CLI = join(REPO, 'packages/render/dist/cli.js');
+const SIZES = (process.env.SCALE_SIZES ?? '10,100,1000').split(',').map(Number);
+const RUNS = Number(process.env.SCALE_RUNS ?? 5);
+
+const scratch = mkdtempSync(join(tmpdir(), 'chatops-bench-scale-'));
+try {
+  const config = join(scratch, 'config');
+  cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
+  cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+  // The working directory has a node_modules/: the checker cache lives under it, as in a user's repository.
+  const cwd = join(scratch, 'work');
+  mkdirSync(join(cwd, 'node_modules'), { recursive: true });
+  const render = (env: string) => {
+    const r = spawnSync(process.execPath, [CLI, env, '--config', config, '--out', join(scratch, 'out')], { cwd, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`render ${env} failed (${r.status}): ${r.stderr}`);
+    return r.stdout;
+  };
+  const nodeE0 = () => median(Array.from({ length: RUNS }, () => timed(() => spawnSync(process.execPath, ['-e', '0']))));
+
+  const rows: { name: string; first: number; again: number; base: number }[] = [];
+  const measure = (name: string, env: string) => {
+    const first = timed(() => render(env));
+    const againRuns = Array.from({ length: RUNS }, () => timed(() => render(env)));
+    const stdout = render(env);
+    if (!/certificates: all reused/.test(stdout) || !/unchanged:/.test(stdout)) throw new Error(`re-render of ${env} was not a no-change run:\n${stdout}`);
+    rows.push({ name, first, again: median(againRuns), base: nodeE0() });
+  };
+  measure('example prod (8 nodes)', 'prod');
+  for (const n of SIZES) {
+    writeScaledEnvironment(config, n);
+    measure(`${n} nodes`, `scale-${n}`);
+  }
+
+  const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
+  console.log(`render CLI, whole process; re-render = median of ${RUNS} no-change runs; node -e 0 = median of ${RUNS}, measured right after each case:`);
+  console.log(`  ${'case'.padEnd(24)} ${'first render'.padStart(12)} ${'re-render'.padStart(10)} ${'node -e 0'.padStart(10)} ${'re-render / node -e 0'.padStart(22)}`);
+  for (const r of rows) {
+    console.log(`  ${r.name.padEnd(24)} ${ms(r.first).padStart(12)} ${ms(r.again).padStart(10)} ${ms(r.base).padStart(10)} ${`${(r.again / r.base).toFixed(1)}x`.padStart(22)}`);
+  }
+  const at = (n: number) => rows.find((r) => r.name === `${n} nodes`);
+  const [r100, r1000] = [at(100), at(1000)];
+  if (r100 && r1000) {
+    console.log(`  1,000 / 100 nodes: re-render ${(r1000.again / r100.again).toFixed(1)}x, first render ${(r1000.first / r100.first).toFixed(1)}x`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
