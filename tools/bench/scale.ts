@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeScaledEnvironment } from '@chatops/testing';
-import { median, timed } from './_measure.js';
+import { median, timedChildren } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const EXAMPLE = join(REPO, 'examples/cloud-chatops');
@@ -33,15 +33,17 @@ try {
     if (r.status !== 0) throw new Error(`render ${env} failed (${r.status}): ${r.stderr}`);
     return r.stdout;
   };
-  const nodeE0 = () => median(Array.from({ length: RUNS }, () => timed(() => spawnSync(process.execPath, ['-e', '0']))));
+  const nodeE0 = () => Array.from({ length: RUNS }, () => timedChildren(() => spawnSync(process.execPath, ['-e', '0'])));
+  type Times = { wall: number; cpu: number };
+  const med = (runs: Times[]): Times => ({ wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)) });
 
-  const rows: { name: string; first: number; again: number; base: number }[] = [];
+  const rows: { name: string; first: Times; again: Times; base: Times }[] = [];
   const measure = (name: string, env: string) => {
-    const first = timed(() => render(env));
-    const againRuns = Array.from({ length: RUNS }, () => timed(() => render(env)));
+    const first = timedChildren(() => render(env));
+    const againRuns = Array.from({ length: RUNS }, () => timedChildren(() => render(env)));
     const stdout = render(env);
     if (!/certificates: all reused/.test(stdout) || !/unchanged:/.test(stdout)) throw new Error(`re-render of ${env} was not a no-change run:\n${stdout}`);
-    rows.push({ name, first, again: median(againRuns), base: nodeE0() });
+    rows.push({ name, first, again: med(againRuns), base: med(nodeE0()) });
   };
   measure('example prod (8 nodes)', 'prod');
   for (const n of SIZES) {
@@ -49,16 +51,19 @@ try {
     measure(`${n} nodes`, `scale-${n}`);
   }
 
-  const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
-  console.log(`render CLI, whole process; re-render = median of ${RUNS} no-change runs; node -e 0 = median of ${RUNS}, measured right after each case:`);
-  console.log(`  ${'case'.padEnd(24)} ${'first render'.padStart(12)} ${'re-render'.padStart(10)} ${'node -e 0'.padStart(10)} ${'re-render / node -e 0'.padStart(22)}`);
+  const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
+  const pair = (t: Times) => `${s(t.wall)} / ${s(t.cpu)}`.padStart(17);
+  console.log(`render CLI, whole process, wall / CPU (user+sys); re-render and node -e 0: medians of ${RUNS} runs, node -e 0 measured right after each case:`);
+  console.log(`  ${'case'.padEnd(24)} ${'first render'.padStart(17)} ${'re-render'.padStart(17)} ${'node -e 0'.padStart(17)}  re-render / node -e 0 (wall, CPU)`);
   for (const r of rows) {
-    console.log(`  ${r.name.padEnd(24)} ${ms(r.first).padStart(12)} ${ms(r.again).padStart(10)} ${ms(r.base).padStart(10)} ${`${(r.again / r.base).toFixed(1)}x`.padStart(22)}`);
+    console.log(`  ${r.name.padEnd(24)} ${pair(r.first)} ${pair(r.again)} ${pair(r.base)}  ${(r.again.wall / r.base.wall).toFixed(1)}x, ${(r.again.cpu / r.base.cpu).toFixed(1)}x`);
   }
   const at = (n: number) => rows.find((r) => r.name === `${n} nodes`);
   const [r100, r1000] = [at(100), at(1000)];
   if (r100 && r1000) {
-    console.log(`  1,000 / 100 nodes: re-render ${(r1000.again / r100.again).toFixed(1)}x, first render ${(r1000.first / r100.first).toFixed(1)}x`);
+    console.log(
+      `  1,000 / 100 nodes, re-render: ${(r1000.again.wall / r100.again.wall).toFixed(1)}x wall, ${(r1000.again.cpu / r100.again.cpu).toFixed(1)}x CPU; first render: ${(r1000.first.wall / r100.first.wall).toFixed(1)}x wall`,
+    );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
