@@ -97,7 +97,7 @@ export function exactRegex(values: readonly string[]): string {
   return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 }
 
-function selector(metric: string, matchers: readonly [string, '=' | '=~' | '!~', string][]): string {
+function selector(metric: string, matchers: readonly [string, '=' | '!=' | '=~' | '!~', string][]): string {
   return `${metric}{${matchers.map(([k, op, v]) => `${k}${op}${promqlString(v)}`).join(',')}}`;
 }
 
@@ -199,12 +199,13 @@ function onTargetNode(expr: string): string {
  * HAProxy's server series speak of the node behind the server (`node`), the load balancer's moving to `lb_node`:
  * so `NodeDown` and `SystemdUnitDown` of that node mute them.
  */
-function onServerNode(env: Environment, expr: string): string {
-  const byNode = new Map<string, string[]>();
-  for (const s of haproxyServers(env)) byNode.set(s.node.name, [...new Set([...(byNode.get(s.node.name) ?? []), s.server])]);
-  let out = `label_replace(${expr}, "lb_node", "$1", "node", "(.+)")`;
-  for (const [node, servers] of byNode) out = `label_replace(${out}, "node", ${promqlString(node)}, "server", ${promqlString(exactRegex(servers))})`;
-  return out;
+function onServerNode(env: Environment, selectorOf: (proxyMatcher: [string, '=' | '!=', string]) => string): string {
+  // Constant in the fleet's size: the server name carries its node (`<node>-<instance>` in the ChatOps backend,
+  // `<node>` in the others, see haproxyServers), so one label_replace per naming scheme, not one per node.
+  const lb = (sel: string) => `label_replace(${sel}, "lb_node", "$1", "node", "(.+)")`;
+  const apps = `label_replace(${lb(selectorOf(['proxy', '=', 'chatops']))}, "node", "$1", "server", "(.+)-[0-9]+")`;
+  const others = `label_replace(${lb(selectorOf(['proxy', '!=', 'chatops']))}, "node", "$1", "server", "(.+)")`;
+  return haproxyServers(env).some((s) => s.proxy === 'chatops') ? `${apps} or ${others}` : others;
 }
 
 /**
@@ -305,7 +306,7 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
               rule(
                 {
                   alert: 'HaproxyBackendServerDown',
-                  expr: onServerNode(env, `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`),
+                  expr: onServerNode(env, (proxy) => `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN'], proxy])} == 1`),
                   // After NodeDown and SystemdUnitDown of the server's node and HaproxyBackendDown, which mute it.
                   for: delays.symptom,
                   labels: { severity: 'critical' },
