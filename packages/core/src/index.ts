@@ -35,6 +35,7 @@ export {
   splitExecLine,
   unitFileSchema,
 } from './systemd-unit.js';
+export { type SandboxOptions, sandbox } from './systemd-sandbox.js';
 export { toToml } from './toml.js';
 export {
   PATH_CHARACTERS,

@@ -38,7 +38,16 @@ export const SERVICE_DIRECTIVES = [
   'ExecStop', 'ExecStopPost', 'Restart', 'RestartSec', 'TimeoutStartSec', 'TimeoutStopSec', 'RemainAfterExit',
   'KillMode', 'KillSignal', 'WorkingDirectory', 'LimitNOFILE', 'NoNewPrivileges', 'ProtectSystem', 'ProtectHome',
   'PrivateTmp', 'ReadWritePaths', 'ReadOnlyPaths', 'RuntimeDirectory', 'StateDirectory', 'LoadCredential',
-  'SyslogIdentifier', 'UMask', 'RuntimeDirectoryMode',
+  'SyslogIdentifier', 'UMask', 'RuntimeDirectoryMode', 'ConfigurationDirectory', 'LogsDirectory', 'CacheDirectory',
+  'LimitNPROC', 'LimitMEMLOCK', 'TasksMax', 'MemoryMax',
+  // Sandboxing (systemd.exec(5)), written through sandbox() in systemd-sandbox.ts.
+  'DynamicUser', 'SupplementaryGroups', 'ProtectProc', 'ProcSubset', 'PrivateDevices', 'PrivateUsers', 'PrivateIPC',
+  'PrivateMounts', 'PrivateNetwork', 'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs',
+  'ProtectControlGroups', 'ProtectClock', 'ProtectHostname', 'RestrictAddressFamilies', 'RestrictNamespaces',
+  'RestrictRealtime', 'RestrictSUIDSGID', 'RemoveIPC', 'LockPersonality', 'MemoryDenyWriteExecute',
+  'SystemCallArchitectures', 'SystemCallFilter', 'SystemCallErrorNumber', 'CapabilityBoundingSet',
+  'AmbientCapabilities', 'DevicePolicy', 'DeviceAllow', 'KeyringMode', 'InaccessiblePaths', 'BindReadOnlyPaths',
+  'IPAddressAllow', 'IPAddressDeny', 'NotifyAccess',
 ] as const;
 /** `[Timer]` directives (systemd.timer(5)). */
 export const TIMER_DIRECTIVES = ['OnCalendar', 'OnBootSec', 'OnUnitActiveSec', 'RandomizedDelaySec', 'Persistent', 'AccuracySec', 'Unit'] as const;

@@ -1,4 +1,4 @@
-import { type Artifact, type UnitFileInput, artifact, execLine, placeSecret, printUnitFile, shellQuote } from '@chatops/core';
+import { type Artifact, type UnitFileInput, artifact, execLine, placeSecret, printUnitFile, sandbox, shellQuote } from '@chatops/core';
 import {
   type Environment,
   type NodeSpec,
@@ -67,8 +67,22 @@ function secrets(ctx: RenderContext, node: NodeSpec) {
 
 /** Unit text goes through the one unit printer, which escapes every value by its type. */
 const unitText = (unit: UnitFileInput) => printUnitFile(unit, { header: 'Rendered by @chatops/elastic-config: do not edit.' });
-/** A drop-in running a helper script as root (`+`) before the daemon starts. */
-const dropIn = (script: string) => unitText({ Service: { ExecStartPre: execLine([script], '+') } });
+/**
+ * A drop-in running a helper script as root (`+`, outside the sandbox) before the daemon starts, and confining the
+ * daemon: it restates the package's user (so the drop-in alone decides the score) and may write only its data and
+ * logs. JVM and Node.js JIT need writable executable memory and read host-wide /proc (memory, CPUs).
+ */
+const dropIn = (script: string, user: 'elasticsearch' | 'kibana') =>
+  unitText({
+    Service: {
+      ExecStartPre: execLine([script], '+'),
+      User: user,
+      Group: user,
+      ...sandbox({ writable: [`-/var/lib/${user}`, `-/var/log/${user}`], memoryDenyWriteExecute: false, hideProc: false }),
+    },
+  });
+/** Budget of the JVM and Node.js daemons' drop-ins (see dropIn). */
+const DAEMON_BUDGET = { max: 2.0 } as const; // systemd 252: 1.3
 
 function esKeystoreScript(elasticPassword: string): string {
   return `${[
@@ -164,6 +178,7 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
  */
 export const elasticsearchRenderer: ServiceRenderer = {
   service: 'elasticsearch',
+  securityBudgets: { 'elasticsearch.service': DAEMON_BUDGET, 'elasticsearch-setup.service': { max: 2.0 } }, // 1.6
   certificates: (env, node) => [serviceCertificate(env, node, 'elasticsearch', { usages: ['server', 'client'] })],
   render(node, ctx) {
     const { env, pki } = ctx;
@@ -201,7 +216,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
       es({ path: paths.esKey, content: leaf.key, secret: true, mode: '0600', owner: 'elasticsearch', group: 'elasticsearch' }),
       es({ path: paths.esCa, content: pki.caCert }),
       artifact({ path: paths.esKeystoreScript, content: esKeystoreScript(s.elastic.path), mode: '0755', service: 'elasticsearch', action: 'restart' }),
-      artifact({ path: paths.esDropIn, content: dropIn(paths.esKeystoreScript), service: 'elasticsearch', action: 'restart' }),
+      artifact({ path: paths.esDropIn, content: dropIn(paths.esKeystoreScript, 'elasticsearch'), service: 'elasticsearch', action: 'restart' }),
       ...s.elastic.artifacts,
       ...s.kibana.artifacts,
       ...s.logstash.artifacts,
@@ -218,7 +233,16 @@ export const elasticsearchRenderer: ServiceRenderer = {
         path: paths.setupUnit,
         content: unitText({
           Unit: { Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)', Requires: 'elasticsearch.service', After: 'elasticsearch.service' },
-          Service: { Type: 'oneshot', RemainAfterExit: 'yes', ExecStart: execLine([paths.setupScript]), TimeoutStartSec: '600' },
+          Service: {
+            Type: 'oneshot',
+            RemainAfterExit: 'yes',
+            ExecStart: execLine([paths.setupScript]),
+            TimeoutStartSec: '600',
+            // Root (reads the root-only secret files) without capabilities: curl to Elasticsearch, and the applied
+            // password under its state directory.
+            StateDirectory: 'chatops/elastic',
+            ...sandbox({ root: true }),
+          },
           Install: { WantedBy: 'multi-user.target' },
         }),
         service: 'elasticsearch-setup',
@@ -252,6 +276,7 @@ function kibanaKeystoreScript(passwordFile: string): string {
  */
 export const kibanaRenderer: ServiceRenderer = {
   service: 'kibana',
+  securityBudgets: { 'kibana.service': DAEMON_BUDGET },
   after: ['elasticsearch'],
   certificates: (env, node) => [serviceCertificate(env, node, 'kibana')],
   render(node, ctx) {
@@ -284,7 +309,7 @@ export const kibanaRenderer: ServiceRenderer = {
         action: 'restart',
       }),
       artifact({ path: paths.kibanaKeystoreScript, content: kibanaKeystoreScript(password.path), mode: '0755', service: 'kibana', action: 'restart' }),
-      artifact({ path: paths.kibanaDropIn, content: dropIn(paths.kibanaKeystoreScript), service: 'kibana', action: 'restart' }),
+      artifact({ path: paths.kibanaDropIn, content: dropIn(paths.kibanaKeystoreScript, 'kibana'), service: 'kibana', action: 'restart' }),
     ];
     return { artifacts };
   },

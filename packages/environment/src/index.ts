@@ -34,6 +34,7 @@ export type {
   IssuedCertificate,
   NativeCheck,
   PkiMaterial,
+  SecurityBudget,
   RenderContext,
   ServiceOutput,
   ServiceRenderer,

@@ -66,6 +66,20 @@ export interface ServiceRenderer {
   /** Certificates this service needs on a node. */
   certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
   render(node: NodeSpec, ctx: RenderContext): ServiceOutput;
+  /**
+   * The `systemd-analyze security` exposure budget (0 locked down .. 10 exposed) of each unit this renderer
+   * writes or overrides with a drop-in, by unit name (`chatops@.service` for a template); a test scores the
+   * rendered units and fails above the budget, or for a rendered unit without one. @default {}
+   */
+  readonly securityBudgets?: Readonly<Record<string, SecurityBudget>>;
+}
+
+/** How exposed a unit may be, and why when it is over the usual budget. */
+export interface SecurityBudget {
+  /** Highest `systemd-analyze security` score allowed. */
+  readonly max: number;
+  /** Why the unit needs more than its kind's usual budget (or what keeps it from going lower). */
+  readonly why?: string;
 }
 
 /** A check across renderers' outputs (e.g. Filebeat's output agrees with Logstash's beats input). */

@@ -1,4 +1,4 @@
-import { type Artifact, artifact, execLine, placeSecret, printUnitFile, shellQuote } from '@chatops/core';
+import { type Artifact, artifact, execLine, placeSecret, printUnitFile, sandbox, shellQuote } from '@chatops/core';
 import {
   type CertificateRequest,
   type Environment,
@@ -37,7 +37,17 @@ export function passwordDropIn(passwordFile: string, settingsDir: string): strin
   // The script is one argv word: the unit printer quotes it for systemd, shellQuote quotes the path for sh.
   const script = `${ES_PASSWORD_VARIABLE}="$(cat "\${CREDENTIALS_DIRECTORY}/${CREDENTIAL}")" || exit 1; export ${ES_PASSWORD_VARIABLE}; exec /usr/share/logstash/bin/logstash --path.settings ${shellQuote(settingsDir)}`;
   return printUnitFile(
-    { Service: { LoadCredential: `${CREDENTIAL}:${passwordFile}`, ExecStart: ['', execLine(['/bin/sh', '-c', script])] } },
+    {
+      Service: {
+        LoadCredential: `${CREDENTIAL}:${passwordFile}`,
+        ExecStart: ['', execLine(['/bin/sh', '-c', script])],
+        // The package's user, restated so the drop-in alone decides the score; the JVM needs writable
+        // executable memory and host-wide /proc. It writes its queues and logs only.
+        User: 'logstash',
+        Group: 'logstash',
+        ...sandbox({ writable: ['-/var/lib/logstash', '-/var/log/logstash'], memoryDenyWriteExecute: false, hideProc: false }),
+      },
+    },
     { header: HEADER },
   );
 }
@@ -64,6 +74,7 @@ export function renderStackPipeline(ctx: RenderContext, node: NodeSpec): { confi
 
 export const logstashRenderer: ServiceRenderer = {
   service: LOGSTASH_SERVICE,
+  securityBudgets: { 'logstash.service': { max: 2.0 } }, // systemd 252: 1.3
   after: ['elasticsearch'],
   certificates(env: Environment, node: NodeSpec): readonly CertificateRequest[] {
     return [serviceCertificate(env, node, LOGSTASH_SERVICE)];

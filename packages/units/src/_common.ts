@@ -19,10 +19,3 @@ export function unitArtifact(env: Environment, node: NodeSpec, name: string, uni
 export function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
-
-export const HARDENING = {
-  NoNewPrivileges: 'yes',
-  ProtectSystem: 'full',
-  ProtectHome: 'read-only',
-  PrivateTmp: 'yes',
-} as const;

@@ -1,7 +1,7 @@
-import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw, toYaml } from '@chatops/core';
+import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw, sandbox, toYaml } from '@chatops/core';
 import { type Environment, type NodeSpec, type ProbeTarget, type ServiceRenderer, nodePath, probeTargets, serviceCertificate, tlsFiles } from '@chatops/environment';
 import { z } from 'zod';
-import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
+import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
 import { EXPORTERS_DIR, endpointFor, exporterArgsPath } from './exporters.js';
 
@@ -115,6 +115,7 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
   const user = props.user ?? 'prometheus';
   return {
     service: SERVICE,
+    securityBudgets: { [`${UNIT}.service`]: { max: 1.5 } }, // systemd 252 scores it 1.1
     certificates: (env, node) => [serviceCertificate(env, node, SERVICE)],
     render(node, ctx) {
       const { env } = ctx;
@@ -172,7 +173,8 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
             ExecReload: execLine(['/bin/kill', '-HUP', raw('$MAINPID')]),
             Restart: 'on-failure',
             RestartSec: '5s',
-            ...HARDENING,
+            // HTTP and TCP probes only (no ICMP: no CAP_NET_RAW, no raw sockets).
+            ...sandbox(),
           },
           Install: { WantedBy: 'multi-user.target' },
         }),

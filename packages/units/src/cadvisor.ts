@@ -1,8 +1,8 @@
-import { type Artifact, argsVariable, artifact, execLine, printEnvFile, raw } from '@chatops/core';
+import { type Artifact, argsVariable, artifact, execLine, printEnvFile, raw, sandbox } from '@chatops/core';
 import { type ServiceRenderer, serviceCertificate, tlsFiles } from '@chatops/environment';
-import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
+import { joinHostPort, unitArtifact } from './_common.js';
 import { endpointFor, exporterArgsPath } from './exporters.js';
-import { tlsTerminator } from './tls-terminator.js';
+import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
 
 export interface CadvisorUnitProps {
   /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default env.ports.cadvisorLocal (18080) */
@@ -21,6 +21,10 @@ export interface CadvisorUnitProps {
 export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
   return {
     service: 'cadvisor',
+    securityBudgets: {
+      'cadvisor.service': { max: 3.0, why: 'root with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE: it reads every container\'s /proc, host cgroups, devices and /var/lib/docker (systemd 252: 2.4)' },
+      'cadvisor-tls.service': TLS_TERMINATOR_BUDGET,
+    },
     certificates: (env, node) => [serviceCertificate(env, node, 'cadvisor')],
     render(node, ctx) {
       const { env } = ctx;
@@ -52,7 +56,15 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
             ExecStart: execLine([props.binary ?? '/usr/local/bin/cadvisor', raw('$ARGS')]),
             Restart: 'on-failure',
             RestartSec: '5s',
-            NoNewPrivileges: HARDENING.NoNewPrivileges,
+            // Root, reading host-wide /proc and cgroups, Docker's socket and state (/var/lib/docker is 0710 root):
+            // it keeps only what reading other processes' files needs; it writes nothing.
+            ...sandbox({
+              root: true,
+              capabilities: ['CAP_DAC_READ_SEARCH', 'CAP_SYS_PTRACE'],
+              hideProc: false,
+              privateDevices: false,
+              addressFamilies: ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK'],
+            }),
           },
           Install: { WantedBy: 'multi-user.target' },
         }),

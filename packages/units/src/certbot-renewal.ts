@@ -1,4 +1,5 @@
-import { type Artifact, artifact, execLine, shellQuote } from '@chatops/core';
+import { dirname } from 'node:path';
+import { type Artifact, artifact, execLine, sandbox, shellQuote } from '@chatops/core';
 import { type Environment, type NodeSpec, type ServiceRenderer, nodePath, publicHosts } from '@chatops/environment';
 import { unitArtifact } from './_common.js';
 
@@ -43,8 +44,11 @@ function deployHook(env: Environment, bundle: string): string {
  * `certbot.service` gets a drop-in running the same command, so its packaged timer can never bind port 80.
  */
 export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRenderer {
+  // systemd 252 scores each 1.7.
+  const budget = { max: 2.0 };
   return {
     service: 'certbot',
+    securityBudgets: { 'certbot-renew.service': budget, 'certbot-issue.service': budget, 'certbot.service': budget },
     render(node, ctx) {
       const { env } = ctx;
       const bundle = (props.bundlePath ?? haproxyBundlePath)(env, node);
@@ -55,10 +59,19 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
         '--standalone', '--http-01-address', node.localAddress, '--http-01-port', String(env.ports.certbot),
         '--deploy-hook', hookPath,
       ]);
+      // certbot writes its lineage and logs, the deploy hook HAProxy's bundle and `systemctl reload`s HAProxy
+      // (root over systemd's socket). Root without capabilities; certbot chowns renewed keys (no @privileged
+      // filter) and Python's cffi callbacks need writable executable memory.
+      const confined = sandbox({
+        root: true,
+        writable: ['/etc/letsencrypt', '/var/lib/letsencrypt', '/var/log/letsencrypt', dirname(bundle)],
+        memoryDenyWriteExecute: false,
+        denySyscalls: ['@resources'],
+      });
       const service = {
         Type: 'oneshot',
         ExecStart: renew,
-        PrivateTmp: 'yes',
+        ...confined,
       };
       const tls = env.tls.public;
       // The first certificate: requested once HAProxy is up (it routes the ACME challenge to certbot), skipped
@@ -93,13 +106,13 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
                   Wants: ['network-online.target', 'haproxy.service'],
                   After: ['network-online.target', 'haproxy.service'],
                 },
-                Service: { Type: 'oneshot', ExecStart: issue, PrivateTmp: 'yes', RemainAfterExit: 'no' },
+                Service: { Type: 'oneshot', ExecStart: issue, RemainAfterExit: 'no', ...confined },
                 Install: { WantedBy: 'multi-user.target' },
               }, { service: 'certbot-issue', action: 'restart' }),
             ]
           : []),
         unitArtifact(env, node, 'certbot.service.d/chatops.conf', {
-          Service: { ExecStart: ['', renew] },
+          Service: { ExecStart: ['', renew], ...confined },
         }, { service: 'certbot', action: 'none' }),
       ];
       return { artifacts };

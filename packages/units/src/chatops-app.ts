@@ -1,7 +1,7 @@
-import { type Artifact, ConfigError, artifact, escapeSpecifiers, execLine, placeSecret, printEnvFile, raw, shellQuote, toYaml } from '@chatops/core';
+import { type Artifact, ConfigError, artifact, escapeSpecifiers, execLine, placeSecret, printEnvFile, raw, sandbox, shellQuote, toYaml } from '@chatops/core';
 import { type Environment, type NodeSpec, type ServiceRenderer, chatopsInstances, nodePath, serviceCertificate, tlsFiles } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
-import { tlsTerminator } from './tls-terminator.js';
+import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
 
 /** Where the app's rendered files live on a ChatOps node. */
 export const CHATOPS_APP_DIR = '/etc/chatops/app';
@@ -65,6 +65,10 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
   const containerPort = props.containerPort ?? 3000;
   return {
     service: 'chatops',
+    securityBudgets: {
+      'chatops@.service': { max: 2.0 }, // systemd 252: 1.3
+      'chatops-tls.service': TLS_TERMINATOR_BUDGET,
+    },
     certificates: (env, node) => [serviceCertificate(env, node, 'chatops')],
     render(node, ctx) {
       const base = props.loopbackBase ?? ctx.env.ports.chatopsLocal;
@@ -132,6 +136,10 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
               Restart: 'always',
               RestartSec: '5s',
               TimeoutStartSec: '300',
+              // The unit only runs the docker client (the container is dockerd's child, confined by its own
+              // flags) and a script writing into the runtime directory: root for Docker's socket and the 0600
+              // secret files, but without any capability, over a Unix socket only.
+              ...sandbox({ root: true, addressFamilies: ['AF_UNIX'] }),
             },
             Install: { WantedBy: 'multi-user.target' },
           },

@@ -1,4 +1,4 @@
-import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw } from '@chatops/core';
+import { type Artifact, ConfigError, type SandboxOptions, argsVariable, artifact, execLine, printEnvFile, raw, sandbox } from '@chatops/core';
 import {
   type Environment,
   type MetricsEndpoint,
@@ -10,7 +10,7 @@ import {
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
-import { HARDENING, joinHostPort, unitArtifact } from './_common.js';
+import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
 
 /** Directory of the exporters' web configs. */
@@ -33,6 +33,18 @@ const DEFAULTS = {
   'node-exporter': { unit: 'prometheus-node-exporter', binary: '/usr/bin/prometheus-node-exporter', description: 'Prometheus node exporter' },
   'systemd-exporter': { unit: 'systemd-exporter', binary: '/usr/local/bin/systemd_exporter', description: 'Prometheus systemd exporter' },
 } as const;
+
+/**
+ * Each exporter's sandbox and its `systemd-analyze security` budget. Both read host-wide /proc (node_exporter:
+ * /proc/stat, meminfo, diskstats..., systemd_exporter: the units' processes), so /proc is not hidden; node_exporter
+ * statfs()es every mount point, so /home stays visible read-only, and its netdev/wifi collectors use netlink.
+ * systemd_exporter asks systemd over D-Bus with its real uid, so no private user namespace.
+ */
+// Budgets sit a little above today's score (systemd 252: 1.4 each) so a loosened sandbox fails the test.
+const SANDBOX: Record<ExporterUnitProps['service'], { sandbox: SandboxOptions; budget: number }> = {
+  'node-exporter': { sandbox: { hideProc: false, protectHome: 'read-only', addressFamilies: ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK'] }, budget: 2.0 },
+  'systemd-exporter': { sandbox: { hideProc: false, privateUsers: false }, budget: 2.0 },
+};
 
 /** The arguments file an exporter unit reads (`ARGS=...`): `/etc/default/<unit>`. */
 export function exporterArgsPath(env: Environment, node: NodeSpec, unit: string): string {
@@ -57,6 +69,7 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
   const user = props.user ?? 'prometheus';
   return {
     service: props.service,
+    securityBudgets: { [`${unit}.service`]: { max: SANDBOX[props.service].budget } },
     certificates: (env, node) => [serviceCertificate(env, node, props.service)],
     render(node, ctx) {
       const { env } = ctx;
@@ -103,7 +116,7 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
             ExecStart: execLine([binary, raw('$ARGS')]),
             Restart: 'on-failure',
             RestartSec: '5s',
-            ...HARDENING,
+            ...sandbox(SANDBOX[props.service].sandbox),
           },
           Install: { WantedBy: 'multi-user.target' },
         }),
