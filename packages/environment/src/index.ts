@@ -28,6 +28,7 @@ export { environmentJsonSchema } from './json-schema.js';
 export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment } from './load-environment.js';
 export { environmentOrigin, inEnvironmentTerms } from './origin.js';
 export { secretRefs } from './secret-refs.js';
+export { environmentWarnings, isPinnedImage } from './image-pinning.js';
 export { type ParsedDocument, parseDocument, parseDocumentFile } from './parse-document.js';
 export type {
   CertificateRequest,

@@ -11,6 +11,7 @@ import {
 } from '@chatops/core';
 import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
+import { environmentWarnings } from './image-pinning.js';
 import { type ParsedDocument, parseDocumentFile } from './parse-document.js';
 import { environmentSchema } from './schema.js';
 import { secretRefs } from './secret-refs.js';
@@ -30,6 +31,8 @@ export interface LoadedEnvironment {
   readonly secrets: SecretStore;
   /** Every file read, the environment file first, then its bases. */
   readonly files: readonly string[];
+  /** Valid but unsafe settings (`environmentWarnings`), located like errors; `render --strict` rejects them. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
@@ -93,7 +96,8 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     if (errors.length > 0) throw new ConfigError(errors, merged);
   }
   LOCATORS.set(sourceFile, locate);
-  return { environment, secrets, files: chain.map((d) => d.file) };
+  const warnings = sortDiagnostics(environmentWarnings(environment).map((d) => ({ ...d, ...locate(d.path) })));
+  return { environment, secrets, files: chain.map((d) => d.file), warnings };
 }
 
 type Locator = (path: DocumentPath) => Pick<Diagnostic, 'file' | 'line'>;

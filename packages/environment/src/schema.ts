@@ -262,6 +262,26 @@ export const environmentSchema = z
       healthPath: z.string().regex(/^\/[^\s]*$/, { message: 'expected an absolute URL path' }).default('/health'),
       config: z.record(z.string(), z.unknown()).default({}).describe("The app's config.yml (no secrets)."),
       secrets: z.record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef).default({}).describe("The app's secrets.yml, by reference."),
+      container: z
+        .strictObject({
+          user: z
+            .string()
+            .regex(/^\d+:\d+$/, { message: 'expected numeric uid:gid' })
+            .default('65534:65534')
+            .describe('uid:gid the app runs as in its container (its secrets.yml is given to that uid); 0:0 only if the image cannot run otherwise.'),
+          memory: z
+            .string()
+            .regex(/^[1-9]\d*[kmg]$/, { message: 'expected a size like 512m or 1g' })
+            .default('512m')
+            .describe('Memory limit of each container (docker --memory; swap is not added on top).'),
+          pidsLimit: z.number().int().min(16).max(65536).default(256).describe('Most processes and threads in each container (docker --pids-limit).'),
+          tmpfs: z
+            .array(z.string().regex(/^\/[\w.-]+(\/[\w.-]+)*$/, { message: 'expected an absolute path' }))
+            .default(['/tmp'])
+            .describe('Writable in-memory directories (noexec, nosuid, 64 MiB each) of the otherwise read-only container.'),
+        })
+        .prefault({})
+        .describe('How each app container is confined (it always runs read-only, without capabilities, with no-new-privileges).'),
     }),
     prometheus: z
       .strictObject({

@@ -39,6 +39,7 @@ interface RenderFlags {
   json?: boolean;
   diff?: string;
   report?: boolean;
+  strict?: boolean;
 }
 
 /** Where `--report` puts the HTML report, under `out/<env>/`. */
@@ -80,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'machine-readable summary on stdout')
     .option('--diff <dir>', 'compare with a tree render wrote before (<dir> or <dir>/<env>); write nothing; exit 3 if it differs')
     .option('--report', `also write <out>/<env>/${REPORT_PATH}: the stack's diagrams and tables in one page (no secrets)`)
+    .option('--strict', 'treat warnings (an image not pinned by digest) as errors')
     .action(async (name: string, flags: RenderFlags) => {
       code = await render(name, flags, io, debug());
     });
@@ -130,6 +132,9 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       ...(io.progress ? { onPkiProgress: slowProgress(io.progress, 'issuing certificates') } : {}),
     });
     io.progress?.('');
+    // Warnings are bad input under --strict (exit 2, like any other problem of the environment file).
+    if (flags.strict && ctx.warnings.length > 0) throw new ConfigError([...ctx.warnings]);
+    for (const w of ctx.warnings) io.stderr(`warning: ${formatDiagnostic(w)}\n`);
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
     // --check writes nothing, not even the cache of passed checks.

@@ -137,6 +137,27 @@ describe('chatops-render <env>', () => {
     expect(Object.keys(summary.nodes)).toEqual(['lb-1', 'chatops-1', 'monitoring-1', 'elastic-1']);
   });
 
+  it('warns about an image not pinned by digest; --strict refuses it (exit 2, nothing written); prod passes --strict', async () => {
+    using dir = tempDir();
+    const config = exampleCopy(dir.path);
+    expect(await cli(['prod', '--config', config, '--check', '--strict'], dir.path)).toMatchObject({ code: 0, stderr: '' });
+    const prod = join(config, 'environments/prod.yaml');
+    const text = readFileSync(prod, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('  image: ')) + 1;
+    writeFileSync(prod, text.replace(/^  image: .*$/m, '  image: harbor.stfc.ac.uk/stfc-cloud/cloud-chatops:latest'));
+    const warned = await cli(['prod', '--config', config, '--check'], dir.path);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toBe(
+      `warning: config/environments/prod.yaml:${line}: chatops.image: the image harbor.stfc.ac.uk/stfc-cloud/cloud-chatops:latest is not pinned by digest: use harbor.stfc.ac.uk/stfc-cloud/cloud-chatops:latest@sha256:<digest> (docker buildx imagetools inspect prints it)\n`,
+    );
+    const strict = await cli(['prod', '--config', config, '--strict'], dir.path);
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr).toMatch(new RegExp(`^error: config/environments/prod.yaml:${line}: chatops.image: the image .* is not pinned by digest`));
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+    expect(existsSync(join(config, '.pki'))).toBe(false);
+  });
+
   it('exits 2 on bad input, names file, line and path, writes nothing', async () => {
     using dir = tempDir();
     const config = exampleCopy(dir.path);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Diagnostic } from '@chatops/core';
 import {
   type CertificateRequest,
   type Environment,
@@ -39,6 +40,8 @@ export interface PreparedRender extends RenderContext {
   persistPki(): void;
   /** Files read: the environment file and its `extends` bases. */
   readonly files: readonly string[];
+  /** Valid but unsafe settings of the environment (an image not pinned by digest), with file and line. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /** Every certificate the placed services ask for. */
@@ -83,5 +86,5 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
     certificateRequests(env, options.services),
     { now: options.now, persist: options.persistPki ?? true, ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}) },
   );
-  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files, persistPki: persist };
+  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files, warnings: loaded.warnings, persistPki: persist };
 }

@@ -36,9 +36,11 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
   const lines = [
     '#!/bin/sh',
     '# Rendered by @chatops/units: composes the ChatOps app secrets.yml from secret files at start.',
-    '# Usage: write-secrets.sh OUTPUT. Values are YAML single-quoted; a multi-line value is an error.',
+    '# Usage: write-secrets.sh OUTPUT [UID:GID]. Values are YAML single-quoted; a multi-line value is an error.',
+    '# The file is 0400, owned by UID:GID (the container\'s user) when given.',
     'set -eu',
     'out="$1"',
+    'owner="${2:-}"',
     'umask 077',
     'tmp="$out.tmp"',
     ': > "$tmp"',
@@ -49,6 +51,8 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
     `  printf "%s: '%s'\\n" "$1" "$(printf '%s' "$value" | sed "s/'/''/g")" >> "$tmp"`,
     '}',
     ...entries.map(([name, path]) => `emit ${name} ${shellQuote(path)}`),
+    'chmod 0400 "$tmp"',
+    '[ -z "$owner" ] || chown "$owner" "$tmp"',
     'mv -f "$tmp" "$out"',
   ];
   return `${lines.join('\n')}\n`;
@@ -107,6 +111,8 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
       // Nodes sharing a machine (a non-default localAddress) must not share runtime directories either.
       const runtimeName = node.localAddress === '127.0.0.1' ? 'chatops-%i' : `chatops-${node.name}-%i`;
       const runtime = `/run/${runtimeName}`;
+      const { container } = env.chatops;
+      const root = /^0:/.test(container.user);
       artifacts.push(
         unitArtifact(
           env,
@@ -121,7 +127,8 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
               RuntimeDirectoryMode: '0700',
               ExecStartPre: [
                 execLine([docker, 'rm', '--force', raw('${CHATOPS_CONTAINER}')], '-'),
-                execLine([paths.writeSecrets, raw(`${runtime}/secrets.yml`)]),
+                // `+`: outside the sandbox, to hand secrets.yml to the container's uid (CAP_CHOWN).
+                execLine([paths.writeSecrets, raw(`${runtime}/secrets.yml`), ...(root ? [] : [container.user])], root ? '' : '+'),
               ],
               ExecStart: execLine([
                 docker, 'run', '--rm',
@@ -130,6 +137,15 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
                 '--volume', `${paths.config}:${props.containerConfigPath ?? '/usr/src/app/cloud_chatops/config/config.yml'}:ro`,
                 '--volume', raw(`${runtime}/secrets.yml:${props.containerSecretsPath ?? '/usr/src/app/cloud_chatops/secrets/secrets.yml'}:ro`),
                 '--log-driver', 'json-file', '--log-opt', 'max-size=50m', '--log-opt', 'max-file=5',
+                // Confinement: read-only root with explicit tmpfs, no capabilities, no setuid gain, bounded
+                // memory (no extra swap) and processes, a non-root user unless the environment says 0:0.
+                '--read-only',
+                ...container.tmpfs.flatMap((dir) => ['--tmpfs', `${dir}:rw,noexec,nosuid,nodev,size=64m`]),
+                '--cap-drop', 'ALL',
+                '--security-opt', 'no-new-privileges',
+                '--memory', container.memory, '--memory-swap', container.memory,
+                '--pids-limit', String(container.pidsLimit),
+                '--user', container.user,
                 env.chatops.image,
               ]),
               ExecStop: execLine([docker, 'stop', '--time', '20', raw('${CHATOPS_CONTAINER}')]),

@@ -9,7 +9,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 describe('write-secrets.sh', () => {
-  it('composes secrets.yml (0600) from secret files, values intact, never rendered', () => {
+  it('composes secrets.yml (0400, given to the container\'s uid:gid) from secret files, values intact, never rendered', () => {
     const sh = requireBinary('sh');
     using dir = tempDir('units-secrets-');
     const base = exampleContext('dev');
@@ -25,11 +25,14 @@ describe('write-secrets.sh', () => {
     for (const v of Object.values(values)) expect(script.content).not.toContain(v);
     const out = join(dir.path, 'run', 'secrets.yml');
     mkdirSync(join(dir.path, 'run'));
-    const r = run(sh, [script.path, out]);
+    // The unit passes chatops.container.user; our own uid:gid here (chown to another uid needs root).
+    const owner = `${process.getuid?.()}:${process.getgid?.()}`;
+    const r = run(sh, [script.path, out, owner]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(load(readFileSync(out, 'utf8'))).toEqual(values);
-    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(statSync(out).mode & 0o777).toBe(0o400);
+    expect(`${statSync(out).uid}:${statSync(out).gid}`).toBe(owner);
   });
 
   it('refuses a multi-line secret', () => {
