@@ -66,6 +66,9 @@ export {
   caBundle,
   caBundlePath,
   certificateId,
+  clientCertificate,
+  clientCertificateId,
+  clientTlsFiles,
   serviceCertificate,
   tlsFiles,
 } from './tls-files.js';

@@ -45,6 +45,42 @@ export function serviceCertificate(
   };
 }
 
+/** Id of the client leaf `client` presents on `node`: `<node>/<client>-client`. */
+export function clientCertificateId(node: NodeSpec, client: ServiceName): string {
+  return `${node.name}/${client}-client`;
+}
+
+/**
+ * The leaf a client on a node presents to servers that require one (mutual TLS): `clientAuth` usage only, so it
+ * can never serve, and no server leaf (serverAuth only) can act as a client. Its common name names the client
+ * (`prometheus.<node FQDN>`), its alternative names the node, like every leaf.
+ */
+export function clientCertificate(env: Environment, node: NodeSpec, client: ServiceName): CertificateRequest {
+  const fqdn = nodeFqdn(env, node);
+  return { id: clientCertificateId(node, client), commonName: `${client}.${fqdn}`, dnsNames: [fqdn, node.name], ipAddresses: [node.address], usages: ['client'] };
+}
+
+/** Writes the client leaf of `client` (cert + chain, 0600 key) under `/etc/chatops/tls/<client>-client/`. */
+export function clientTlsFiles(ctx: RenderContext, node: NodeSpec, client: ServiceName, options: TlsFilesOptions = {}): TlsFiles {
+  const leaf = ctx.pki.leaf(clientCertificateId(node, client));
+  const owner = options.owner ?? 'root';
+  const group = options.group ?? owner;
+  const action = options.action ?? 'restart';
+  const dir = nodePath(ctx.env, node, `${TLS_DIR}/${client}-client`);
+  const certFile = `${dir}/cert.pem`;
+  const keyFile = `${dir}/key.pem`;
+  return {
+    caFile: caBundlePath(ctx, node),
+    certFile,
+    keyFile,
+    artifacts: [
+      caBundle(ctx, node, client),
+      artifact({ path: certFile, content: leaf.cert + leaf.chain, mode: '0644', owner, group, service: client, action }),
+      artifact({ path: keyFile, content: leaf.key, mode: '0600', owner, group, service: client, action, secret: true }),
+    ],
+  };
+}
+
 export interface TlsFiles {
   /** Node paths a daemon's config refers to. */
   readonly caFile: string;

@@ -5,8 +5,9 @@ import {
   type NodeSpec,
   type RenderContext,
   type ServiceRenderer,
-  caBundle,
   caBundlePath,
+  clientCertificate,
+  clientTlsFiles,
   nodeFqdn,
   nodePath,
   nodeWithRole,
@@ -37,7 +38,7 @@ export function logstashEndpoint(env: Environment): { host: string; port: number
  * Builds a node's Filebeat model: inputs for the services placed there (one external file each, reloaded without
  * a restart), one TLS output to Logstash verifying its certificate against our CA.
  */
-export function nodeFilebeat(env: Environment, node: NodeSpec, caFile: string): NodeFilebeat {
+export function nodeFilebeat(env: Environment, node: NodeSpec, caFile: string, client?: { certFile: string; keyFile: string }): NodeFilebeat {
   const inputFiles = new Map<string, InputsFile>();
   for (const source of logSources(env, node)) {
     const path = nodePath(env, node, `${FILEBEAT_INPUTS_DIR}/${source.service}.yml`);
@@ -57,6 +58,8 @@ export function nodeFilebeat(env: Environment, node: NodeSpec, caFile: string): 
         ssl: {
           enabled: true,
           certificate_authorities: [caFile],
+          // Mutual TLS: Logstash's beats input requires a client certificate from our CA.
+          ...(client ? { certificate: client.certFile, key: client.keyFile } : {}),
           verification_mode: 'full',
           supported_protocols: ['TLSv1.2', 'TLSv1.3'],
         },
@@ -81,9 +84,12 @@ export const filebeatRenderer: ServiceRenderer = {
   service: 'filebeat',
   // Ships to Logstash: start it once its beats input is up.
   after: ['logstash'],
+  certificates: (env, node) => [clientCertificate(env, node, 'filebeat')],
   render(node: NodeSpec, ctx: RenderContext) {
     const { env } = ctx;
-    const built = nodeFilebeat(env, node, caBundlePath(ctx, node));
+    // Debian's filebeat runs as root.
+    const client = clientTlsFiles(ctx, node, 'filebeat');
+    const built = nodeFilebeat(env, node, caBundlePath(ctx, node), client);
     const problems = checkFilebeatFiles(built);
     if (problems.length > 0) throw new ConfigError(problems);
     // Filebeat refuses config files writable by anyone but their owner; none of these holds a secret.
@@ -95,7 +101,7 @@ export const filebeatRenderer: ServiceRenderer = {
         service: 'filebeat',
         action: 'restart',
       }),
-      caBundle(ctx, node, 'filebeat'),
+      ...client.artifacts,
     ];
     for (const [path, inputs] of built.inputFiles) {
       artifacts.push(

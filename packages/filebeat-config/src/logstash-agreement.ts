@@ -23,6 +23,8 @@ export interface BeatsListener {
   readonly host?: string;
   readonly port: number;
   readonly tls: boolean;
+  /** Whether the listener requires a client certificate (mutual TLS). @default false */
+  readonly clientAuth?: boolean;
   /** The CA (PEM) that signed the listener's certificate. */
   readonly caCert: string;
 }
@@ -36,10 +38,10 @@ export interface FilebeatLogstashCheckOptions {
   readonly beatsListeners?: (ctx: RenderContext, bundles: ReadonlyMap<string, readonly Artifact[]>) => readonly BeatsListener[];
 }
 
-/** The beats listener the environment promises: the Logstash node, `ports.logstash`, TLS with a certificate from our CA. */
+/** The beats listener the environment promises: the Logstash node, `ports.logstash`, mutual TLS with certificates from our CA. */
 export function environmentBeatsListener(env: Environment, caCert: string): BeatsListener {
   const node = nodeWithRole(env, 'logstash');
-  return { names: [nodeFqdn(env, node), node.name, node.address], port: env.ports.logstash, tls: true, caCert };
+  return { names: [nodeFqdn(env, node), node.name, node.address], port: env.ports.logstash, tls: true, clientAuth: true, caCert };
 }
 
 function splitHost(hostPort: string): { host: string; port: number } {
@@ -83,6 +85,9 @@ export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bun
       return;
     }
     if (!listener.tls || !out.ssl) return;
+    if (listener.clientAuth && (out.ssl.certificate === undefined || out.ssl.key === undefined)) {
+      problems.push(at(`output.logstash.ssl has no certificate and key, but Logstash's beats input requires a client certificate`));
+    }
     const mode = out.ssl.verification_mode ?? 'full';
     if (mode !== 'full' && mode !== 'strict') problems.push(at(`output.logstash.ssl.verification_mode is ${mode}: the Logstash certificate must be verified (full)`));
     const cas = out.ssl.certificate_authorities ?? [];

@@ -125,6 +125,15 @@ describe('Filebeat and Logstash must agree', () => {
     `);
   });
 
+  it('on the client certificate Logstash requires (mutual TLS)', () => {
+    const b = edit(filebeatBundles(ctx), 'lb-1', FILEBEAT_CONFIG_PATH, (t) => t.replace(/^ {6}(certificate|key): .*\n/gm, ''));
+    expect(problems(b)).toMatchInlineSnapshot(`
+      [
+        "nodes.0: filebeat on lb-1: output.logstash.ssl has no certificate and key, but Logstash's beats input requires a client certificate",
+      ]
+    `);
+  });
+
   it('on the CA that signed the Logstash certificate', () => {
     const other = filebeatBundles(exampleContext('dev', FAKE_CA.replace('ZmFr', 'b3Ro')));
     expect(problems(other)).toHaveLength(4);

@@ -59,6 +59,8 @@ export interface RenderedBeatsInput {
   readonly host: string;
   readonly port: number;
   readonly tls: boolean;
+  /** Whether clients must present a certificate (`ssl_client_authentication => required`). */
+  readonly clientAuth: boolean;
   /** Names and addresses the input's certificate is valid for. */
   readonly names: readonly string[];
   /** PEM of the CA that signed it. */
@@ -136,6 +138,7 @@ export function renderedBeatsInputs(ctx: RenderContext, bundles: ReadonlyMap<str
         host: scalar('host') ?? '0.0.0.0',
         port: Number(scalar('port')),
         tls: scalar('ssl_enabled') === 'true',
+        clientAuth: scalar('ssl_client_authentication') === 'required',
         names: [...cert.dnsNames, ...cert.ipAddresses],
         caCert: ctx.pki.caCert,
       });

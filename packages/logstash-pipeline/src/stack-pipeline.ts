@@ -49,6 +49,9 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
         sslEnabled: true,
         sslCertificate: files.certFile,
         sslKey: files.keyFile,
+        // Mutual TLS: only Filebeats with a client certificate from our CA may send events.
+        sslCertificateAuthorities: [files.caFile],
+        sslClientAuthentication: 'required',
       }),
     ]),
     section('filter', [

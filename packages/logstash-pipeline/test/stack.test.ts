@@ -60,6 +60,7 @@ describe('stack pipeline', () => {
       CA
       -----END CERTIFICATE-----
       ",
+          "clientAuth": true,
           "host": "10.0.0.51",
           "names": [
             "elastic-1.internal.cloud-chatops.nubes.rl.ac.uk",

@@ -4,6 +4,8 @@ import {
   type RenderContext,
   type ServiceOutput,
   type ServiceRenderer,
+  clientCertificate,
+  clientTlsFiles,
   nodePath,
   publicUrl,
   serviceCertificate,
@@ -57,6 +59,8 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
   const p = (path: string) => nodePath(env, node, path);
   const service = 'prometheus';
   const tls = tlsFiles(ctx, node, service, { owner: 'prometheus' });
+  // The client leaf Prometheus presents to the exporters, cAdvisor's terminator and the blackbox exporter.
+  const client = clientTlsFiles(ctx, node, service, { owner: 'prometheus' });
   const secret = placeSecret(env.serviceAccounts.prometheus.password, ctx.secrets, {
     path: p(PROMETHEUS_PATHS.password),
     service,
@@ -64,7 +68,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
     group: 'prometheus',
   });
   const paths = { config: p(PROMETHEUS_PATHS.config), web: p(PROMETHEUS_PATHS.web), rules: p(PROMETHEUS_PATHS.rules), defaults: p(PROMETHEUS_PATHS.defaults) };
-  const config = stackPrometheusConfig(env, { caFile: tls.caFile, passwordFile: secret.path, ruleFiles: [paths.rules] });
+  const config = stackPrometheusConfig(env, { caFile: tls.caFile, passwordFile: secret.path, ruleFiles: [paths.rules], clientCert: client });
   const web = stackWebConfig(env, { certFile: tls.certFile, keyFile: tls.keyFile });
   const rules = defaultAlertRules(env, options.rules);
 
@@ -73,6 +77,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
 
   const artifacts: Artifact[] = [
     ...tls.artifacts,
+    ...client.artifacts,
     ...secret.artifacts,
     artifact({ path: paths.config, content: printPrometheusConfig(config, { header: HEADER }), service }),
     artifact({ path: paths.rules, content: printRuleFile(rules, { header: HEADER }), service }),
@@ -109,7 +114,7 @@ export function prometheusRenderer(options: PrometheusRendererOptions = {}): Ser
     service: 'prometheus',
     // What it alerts to and scrapes first.
     after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor', 'blackbox-exporter'],
-    certificates: (env, node) => [serviceCertificate(env, node, 'prometheus', { loopback: true })],
+    certificates: (env, node) => [serviceCertificate(env, node, 'prometheus', { loopback: true }), clientCertificate(env, node, 'prometheus')],
     render: (node, ctx) => renderPrometheus(node, ctx, options),
   };
 }

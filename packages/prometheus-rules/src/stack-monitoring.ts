@@ -11,6 +11,8 @@ export interface StackMonitoringPaths {
   readonly passwordFile: string;
   /** Rule files to load. */
   readonly ruleFiles: readonly string[];
+  /** Prometheus' client leaf (clientAuth), presented to every target: exporters require it (mutual TLS). @default none */
+  readonly clientCert?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /**
@@ -22,7 +24,8 @@ export interface StackMonitoringPaths {
 export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPaths): PrometheusConfig {
   const account = env.serviceAccounts.prometheus.name;
   const auth = { username: account, password_file: paths.passwordFile };
-  const tls = (node: NodeSpec) => ({ ca_file: paths.caFile, server_name: nodeFqdn(env, node) });
+  const client = paths.clientCert ? { cert_file: paths.clientCert.certFile, key_file: paths.clientCert.keyFile } : {};
+  const tls = (node: NodeSpec) => ({ ca_file: paths.caFile, ...client, server_name: nodeFqdn(env, node) });
   const scrapeConfigs: ScrapeConfig[] = metricsEndpoints(env).map((e) => ({
     // One scrape config per target: tls_config.server_name is per config, and targets are addressed by IP.
     job_name: `${e.job}/${e.node.name}`,

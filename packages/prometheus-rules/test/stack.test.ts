@@ -30,14 +30,20 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     }
   });
 
-  it('scrapes exactly the metrics endpoints, by address, verifying the node FQDN against our CA', async () => {
+  it('scrapes exactly the metrics endpoints, by address, verifying the node FQDN against our CA, presenting its client certificate', async () => {
     const { artifacts, ctx, node } = await rendered(name);
     const text = artifacts.find((a) => a.path === nodePath(ctx.env, node, PROMETHEUS_PATHS.config))?.content ?? '';
     const config = validatePrometheusConfig(load(text));
     for (const job of config.scrape_configs ?? []) {
       const target = ctx.env.nodes.find((n) => job.static_configs?.[0]?.targets[0]?.startsWith(`${n.address}:`));
       expect(target, job.job_name).toBeDefined();
-      expect(job.tls_config).toEqual({ ca_file: '/etc/chatops/tls/ca.pem', server_name: `${target?.name}.${ctx.env.internalDomain}` });
+      expect(job.tls_config).toEqual({
+        ca_file: '/etc/chatops/tls/ca.pem',
+        // Mutual TLS: the exporters, cAdvisor's terminator and the blackbox exporter require it.
+        cert_file: '/etc/chatops/tls/prometheus-client/cert.pem',
+        key_file: '/etc/chatops/tls/prometheus-client/key.pem',
+        server_name: `${target?.name}.${ctx.env.internalDomain}`,
+      });
       expect(job.static_configs?.[0]?.labels?.node).toBe(target?.name);
     }
     expect(config.global?.external_labels).toEqual({ environment: name });

@@ -1,5 +1,5 @@
 import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw, sandbox, toYaml } from '@chatops/core';
-import { type Environment, type NodeSpec, type ProbeTarget, type ServiceRenderer, nodePath, probeTargets, serviceCertificate, tlsFiles } from '@chatops/environment';
+import { type Environment, type NodeSpec, type ProbeTarget, type ServiceRenderer, clientCertificate, clientTlsFiles, nodePath, probeTargets, serviceCertificate, tlsFiles } from '@chatops/environment';
 import { z } from 'zod';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
@@ -14,6 +14,8 @@ export const BLACKBOX_PATHS = {
 
 const tlsConfig = z.strictObject({
   ca_file: z.string().startsWith('/').optional(),
+  cert_file: z.string().startsWith('/').optional(),
+  key_file: z.string().startsWith('/').optional(),
   server_name: z.string().min(1).optional(),
   insecure_skip_verify: z.literal(false).optional(),
   min_version: z.enum(['TLS12', 'TLS13']).optional(),
@@ -69,7 +71,12 @@ const PUBLIC_OK = [200, 301, 302, 401];
  * at names this node may not resolve); an internal module completes a TLS handshake verified against our CA for
  * the node's FQDN. `probe_ssl_earliest_cert_expiry` comes from both.
  */
-export function stackBlackboxConfig(targets: readonly ProbeTarget[], files: { caFile: string; publicCaFile?: string }): BlackboxConfig {
+export function stackBlackboxConfig(
+  targets: readonly ProbeTarget[],
+  files: { caFile: string; publicCaFile?: string; clientCert?: { certFile: string; keyFile: string } },
+): BlackboxConfig {
+  // Internal listeners require a client certificate from our CA (mutual TLS): the exporter presents its own.
+  const client = files.clientCert ? { cert_file: files.clientCert.certFile, key_file: files.clientCert.keyFile } : {};
   const modules: BlackboxConfig['modules'] = {};
   for (const t of targets) {
     if (modules[t.module]) continue;
@@ -90,7 +97,7 @@ export function stackBlackboxConfig(targets: readonly ProbeTarget[], files: { ca
         : {
             prober: 'tcp',
             timeout: '10s',
-            tcp: { tls: true, preferred_ip_protocol: 'ip4', tls_config: { ca_file: files.caFile, server_name: t.serverName } },
+            tcp: { tls: true, preferred_ip_protocol: 'ip4', tls_config: { ca_file: files.caFile, ...client, server_name: t.serverName } },
           };
   }
   return { modules };
@@ -116,12 +123,14 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
   return {
     service: SERVICE,
     securityBudgets: { [`${UNIT}.service`]: { max: 1.5 } }, // systemd 252 scores it 1.1
-    certificates: (env, node) => [serviceCertificate(env, node, SERVICE)],
+    certificates: (env, node) => [serviceCertificate(env, node, SERVICE), clientCertificate(env, node, SERVICE)],
     render(node, ctx) {
       const { env } = ctx;
       const p = (path: string) => nodePath(env, node, path);
       const tls = tlsFiles(ctx, node, SERVICE, { owner: user, action: 'none' });
-      const artifacts: Artifact[] = [...tls.artifacts];
+      // Read at each probe: a renewed client certificate needs no reload.
+      const client = clientTlsFiles(ctx, node, SERVICE, { owner: user, action: 'none' });
+      const artifacts: Artifact[] = [...tls.artifacts, ...client.artifacts];
       let publicCaFile: string | undefined;
       if (env.tls.public.mode === 'self-signed') {
         publicCaFile = p(BLACKBOX_PATHS.publicCa);
@@ -131,7 +140,7 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
       artifacts.push(
         artifact({
           path: configFile,
-          content: printBlackboxConfig(stackBlackboxConfig(probeTargets(env), { caFile: tls.caFile, publicCaFile })),
+          content: printBlackboxConfig(stackBlackboxConfig(probeTargets(env), { caFile: tls.caFile, publicCaFile, clientCert: client })),
           service: UNIT,
           action: 'reload',
         }),
@@ -142,7 +151,8 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
         artifact({
           path: webConfigFile,
           content: printExporterWebConfig({
-            tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+            // Mutual TLS: only Prometheus' client certificate (clientAuth, our CA) gets through, then basic auth.
+            tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: tls.caFile },
             basic_auth_users: { [account.name]: account.passwordHash },
           }),
           mode: '0640',

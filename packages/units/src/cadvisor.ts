@@ -74,7 +74,16 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
           description: 'TLS terminator for cAdvisor',
           backendUnit: 'cadvisor.service',
           services: {
-            cadvisor: { accept: joinHostPort(node.address, ep.port), connect: joinHostPort(node.localAddress, loopbackPort), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' },
+            // Mutual TLS: only clients with a certificate from our CA (Prometheus, the blackbox exporter) get through.
+            cadvisor: {
+              accept: joinHostPort(node.address, ep.port),
+              connect: joinHostPort(node.localAddress, loopbackPort),
+              cert: tls.certFile,
+              key: tls.keyFile,
+              sslVersionMin: 'TLSv1.2',
+              CAfile: tls.caFile,
+              verifyChain: 'yes',
+            },
           },
         }),
       ];

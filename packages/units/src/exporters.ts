@@ -81,7 +81,8 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
       const webConfig = artifact({
         path: webConfigPath,
         content: printExporterWebConfig({
-          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+          // Mutual TLS: only a client certificate from our CA with clientAuth usage (Prometheus') is accepted.
+          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: tls.caFile },
           ...(ep.basicAuth ? { basic_auth_users: { [account.name]: account.passwordHash } } : {}),
         }),
         mode: '0640',

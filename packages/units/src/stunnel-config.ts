@@ -10,6 +10,9 @@ export const stunnelServiceSchema = z.strictObject({
   cert: absolutePath,
   key: absolutePath,
   sslVersionMin: z.enum(['TLSv1.2', 'TLSv1.3']).optional(),
+  /** Clients must present a certificate that chains to `CAfile` (mutual TLS). */
+  CAfile: absolutePath.optional(),
+  verifyChain: z.literal('yes').optional(),
   TIMEOUTclose: z.number().int().min(0).optional(),
 });
 

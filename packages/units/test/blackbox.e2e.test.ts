@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { certificateId, nodePath, nodeWithRole, probeTargets } from '@chatops/environment';
+import { certificateId, clientCertificateId, nodePath, nodeWithRole, probeTargets } from '@chatops/environment';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
-/** GET over TLS trusting our CA, with the Prometheus service account. */
-function get(url: string, ca: string): Promise<string> {
+/** GET over TLS trusting our CA, with the Prometheus service account (and `client`'s certificate when given). */
+function get(url: string, ca: string, client?: { cert: string; key: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     const auth = Buffer.from(`prometheus:${LOOPBACK_PASSWORDS.prometheus}`).toString('base64');
-    request(url, { ca, headers: { authorization: `Basic ${auth}` } }, (res) => {
+    request(url, { ca, ...client, headers: { authorization: `Basic ${auth}` } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
       res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
@@ -72,7 +72,10 @@ describe('blackbox exporter on loopback', () => {
     await waitForPort(monitoring.address, env.ports.blackboxExporter, { process: blackbox });
 
     const exporter = `https://${monitoring.address}:${env.ports.blackboxExporter}`;
-    const probe = (module: string, target: string) => get(`${exporter}/probe?module=${module}&target=${encodeURIComponent(target)}`, ctx.pki.caCert);
+    // Prometheus' client certificate: the exporter requires one from our CA (mutual TLS).
+    const leaf = ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus'));
+    const client = { cert: leaf.cert, key: leaf.key };
+    const probe = (module: string, target: string) => get(`${exporter}/probe?module=${module}&target=${encodeURIComponent(target)}`, ctx.pki.caCert, client);
     const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
     const inside = await probe(internal.module, internal.target);
@@ -89,12 +92,17 @@ describe('blackbox exporter on loopback', () => {
     expect(metric(outside, 'probe_http_status_code')).toBe(401);
     expect(metric(outside, 'probe_http_ssl')).toBe(1);
 
-    // Without credentials the exporter refuses (TLS + basic auth like every exporter).
-    await expect(get(`${exporter}/metrics`, ctx.pki.caCert)).resolves.toContain('blackbox_exporter_build_info');
+    // Without credentials the exporter refuses (mutual TLS + basic auth like every exporter).
+    await expect(get(`${exporter}/metrics`, ctx.pki.caCert, client)).resolves.toContain('blackbox_exporter_build_info');
     const anonymous = await new Promise<number>((resolve, reject) => {
-      request(`${exporter}/metrics`, { ca: ctx.pki.caCert }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+      request(`${exporter}/metrics`, { ca: ctx.pki.caCert, ...client }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
     });
     expect(anonymous).toBe(401);
+    // Without our client certificate (none, or a server leaf of ours, which lacks clientAuth) the TLS handshake
+    // fails before basic auth is even asked: the password alone is not enough.
+    const serverLeaf = ctx.pki.leaf(certificateId(monitoring, 'blackbox-exporter'));
+    await expect(get(`${exporter}/metrics`, ctx.pki.caCert)).rejects.toThrow();
+    await expect(get(`${exporter}/metrics`, ctx.pki.caCert, { cert: serverLeaf.cert, key: serverLeaf.key })).rejects.toThrow();
 
     // Prometheus probes through the exporter as rendered, and the rules fire for the 5-day certificate.
     await using prom = startProcess(prometheusBin, args(nodePath(env, monitoring, PROMETHEUS_PATHS.defaults)));

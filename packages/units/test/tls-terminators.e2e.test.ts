@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { Artifact } from '@chatops/core';
-import { type NodeSpec, caBundlePath, chatopsInstances, nodeFqdn, nodePath, nodesWithRole } from '@chatops/environment';
+import { type NodeSpec, caBundlePath, certificateId, chatopsInstances, clientCertificate, clientCertificateId, nodeFqdn, nodePath, nodeWithRole, nodesWithRole } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, type PreparedRender, writeArtifacts } from '@chatops/stack';
 import { eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
@@ -33,6 +33,8 @@ const scratch = tempDir('units-tls-e2e-');
 let ctx: PreparedRender;
 let nodes: NodeSpec[];
 let otherCa: string;
+/** Client certificates: Prometheus' (ours, clientAuth), one from the other CA, and a server leaf of ours (serverAuth only). */
+let clients: Record<'prometheus' | 'otherCa' | 'serverLeaf', ClientCert>;
 
 interface NodeSetup {
   readonly node: NodeSpec;
@@ -60,12 +62,19 @@ beforeAll(async () => {
   const { env } = ctx;
   nodes = nodesWithRole(env, 'chatops');
   // Another CA under the very same name: trusting it must not be enough.
+  const monitoring = nodeWithRole(env, 'prometheus');
   const other = await new PkiStore(join(scratch.path, 'other-pki')).ensure(
     pkiSettings(env),
-    [],
+    [clientCertificate(env, monitoring, 'prometheus')],
     { persist: false },
   );
   otherCa = other.material.caCert;
+  const pair = (c: { cert: string; key: string }) => ({ cert: c.cert, key: c.key });
+  clients = {
+    prometheus: pair(ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus'))),
+    otherCa: pair(other.material.leaf(clientCertificateId(monitoring, 'prometheus'))),
+    serverLeaf: pair(ctx.pki.leaf(certificateId(monitoring, 'prometheus'))),
+  };
   expect(otherCa).not.toBe(ctx.pki.caCert);
 
   const stack = renderStack(ctx);
@@ -125,10 +134,15 @@ function collect(res: IncomingMessage, socket?: TLSSocket): Promise<Reply> {
   });
 }
 
-/** One HTTPS request that trusts only `ca` and asks for `servername`, as Prometheus or HAProxy would. */
-function httpsGet(host: string, port: number, path: string, servername: string, ca: string): Promise<Reply> {
+interface ClientCert {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** One HTTPS request that trusts only `ca` and asks for `servername`, as Prometheus or HAProxy would (with `client`'s certificate when given). */
+function httpsGet(host: string, port: number, path: string, servername: string, ca: string, client?: ClientCert): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host, port, path, servername, ca, agent: false, timeout: 10_000 }, (res) => collect(res, res.socket as TLSSocket).then(resolve, reject));
+    const req = httpsRequest({ host, port, path, servername, ca, ...client, agent: false, timeout: 10_000 }, (res) => collect(res, res.socket as TLSSocket).then(resolve, reject));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -171,7 +185,7 @@ const setup = (name: string) => setups.get(name)!;
 const stunnel = (argv: readonly string[]) => startProcess(requireBinary('stunnel4'), argv.slice(1));
 
 describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () => {
-  it('cadvisor-tls serves each node\'s cAdvisor metrics over TLS, trusted only through our CA', async () => {
+  it('cadvisor-tls serves each node\'s cAdvisor metrics over TLS, trusted only through our CA, to clients with our client certificate only', async () => {
     requireBinary('stunnel4');
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
@@ -184,14 +198,19 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     await waitForPort(b.node.address, env.ports.cadvisor, { process: tlsB, timeoutMs: 15_000 });
 
     for (const [s, backend] of [[a, cadvisorA], [b, cadvisorB]] as const) {
-      const r = await httpsGet(s.node.address, env.ports.cadvisor, '/metrics', s.fqdn, s.ca);
+      const r = await httpsGet(s.node.address, env.ports.cadvisor, '/metrics', s.fqdn, s.ca, clients.prometheus);
       expect(r).toMatchObject({ status: 200, body: `container_last_seen{name="chatops-1",node="${s.node.name}"} 1.7e9\n`, peer: s.fqdn });
       expect(['TLSv1.2', 'TLSv1.3']).toContain(r.protocol);
       expect(backend.requests).toEqual(['/metrics']);
     }
 
     // A client that trusts another CA (same name, other key) refuses the chain the terminator sends (leaf + our CA).
-    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, otherCa)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, otherCa, clients.prometheus)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    // Mutual TLS (verifyChain): no client certificate, one from another CA, or a server leaf of ours (no
+    // clientAuth usage) never reach cAdvisor.
+    for (const client of [undefined, clients.otherCa, clients.serverLeaf]) {
+      await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, a.ca, client)).rejects.toThrow();
+    }
     // Plain HTTP to the TLS port gets no answer from cAdvisor.
     await expect(httpGet(a.node.address, env.ports.cadvisor, '/metrics')).rejects.toThrow();
     await eventually(() => (/SSL_accept: .*http request/.test(tlsA.output()) ? true : undefined), { timeoutMs: 5_000, what: 'stunnel4 to log the refused plain-HTTP request' });
