@@ -1,4 +1,4 @@
-import { chmodSync, chownSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync } from 'node:fs';
 import type { Artifact } from '@chatops/core';
 import { type ParsedUnitFile, parseUnitFile } from '@chatops/units';
 import { requireBinary, run } from '@chatops/testing';
@@ -55,4 +55,30 @@ export function confined(service: Record<string, string[]>, argv: readonly strin
   if (one('ProtectSystem') !== 'strict' || !isRoot()) return { command: inner[0]!, args: inner.slice(1) };
   const script = 'mount --make-rprivate / && mount -o remount,bind,ro / && exec "$@"';
   return { command: requireBinary('unshare'), args: ['--mount', '--', '/bin/sh', '-c', script, 'confined', ...inner] };
+}
+
+/** What a running process got: its uid, no-new-privileges, capability sets and whether / is read-only for it. */
+export function processFacts(pid: number): { uid: string; noNewPrivs: string; capBnd: string; capEff: string; rootReadOnly: boolean } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)`, 'm').exec(status)?.[1] ?? '';
+  return {
+    uid: field('Uid'),
+    noNewPrivs: field('NoNewPrivs'),
+    capBnd: field('CapBnd'),
+    capEff: field('CapEff'),
+    rootReadOnly: /^\S+ \/ \S+ ro[,\s]/m.test(readFileSync(`/proc/${pid}/mounts`, 'utf8')),
+  };
+}
+
+/** What `processFacts` must show for a process started by `confined` from `service` (as far as this test's uid allows). */
+export function expectedFacts(service: Record<string, string[]>): ReturnType<typeof processFacts> {
+  const user = service.User?.at(-1);
+  const root = isRoot();
+  return {
+    uid: root && user ? run('id', ['-u', user]).stdout.trim() : String(process.getuid?.()),
+    noNewPrivs: service.NoNewPrivileges?.at(-1) === 'yes' ? '1' : '0',
+    capBnd: '0000000000000000',
+    capEff: '0000000000000000',
+    rootReadOnly: root && service.ProtectSystem?.at(-1) === 'strict',
+  };
 }

@@ -7,6 +7,7 @@ import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
+import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';
 
 /** GET over TLS trusting our CA, with the Prometheus service account (and `client`'s certificate when given). */
 function get(url: string, ca: string, client?: { cert: string; key: string }): Promise<string> {
@@ -54,7 +55,9 @@ describe('blackbox exporter on loopback', () => {
     const { env } = ctx;
     const monitoring = nodeWithRole(env, 'prometheus');
     const { bundles } = renderStack(ctx);
-    writeArtifacts(bundles.get(monitoring.name) ?? []);
+    const bundle = bundles.get(monitoring.name) ?? [];
+    writeArtifacts(bundle);
+    handOver(bundle, dir.path);
     writeArtifacts(renderPrometheus(monitoring, ctx, { rules: { for: '0s' } }).artifacts);
 
     // The probed endpoints: chatops-1's node exporter (our CA, 5 days left) and the edge (the self-signed public
@@ -68,7 +71,10 @@ describe('blackbox exporter on loopback', () => {
     await using _edge = await tlsEndpoint(lb.address, env.ports.https, ctx.pki.publicCert, 401);
 
     const defaults = nodePath(env, monitoring, '/etc/default/prometheus-blackbox-exporter');
-    await using blackbox = startProcess(blackboxBin, args(defaults));
+    // Under what its unit's sandbox allows here (`_confine.ts`): its user, no new privileges, no capabilities, / read-only.
+    const service = serviceOf(bundle.find((a) => a.path === nodePath(env, monitoring, '/etc/systemd/system/prometheus-blackbox-exporter.service'))?.content ?? '');
+    const started = confined(service, [blackboxBin, ...args(defaults)]);
+    await using blackbox = startProcess(started.command, started.args);
     await waitForPort(monitoring.address, env.ports.blackboxExporter, { process: blackbox });
 
     const exporter = `https://${monitoring.address}:${env.ports.blackboxExporter}`;
@@ -78,6 +84,7 @@ describe('blackbox exporter on loopback', () => {
     const probe = (module: string, target: string) => get(`${exporter}/probe?module=${module}&target=${encodeURIComponent(target)}`, ctx.pki.caCert, client);
     const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
+    expect(processFacts(blackbox.child.pid ?? 0)).toEqual(expectedFacts(service));
     const inside = await probe(internal.module, internal.target);
     expect(metric(inside, 'probe_success')).toBe(1);
     const days = (metric(inside, 'probe_ssl_earliest_cert_expiry') * 1000 - Date.now()) / 86_400_000;

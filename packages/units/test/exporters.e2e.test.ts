@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { certificateId, clientCertificate, clientCertificateId, nodePath, nodeWithRole } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { LOOPBACK_PASSWORDS, loopbackEnvironment, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import { LOOPBACK_PASSWORDS, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { SYSTEMD_DIR, parseEnvFile } from '@chatops/units';
 import { describe, expect, it } from 'vitest';
-import { confined, handOver, serviceOf } from './_confine.js';
+import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';
 
 interface Client {
   readonly cert: string;
@@ -57,10 +56,7 @@ describe('node-exporter as rendered, confined like its unit, requires our client
     }
     expect(exporter.child.exitCode).toBeNull();
     // It ran as the unit says: its user (when the test can switch), no new privileges, no capabilities, / read-only.
-    const status = readFileSync(`/proc/${exporter.child.pid}/status`, 'utf8');
-    const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)`, 'm').exec(status)?.[1];
-    if (process.getuid?.() === 0) expect(field('Uid')).toBe(run('id', ['-u', service.User?.[0] ?? '']).stdout.trim());
-    expect({ NoNewPrivs: field('NoNewPrivs'), CapBnd: field('CapBnd'), CapEff: field('CapEff') }).toEqual({ NoNewPrivs: '1', CapBnd: '0000000000000000', CapEff: '0000000000000000' });
-    if (process.getuid?.() === 0) expect(readFileSync(`/proc/${exporter.child.pid}/mounts`, 'utf8')).toMatch(/^\S+ \/ \S+ ro[,\s]/m);
+    expect(processFacts(exporter.child.pid ?? 0)).toEqual(expectedFacts(service));
+    expect(expectedFacts(service)).toMatchObject({ noNewPrivs: '1' });
   });
 });

@@ -15,6 +15,7 @@ import {
   splitExecLine,
 } from '@chatops/units';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';
 
 /**
  * End to end: the TLS terminators (stunnel4) rendered for cAdvisor and the ChatOps app instances, run for real
@@ -46,6 +47,9 @@ interface NodeSetup {
   /** The units' ExecStart argv (argv[0] is the binary the unit runs). */
   readonly cadvisorTls: string[];
   readonly chatopsTls: string[];
+  /** The units' [Service] directives (the sandbox the test applies what it can of). */
+  readonly cadvisorTlsService: Record<string, string[]>;
+  readonly chatopsTlsService: Record<string, string[]>;
 }
 const setups = new Map<string, NodeSetup>();
 
@@ -81,6 +85,7 @@ beforeAll(async () => {
   for (const node of nodes) {
     const stackBundle = stack.bundles.get(node.name) ?? [];
     writeArtifacts(stackBundle);
+    handOver(stackBundle, scratch.path);
     const stackCadvisor = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/cadvisor-tls.conf'))!.content);
     expect(stackCadvisor.cadvisor?.connect).toBe(`${node.localAddress}:${env.ports.cadvisorLocal}`);
     const stackChatops = parseStunnelServices(stackBundle.find((a) => a.path.endsWith('/chatops-tls.conf'))!.content);
@@ -104,6 +109,8 @@ beforeAll(async () => {
       chatopsBase: env.ports.chatopsLocal,
       cadvisorTls,
       chatopsTls,
+      cadvisorTlsService: serviceOf(local.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`))?.content ?? ''),
+      chatopsTlsService: serviceOf(local.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/chatops-tls.service`))?.content ?? ''),
     });
   }
   expect(nodes.map((n) => n.name)).toEqual(['chatops-1', 'chatops-2']);
@@ -181,8 +188,11 @@ async function standIn(host: string, port: number, handle: (path: string) => { s
 }
 
 const setup = (name: string) => setups.get(name)!;
-/** The unit's own command line, with the binary `requireBinary` found. */
-const stunnel = (argv: readonly string[]) => startProcess(requireBinary('stunnel4'), argv.slice(1));
+/** The unit's own command line, with the binary `requireBinary` found, under what its sandbox allows here (`_confine.ts`). */
+const stunnel = (argv: readonly string[], service: Record<string, string[]>) => {
+  const { command, args } = confined(service, [requireBinary('stunnel4'), ...argv.slice(1)]);
+  return startProcess(command, args);
+};
 
 describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () => {
   it('cadvisor-tls serves each node\'s cAdvisor metrics over TLS, trusted only through our CA, to clients with our client certificate only', async () => {
@@ -192,8 +202,8 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     const metrics = (node: string) => () => ({ status: 200, body: `container_last_seen{name="chatops-1",node="${node}"} 1.7e9\n` });
     await using cadvisorA = await standIn(a.node.localAddress, a.cadvisorBackend, metrics(a.node.name));
     await using cadvisorB = await standIn(b.node.localAddress, b.cadvisorBackend, metrics(b.node.name));
-    await using tlsA = stunnel(a.cadvisorTls);
-    await using tlsB = stunnel(b.cadvisorTls);
+    await using tlsA = stunnel(a.cadvisorTls, a.cadvisorTlsService);
+    await using tlsB = stunnel(b.cadvisorTls, b.cadvisorTlsService);
     await waitForPort(a.node.address, env.ports.cadvisor, { process: tlsA, timeoutMs: 15_000 });
     await waitForPort(b.node.address, env.ports.cadvisor, { process: tlsB, timeoutMs: 15_000 });
 
@@ -217,6 +227,8 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     expect(cadvisorA.requests).toEqual(['/metrics']);
     expect(tlsA.child.exitCode).toBeNull();
     expect(tlsB.child.exitCode).toBeNull();
+    // stunnel4 ran under what its unit's sandbox allows here: its user, no new privileges, no capabilities, / read-only.
+    expect(processFacts(tlsA.child.pid ?? 0)).toEqual(expectedFacts(a.cadvisorTlsService));
   });
 
   it('chatops-tls serves each app instance on its own port, reaching that instance, health path included', async () => {
@@ -234,8 +246,8 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     await using s3 = await standIn(i3!.i.node.localAddress, i3!.port, app(i3!.id));
     await using s4 = await standIn(i4!.i.node.localAddress, i4!.port, app(i4!.id));
     const backends = new Map([i1!.id, i2!.id, i3!.id, i4!.id].map((id, k) => [id, [s1, s2, s3, s4][k]!]));
-    await using tlsA = stunnel(a.chatopsTls);
-    await using tlsB = stunnel(b.chatopsTls);
+    await using tlsA = stunnel(a.chatopsTls, a.chatopsTlsService);
+    await using tlsB = stunnel(b.chatopsTls, b.chatopsTlsService);
     for (const { i } of [i1!, i2!, i3!, i4!]) await waitForPort(i.node.address, i.port, { process: i.node === a.node ? tlsA : tlsB, timeoutMs: 15_000 });
 
     for (const { i, id } of [i1!, i2!, i3!, i4!]) {
