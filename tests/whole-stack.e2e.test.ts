@@ -312,7 +312,8 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       await followSystemctl();
       for (const node of env.nodes) {
         const missing = unitsOn(env, node).filter((u) => !running(node.name, u) && u !== 'filebeat.service');
-        expect(missing, `units on ${node.name} deploy never (re)started`).toEqual([]);
+        const exited = started.filter((s) => s.node === node.name && s.real && s.real.child.exitCode !== null);
+        expect(missing, `units on ${node.name} not running (never started by deploy, or exited: ${exited.map((s) => `${s.unit}: ${s.real?.output().slice(-800)}`).join('\n')})`).toEqual([]);
       }
       for (const node of env.nodes) {
         for (const l of listenersOn(env, node)) {
