@@ -58,8 +58,10 @@ export async function apply(desired: DesiredState, transport: Transport, plan: P
   const runId = options.runId ?? new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const state = new Map(plan.nodes.map((n) => [n.node, new Map(n.state)]));
   const byNode = new Map<string, NodePlan>(plan.nodes.map((n) => [n.node, n]));
+  // Phases in manifest.order (desired.steps follows it), not in the order nodes list their steps: a node listed
+  // first would otherwise pull its services' phases ahead of what they depend on elsewhere.
   const phases: string[] = [];
-  for (const s of work) if (!phases.includes(s.phase)) phases.push(s.phase);
+  for (const s of desired.steps) if (!phases.includes(s.phase) && work.some((w) => w.phase === s.phase)) phases.push(s.phase);
   const outcomes: StepOutcome[] = [];
   for (const [i, phase] of phases.entries()) {
     const steps = work.filter((s) => s.phase === phase);

@@ -39,10 +39,18 @@ export function desiredState(ctx: PreparedRender, result: StackResult): DesiredS
   const steps: DesiredStep[] = [];
   const perNode = new Map<string, Map<string, { phase: ServiceName; checks: NativeCheck[] }>>();
   const phaseChecks = new Map<string, NativeCheck[]>();
+  const applyIndex = new Map<string, number>();
+  for (const o of result.order) if (!applyIndex.has(o.service)) applyIndex.set(o.service, applyIndex.size);
   for (const node of env.nodes) {
     const placed = result.services.get(node.name) ?? [];
     const owner = new Map<string, { phase: ServiceName; checks: NativeCheck[] }>();
-    for (const renderer of RENDERERS.filter((r) => placed.includes(r.service))) {
+    // A file several renderers produce (our CA bundle) belongs to the first of them to be applied: it must be on
+    // the node before any daemon that reads it is restarted. Apply runs phases in the order services first appear
+    // in result.order (all nodes of a phase together).
+    const inApplyOrder = RENDERERS.filter((r) => placed.includes(r.service)).sort(
+      (a, b) => (applyIndex.get(a.service) ?? Number.MAX_SAFE_INTEGER) - (applyIndex.get(b.service) ?? Number.MAX_SAFE_INTEGER),
+    );
+    for (const renderer of inApplyOrder) {
       const out = renderer.render(node, ctx);
       const checks = [...(out.checks ?? [])];
       phaseChecks.set(`${node.name}\0${renderer.service}`, [...(phaseChecks.get(`${node.name}\0${renderer.service}`) ?? []), ...checks]);
