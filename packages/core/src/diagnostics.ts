@@ -29,7 +29,8 @@ export function formatPath(path: DocumentPath, doc?: unknown): string {
       // Only names that read as one path segment (a node named `.` would print as `nodes...name`).
       if (typeof name === 'string' && /^[A-Za-z0-9_-][\w.-]*$/.test(name) && !name.includes('..')) label = name;
     }
-    parts.push(label);
+    // A key with a line break or another control character is quoted: an error message never gains a line.
+    parts.push(/[\u0000-\u001f\u007f]/.test(label) ? JSON.stringify(label) : label);
     cursor = cursor && typeof cursor === 'object' ? (cursor as Record<string | number, unknown>)[segment] : undefined;
   }
   return parts.length === 0 ? '(document)' : parts.join('.');

@@ -74,5 +74,6 @@ describe('diagnostic locations', () => {
   it('names array elements by their name', () => {
     expect(formatPath(['nodes', 0, 'address'], { nodes: [{ name: 'lb-1' }] })).toBe('nodes.lb-1.address');
     expect(formatPath(['users', 0], { users: ['x'] })).toBe('users.0');
+    expect(formatPath(['prometheus', 'alertFor', 'NodeDown\nExecStartPre=x'])).toBe('prometheus.alertFor."NodeDown\\nExecStartPre=x"');
   });
 });

@@ -440,7 +440,7 @@ function withAlertFor(env: Environment, groups: RuleFile['groups']): RuleFile['g
     throw new ConfigError(
       unknown.map((name) => ({
         path: ['prometheus', 'alertFor', name],
-        message: `prometheus.alertFor.${name}: no default alert is named ${name} (the alerts: ${[...known].sort().join(', ')})`,
+        message: `no default alert is named ${name} (the alerts: ${[...known].sort().join(', ')})`,
       })),
     );
   }

@@ -21,6 +21,11 @@ describe('prometheus.alertFor', () => {
     const { env } = exampleContext('prod');
     const call = () => defaultAlertRules({ ...env, prometheus: { ...env.prometheus, alertFor: { NodeDwn: '5m' } } });
     expect(call).toThrow(ConfigError);
-    expect(call).toThrow(/prometheus\.alertFor\.NodeDwn: no default alert is named NodeDwn \(the alerts: .*NodeDown.*\)/);
+    expect(call).toThrow(/no default alert is named NodeDwn \(the alerts: .*NodeDown.*\)/);
+    try {
+      call();
+    } catch (e) {
+      expect((e as ConfigError).diagnostics.map((d) => d.path)).toEqual([['prometheus', 'alertFor', 'NodeDwn']]);
+    }
   });
 });
