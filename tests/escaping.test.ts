@@ -14,7 +14,38 @@ import { haproxyWords } from './rendered-structure.js';
 // hostile characters of the property test around random text; fixed seed.
 
 // Control characters (tabs, line breaks) are refused by every printer and at load time.
-const HOSTILE = [' ', '"', "'", '`', '\\', '$', '${X}', '%', '%i', '#', ';', '=', '{', '}', '[', ']', '(', ')', ',', '|', '&', '<', '>', '*', '?', '!', '~', 'é', '\u00a0', '\u{1F600}'];
+const HOSTILE = [
+  ' ',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '$',
+  '${X}',
+  '%',
+  '%i',
+  '#',
+  ';',
+  '=',
+  '{',
+  '}',
+  '[',
+  ']',
+  '(',
+  ')',
+  ',',
+  '|',
+  '&',
+  '<',
+  '>',
+  '*',
+  '?',
+  '!',
+  '~',
+  'é',
+  '\u00a0',
+  '\u{1F600}',
+];
 const text = fc.oneof(
   fc.array(fc.constantFrom(...HOSTILE, 'a', 'B', '1', '.', '-', '/'), { minLength: 1, maxLength: 10 }).map((parts) => parts.join('')),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }).filter((s) => !/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(s)),

@@ -29,7 +29,11 @@ describe('examples', () => {
   it('library-use/src/haproxy-only.ts prints a config the real haproxy accepts', async () => {
     const haproxy = requireBinary('haproxy');
     using dir = tempDir();
-    const { material } = await new PkiStore(join(dir.path, 'pki')).ensure({ caCommonName: 'example CA', publicDomain: 'app.example.org' }, [], { persist: false });
+    const { material } = await new PkiStore(join(dir.path, 'pki')).ensure(
+      { caCommonName: 'example CA', publicDomain: 'app.example.org' },
+      [],
+      { persist: false },
+    );
     mkdirSync(join(dir.path, 'etc/haproxy/certs'), { recursive: true });
     mkdirSync(join(dir.path, 'etc/ssl'), { recursive: true });
     writeFileSync(join(dir.path, 'etc/haproxy/certs/site.pem'), material.publicCert.cert + material.publicCert.key);
@@ -64,7 +68,9 @@ describe('examples', () => {
     const io = (env: Record<string, string>): CliIo => ({ cwd: dir.path, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     const config = join(REPO, 'examples/minimal');
     expect(await runCli(['single', '--config', config, '--check'], io(secrets))).toBe(0);
-    expect(stdout).toMatch(/^box-1 +\d+ files +haproxy, chatops, cadvisor, grafana, prometheus, alertmanager, elasticsearch, kibana, logstash, filebeat, systemd-exporter, node-exporter, blackbox-exporter$/m);
+    expect(stdout).toMatch(
+      /^box-1 +\d+ files +haproxy, chatops, cadvisor, grafana, prometheus, alertmanager, elasticsearch, kibana, logstash, filebeat, systemd-exporter, node-exporter, blackbox-exporter$/m,
+    );
     expect(stderr).toBe('');
     const { SLACK_WEBHOOK_URL: _, ...missing } = secrets;
     expect(await runCli(['single', '--config', config, '--check'], io(missing))).toBe(2);

@@ -16,7 +16,10 @@ import { parsedBundle, shapeOf } from './rendered-structure.js';
 
 const EXAMPLE = load(readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8')) as Record<string, unknown>;
 /** The production example with one node per role (every renderer runs once: a render is the slow part). */
-const PROD = { ...EXAMPLE, nodes: (EXAMPLE.nodes as { name: string }[]).filter((n) => !['chatops-2', 'chatops-3', 'grafana-2'].includes(n.name)) };
+const PROD = {
+  ...EXAMPLE,
+  nodes: (EXAMPLE.nodes as { name: string }[]).filter((n) => !['chatops-2', 'chatops-3', 'grafana-2'].includes(n.name)),
+};
 
 /** The production example with every optional string field set too, so that each of them is exercised. */
 // biome-ignore lint/suspicious/noExplicitAny: a test fixture patched in place
@@ -59,9 +62,13 @@ function stringLeaves(doc: unknown, path: Path = []): Path[] {
 }
 
 const isPathField = (p: Path) => ['onNode', 'dataPath', 'logPath'].includes(String(p[p.length - 1])) || p[0] === 'pathPrefix';
-const PATH_FIELDS: Field[] = [...stringLeaves(PROD).filter(isPathField), ['pathPrefix'], ['prometheus', 'dataPath'], ['elastic', 'dataPath'], ['elastic', 'logPath']].map(
-  (path) => ({ path }),
-);
+const PATH_FIELDS: Field[] = [
+  ...stringLeaves(PROD).filter(isPathField),
+  ['pathPrefix'],
+  ['prometheus', 'dataPath'],
+  ['elastic', 'dataPath'],
+  ['elastic', 'logPath'],
+].map((path) => ({ path }));
 // Every other string field of the full environment ($schema is the editor's, never read), and the mapping keys
 // that are names (the app's secret variables, the app's config keys).
 const STRING_FIELDS: Field[] = [
@@ -95,9 +102,61 @@ function withValue(base: unknown, field: Field, value: string): unknown {
 }
 
 const HOSTILE = [
-  '\n', '\r', '\0', '"', "'", '%', '%i', '%n', '$', '$$', '${X}', '$X', '$__env{HOME}', '`', '\\', '\\n', ' ', '\t', '\u2028', '\u2029', '\u0085',
-  '#', ';', ':', '=', ',', '[', ']', '{', '}', '{{', '}}', '(', ')', '*', '|', '&', '<<', '..', '/', '@', '!', '~', '?', 'é', '\u00a0',
-  '\ud800', 'ExecStartPre=/bin/true', '- x', '#{', '[section]', 'key = v', '" or "', '\', "', '--',
+  '\n',
+  '\r',
+  '\0',
+  '"',
+  "'",
+  '%',
+  '%i',
+  '%n',
+  '$',
+  '$$',
+  '${X}',
+  '$X',
+  '$__env{HOME}',
+  '`',
+  '\\',
+  '\\n',
+  ' ',
+  '\t',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '#',
+  ';',
+  ':',
+  '=',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '{{',
+  '}}',
+  '(',
+  ')',
+  '*',
+  '|',
+  '&',
+  '<<',
+  '..',
+  '/',
+  '@',
+  '!',
+  '~',
+  '?',
+  'é',
+  '\u00a0',
+  '\ud800',
+  'ExecStartPre=/bin/true',
+  '- x',
+  '#{',
+  '[section]',
+  'key = v',
+  '" or "',
+  '\', "',
+  '--',
 ];
 const hostile = fc.oneof(
   fc.array(fc.constantFrom(...HOSTILE, 'a', 'b', '1', '.', '-'), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
@@ -147,35 +206,36 @@ describe('hostile strings in every string field (fixed seed)', () => {
       ({ field, value }) => predicate(base, field, value),
     );
   const predicate = (base: unknown, field: Field, value: string) => {
-        const original = field.key ? String(field.path[field.path.length - 1]) : String(valueAt(base, field.path));
-        const what = `${field.path.join('.')}${field.key ? ' (key)' : ''} = ${JSON.stringify(value)}`;
-        let bundles: ReadonlyMap<string, readonly Artifact[]>;
-        try {
-          bundles = render(withValue(base, field, value)).bundles;
-        } catch (e) {
-          // Refused: a message located in the environment file (exit 2), never anything else (exit 70).
-          expect(e, what).toBeInstanceOf(ConfigError);
-          for (const d of (e as ConfigError).diagnostics) {
-            expect(d.file, `${what}: ${d.message}`).toBe('prod.yaml');
-            expect(d.line, `${what}: ${d.message}`).toBeGreaterThan(0);
-          }
-          return;
-        }
-        const baseline = baselineOf(base);
-        // A key holding the value (or the value it replaced) may be renamed, not added.
-        const key = (k: string) => (k.includes(original) || k === value || (value !== '' && k.includes(value)) ? '*' : k);
-        // Nodes in environment order (a node's name is a field too).
-        for (const [i, [node, artifacts]] of [...bundles].entries()) {
-          for (const a of artifacts) expect(posix.normalize(a.path), a.path).toBe(a.path);
-          if (field.path[0] === 'pathPrefix') continue; // re-rooted paths: compared by count only
-          const before = baseline[i]!;
-          const files = artifacts.filter((a) => !a.secret);
-          expect(files.map((a) => a.path).sort(), `${node}: ${what}`).toEqual([...before.keys()].sort());
-          // Only files whose text changed can have changed structure (re-parsing all of them is the slow part).
-          const changed = files.filter((a) => a.content !== before.get(a.path)!.content);
-          const now = parsedBundle(changed);
-          for (const a of changed) expect(shapeOf(now.get(a.path), key), `${node}:${a.path}: ${what}`).toBe(shapeOf(before.get(a.path)!.parsed, key));
-        }
+    const original = field.key ? String(field.path[field.path.length - 1]) : String(valueAt(base, field.path));
+    const what = `${field.path.join('.')}${field.key ? ' (key)' : ''} = ${JSON.stringify(value)}`;
+    let bundles: ReadonlyMap<string, readonly Artifact[]>;
+    try {
+      bundles = render(withValue(base, field, value)).bundles;
+    } catch (e) {
+      // Refused: a message located in the environment file (exit 2), never anything else (exit 70).
+      expect(e, what).toBeInstanceOf(ConfigError);
+      for (const d of (e as ConfigError).diagnostics) {
+        expect(d.file, `${what}: ${d.message}`).toBe('prod.yaml');
+        expect(d.line, `${what}: ${d.message}`).toBeGreaterThan(0);
+      }
+      return;
+    }
+    const baseline = baselineOf(base);
+    // A key holding the value (or the value it replaced) may be renamed, not added.
+    const key = (k: string) => (k.includes(original) || k === value || (value !== '' && k.includes(value)) ? '*' : k);
+    // Nodes in environment order (a node's name is a field too).
+    for (const [i, [node, artifacts]] of [...bundles].entries()) {
+      for (const a of artifacts) expect(posix.normalize(a.path), a.path).toBe(a.path);
+      if (field.path[0] === 'pathPrefix') continue; // re-rooted paths: compared by count only
+      const before = baseline[i]!;
+      const files = artifacts.filter((a) => !a.secret);
+      expect(files.map((a) => a.path).sort(), `${node}: ${what}`).toEqual([...before.keys()].sort());
+      // Only files whose text changed can have changed structure (re-parsing all of them is the slow part).
+      const changed = files.filter((a) => a.content !== before.get(a.path)!.content);
+      const now = parsedBundle(changed);
+      for (const a of changed)
+        expect(shapeOf(now.get(a.path), key), `${node}:${a.path}: ${what}`).toBe(shapeOf(before.get(a.path)!.parsed, key));
+    }
   };
 
   // Generous timeouts: a loaded CI machine renders several times slower (about 10 s each when idle).

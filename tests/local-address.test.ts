@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 function sharedMachine(): RenderContext {
   const ctx = exampleContext('prod');
   const local: Record<string, string> = { 'lb-1': '127.3.0.10', 'chatops-2': '127.3.0.22' };
-  return { ...ctx, env: { ...ctx.env, nodes: ctx.env.nodes.map((n) => (local[n.name] ? { ...n, localAddress: local[n.name] as string } : n)) } };
+  return {
+    ...ctx,
+    env: { ...ctx.env, nodes: ctx.env.nodes.map((n) => (local[n.name] ? { ...n, localAddress: local[n.name] as string } : n)) },
+  };
 }
 
 describe('per-node localAddress', () => {

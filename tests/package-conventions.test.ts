@@ -35,7 +35,11 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 const root = readJson<Manifest & { engines: { node: string }; repository: { url: string } }>(join(REPO, 'package.json'));
 const repoUrl = root.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 const dirs = readdirSync(join(REPO, 'packages')).filter((d) => existsSync(join(REPO, 'packages', d, 'package.json')));
-const packages = dirs.map((dir) => ({ dir, path: join(REPO, 'packages', dir), pkg: readJson<Manifest>(join(REPO, 'packages', dir, 'package.json')) }));
+const packages = dirs.map((dir) => ({
+  dir,
+  path: join(REPO, 'packages', dir),
+  pkg: readJson<Manifest>(join(REPO, 'packages', dir, 'package.json')),
+}));
 const byName = new Map(packages.map((p) => [p.pkg.name, p.pkg]));
 // The release version: Changesets moves every @chatops package in one fixed group; the private root package.json
 // is not a package and carries no version.
@@ -51,7 +55,10 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
   want(pkg.type === 'module', 'type: expected "module"');
   want(pkg.engines?.node === root.engines.node, `engines.node: expected "${root.engines.node}" (as the root package.json)`);
   want(pkg.license === 'Apache-2.0', 'license: expected "Apache-2.0"');
-  want(pkg.repository?.type === 'git' && pkg.repository.url === root.repository.url && pkg.repository.directory === `packages/${dir}`, `repository: expected { type: "git", url: "${root.repository.url}", directory: "packages/${dir}" }`);
+  want(
+    pkg.repository?.type === 'git' && pkg.repository.url === root.repository.url && pkg.repository.directory === `packages/${dir}`,
+    `repository: expected { type: "git", url: "${root.repository.url}", directory: "packages/${dir}" }`,
+  );
   want(pkg.homepage === `${repoUrl}/tree/main/packages/${dir}#readme`, `homepage: expected "${repoUrl}/tree/main/packages/${dir}#readme"`);
   want(pkg.bugs?.url === `${repoUrl}/issues`, `bugs.url: expected "${repoUrl}/issues"`);
 
@@ -80,10 +87,19 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
     out.push('exports["."]: expected an object of conditions');
   } else {
     const conditions = Object.keys(root0);
-    want(conditions[0] === SOURCE_CONDITION, `exports["."]: the first condition must be "${SOURCE_CONDITION}" (tsconfig, vitest and tsx resolve sources with it)`);
-    want(!conditions.includes('source'), 'exports["."]: no "source" condition (a consumer with customConditions ["source"] would compile our .ts)');
+    want(
+      conditions[0] === SOURCE_CONDITION,
+      `exports["."]: the first condition must be "${SOURCE_CONDITION}" (tsconfig, vitest and tsx resolve sources with it)`,
+    );
+    want(
+      !conditions.includes('source'),
+      'exports["."]: no "source" condition (a consumer with customConditions ["source"] would compile our .ts)',
+    );
     const source = (root0 as Record<string, unknown>)[SOURCE_CONDITION];
-    want(typeof source === 'string' && existsSync(join(path, source)), `exports["."]["${SOURCE_CONDITION}"]: expected an existing src file`);
+    want(
+      typeof source === 'string' && existsSync(join(path, source)),
+      `exports["."]["${SOURCE_CONDITION}"]: expected an existing src file`,
+    );
   }
   if (pkg.private) {
     want(pkg.publishConfig === undefined, 'publishConfig: a private package is never published');
@@ -94,21 +110,36 @@ function problems({ dir, path, pkg }: (typeof packages)[number]): string[] {
   // Modules only build values (schemas, tables, functions); the CLIs run through bin/, never through an import.
   want(pkg.sideEffects === false, 'sideEffects: expected false (bundlers may drop unused modules; nothing runs on import)');
   const exp = root0 as Record<string, Record<string, string>> | undefined;
-  want(exp?.import?.types === './dist/index.d.ts' && exp?.import?.default === './dist/index.js', 'exports["."].import: expected { types: "./dist/index.d.ts", default: "./dist/index.js" }');
-  want(exp?.require?.types === './dist/index.d.cts' && exp?.require?.default === './dist/index.cjs', 'exports["."].require: expected { types: "./dist/index.d.cts", default: "./dist/index.cjs" }');
+  want(
+    exp?.import?.types === './dist/index.d.ts' && exp?.import?.default === './dist/index.js',
+    'exports["."].import: expected { types: "./dist/index.d.ts", default: "./dist/index.js" }',
+  );
+  want(
+    exp?.require?.types === './dist/index.d.cts' && exp?.require?.default === './dist/index.cjs',
+    'exports["."].require: expected { types: "./dist/index.d.cts", default: "./dist/index.cjs" }',
+  );
   want(pkg.exports?.['./package.json'] === './package.json', 'exports["./package.json"]: expected "./package.json"');
   // A JavaScript subpath (`@chatops/render/testing`) needs typesVersions too: node10 resolution ignores exports.
   for (const sub of Object.keys(pkg.exports ?? {}).filter((k) => k !== '.' && !k.endsWith('.json'))) {
     const name = sub.replace(/^\.\//, '');
     const types = pkg.typesVersions?.['*']?.[name];
-    want(types?.length === 1 && types[0] === `./dist/${name}.d.ts`, `typesVersions["*"]["${name}"]: expected ["./dist/${name}.d.ts"] (types for moduleResolution node10)`);
+    want(
+      types?.length === 1 && types[0] === `./dist/${name}.d.ts`,
+      `typesVersions["*"]["${name}"]: expected ["./dist/${name}.d.ts"] (types for moduleResolution node10)`,
+    );
   }
   const files = pkg.files ?? [];
   for (const f of ['dist', 'src', 'README.md', 'LICENSE']) want(files.includes(f), `files: expected to include "${f}"`);
   for (const f of files.filter((f) => f !== 'dist')) want(existsSync(join(path, f)), `files: "${f}" does not exist`);
-  want(existsSync(join(path, 'LICENSE')) && readFileSync(join(path, 'LICENSE'), 'utf8') === LICENSE, 'LICENSE: expected a copy of the root LICENSE (npm packs the package directory only)');
+  want(
+    existsSync(join(path, 'LICENSE')) && readFileSync(join(path, 'LICENSE'), 'utf8') === LICENSE,
+    'LICENSE: expected a copy of the root LICENSE (npm packs the package directory only)',
+  );
   for (const [name, target] of Object.entries(pkg.bin ?? {})) {
-    want(files.some((f) => target.replace(/^\.\//, '').startsWith(`${f}/`) || target.replace(/^\.\//, '') === f), `bin.${name}: "${target}" is not in files`);
+    want(
+      files.some((f) => target.replace(/^\.\//, '').startsWith(`${f}/`) || target.replace(/^\.\//, '') === f),
+      `bin.${name}: "${target}" is not in files`,
+    );
   }
   // JSON Schemas beside package.json are shipped, exported as subpaths and carry a stable $id.
   for (const schema of readdirSync(path).filter((f) => f.endsWith('.schema.json'))) {
@@ -150,7 +181,15 @@ describe('package conventions', () => {
     const core = packages.find((p) => p.dir === 'core');
     if (!core) throw new Error('no packages/core');
     const { publishConfig: _, ...broken } = core.pkg;
-    const found = problems({ ...core, pkg: { ...broken, dependencies: { ...core.pkg.dependencies, '@chatops/environment': '*', zod: '4.6.7' }, exports: { '.': { source: './src/index.ts' } }, files: ['dist'] } });
+    const found = problems({
+      ...core,
+      pkg: {
+        ...broken,
+        dependencies: { ...core.pkg.dependencies, '@chatops/environment': '*', zod: '4.6.7' },
+        exports: { '.': { source: './src/index.ts' } },
+        files: ['dist'],
+      },
+    });
     expect(found).toEqual(
       expect.arrayContaining([
         `dependencies.@chatops/environment: expected "^${version}", found "*"`,
@@ -170,7 +209,9 @@ describe('package conventions', () => {
   const examples = readdirSync(join(REPO, 'examples')).filter((d) => existsSync(join(REPO, 'examples', d, 'package.json')));
   it.each(examples)('examples/%s depends on the current version (npm run version-packages keeps it so)', (dir) => {
     const example = readJson<Manifest>(join(REPO, 'examples', dir, 'package.json'));
-    const chatops = Object.entries({ ...example.dependencies, ...example.devDependencies }).filter(([name]) => name.startsWith('@chatops/'));
+    const chatops = Object.entries({ ...example.dependencies, ...example.devDependencies }).filter(([name]) =>
+      name.startsWith('@chatops/'),
+    );
     expect(chatops.length).toBeGreaterThan(0);
     for (const [name, range] of chatops) expect([name, range]).toEqual([name, `^${version}`]);
   });

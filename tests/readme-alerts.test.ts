@@ -34,7 +34,9 @@ describe('RUNBOOKS.md', () => {
       if (!('alert' in r) || !r.alert) continue;
       expect(r.annotations?.summary, r.alert).toBeTruthy();
       expect(r.annotations?.description, r.alert).toBeTruthy();
-      expect(r.annotations?.runbook_url, r.alert).toBe(`https://github.com/stfc/cloud-chatops-config/blob/main/RUNBOOKS.md#${r.alert.toLowerCase()}`);
+      expect(r.annotations?.runbook_url, r.alert).toBe(
+        `https://github.com/stfc/cloud-chatops-config/blob/main/RUNBOOKS.md#${r.alert.toLowerCase()}`,
+      );
     }
   });
 });

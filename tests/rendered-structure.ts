@@ -154,7 +154,9 @@ export function parsedStructure(a: Artifact): unknown {
     return Object.fromEntries(
       Object.entries(unit).map(([section, keys]) => [
         section,
-        Object.fromEntries(Object.entries(keys).map(([k, values]) => [k, k.startsWith('Exec') ? values.map((v) => splitExecLine(v).argv) : values])),
+        Object.fromEntries(
+          Object.entries(keys).map(([k, values]) => [k, k.startsWith('Exec') ? values.map((v) => splitExecLine(v).argv) : values]),
+        ),
       ]),
     );
   }

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 
 const EXAMPLE = join(__dirname, '../examples/cloud-chatops');
 
-
 const EVERYWHERE = ['filebeat', 'systemd-exporter', 'node-exporter'];
 
 /** The real deployment behind the seed (DESIGN.md §9), written out by hand rather than derived. */
@@ -37,7 +36,9 @@ describe('npx @chatops/render prod, read back from its manifest', () => {
       const expected = [...services, ...EVERYWHERE].sort();
       const entry = manifest.nodes[node]!;
       expect([...entry.services].sort(), node).toEqual(expected);
-      const configured = Object.entries(SERVICE_SIGNATURES).filter(([, re]) => entry.artifacts.some((a) => re.test(a.path))).map(([s]) => s);
+      const configured = Object.entries(SERVICE_SIGNATURES)
+        .filter(([, re]) => entry.artifacts.some((a) => re.test(a.path)))
+        .map(([s]) => s);
       expect(configured.sort(), `${node}: services whose config is on the node`).toEqual(expected);
       // Every file states its owner, group, mode and what a change needs.
       for (const a of entry.artifacts) expect(a.owner && a.group && a.mode && a.action, `${node}:${a.path}`).toBeTruthy();

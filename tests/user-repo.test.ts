@@ -51,7 +51,8 @@ function linkWorkspace(repo: string): void {
     join(modules, '.links.vitest.config.ts'),
     `import { mergeConfig } from 'vitest/config';\nimport user from '../vitest.config';\nconst conditions = ${conditions};\nexport default mergeConfig(user, { resolve: { conditions }, ssr: { resolve: { conditions, externalConditions: ['@chatops/source'] } } });\n`,
   );
-  const shim = (name: string, command: string) => writeFileSync(join(modules, '.bin', name), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+  const shim = (name: string, command: string) =>
+    writeFileSync(join(modules, '.bin', name), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
   shim('chatops-render', `${join(REPO, 'node_modules/.bin/tsx')} --conditions=@chatops/source ${join(REPO, 'packages/render/src/cli.ts')}`);
   shim('vitest', `${join(REPO, 'node_modules/.bin/vitest')} --config ${join(modules, '.links.vitest.config.ts')}`);
 }
@@ -61,13 +62,23 @@ function sh(cwd: string, script: string, env: Record<string, string> = {}) {
     cwd,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { PATH: `${join(cwd, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', CI: 'true', NO_COLOR: '1', ...SECRETS, ...env },
+    env: {
+      PATH: `${join(cwd, 'node_modules/.bin')}:${process.env.PATH}`,
+      HOME: process.env.HOME ?? '/root',
+      CI: 'true',
+      NO_COLOR: '1',
+      ...SECRETS,
+      ...env,
+    },
   });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
 function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -78,13 +89,17 @@ describe('examples/user-repo: the README CI recipe in a scratch repository', () 
     expect(readme).toContain(WORKFLOW);
     expect(readme).toContain(GITLAB);
     for (const step of steps) {
-      for (const line of (step.run ?? '').split('\n').filter((l) => l.includes('chatops-render') || l.startsWith('npm run') || l.startsWith('npx vitest'))) {
+      for (const line of (step.run ?? '')
+        .split('\n')
+        .filter((l) => l.includes('chatops-render') || l.startsWith('npm run') || l.startsWith('npx vitest'))) {
         expect(GITLAB, line).toContain(line.trim());
       }
     }
   });
 
-  it('validate, render --check, snapshot test and the pull request diff: green, then red on an unreviewed change', { timeout: 240_000 }, () => {
+  it('validate, render --check, snapshot test and the pull request diff: green, then red on an unreviewed change', {
+    timeout: 240_000,
+  }, () => {
     using dir = tempDir();
     const repo = join(dir.path, 'repo');
     cpSync(EXAMPLE, repo, { recursive: true });

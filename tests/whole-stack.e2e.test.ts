@@ -77,10 +77,26 @@ interface SlackMessage {
   attachments: { title: string; text: string }[];
 }
 
-function httpsGet(options: { host: string; port: number; path: string; servername: string; ca: string; headers?: Record<string, string> }): Promise<Reply> {
+function httpsGet(options: {
+  host: string;
+  port: number;
+  path: string;
+  servername: string;
+  ca: string;
+  headers?: Record<string, string>;
+}): Promise<Reply> {
   return new Promise((resolvePromise, reject) => {
     const req = httpsRequest(
-      { host: options.host, port: options.port, path: options.path, servername: options.servername, ca: options.ca, headers: options.headers, agent: false, timeout: 10_000 },
+      {
+        host: options.host,
+        port: options.port,
+        path: options.path,
+        servername: options.servername,
+        ca: options.ca,
+        headers: options.headers,
+        agent: false,
+        timeout: 10_000,
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -137,7 +153,9 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
   /** Starts one unit of a node as systemd would, from the deployed files; a stand-in where the daemon cannot run. */
   const startUnit = async (node: NodeSpec, unit: string): Promise<void> => {
     // Units of packages that cannot be installed here have no unit file at all (their package ships it).
-    const packaged = ['filebeat.service', 'grafana-server.service', 'elasticsearch.service', 'kibana.service', 'logstash.service'].includes(unit);
+    const packaged = ['filebeat.service', 'grafana-server.service', 'elasticsearch.service', 'kibana.service', 'logstash.service'].includes(
+      unit,
+    );
     const [exe, ...args] = packaged ? [] : unitCommand({ root: root(node), unit }).argv;
     const standIn = async (): Promise<StandIn | undefined> => {
       const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
@@ -148,27 +166,46 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
         containers.get(node.name)?.add(name);
         return chatopsApp(`chatops app ${name} on ${node.name}`, host ?? '', Number(port));
       }
-      if (unit === 'cadvisor.service') return cadvisor(`cadvisor on ${node.name}`, flag('listen_ip'), Number(flag('port')), () => [...(containers.get(node.name) ?? [])]);
+      if (unit === 'cadvisor.service')
+        return cadvisor(`cadvisor on ${node.name}`, flag('listen_ip'), Number(flag('port')), () => [...(containers.get(node.name) ?? [])]);
       if (unit === 'systemd-exporter.service') {
-        return systemdExporter(`systemd_exporter on ${node.name}`, node.address, env.ports.systemdExporter, tlsOf(node, 'systemd-exporter'), unitsOn(env, node), () => [
-          ...(inactiveUnits.get(node.name) ?? []),
-        ]);
+        return systemdExporter(
+          `systemd_exporter on ${node.name}`,
+          node.address,
+          env.ports.systemdExporter,
+          tlsOf(node, 'systemd-exporter'),
+          unitsOn(env, node),
+          () => [...(inactiveUnits.get(node.name) ?? [])],
+        );
       }
-      if (unit === 'grafana-server.service') return httpsService(`grafana on ${node.name}`, node.address, env.ports.grafana, tlsOf(node, 'grafana'));
+      if (unit === 'grafana-server.service')
+        return httpsService(`grafana on ${node.name}`, node.address, env.ports.grafana, tlsOf(node, 'grafana'));
       if (unit === 'kibana.service') return httpsService(`kibana on ${node.name}`, node.address, env.ports.kibana, tlsOf(node, 'kibana'));
       if (unit === 'elasticsearch.service') {
         const p = elasticPaths(env, node);
-        return httpsService(`elasticsearch on ${node.name}`, node.address, env.ports.elasticsearch, { certFile: p.esCert, keyFile: p.esKey }, { auth: true });
+        return httpsService(
+          `elasticsearch on ${node.name}`,
+          node.address,
+          env.ports.elasticsearch,
+          { certFile: p.esCert, keyFile: p.esKey },
+          { auth: true },
+        );
       }
-      if (unit === 'logstash.service') return tlsListener(`logstash beats input on ${node.name}`, node.address, env.ports.logstash, tlsOf(node, 'logstash'));
+      if (unit === 'logstash.service')
+        return tlsListener(`logstash beats input on ${node.name}`, node.address, env.ports.logstash, tlsOf(node, 'logstash'));
       // Filebeat only ships logs (nothing listens, nothing here reads them): not started.
       if (unit === 'filebeat.service') return undefined;
       throw new Error(`no stand-in for ${unit} (${exe} is not installed here)`);
     };
     // What the haproxy package creates (its chroot) and systemd's RuntimeDirectory= would.
-    if (unit === 'haproxy.service') for (const d of ['/run/haproxy', '/var/lib/haproxy']) mkdirSync(nodePath(env, node, d), { recursive: true });
+    if (unit === 'haproxy.service')
+      for (const d of ['/run/haproxy', '/var/lib/haproxy']) mkdirSync(nodePath(env, node, d), { recursive: true });
     if (exe && !NOT_INSTALLABLE.some((n) => exe === n || exe.endsWith(`/${n}`)) && existsSync(exe)) {
-      started.push({ node: node.name, unit, real: startProcess(exe, args, { logFile: join(dir.path, 'logs', `${node.name}-${unit}.log`) }) });
+      started.push({
+        node: node.name,
+        unit,
+        real: startProcess(exe, args, { logFile: join(dir.path, 'logs', `${node.name}-${unit}.log`) }),
+      });
     } else {
       const s = await standIn();
       if (s) started.push({ node: node.name, unit, standIn: s });
@@ -180,7 +217,8 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
     const [s] = started.splice(i, 1);
     await (s?.real?.stop() ?? s?.standIn?.stop());
   };
-  const running = (node: string, unit: string) => started.find((s) => s.node === node && s.unit === unit && (!s.real || s.real.child.exitCode === null));
+  const running = (node: string, unit: string) =>
+    started.find((s) => s.node === node && s.unit === unit && (!s.real || s.real.child.exitCode === null));
 
   /**
    * The init system's part, driven by what deploy asks of `systemctl` on each node (the stand-in records every
@@ -200,7 +238,10 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       // here the login is a plain user, so the socket HAProxy (running as root) creates is handed to that user,
       // as an operator would add a non-root deploy user to the socket's group.
       const socket = nodePath(env, nodeWithRole(env, 'loadbalancer'), '/run/haproxy/admin.sock');
-      loginIds ??= { uid: Number(execFileSync('id', ['-u', sshd.user], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', sshd.user], { encoding: 'utf8' })) };
+      loginIds ??= {
+        uid: Number(execFileSync('id', ['-u', sshd.user], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', sshd.user], { encoding: 'utf8' })),
+      };
       if (existsSync(socket) && statSync(socket).uid !== loginIds.uid) chownSync(socket, loginIds.uid, loginIds.gid);
       for (const sn of sshd.nodes) {
         const node = env.nodes.find((n) => n.name === sn.name);
@@ -245,14 +286,31 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
     });
   const prometheusApi = async <T>(path: string): Promise<T> => {
     const prom = nodeWithRole(env, 'prometheus');
-    const r = await httpsGet({ host: prom.address, port: env.ports.prometheus, path, servername: nodeFqdn(env, prom), ca: internalCa, headers: { authorization: ADMIN } });
+    const r = await httpsGet({
+      host: prom.address,
+      port: env.ports.prometheus,
+      path,
+      servername: nodeFqdn(env, prom),
+      ca: internalCa,
+      headers: { authorization: ADMIN },
+    });
     if (r.status !== 200) throw new Error(`Prometheus ${path}: ${r.status} ${r.body}`);
     return (JSON.parse(r.body) as { data: T }).data;
   };
   const slackMessages = () => slack.bodies.map((b) => JSON.parse(b.body) as SlackMessage);
 
   beforeAll(async () => {
-    for (const bin of ['haproxy', 'prometheus', 'prometheus-alertmanager', 'prometheus-blackbox-exporter', 'prometheus-node-exporter', 'stunnel4', 'promtool', 'amtool']) requireBinary(bin);
+    for (const bin of [
+      'haproxy',
+      'prometheus',
+      'prometheus-alertmanager',
+      'prometheus-blackbox-exporter',
+      'prometheus-node-exporter',
+      'stunnel4',
+      'promtool',
+      'amtool',
+    ])
+      requireBinary(bin);
     mkdirSync(join(dir.path, 'logs'), { recursive: true });
     slack = await recorder();
     smtp = await smtpSink();
@@ -273,7 +331,15 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
             scrapeInterval: '1s',
             evaluationInterval: '1s',
             // The stack's cause-before-symptom ladder of delays (whole minutes by default), scaled to seconds.
-            alertFor: { NodeDown: '5s', SystemdUnitDown: '5s', TargetDown: '10s', HaproxyBackendDown: '10s', ChatOpsInstanceDown: '15s', HaproxyBackendServerDown: '15s', EndpointProbeFailed: '15s' },
+            alertFor: {
+              NodeDown: '5s',
+              SystemdUnitDown: '5s',
+              TargetDown: '10s',
+              HaproxyBackendDown: '10s',
+              ChatOpsInstanceDown: '15s',
+              HaproxyBackendServerDown: '15s',
+              EndpointProbeFailed: '15s',
+            },
           },
         },
       }),
@@ -298,7 +364,9 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       inactiveUnits.set(node.name, new Set());
     }
     initTimer = setInterval(() => void followSystemctl(), 100);
-    const applied = await timeline.step('deploy apply (every node; the test starts units as deploy asks systemctl)', () => deploy(['apply', 'loopback', '--yes']));
+    const applied = await timeline.step('deploy apply (every node; the test starts units as deploy asks systemctl)', () =>
+      deploy(['apply', 'loopback', '--yes']),
+    );
     expect(initErrors).toEqual([]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
@@ -313,14 +381,22 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       for (const node of env.nodes) {
         const missing = unitsOn(env, node).filter((u) => !running(node.name, u) && u !== 'filebeat.service');
         const exited = started.filter((s) => s.node === node.name && s.real && s.real.child.exitCode !== null);
-        expect(missing, `units on ${node.name} not running (never started by deploy, or exited: ${exited.map((s) => `${s.unit}: ${s.real?.output().slice(-800)}`).join('\n')})`).toEqual([]);
+        expect(
+          missing,
+          `units on ${node.name} not running (never started by deploy, or exited: ${exited.map((s) => `${s.unit}: ${s.real?.output().slice(-800)}`).join('\n')})`,
+        ).toEqual([]);
       }
       for (const node of env.nodes) {
         for (const l of listenersOn(env, node)) {
           if (l.service === 'certbot') continue;
           const address = l.tls === 'none' && l.service !== 'haproxy' ? node.localAddress : node.address;
           await waitForPort(address, l.port, { timeoutMs: 30_000 }).catch((e: Error) => {
-            throw new Error(`${node.name}: ${l.label} (${address}:${l.port}) never opened: ${e.message}\n${started.filter((s) => s.node === node.name && s.real).map((s) => `${s.unit}: ${s.real?.output().slice(-1500)}`).join('\n')}`);
+            throw new Error(
+              `${node.name}: ${l.label} (${address}:${l.port}) never opened: ${e.message}\n${started
+                .filter((s) => s.node === node.name && s.real)
+                .map((s) => `${s.unit}: ${s.real?.output().slice(-1500)}`)
+                .join('\n')}`,
+            );
           });
         }
       }
@@ -338,138 +414,170 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
     dir[Symbol.dispose]();
   });
 
-  it('every public host answers through HAProxy over verified TLS, with auth where required', async () => {
-    await timeline.step('check every public host through HAProxy', async () => {
-      for (const host of publicHosts(env)) {
-        const sub = host === env.domain ? 'chatops' : host.slice(0, host.length - env.domain.length - 1);
-        // Prometheus and Alertmanager are the real daemons (their health paths); the rest are stand-ins that name themselves.
-        const path = sub === 'prometheus' || sub === 'alertmanager' ? '/-/healthy' : '/';
-        const r = await eventually(async () => {
-          const reply = await viaEdge(host, path);
-          return reply.status === 200 ? reply : undefined;
-        }, { timeoutMs: 30_000, what: `${host}${path} to answer 200 through HAProxy` });
-        if (sub === 'prometheus') expect(r.body).toContain('Prometheus');
-        else if (sub === 'alertmanager') expect(r.body).toContain('OK');
-        else expect(JSON.parse(r.body).standIn, host).toMatch(new RegExp(`^${sub === 'chatops' ? 'chatops app' : sub} `));
-        const anonymous = await viaEdge(host, path, false);
-        expect(anonymous.status, `${host} without credentials`).toBe(sub === 'grafana' ? 200 : 401);
-      }
-      // Every ChatOps instance serves: HAProxy balances across all of them.
-      const seen = new Set<string>();
-      for (let i = 0; i < 4 * chatopsInstances(env).length && seen.size < chatopsInstances(env).length; i++) seen.add(JSON.parse((await viaEdge(env.domain, '/')).body).standIn);
-      expect(seen.size).toBe(chatopsInstances(env).length);
-    });
-  }, CHECK_TIMEOUT);
-
-  it('Prometheus scrapes every target and probe, all up', async () => {
-    await timeline.step('wait for every Prometheus target to be up', async () => {
-      const expected = metricsEndpoints(env).length + probeTargets(env).length;
-      type Target = { labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string };
-      let last: Target[] = [];
-      await eventually(
-        async () => {
-          last = (await prometheusApi<{ activeTargets: Target[] }>('/api/v1/targets')).activeTargets;
-          return last.length === expected && last.every((t) => t.health === 'up') ? true : undefined;
-        },
-        { timeoutMs: 60_000, what: `${expected} targets up` },
-      ).catch(() => {
-        throw new Error(`${last.length} of ${expected} targets, not all up:\n${last.filter((t) => t.health !== 'up').map((t) => `${t.labels.job} ${t.scrapeUrl}: ${t.health} ${t.lastError}`).join('\n')}`);
+  it(
+    'every public host answers through HAProxy over verified TLS, with auth where required',
+    async () => {
+      await timeline.step('check every public host through HAProxy', async () => {
+        for (const host of publicHosts(env)) {
+          const sub = host === env.domain ? 'chatops' : host.slice(0, host.length - env.domain.length - 1);
+          // Prometheus and Alertmanager are the real daemons (their health paths); the rest are stand-ins that name themselves.
+          const path = sub === 'prometheus' || sub === 'alertmanager' ? '/-/healthy' : '/';
+          const r = await eventually(
+            async () => {
+              const reply = await viaEdge(host, path);
+              return reply.status === 200 ? reply : undefined;
+            },
+            { timeoutMs: 30_000, what: `${host}${path} to answer 200 through HAProxy` },
+          );
+          if (sub === 'prometheus') expect(r.body).toContain('Prometheus');
+          else if (sub === 'alertmanager') expect(r.body).toContain('OK');
+          else expect(JSON.parse(r.body).standIn, host).toMatch(new RegExp(`^${sub === 'chatops' ? 'chatops app' : sub} `));
+          const anonymous = await viaEdge(host, path, false);
+          expect(anonymous.status, `${host} without credentials`).toBe(sub === 'grafana' ? 200 : 401);
+        }
+        // Every ChatOps instance serves: HAProxy balances across all of them.
+        const seen = new Set<string>();
+        for (let i = 0; i < 4 * chatopsInstances(env).length && seen.size < chatopsInstances(env).length; i++)
+          seen.add(JSON.parse((await viaEdge(env.domain, '/')).body).standIn);
+        expect(seen.size).toBe(chatopsInstances(env).length);
       });
-      expect(last).toHaveLength(expected);
-    });
-  }, CHECK_TIMEOUT);
+    },
+    CHECK_TIMEOUT,
+  );
 
-  it('a second deploy apply changes nothing', async () => {
-    const plan = await timeline.step('deploy plan', () => deploy(['plan', 'loopback']));
-    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-    const r = await timeline.step('deploy apply again', () => deploy(['apply', 'loopback', '--yes', '--json']));
-    expect(r.code).toBe(0);
-    const summary = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((e) => e.type === 'summary');
-    expect(summary.status).toBe('nothing-to-do');
-  }, CHECK_TIMEOUT);
+  it(
+    'Prometheus scrapes every target and probe, all up',
+    async () => {
+      await timeline.step('wait for every Prometheus target to be up', async () => {
+        const expected = metricsEndpoints(env).length + probeTargets(env).length;
+        type Target = { labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string };
+        let last: Target[] = [];
+        await eventually(
+          async () => {
+            last = (await prometheusApi<{ activeTargets: Target[] }>('/api/v1/targets')).activeTargets;
+            return last.length === expected && last.every((t) => t.health === 'up') ? true : undefined;
+          },
+          { timeoutMs: 60_000, what: `${expected} targets up` },
+        ).catch(() => {
+          throw new Error(
+            `${last.length} of ${expected} targets, not all up:\n${last
+              .filter((t) => t.health !== 'up')
+              .map((t) => `${t.labels.job} ${t.scrapeUrl}: ${t.health} ${t.lastError}`)
+              .join('\n')}`,
+          );
+        });
+        expect(last).toHaveLength(expected);
+      });
+    },
+    CHECK_TIMEOUT,
+  );
 
-  it('one ChatOps instance stops: one grouped notification to Slack and to the mailbox; HAProxy serves from the others', async () => {
-    // A quiet start: nothing but the Watchdog fires.
-    type Alert = { labels: Record<string, string>; state: string };
-    await timeline.step('wait until only the Watchdog fires', () =>
-      eventually(
-        async () => ((await prometheusApi<{ alerts: Alert[] }>('/api/v1/alerts')).alerts.every((a) => a.labels.alertname === 'Watchdog') ? true : undefined),
-        { timeoutMs: 90_000, what: 'a quiet stack (only the Watchdog firing)' },
-      ),
-    );
-    const slackBefore = slackMessages().length;
-    const mailsBefore = smtp.mails.length;
-    const [victim] = chatopsInstances(env);
-    if (!victim) throw new Error('no ChatOps instance');
-    timeline.mark(`stop ${victim.unit} on ${victim.node.name}`);
-    await stopUnit(victim.node.name, victim.unit);
-    containers.get(victim.node.name)?.delete(victim.containerName);
-    inactiveUnits.get(victim.node.name)?.add(victim.unit);
+  it(
+    'a second deploy apply changes nothing',
+    async () => {
+      const plan = await timeline.step('deploy plan', () => deploy(['plan', 'loopback']));
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+      const r = await timeline.step('deploy apply again', () => deploy(['apply', 'loopback', '--yes', '--json']));
+      expect(r.code).toBe(0);
+      const summary = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((e) => e.type === 'summary');
+      expect(summary.status).toBe('nothing-to-do');
+    },
+    CHECK_TIMEOUT,
+  );
 
-    // Users keep being served while the alert builds up.
-    const served = new Set<string>();
-    const notified = await timeline.step('wait for the notification (rules pending, then group_wait)', () =>
-      eventually(
-        async () => {
-          const r = await viaEdge(env.domain, '/');
-          expect(r.status).toBe(200);
-          served.add(JSON.parse(r.body).standIn);
-          return slackMessages().length > slackBefore && smtp.mails.length > mailsBefore ? true : undefined;
-        },
-        { timeoutMs: 120_000, intervalMs: 500, what: 'a Slack message and a mail after the instance stopped' },
-      ),
-    );
-    expect(notified).toBe(true);
-    // Let every other group that the fault opened flush too (group_wait is 5s), then count.
-    await new Promise((r) => setTimeout(r, 12_000));
-    const messages = slackMessages().slice(slackBefore);
-    const mails = smtp.mails.slice(mailsBefore);
-    // One fault, one notification per receiver: the unit, its container and its HAProxy server all go down, and
-    // the widest alert mutes the others (derived inhibitions).
-    const titles = messages.map((m) => m.attachments[0]?.title ?? '');
-    timeline.mark(`notified: Slack ${JSON.stringify(titles)}, ${mails.length} mail(s)`);
-    expect(titles).toHaveLength(1);
-    expect(titles[0]).toMatch(/^\[FIRING:1\] (SystemdUnitDown|ChatOpsInstanceDown)$/);
-    expect(messages[0]?.attachments[0]?.text).toContain(victim.node.name);
-    expect(mails).toHaveLength(1);
-    expect(mailText(mails[0]!)).toContain(titles[0]?.split(' ')[1] ?? '?');
-    expect(served.has(`chatops app ${victim.containerName} on ${victim.node.name}`)).toBe(false);
-    expect(served.size).toBeGreaterThan(0);
-  }, CHECK_TIMEOUT);
+  it(
+    'one ChatOps instance stops: one grouped notification to Slack and to the mailbox; HAProxy serves from the others',
+    async () => {
+      // A quiet start: nothing but the Watchdog fires.
+      type Alert = { labels: Record<string, string>; state: string };
+      await timeline.step('wait until only the Watchdog fires', () =>
+        eventually(
+          async () =>
+            (await prometheusApi<{ alerts: Alert[] }>('/api/v1/alerts')).alerts.every((a) => a.labels.alertname === 'Watchdog')
+              ? true
+              : undefined,
+          { timeoutMs: 90_000, what: 'a quiet stack (only the Watchdog firing)' },
+        ),
+      );
+      const slackBefore = slackMessages().length;
+      const mailsBefore = smtp.mails.length;
+      const [victim] = chatopsInstances(env);
+      if (!victim) throw new Error('no ChatOps instance');
+      timeline.mark(`stop ${victim.unit} on ${victim.node.name}`);
+      await stopUnit(victim.node.name, victim.unit);
+      containers.get(victim.node.name)?.delete(victim.containerName);
+      inactiveUnits.get(victim.node.name)?.add(victim.unit);
 
-  it('a one-rule change reloads only Prometheus, and the new rule is live', async () => {
-    editEnvironment((doc) => {
-      doc.prometheus.alertFor.NodeDown = '2m';
-    });
-    // (The call logs are not cleared: the init loop reads them by position.)
-    const callsBefore = new Map(sshd.nodes.map((n) => [n.name, n.systemctlCalls().length]));
-    const r = await timeline.step('deploy apply a one-rule change', () => deploy(['apply', 'loopback', '--yes']));
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const prom = nodeWithRole(env, 'prometheus');
-    for (const n of sshd.nodes) {
-      // What changes a unit's state (is-active/status are deploy's health checks).
-      const calls = n
-        .systemctlCalls()
-        .slice(callsBefore.get(n.name))
-        .map((c) => c.args.join(' '))
-        .filter((c) => !/^(is-active|status|show)\b/.test(c));
-      expect(calls, `${n.name}\n${r.stdout}`).toEqual(n.name === prom.name ? ['reload prometheus.service'] : []);
-    }
-    // The init loop answered `systemctl reload prometheus.service` as Debian's unit does: kill -HUP $MAINPID.
-    await timeline.step('wait for the changed rule to be live', () =>
-      eventually(
-        async () => {
-          type Rule = { name: string; duration: number };
-          const groups = (await prometheusApi<{ groups: { rules: Rule[] }[] }>('/api/v1/rules')).groups;
-          return groups.flatMap((g) => g.rules).find((x) => x.name === 'NodeDown')?.duration === 120 ? true : undefined;
-        },
-        { timeoutMs: 30_000, what: 'NodeDown with for: 2m loaded' },
-      ),
-    );
-  }, CHECK_TIMEOUT);
+      // Users keep being served while the alert builds up.
+      const served = new Set<string>();
+      const notified = await timeline.step('wait for the notification (rules pending, then group_wait)', () =>
+        eventually(
+          async () => {
+            const r = await viaEdge(env.domain, '/');
+            expect(r.status).toBe(200);
+            served.add(JSON.parse(r.body).standIn);
+            return slackMessages().length > slackBefore && smtp.mails.length > mailsBefore ? true : undefined;
+          },
+          { timeoutMs: 120_000, intervalMs: 500, what: 'a Slack message and a mail after the instance stopped' },
+        ),
+      );
+      expect(notified).toBe(true);
+      // Let every other group that the fault opened flush too (group_wait is 5s), then count.
+      await new Promise((r) => setTimeout(r, 12_000));
+      const messages = slackMessages().slice(slackBefore);
+      const mails = smtp.mails.slice(mailsBefore);
+      // One fault, one notification per receiver: the unit, its container and its HAProxy server all go down, and
+      // the widest alert mutes the others (derived inhibitions).
+      const titles = messages.map((m) => m.attachments[0]?.title ?? '');
+      timeline.mark(`notified: Slack ${JSON.stringify(titles)}, ${mails.length} mail(s)`);
+      expect(titles).toHaveLength(1);
+      expect(titles[0]).toMatch(/^\[FIRING:1\] (SystemdUnitDown|ChatOpsInstanceDown)$/);
+      expect(messages[0]?.attachments[0]?.text).toContain(victim.node.name);
+      expect(mails).toHaveLength(1);
+      expect(mailText(mails[0]!)).toContain(titles[0]?.split(' ')[1] ?? '?');
+      expect(served.has(`chatops app ${victim.containerName} on ${victim.node.name}`)).toBe(false);
+      expect(served.size).toBeGreaterThan(0);
+    },
+    CHECK_TIMEOUT,
+  );
+
+  it(
+    'a one-rule change reloads only Prometheus, and the new rule is live',
+    async () => {
+      editEnvironment((doc) => {
+        doc.prometheus.alertFor.NodeDown = '2m';
+      });
+      // (The call logs are not cleared: the init loop reads them by position.)
+      const callsBefore = new Map(sshd.nodes.map((n) => [n.name, n.systemctlCalls().length]));
+      const r = await timeline.step('deploy apply a one-rule change', () => deploy(['apply', 'loopback', '--yes']));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const prom = nodeWithRole(env, 'prometheus');
+      for (const n of sshd.nodes) {
+        // What changes a unit's state (is-active/status are deploy's health checks).
+        const calls = n
+          .systemctlCalls()
+          .slice(callsBefore.get(n.name))
+          .map((c) => c.args.join(' '))
+          .filter((c) => !/^(is-active|status|show)\b/.test(c));
+        expect(calls, `${n.name}\n${r.stdout}`).toEqual(n.name === prom.name ? ['reload prometheus.service'] : []);
+      }
+      // The init loop answered `systemctl reload prometheus.service` as Debian's unit does: kill -HUP $MAINPID.
+      await timeline.step('wait for the changed rule to be live', () =>
+        eventually(
+          async () => {
+            type Rule = { name: string; duration: number };
+            const groups = (await prometheusApi<{ groups: { rules: Rule[] }[] }>('/api/v1/rules')).groups;
+            return groups.flatMap((g) => g.rules).find((x) => x.name === 'NodeDown')?.duration === 120 ? true : undefined;
+          },
+          { timeoutMs: 30_000, what: 'NodeDown with for: 2m loaded' },
+        ),
+      );
+    },
+    CHECK_TIMEOUT,
+  );
 });

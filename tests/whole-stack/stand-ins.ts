@@ -46,7 +46,13 @@ function text(res: ServerResponse, status: number, body: string, type = 'text/pl
 }
 
 /** An HTTPS service (Grafana, Kibana, Elasticsearch) answering every path with its name; `/api/health` and the like 200. */
-export function httpsService(name: string, host: string, port: number, files: TlsFiles, options: { auth?: boolean } = {}): Promise<StandIn> {
+export function httpsService(
+  name: string,
+  host: string,
+  port: number,
+  files: TlsFiles,
+  options: { auth?: boolean } = {},
+): Promise<StandIn> {
   const handler: Handler = (req, res) => {
     if (options.auth && !req.headers.authorization) {
       res.writeHead(401, { 'www-authenticate': `Basic realm="${name}"` }).end();
@@ -77,13 +83,26 @@ export function cadvisor(name: string, host: string, port: number, running: () =
   const server = createHttpServer((req, res) => {
     if (req.url !== '/metrics') return text(res, 404, 'not found');
     const now = Math.floor(Date.now() / 1000);
-    text(res, 200, running().map((c) => `container_last_seen{id="/docker/${c}",image="chatops",name="${c}"} ${now}\n`).join(''));
+    text(
+      res,
+      200,
+      running()
+        .map((c) => `container_last_seen{id="/docker/${c}",image="chatops",name="${c}"} ${now}\n`)
+        .join(''),
+    );
   });
   return listen(name, server, host, port);
 }
 
 /** systemd_exporter over TLS with the Prometheus account's basic auth: each unit active unless `inactive()` lists it. */
-export function systemdExporter(name: string, host: string, port: number, files: TlsFiles, units: readonly string[], inactive: () => readonly string[]): Promise<StandIn> {
+export function systemdExporter(
+  name: string,
+  host: string,
+  port: number,
+  files: TlsFiles,
+  units: readonly string[],
+  inactive: () => readonly string[],
+): Promise<StandIn> {
   const server = createHttpsServer(tls(files), (req, res) => {
     if (req.headers.authorization !== PROMETHEUS_AUTH) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="systemd_exporter"' }).end();
@@ -93,7 +112,9 @@ export function systemdExporter(name: string, host: string, port: number, files:
     const down = new Set(inactive());
     const lines = units.flatMap((u) => {
       const state = down.has(u) ? 'inactive' : 'active';
-      return ['active', 'failed', 'inactive'].map((s) => `systemd_unit_state{name="${u}",state="${s}",type="service"} ${s === state ? 1 : 0}`);
+      return ['active', 'failed', 'inactive'].map(
+        (s) => `systemd_unit_state{name="${u}",state="${s}",type="service"} ${s === state ? 1 : 0}`,
+      );
     });
     text(res, 200, `${lines.join('\n')}\n`);
   });

@@ -26,7 +26,9 @@ export class Timeline {
       this.#lines.push(`${this.#stamp()}  ${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return value;
     } catch (e) {
-      this.#lines.push(`${this.#stamp()}  ${what}: FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(e as Error).message.split('\n')[0]}`);
+      this.#lines.push(
+        `${this.#stamp()}  ${what}: FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(e as Error).message.split('\n')[0]}`,
+      );
       throw e;
     }
   }

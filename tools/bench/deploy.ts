@@ -17,7 +17,19 @@ import { dump, load } from 'js-yaml';
 import { median, timedAsync } from './_measure.js';
 
 const RUNS = 7;
-const STAND_INS = ['docker', 'filebeat', 'prometheus', 'prometheus-alertmanager', 'grafana-server', 'certbot', '/usr/local/bin/systemd_exporter', '/usr/local/bin/cadvisor', '/usr/share/elasticsearch/bin/elasticsearch', '/usr/share/kibana/bin/kibana', '/usr/share/logstash/bin/logstash'];
+const STAND_INS = [
+  'docker',
+  'filebeat',
+  'prometheus',
+  'prometheus-alertmanager',
+  'grafana-server',
+  'certbot',
+  '/usr/local/bin/systemd_exporter',
+  '/usr/local/bin/cadvisor',
+  '/usr/share/elasticsearch/bin/elasticsearch',
+  '/usr/share/kibana/bin/kibana',
+  '/usr/share/logstash/bin/logstash',
+];
 
 const dir = tempDir('chatops-bench-deploy-');
 const loopback = await loopbackEnvironment({ dir: dir.path, subnet: 90, chatopsNodes: 1 });
@@ -51,7 +63,8 @@ try {
   await render('15s'); // the environment file as a (not read again)
   // Daemons that cannot run here (ChatOps containers, Grafana, Prometheus, Alertmanager, Kibana): HTTPS servers with
   // the certificate deploy installs, answering the health checks deploy makes after each restart or reload.
-  const rendered = (suffix: string) => a.desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(suffix))!.artifact.content;
+  const rendered = (suffix: string) =>
+    a.desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(suffix))!.artifact.content;
   const p = loopback.ports;
   const standIns: [string, string, number][] = [
     ['chatops-1', 'chatops', p.chatops],
@@ -80,12 +93,18 @@ try {
       // This machine has not every daemon's system user: preflight facts are gathered in the same round trip
       // as always, but not enforced here.
       const p = { ...(await plan(desired, transport, only ? { nodes: only } : {})), problems: [] };
-        report = await apply(desired, transport, p, { force: true });
+      report = await apply(desired, transport, p, { force: true });
       status = report.status;
     });
     for (const n of nodes) trips[n] = Object.values(transport.roundTrips(n)).reduce((x, y) => x + y, 0);
     await transport.close();
-    if (status === 'failed') console.error(report?.steps.filter((x) => x.error).map((x) => `${x.node} ${x.phase}: ${x.error}`).join('\n'));
+    if (status === 'failed')
+      console.error(
+        report?.steps
+          .filter((x) => x.error)
+          .map((x) => `${x.node} ${x.phase}: ${x.error}`)
+          .join('\n'),
+      );
     return { ms, status };
   };
   const first = await deploy(a.desired);
@@ -95,7 +114,26 @@ try {
   const ssh = (node: string, command: string, input: Buffer | string) =>
     new Promise<void>((resolve, reject) => {
       const t = targets.find((x) => x.node === node)!;
-      const child = spawn('ssh', ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'LogLevel=ERROR', '-i', t.identityFile!, '-p', String(t.port), '-l', t.user, t.host, command], { stdio: ['pipe', 'ignore', 'pipe'] });
+      const child = spawn(
+        'ssh',
+        [
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          `UserKnownHostsFile=${t.knownHosts}`,
+          '-o',
+          'LogLevel=ERROR',
+          '-i',
+          t.identityFile!,
+          '-p',
+          String(t.port),
+          '-l',
+          t.user,
+          t.host,
+          command,
+        ],
+        { stdio: ['pipe', 'ignore', 'pipe'] },
+      );
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${node}: ${command}: exit ${code}: ${err}`))));
@@ -103,7 +141,17 @@ try {
     });
   const files = (desired: DesiredState, node: string) => desired.steps.filter((s) => s.node === node).flatMap((s) => s.files);
   const hashCompare = (desired: DesiredState) =>
-    Promise.all(nodes.map((n) => ssh(n, 'sha256sum -c --quiet --status', files(desired, n).map((f) => `${contentHash(f.artifact.content)}  ${f.artifact.path}\n`).join(''))));
+    Promise.all(
+      nodes.map((n) =>
+        ssh(
+          n,
+          'sha256sum -c --quiet --status',
+          files(desired, n)
+            .map((f) => `${contentHash(f.artifact.content)}  ${f.artifact.path}\n`)
+            .join(''),
+        ),
+      ),
+    );
   const tar = (root: string, list: { path: string; content: string; mode: string }[]) => {
     const stage = join(dir.path, 'tar-stage');
     rmSync(stage, { recursive: true, force: true });
@@ -126,11 +174,22 @@ try {
   const promConfig = changed(a.desired)[0]!.artifact.path;
   const floorRoot = `${loopback.nodeRoot('monitoring-1')}/floor`;
   const checks = promStep(a.desired)
-    .checks.map((c) => [c.command, ...c.args.map((x) => (x === promConfig ? `${floorRoot}${promConfig}` : x))].map((x) => `'${x}'`).join(' '))
+    .checks.map((c) =>
+      [c.command, ...c.args.map((x) => (x === promConfig ? `${floorRoot}${promConfig}` : x))].map((x) => `'${x}'`).join(' '),
+    )
     .join(' && ');
   const floorOneFile = async (desired: DesiredState) => {
-    const archive = await tar('/', changed(desired).map((f) => ({ path: f.artifact.path, content: f.artifact.content, mode: f.artifact.mode })));
-    return timedAsync(() => ssh('monitoring-1', `mkdir -p '${floorRoot}' && tar -C '${floorRoot}' -xf - && ${checks} >/dev/null 2>&1 && systemctl reload prometheus.service`, archive));
+    const archive = await tar(
+      '/',
+      changed(desired).map((f) => ({ path: f.artifact.path, content: f.artifact.content, mode: f.artifact.mode })),
+    );
+    return timedAsync(() =>
+      ssh(
+        'monitoring-1',
+        `mkdir -p '${floorRoot}' && tar -C '${floorRoot}' -xf - && ${checks} >/dev/null 2>&1 && systemctl reload prometheus.service`,
+        archive,
+      ),
+    );
   };
 
   const noChange: number[] = [];
@@ -164,13 +223,31 @@ try {
   // Leave the nodes as deploy last wrote them is not needed: the scratch dir goes away.
   const row = (label: string, ours: number, floor: number, bar: number) =>
     `| ${label} | ${ours.toFixed(0)} ms | ${floor.toFixed(0)} ms | ${(ours / floor).toFixed(2)}× | ≤ ${bar}× |`;
-  console.log(`deploy against ${nodes.length} loopback sshd nodes (${nodes.join(', ')}), ${files(a.desired, 'lb-1').length + nodes.slice(1).reduce((k, n) => k + files(a.desired, n).length, 0)} managed files, median of ${RUNS}:`);
+  console.log(
+    `deploy against ${nodes.length} loopback sshd nodes (${nodes.join(', ')}), ${files(a.desired, 'lb-1').length + nodes.slice(1).reduce((k, n) => k + files(a.desired, n).length, 0)} managed files, median of ${RUNS}:`,
+  );
   console.log('| run | deploy (plan + apply) | floor | ratio | goal |');
   console.log('|---|---|---|---|---|');
-  console.log(row(`no change (deploy: ${noChangeTrips} round trips; floor: ssh + sha256sum -c per node)`, median(noChange), median(floorHash), 1.5));
-  console.log(row(`one file (prometheus.yml, evaluation_interval; deploy: ${oneFileTrips} round trips; floor: tar piped to ssh + promtool + reload)`, median(oneFile), median(floorOne), 2));
+  console.log(
+    row(`no change (deploy: ${noChangeTrips} round trips; floor: ssh + sha256sum -c per node)`, median(noChange), median(floorHash), 1.5),
+  );
+  console.log(
+    row(
+      `one file (prometheus.yml, evaluation_interval; deploy: ${oneFileTrips} round trips; floor: tar piped to ssh + promtool + reload)`,
+      median(oneFile),
+      median(floorOne),
+      2,
+    ),
+  );
   console.log(row('one file with --node monitoring-1 (deploy: 2 round trips there)', median(oneNode), median(floorOne), 2));
-  console.log(row('one file, against a floor that first finds the change (ssh + sha256sum -c, then the copy)', median(oneFile), median(floorHash) + median(floorOne), 2));
+  console.log(
+    row(
+      'one file, against a floor that first finds the change (ssh + sha256sum -c, then the copy)',
+      median(oneFile),
+      median(floorHash) + median(floorOne),
+      2,
+    ),
+  );
   console.log(`in-memory render before each CLI run (not in the figures above): ${((a.ms + b.ms) / 2).toFixed(0)} ms`);
 } finally {
   for (const s of servers) s.close();

@@ -10,7 +10,15 @@ const { environment: env, secrets } = loadEnvironment(join(import.meta.dirname, 
 const ctx = {
   env,
   secrets,
-  pki: { caCert: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n', leaf: () => { throw new Error('unused'); }, get publicCert(): never { throw new Error('unused'); } },
+  pki: {
+    caCert: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+    leaf: () => {
+      throw new Error('unused');
+    },
+    get publicCert(): never {
+      throw new Error('unused');
+    },
+  },
 };
 
 function time(label: string, runs: number, fn: () => void): number {
@@ -43,4 +51,6 @@ const ajv = time(`ajv (JSON Schema) on ${mains.length} filebeat.yml`, 200, () =>
 const re2 = time('re2Problem on the app multiline pattern', 2000, () => {
   re2Problem(String.raw`^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}\]`);
 });
-console.log(`ratios: parse+validate / yaml-load = ${(parse / yamlOnly).toFixed(1)}x, render / parse = ${(render / parse).toFixed(2)}x, ajv / parse = ${(ajv / parse).toFixed(2)}x, re2 check = ${(re2 * 1000).toFixed(1)} µs`);
+console.log(
+  `ratios: parse+validate / yaml-load = ${(parse / yamlOnly).toFixed(1)}x, render / parse = ${(render / parse).toFixed(2)}x, ajv / parse = ${(ajv / parse).toFixed(2)}x, re2 check = ${(re2 * 1000).toFixed(1)} µs`,
+);

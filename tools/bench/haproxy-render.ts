@@ -18,7 +18,13 @@ function model(backends: number, serversPerBackend = 10): HaproxyConfigInput {
         name: 'https',
         binds: [{ address: '', port: 443, ssl: { crt: ['/etc/haproxy/certs/site.pem'], alpn: ['h2', 'http/1.1'] } }],
         acls: [
-          ...names.map((n) => ({ name: `host_${n}`, criterion: 'hdr(host),field(1,:)', match: 'str' as const, ignoreCase: true, values: [`${n}.example.org`] })),
+          ...names.map((n) => ({
+            name: `host_${n}`,
+            criterion: 'hdr(host),field(1,:)',
+            match: 'str' as const,
+            ignoreCase: true,
+            values: [`${n}.example.org`],
+          })),
           { name: 'auth_ok', criterion: 'http_auth(users)' },
         ],
         httpRequest: [{ action: 'auth', realm: 'Bench', unless: 'auth_ok' }],
@@ -74,4 +80,6 @@ for (const r of results) {
 }
 const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
 const ratio = (k: 'parse' | 'check' | 'print' | 'total') => (large[k] / small[k]).toFixed(2);
-console.log(`ratio 1,000/100: total ${ratio('total')}x, parse ${ratio('parse')}x, check ${ratio('check')}x, print ${ratio('print')}x (linear = 10x)`);
+console.log(
+  `ratio 1,000/100: total ${ratio('total')}x, parse ${ratio('parse')}x, check ${ratio('check')}x, print ${ratio('print')}x (linear = 10x)`,
+);

@@ -20,4 +20,6 @@ const time = (label: string, fn: () => void, runs: number) => {
 const config = parse(big);
 const parseMs = time(`parse ${(big.length / 1024).toFixed(0)} KiB (${config.sections.length} sections)`, () => parse(big), 10);
 const printMs = time('print same config', () => print(config), 10);
-console.log(`parse throughput: ${(big.length / 1024 / (parseMs / 1000)).toFixed(0)} KiB/s; parse/print ratio ${(parseMs / printMs).toFixed(1)}x`);
+console.log(
+  `parse throughput: ${(big.length / 1024 / (parseMs / 1000)).toFixed(0)} KiB/s; parse/print ratio ${(parseMs / printMs).toFixed(1)}x`,
+);

@@ -23,13 +23,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'prom-bench-'));
 try {
   // In-process: every default expression, many rounds.
   const rounds = 200;
-  const inProcess = median(
-    Array.from({ length: 5 }, () =>
-      timed(() => {
-        for (let i = 0; i < rounds; i++) for (const e of exprs) if (checkPromql(e).length > 0) throw new Error(`invalid: ${e}`);
-      }),
-    ),
-  ) / (rounds * exprs.length);
+  const inProcess =
+    median(
+      Array.from({ length: 5 }, () =>
+        timed(() => {
+          for (let i = 0; i < rounds; i++) for (const e of exprs) if (checkPromql(e).length > 0) throw new Error(`invalid: ${e}`);
+        }),
+      ),
+    ) /
+    (rounds * exprs.length);
 
   // promtool: one process per expression (what a check without an in-process parser costs).
   const promtoolTimes = exprs.map((e, i) => {
@@ -53,7 +55,9 @@ try {
   console.log(`checkPromql in-process:       ${(inProcess * 1000).toFixed(1)} µs per expression (median of 5 x ${rounds} rounds)`);
   console.log(`promtool check rules (1 expr): ${promtool.toFixed(1)} ms per expression (median of ${exprs.length})`);
   console.log(`ratio promtool / in-process:   ${(promtool / inProcess).toFixed(0)}x`);
-  console.log(`render + check prod rule file in-process: ${renderMs.toFixed(2)} ms; promtool check rules on it: ${promtoolFile.toFixed(1)} ms (${(promtoolFile / renderMs).toFixed(1)}x)`);
+  console.log(
+    `render + check prod rule file in-process: ${renderMs.toFixed(2)} ms; promtool check rules on it: ${promtoolFile.toFixed(1)} ms (${(promtoolFile / renderMs).toFixed(1)}x)`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

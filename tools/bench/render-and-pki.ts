@@ -66,11 +66,29 @@ try {
     for (let n = 1; n < total; n++) {
       writeFileSync(join(dir, `san-${n}.ext`), `subjectAltName=DNS:leaf-${n}.internal,IP:10.0.0.${n}\n`);
       o(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `leaf-${n}.key`, '-out', `leaf-${n}.csr`, '-subj', `/CN=leaf-${n}`]);
-      o(['x509', '-req', '-in', `leaf-${n}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `leaf-${n}.pem`, '-days', '397', '-extfile', `san-${n}.ext`]);
+      o([
+        'x509',
+        '-req',
+        '-in',
+        `leaf-${n}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `leaf-${n}.pem`,
+        '-days',
+        '397',
+        '-extfile',
+        `san-${n}.ext`,
+      ]);
     }
   };
   const openssl = median([0, 1, 2].map((i) => timed(() => opensslRun(i))));
-  console.log(`first-time issuance of the prod set: ${total} RSA-2048 certificates (CA + public + ${requests.length} leaves), median of 3:`);
+  console.log(
+    `first-time issuance of the prod set: ${total} RSA-2048 certificates (CA + public + ${requests.length} leaves), median of 3:`,
+  );
   console.log(`  @chatops/pki (native keygen in parallel, native signing): ${ours.toFixed(0)} ms`);
   console.log(`  openssl req/x509, one process per step, sequential:          ${openssl.toFixed(0)} ms`);
   console.log(`  ratio ours/openssl: ${(ours / openssl).toFixed(2)} (below 1 means faster than openssl)`);

@@ -42,7 +42,8 @@ try {
     const first = timedChildren(() => render(env));
     const againRuns = Array.from({ length: RUNS }, () => timedChildren(() => render(env)));
     const stdout = render(env);
-    if (!/certificates: all reused/.test(stdout) || !/unchanged:/.test(stdout)) throw new Error(`re-render of ${env} was not a no-change run:\n${stdout}`);
+    if (!/certificates: all reused/.test(stdout) || !/unchanged:/.test(stdout))
+      throw new Error(`re-render of ${env} was not a no-change run:\n${stdout}`);
     rows.push({ name, first, again: med(againRuns), base: med(nodeE0()) });
   };
   measure('example prod (8 nodes)', 'prod');
@@ -53,10 +54,16 @@ try {
 
   const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
   const pair = (t: Times) => `${s(t.wall)} / ${s(t.cpu)}`.padStart(17);
-  console.log(`render CLI, whole process, wall / CPU (user+sys); re-render and node -e 0: medians of ${RUNS} runs, node -e 0 measured right after each case:`);
-  console.log(`  ${'case'.padEnd(24)} ${'first render'.padStart(17)} ${'re-render'.padStart(17)} ${'node -e 0'.padStart(17)}  re-render / node -e 0 (wall, CPU)`);
+  console.log(
+    `render CLI, whole process, wall / CPU (user+sys); re-render and node -e 0: medians of ${RUNS} runs, node -e 0 measured right after each case:`,
+  );
+  console.log(
+    `  ${'case'.padEnd(24)} ${'first render'.padStart(17)} ${'re-render'.padStart(17)} ${'node -e 0'.padStart(17)}  re-render / node -e 0 (wall, CPU)`,
+  );
   for (const r of rows) {
-    console.log(`  ${r.name.padEnd(24)} ${pair(r.first)} ${pair(r.again)} ${pair(r.base)}  ${(r.again.wall / r.base.wall).toFixed(1)}x, ${(r.again.cpu / r.base.cpu).toFixed(1)}x`);
+    console.log(
+      `  ${r.name.padEnd(24)} ${pair(r.first)} ${pair(r.again)} ${pair(r.base)}  ${(r.again.wall / r.base.wall).toFixed(1)}x, ${(r.again.cpu / r.base.cpu).toFixed(1)}x`,
+    );
   }
   const at = (n: number) => rows.find((r) => r.name === `${n} nodes`);
   const [r100, r1000] = [at(100), at(1000)];

@@ -27,7 +27,11 @@ function attw(tarball: string): Promise<{ ok: boolean; output: string }> {
 async function lint(p: Packed): Promise<string[]> {
   const problems: string[] = [];
   const tarball = readFileSync(p.tarball);
-  const { messages, pkg } = await publint({ pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) }, level: 'suggestion', strict: true });
+  const { messages, pkg } = await publint({
+    pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+    level: 'suggestion',
+    strict: true,
+  });
   for (const m of messages) problems.push(`publint ${m.type}: ${formatMessage(m, pkg, { color: false }) ?? m.code}`);
   const types = await attw(p.tarball);
   if (!types.ok) problems.push(`attw:\n${types.output.trimEnd()}`);
@@ -52,7 +56,9 @@ try {
     if (problems.length > 0) failed++;
     console.log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} ${p.name}${problems.map((x) => `\n  ${x.replaceAll('\n', '\n  ')}`).join('')}`);
   }
-  console.log(`${packed.length} packages packed and linted with publint and attw, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${packed.length} packages packed and linted with publint and attw, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   process.exitCode = failed > 0 ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });

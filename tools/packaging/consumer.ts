@@ -43,7 +43,12 @@ interface Result {
 }
 
 /** Runs a command; rejects with its output when it fails or outlives `timeoutMs`. */
-function exec(cmd: string, args: string[], cwd: string, options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Result> {
+function exec(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd,
@@ -59,7 +64,12 @@ function exec(cmd: string, args: string[], cwd: string, options: { env?: Record<
     child.on('close', (status, signal) => {
       const r = { status, stdout, stderr };
       if (status === 0) resolve(r);
-      else reject(new Error(`${[cmd, ...args].join(' ')} (in ${cwd}) ${signal ? `killed by ${signal}` : `exited ${status}`}\n${stdout}${stderr}`.trimEnd()));
+      else
+        reject(
+          new Error(
+            `${[cmd, ...args].join(' ')} (in ${cwd}) ${signal ? `killed by ${signal}` : `exited ${status}`}\n${stdout}${stderr}`.trimEnd(),
+          ),
+        );
     });
   });
 }
@@ -78,18 +88,31 @@ function expectThat(ok: boolean, message: string): void {
 async function alone(p: Packed, all: Packed[], root: string): Promise<void> {
   const dir = join(root, basename(p.dir));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `alone-${basename(p.dir)}`, private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: `alone-${basename(p.dir)}`, private: true, type: 'module' }, null, 2)}\n`,
+  );
   await npmInstall(
     dir,
     closure(p.name, all).map((q) => q.tarball),
   );
   for (const entry of p.entries) {
-    const esm = await exec(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).length);`], dir);
+    const esm = await exec(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).length);`],
+      dir,
+    );
     const cjs = await exec(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(entry)})).length);`], dir);
-    expectThat(Number(esm.stdout) > 0 && esm.stdout === cjs.stdout, `${entry}: ESM and CJS builds export ${esm.stdout.trim()} and ${cjs.stdout.trim()} names`);
+    expectThat(
+      Number(esm.stdout) > 0 && esm.stdout === cjs.stdout,
+      `${entry}: ESM and CJS builds export ${esm.stdout.trim()} and ${cjs.stdout.trim()} names`,
+    );
   }
   const unresolved = unresolvedTypeImports(join(dir, 'node_modules', p.name, 'dist'));
-  expectThat(unresolved.length === 0, `${p.name}: declaration imports that do not resolve when installed alone:\n  ${unresolved.join('\n  ')}`);
+  expectThat(
+    unresolved.length === 0,
+    `${p.name}: declaration imports that do not resolve when installed alone:\n  ${unresolved.join('\n  ')}`,
+  );
 }
 
 /** `file: specifier` for every bare import of a .d.ts/.d.cts under `dist` that TypeScript cannot resolve. */
@@ -118,7 +141,10 @@ async function together(all: Packed[], dir: string): Promise<string[]> {
     all.map((p) => p.tarball),
   );
   const installed = readdirNames(join(dir, 'node_modules/@chatops'));
-  expectThat(all.every((p) => installed.includes(p.name)), `not every package installed: ${installed.join(', ')}`);
+  expectThat(
+    all.every((p) => installed.includes(p.name)),
+    `not every package installed: ${installed.join(', ')}`,
+  );
   const tsc = join(dir, 'node_modules/typescript/bin/tsc');
   await exec(process.execPath, [tsc, '-p', 'tsconfig.json'], dir);
   done.push('examples/library-use type-checked (strict NodeNext, no skipLibCheck) and compiled, ESM + CJS');
@@ -128,9 +154,14 @@ async function together(all: Packed[], dir: string): Promise<string[]> {
   const names = `export const names = [${entries.map((_, i) => `m${i}`).join(', ')}].map((m) => Object.keys(m));\n`;
   writeFileSync(join(dir, 'all/esm.mts'), `${entries.map((e, i) => `import * as m${i} from '${e}';\n`).join('')}${names}`);
   writeFileSync(join(dir, 'all/cjs.cts'), `${entries.map((e, i) => `import m${i} = require('${e}');\n`).join('')}${names}`);
-  writeFileSync(join(dir, 'all/tsconfig.json'), `${JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { rootDir: '.', noEmit: true }, include: ['*.mts', '*.cts'] }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'all/tsconfig.json'),
+    `${JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { rootDir: '.', noEmit: true }, include: ['*.mts', '*.cts'] }, null, 2)}\n`,
+  );
   await exec(process.execPath, [tsc, '-p', 'all/tsconfig.json'], dir);
-  done.push(`all ${entries.length} entry points of ${all.length} packages type-checked from ESM and CJS (strict NodeNext, no skipLibCheck)`);
+  done.push(
+    `all ${entries.length} entry points of ${all.length} packages type-checked from ESM and CJS (strict NodeNext, no skipLibCheck)`,
+  );
 
   const cjs = await exec(process.execPath, ['dist/cjs-consumer.cjs'], dir);
   expectThat(cjs.stdout.includes('cjs: ok'), `cjs-consumer: ${cjs.stdout}`);
@@ -147,13 +178,19 @@ async function together(all: Packed[], dir: string): Promise<string[]> {
   const quick = await exec(process.execPath, ['dist/quick-start.js', 'environments/single.yaml'], dir, { env: SECRETS });
   expectThat(quick.stdout.startsWith('box-1 haproxy, '), `quick-start: ${quick.stdout}`);
   const render = await exec('npx', ['--no', '@chatops/render', 'single'], dir, { env: SECRETS });
-  expectThat(existsSync(join(dir, 'out/single/manifest.json')), `npx @chatops/render single wrote no manifest:\n${render.stdout}${render.stderr}`);
+  expectThat(
+    existsSync(join(dir, 'out/single/manifest.json')),
+    `npx @chatops/render single wrote no manifest:\n${render.stdout}${render.stderr}`,
+  );
   done.push(`npx @chatops/render single: ${render.stdout.trim().split('\n').at(-1)}`);
   const valid = await exec(process.execPath, ['dist/validate-environment.js', 'environments/single.yaml'], dir);
   done.push(valid.stdout.trim());
   const printed = await exec('npx', ['--no', '@chatops/render', 'schema'], dir);
   const shipped = readFileSync(join(dir, 'node_modules/@chatops/environment/environment.schema.json'), 'utf8');
-  expectThat(JSON.stringify(JSON.parse(printed.stdout)) === JSON.stringify(JSON.parse(shipped)), 'render schema differs from the shipped environment.schema.json');
+  expectThat(
+    JSON.stringify(JSON.parse(printed.stdout)) === JSON.stringify(JSON.parse(shipped)),
+    'render schema differs from the shipped environment.schema.json',
+  );
   done.push('npx @chatops/render schema = the shipped environment.schema.json');
   return done;
 }

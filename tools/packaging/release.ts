@@ -41,7 +41,8 @@ if (dryRun) {
   mkdirSync(dest, { recursive: true });
   const packed = packAll(dest, publishedPackages());
   console.log(`\nwould publish (dry run: nothing published, no tags; tarballs in ${relative(REPO, dest)}/):`);
-  for (const p of packed) console.log(`  ${p.name}@${p.version}  ${basename(p.tarball)}  ${(statSync(p.tarball).size / 1024).toFixed(1)} KiB`);
+  for (const p of packed)
+    console.log(`  ${p.name}@${p.version}  ${basename(p.tarball)}  ${(statSync(p.tarball).size / 1024).toFixed(1)} KiB`);
 } else {
   run('npx', ['changeset', 'publish']);
   console.log('\npublished; push the tags: git push --follow-tags');

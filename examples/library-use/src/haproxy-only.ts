@@ -15,7 +15,13 @@ const cfg = renderHaproxyConfig({
   frontends: [
     {
       name: 'https',
-      binds: [{ address: '127.0.0.1', port: 18443, ssl: { crt: [`${root}/etc/haproxy/certs/site.pem`], alpn: ['h2', 'http/1.1'], minVersion: 'TLSv1.2' } }],
+      binds: [
+        {
+          address: '127.0.0.1',
+          port: 18443,
+          ssl: { crt: [`${root}/etc/haproxy/certs/site.pem`], alpn: ['h2', 'http/1.1'], minVersion: 'TLSv1.2' },
+        },
+      ],
       acls: [
         // The whole host name, exactly: never a substring (`app.example.org.evil.test` does not match).
         { name: 'host_app', criterion: 'hdr(host),field(1,:)', match: 'str', ignoreCase: true, values: ['app.example.org'] },

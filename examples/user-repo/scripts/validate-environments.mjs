@@ -16,7 +16,9 @@ const validate = ajv.compile(schema);
 
 const dir = process.argv[2] ?? 'environments';
 let failed = 0;
-for (const name of readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort()) {
   const file = join(dir, name);
   const text = readFileSync(file, 'utf8');
   const doc = name.endsWith('.json') ? JSON.parse(text) : parse(text, { version: '1.1' });

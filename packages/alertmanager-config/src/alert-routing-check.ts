@@ -36,7 +36,10 @@ export function checkAlertRouting(config: AlertmanagerConfig, rules: readonly Al
     const where = rule.source ? ` (${rule.source})` : '';
     if (receivers.length === 0) out.push({ path: ['route'], message: `alert ${rule.alert}${where} reaches no receiver` });
     else if (empty.length > 0 && rule.labels?.severity !== 'none') {
-      out.push({ path: ['route'], message: `alert ${rule.alert}${where} is routed to receiver ${empty.join(', ')}, which has no integrations: it would never be notified` });
+      out.push({
+        path: ['route'],
+        message: `alert ${rule.alert}${where} is routed to receiver ${empty.join(', ')}, which has no integrations: it would never be notified`,
+      });
     }
   }
   return out;
@@ -102,7 +105,12 @@ export const alertRoutingCheck: StackCheck = {
       const names = new Set(rules.map((r) => r.alert));
       for (const { rule, name } of inhibitingAlertNames(config)) {
         if (!names.has(name)) {
-          problems.push(at({ path: ['inhibit_rules', rule, 'source_matchers'], message: `inhibit rule waits for alert ${name}, which no Prometheus rule of the stack produces` }));
+          problems.push(
+            at({
+              path: ['inhibit_rules', rule, 'source_matchers'],
+              message: `inhibit rule waits for alert ${name}, which no Prometheus rule of the stack produces`,
+            }),
+          );
         }
       }
     }

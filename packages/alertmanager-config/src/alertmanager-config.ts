@@ -62,7 +62,10 @@ export const globalSchema = z
     slack_api_url: url.optional(),
     slack_api_url_file: filePath.optional(),
   })
-  .refine((g) => !(g.slack_api_url && g.slack_api_url_file), { message: 'at most one of slack_api_url and slack_api_url_file', path: ['slack_api_url_file'] })
+  .refine((g) => !(g.slack_api_url && g.slack_api_url_file), {
+    message: 'at most one of slack_api_url and slack_api_url_file',
+    path: ['slack_api_url_file'],
+  })
   .refine((g) => !(g.smtp_auth_password && g.smtp_auth_password_file), {
     message: 'at most one of smtp_auth_password and smtp_auth_password_file',
     path: ['smtp_auth_password_file'],
@@ -77,7 +80,12 @@ const slackAction = z.strictObject({
   name: z.string().optional(),
   value: z.string().optional(),
   confirm: z
-    .strictObject({ title: z.string().optional(), text: z.string().min(1), ok_text: z.string().optional(), dismiss_text: z.string().optional() })
+    .strictObject({
+      title: z.string().optional(),
+      text: z.string().min(1),
+      ok_text: z.string().optional(),
+      dismiss_text: z.string().optional(),
+    })
     .optional(),
 });
 
@@ -129,7 +137,10 @@ export const emailConfigSchema = z
     require_tls: z.boolean().optional(),
     tls_config: tlsConfigSchema.optional(),
   })
-  .refine((e) => !(e.auth_password && e.auth_password_file), { message: 'at most one of auth_password and auth_password_file', path: ['auth_password_file'] });
+  .refine((e) => !(e.auth_password && e.auth_password_file), {
+    message: 'at most one of auth_password and auth_password_file',
+    path: ['auth_password_file'],
+  });
 
 /** One webhook integration of a receiver. */
 export const webhookConfigSchema = z.strictObject({
@@ -203,16 +214,36 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 function rangeOf(check: (part: string) => boolean, what: string) {
-  return z.string().refine((v) => v.split(':').length <= 2 && v.split(':').every((p) => check(p.toLowerCase())), { message: `expected ${what}` });
+  return z
+    .string()
+    .refine((v) => v.split(':').length <= 2 && v.split(':').every((p) => check(p.toLowerCase())), { message: `expected ${what}` });
 }
 const clock = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 /** One time interval: every given field must match. */
 export const timeIntervalSpecSchema = z.strictObject({
-  times: z.array(z.strictObject({ start_time: z.string().regex(clock, { message: 'expected HH:MM' }), end_time: z.string().regex(clock, { message: 'expected HH:MM' }) })).optional(),
+  times: z
+    .array(
+      z.strictObject({
+        start_time: z.string().regex(clock, { message: 'expected HH:MM' }),
+        end_time: z.string().regex(clock, { message: 'expected HH:MM' }),
+      }),
+    )
+    .optional(),
   weekdays: z.array(rangeOf((p) => WEEKDAYS.includes(p), 'a weekday or weekday range like monday:friday')).optional(),
-  days_of_month: z.array(rangeOf((p) => /^-?\d{1,2}$/.test(p) && Math.abs(Number(p)) >= 1 && Math.abs(Number(p)) <= 31, 'a day of month (1..31, -31..-1) or range')).optional(),
-  months: z.array(rangeOf((p) => MONTHS.includes(p) || (/^\d{1,2}$/.test(p) && Number(p) >= 1 && Number(p) <= 12), 'a month (name or 1..12) or range')).optional(),
+  days_of_month: z
+    .array(
+      rangeOf(
+        (p) => /^-?\d{1,2}$/.test(p) && Math.abs(Number(p)) >= 1 && Math.abs(Number(p)) <= 31,
+        'a day of month (1..31, -31..-1) or range',
+      ),
+    )
+    .optional(),
+  months: z
+    .array(
+      rangeOf((p) => MONTHS.includes(p) || (/^\d{1,2}$/.test(p) && Number(p) >= 1 && Number(p) <= 12), 'a month (name or 1..12) or range'),
+    )
+    .optional(),
   years: z.array(rangeOf((p) => /^\d{4}$/.test(p), 'a year or year range like 2024:2025')).optional(),
   location: z
     .string()

@@ -32,7 +32,11 @@ const SERVICE = 'alertmanager';
 const HEADER = 'Rendered by @chatops/alertmanager-config from the environment. Do not edit by hand.';
 
 /** Everything Alertmanager needs on its node, rendered purely from the environment and PKI material. */
-export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: StackAlertingProps = {}): { artifacts: Artifact[]; checks: NativeCheck[] } {
+export function renderAlertmanager(
+  node: NodeSpec,
+  ctx: RenderContext,
+  props: StackAlertingProps = {},
+): { artifacts: Artifact[]; checks: NativeCheck[] } {
   const { env } = ctx;
   const p = (path: string) => nodePath(env, node, path);
   const artifacts: Artifact[] = [];
@@ -40,22 +44,37 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
 
   let slackApiUrlFile: string | undefined;
   if (env.alerting.slack) {
-    const placed = placeSecret(env.alerting.slack.webhookUrl, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/slack-webhook-url`) });
+    const placed = placeSecret(env.alerting.slack.webhookUrl, ctx.secrets, {
+      ...secretOptions,
+      path: p(`${ALERTMANAGER_PATHS.secretsDir}/slack-webhook-url`),
+    });
     slackApiUrlFile = placed.path;
     artifacts.push(...placed.artifacts);
   }
   let smtpPasswordFile: string | undefined;
   const email = env.alerting.email;
   if (email?.password) {
-    if (!email.username) throw new ConfigError([{ path: ['alerting', 'email', 'username'], message: 'an SMTP password needs a username: Alertmanager only authenticates when both are set' }]);
-    const placed = placeSecret(email.password, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/smtp-password`) });
+    if (!email.username)
+      throw new ConfigError([
+        {
+          path: ['alerting', 'email', 'username'],
+          message: 'an SMTP password needs a username: Alertmanager only authenticates when both are set',
+        },
+      ]);
+    const placed = placeSecret(email.password, ctx.secrets, {
+      ...secretOptions,
+      path: p(`${ALERTMANAGER_PATHS.secretsDir}/smtp-password`),
+    });
     smtpPasswordFile = placed.path;
     artifacts.push(...placed.artifacts);
   }
 
   let deadMansSwitchUrlFile: string | undefined;
   if (env.alerting.deadMansSwitch) {
-    const placed = placeSecret(env.alerting.deadMansSwitch.url, ctx.secrets, { ...secretOptions, path: p(`${ALERTMANAGER_PATHS.secretsDir}/deadmansswitch-url`) });
+    const placed = placeSecret(env.alerting.deadMansSwitch.url, ctx.secrets, {
+      ...secretOptions,
+      path: p(`${ALERTMANAGER_PATHS.secretsDir}/deadmansswitch-url`),
+    });
     deadMansSwitchUrlFile = placed.path;
     artifacts.push(...placed.artifacts);
   }
@@ -64,8 +83,21 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
   artifacts.push(artifact({ path: templateFile, content: SLACK_TEMPLATE, service: SERVICE }));
 
   const configFile = p(ALERTMANAGER_PATHS.config);
-  const config = stackAlertmanagerConfig(env, { slackApiUrlFile, smtpPasswordFile, deadMansSwitchUrlFile, templates: [templateFile] }, props);
-  artifacts.push(artifact({ path: configFile, content: printAlertmanagerConfig(config, { header: HEADER }), service: SERVICE, owner: 'root', group: ALERTMANAGER_USER, mode: '0640' }));
+  const config = stackAlertmanagerConfig(
+    env,
+    { slackApiUrlFile, smtpPasswordFile, deadMansSwitchUrlFile, templates: [templateFile] },
+    props,
+  );
+  artifacts.push(
+    artifact({
+      path: configFile,
+      content: printAlertmanagerConfig(config, { header: HEADER }),
+      service: SERVICE,
+      owner: 'root',
+      group: ALERTMANAGER_USER,
+      mode: '0640',
+    }),
+  );
 
   const tls = tlsFiles(ctx, node, SERVICE, { owner: ALERTMANAGER_USER });
   artifacts.push(...tls.artifacts);
@@ -74,7 +106,10 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
     artifact({
       path: webFile,
       content: printWebConfig(
-        { tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' }, basic_auth_users: webUsers(env, ['prometheus']) },
+        {
+          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+          basic_auth_users: webUsers(env, ['prometheus']),
+        },
         { header: HEADER },
       ),
       service: SERVICE,
@@ -97,7 +132,10 @@ export function renderAlertmanager(node: NodeSpec, ctx: RenderContext, props: St
   artifacts.push(
     artifact({
       path: p(ALERTMANAGER_PATHS.defaults),
-      content: printEnvFile({ ARGS: argsVariable(args) }, { header: `${HEADER}\nRead by prometheus-alertmanager.service (EnvironmentFile).` }),
+      content: printEnvFile(
+        { ARGS: argsVariable(args) },
+        { header: `${HEADER}\nRead by prometheus-alertmanager.service (EnvironmentFile).` },
+      ),
       service: SERVICE,
       action: 'restart',
     }),

@@ -40,7 +40,8 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
       if (seen.has(label)) problem([...path, 'group_by', i], `duplicated label "${label}" in group_by`);
       seen.add(label);
     });
-    if (groupBy.includes('...') && groupBy.length > 1) problem([...path, 'group_by'], "cannot have wildcard group_by ('...') and other labels at the same time");
+    if (groupBy.includes('...') && groupBy.length > 1)
+      problem([...path, 'group_by'], "cannot have wildcard group_by ('...') and other labels at the same time");
     for (const [label, re] of Object.entries(route.match_re ?? {})) {
       try {
         parseMatcher(`${label}=~${JSON.stringify(re)}`);
@@ -54,12 +55,20 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
         if (!intervals.has(name)) problem([...path, key, i], `undefined time interval "${name}" used in route`);
       });
     }
-    if (route.group_interval !== undefined && durationMs(route.group_interval) === 0) problem([...path, 'group_interval'], 'group_interval cannot be zero');
-    if (route.repeat_interval !== undefined && durationMs(route.repeat_interval) === 0) problem([...path, 'repeat_interval'], 'repeat_interval cannot be zero');
-    const effective = { groupInterval: route.group_interval ?? inherited.groupInterval, repeatInterval: route.repeat_interval ?? inherited.repeatInterval };
+    if (route.group_interval !== undefined && durationMs(route.group_interval) === 0)
+      problem([...path, 'group_interval'], 'group_interval cannot be zero');
+    if (route.repeat_interval !== undefined && durationMs(route.repeat_interval) === 0)
+      problem([...path, 'repeat_interval'], 'repeat_interval cannot be zero');
+    const effective = {
+      groupInterval: route.group_interval ?? inherited.groupInterval,
+      repeatInterval: route.repeat_interval ?? inherited.repeatInterval,
+    };
     const setsEither = route.group_interval !== undefined || route.repeat_interval !== undefined;
     if (setsEither && durationMs(effective.repeatInterval) < durationMs(effective.groupInterval)) {
-      problem([...path, route.repeat_interval !== undefined ? 'repeat_interval' : 'group_interval'], `repeat_interval (${effective.repeatInterval}) is shorter than group_interval (${effective.groupInterval}): repeats would only go out every group_interval`);
+      problem(
+        [...path, route.repeat_interval !== undefined ? 'repeat_interval' : 'group_interval'],
+        `repeat_interval (${effective.repeatInterval}) is shorter than group_interval (${effective.groupInterval}): repeats would only go out every group_interval`,
+      );
     }
     (route.routes ?? []).forEach((child, i) => walk(child, [...path, 'routes', i], effective));
   };
@@ -67,13 +76,19 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
 
   const g = config.global ?? {};
   if ((g.smtp_auth_password || g.smtp_auth_password_file) && !g.smtp_auth_username) {
-    problem(['global', 'smtp_auth_username'], 'an SMTP password without smtp_auth_username is never used: Alertmanager only authenticates with a username');
+    problem(
+      ['global', 'smtp_auth_username'],
+      'an SMTP password without smtp_auth_username is never used: Alertmanager only authenticates with a username',
+    );
   }
   config.receivers.forEach((r, i) => {
     (r.email_configs ?? []).forEach((e, j) => {
       const at = ['receivers', i, 'email_configs', j];
       if ((e.auth_password || e.auth_password_file) && !e.auth_username && !g.smtp_auth_username) {
-        problem([...at, 'auth_username'], 'an SMTP password without auth_username is never used: Alertmanager only authenticates with a username');
+        problem(
+          [...at, 'auth_username'],
+          'an SMTP password without auth_username is never used: Alertmanager only authenticates with a username',
+        );
       }
       if (!e.smarthost && !g.smtp_smarthost) problem([...at, 'smarthost'], 'no global SMTP smarthost set');
       if (!e.from && !g.smtp_from) problem([...at, 'from'], 'no global SMTP from set');
@@ -97,10 +112,13 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
         }
       }
     }
-    const hasSource = (rule.source_matchers?.length ?? 0) > 0 || deprecatedInhibit.slice(0, 2).some((k) => Object.keys(rule[k] ?? {}).length > 0);
-    const hasTarget = (rule.target_matchers?.length ?? 0) > 0 || deprecatedInhibit.slice(2).some((k) => Object.keys(rule[k] ?? {}).length > 0);
+    const hasSource =
+      (rule.source_matchers?.length ?? 0) > 0 || deprecatedInhibit.slice(0, 2).some((k) => Object.keys(rule[k] ?? {}).length > 0);
+    const hasTarget =
+      (rule.target_matchers?.length ?? 0) > 0 || deprecatedInhibit.slice(2).some((k) => Object.keys(rule[k] ?? {}).length > 0);
     // Alertmanager accepts these, but an empty side matches every alert: one firing alert would mute everything.
-    if (!hasSource) problem(['inhibit_rules', i, 'source_matchers'], 'inhibit rule has no source matchers: every alert would inhibit its targets');
+    if (!hasSource)
+      problem(['inhibit_rules', i, 'source_matchers'], 'inhibit rule has no source matchers: every alert would inhibit its targets');
     if (!hasTarget) problem(['inhibit_rules', i, 'target_matchers'], 'inhibit rule has no target matchers: it would mute every alert');
   });
   return out;
@@ -110,6 +128,10 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
 export function validateAlertmanagerConfig(input: AlertmanagerConfigInput | unknown, where: { file?: string } = {}): AlertmanagerConfig {
   const config = parseWith(alertmanagerConfigSchema, input, where);
   const problems = checkAlertmanagerConfig(config);
-  if (problems.length > 0) throw new ConfigError(problems.map((p) => ({ ...p, ...where })), config);
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((p) => ({ ...p, ...where })),
+      config,
+    );
   return config;
 }

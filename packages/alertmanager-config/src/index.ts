@@ -25,7 +25,13 @@ export {
   webhookConfigSchema,
 } from './alertmanager-config.js';
 export { type AlertRuleLabels, alertRoutingCheck, alertRulesIn, checkAlertRouting, integrationCount } from './alert-routing-check.js';
-export { ALERTMANAGER_PATHS, ALERTMANAGER_USER, alertmanagerRenderer, alertmanagerRendererWith, renderAlertmanager } from './alertmanager-renderer.js';
+export {
+  ALERTMANAGER_PATHS,
+  ALERTMANAGER_USER,
+  alertmanagerRenderer,
+  alertmanagerRendererWith,
+  renderAlertmanager,
+} from './alertmanager-renderer.js';
 export { checkAlertmanagerConfig, validateAlertmanagerConfig } from './checks.js';
 export {
   type LabelSet,

@@ -172,7 +172,8 @@ export function goQuote(value: string): string {
         continue;
     }
     if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (/\p{C}|\p{Z}/u.test(ch) && ch !== ' ') out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    else if (/\p{C}|\p{Z}/u.test(ch) && ch !== ' ')
+      out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += ch;
   }
   return `${out}"`;

@@ -13,7 +13,14 @@ export function parseAlertmanagerConfig(source: string, file = 'alertmanager.yml
     doc = load(source, { filename: file });
   } catch (e) {
     const mark = (e as { mark?: { line?: number } }).mark;
-    throw new ConfigError([{ file, path: [], message: (e as Error).message.split('\n')[0] ?? 'invalid YAML', ...(mark?.line !== undefined ? { line: mark.line + 1 } : {}) }]);
+    throw new ConfigError([
+      {
+        file,
+        path: [],
+        message: (e as Error).message.split('\n')[0] ?? 'invalid YAML',
+        ...(mark?.line !== undefined ? { line: mark.line + 1 } : {}),
+      },
+    ]);
   }
   try {
     return validateAlertmanagerConfig(doc);

@@ -1,6 +1,15 @@
 import type { AlertmanagerConfig, AlertmanagerConfigInput, Route } from './alertmanager-config.js';
 import { validateAlertmanagerConfig } from './checks.js';
-import { type LabelSet, type Matcher, compareMatchers, formatMatcherList, goQuote, matchesAll, parseMatcher, parseMatchers } from './matchers.js';
+import {
+  type LabelSet,
+  type Matcher,
+  compareMatchers,
+  formatMatcherList,
+  goQuote,
+  matchesAll,
+  parseMatcher,
+  parseMatchers,
+} from './matchers.js';
 import { intervalContains } from './time-intervals.js';
 
 /** Alertmanager's defaults for options no route sets. */
@@ -83,7 +92,8 @@ function routeMatchers(route: Route): Matcher[] {
 function compileRoute(route: Route, parent: CompiledRoute | undefined, index: number[]): CompiledRoute {
   const matchers = routeMatchers(route);
   const key = parent ? `${parent.key}/${formatMatcherList(matchers)}` : formatMatcherList(matchers);
-  const groupBy = route.group_by === undefined ? (parent ? parent.groupBy : []) : route.group_by.includes('...') ? undefined : route.group_by;
+  const groupBy =
+    route.group_by === undefined ? (parent ? parent.groupBy : []) : route.group_by.includes('...') ? undefined : route.group_by;
   const self: Omit<CompiledRoute, 'routes'> = {
     index,
     key,
@@ -161,7 +171,13 @@ export class RouteSimulator {
     return matched.map((route) => {
       const group = groupLabels(route, labels);
       const mutedByTime = options.at ? this.#mutedByTime(route, options.at) : undefined;
-      return { receiver: route.receiver, groupKey: `${route.key}:${formatLabelSet(group)}`, groupLabels: group, route, ...(mutedByTime ? { mutedByTime } : {}) };
+      return {
+        receiver: route.receiver,
+        groupKey: `${route.key}:${formatLabelSet(group)}`,
+        groupLabels: group,
+        route,
+        ...(mutedByTime ? { mutedByTime } : {}),
+      };
     });
   }
 

@@ -45,10 +45,17 @@ export interface StackAlertingProps {
 }
 
 function inhibitRule(i: AlertInhibition): InhibitRule {
-  const source = [`alertname="${i.source.alertname}"`, ...(i.source.severity ? [`severity="${i.source.severity}"`] : []), ...(i.source.matchers ?? [])];
+  const source = [
+    `alertname="${i.source.alertname}"`,
+    ...(i.source.severity ? [`severity="${i.source.severity}"`] : []),
+    ...(i.source.matchers ?? []),
+  ];
   const target =
     'except' in i.target
-      ? [i.target.except.length === 1 ? `alertname!="${i.target.except[0]}"` : `alertname!~"${i.target.except.join('|')}"`, ...(i.target.matchers ?? [])]
+      ? [
+          i.target.except.length === 1 ? `alertname!="${i.target.except[0]}"` : `alertname!~"${i.target.except.join('|')}"`,
+          ...(i.target.matchers ?? []),
+        ]
       : [
           i.target.alertnames.length === 1 ? `alertname="${i.target.alertnames[0]}"` : `alertname=~"${i.target.alertnames.join('|')}"`,
           ...(i.target.severity ? [`severity="${i.target.severity}"`] : []),
@@ -69,7 +76,11 @@ function inhibitRule(i: AlertInhibition): InhibitRule {
  * - a wider alert mutes the narrower ones one fault raises with it, as the rules declare (`alertInhibitions`);
  * - secrets are referenced by file (`slack_api_url_file`, `smtp_auth_password_file`), never inlined.
  */
-export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFiles, props: StackAlertingProps = {}): AlertmanagerConfigInput {
+export function stackAlertmanagerConfig(
+  env: Environment,
+  files: StackAlertingFiles,
+  props: StackAlertingProps = {},
+): AlertmanagerConfigInput {
   const { slack, email, deadMansSwitch } = env.alerting;
   const receivers: Receiver[] = [];
   if (slack) {
@@ -88,13 +99,18 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
     });
   }
   if (email) receivers.push({ name: STACK_RECEIVERS.email, email_configs: [{ send_resolved: true, to: email.to.join(', ') }] });
-  if (deadMansSwitch && !files.deadMansSwitchUrlFile) throw new Error('stackAlertmanagerConfig: deadMansSwitchUrlFile is required when alerting.deadMansSwitch is set');
+  if (deadMansSwitch && !files.deadMansSwitchUrlFile)
+    throw new Error('stackAlertmanagerConfig: deadMansSwitchUrlFile is required when alerting.deadMansSwitch is set');
   receivers.push({
     name: STACK_RECEIVERS.watchdog,
     // Alertmanager 0.25's webhook has no url_file, and the URL is a secret: a Slack integration's api_url_file
     // POSTs a small JSON body to it, which is all a dead-man's-switch ping needs.
     ...(deadMansSwitch
-      ? { slack_configs: [{ send_resolved: false, api_url_file: files.deadMansSwitchUrlFile, title: '{{ .CommonLabels.alertname }}', text: 'ping' }] }
+      ? {
+          slack_configs: [
+            { send_resolved: false, api_url_file: files.deadMansSwitchUrlFile, title: '{{ .CommonLabels.alertname }}', text: 'ping' },
+          ],
+        }
       : {}),
   });
 
@@ -122,7 +138,9 @@ export function stackAlertmanagerConfig(env: Environment, files: StackAlertingFi
         ? {
             smtp_from: email.from,
             // EHLO with the node's own name (Alertmanager says "localhost" otherwise, which many relays refuse).
-            ...(nodesWithRole(env, 'alertmanager')[0] ? { smtp_hello: nodeFqdn(env, nodesWithRole(env, 'alertmanager')[0] as NodeSpec) } : {}),
+            ...(nodesWithRole(env, 'alertmanager')[0]
+              ? { smtp_hello: nodeFqdn(env, nodesWithRole(env, 'alertmanager')[0] as NodeSpec) }
+              : {}),
             smtp_smarthost: email.smarthost,
             smtp_auth_username: email.username,
             smtp_auth_password_file: files.smtpPasswordFile,

@@ -5,7 +5,18 @@ import { ALERTMANAGER_PATHS } from '@chatops/alertmanager-config';
 import { nodePath, nodeWithRole } from '@chatops/environment';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, mailText, recorder, requireBinary, smtpSink, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import {
+  LOOPBACK_PASSWORDS,
+  eventually,
+  loopbackEnvironment,
+  mailText,
+  recorder,
+  requireBinary,
+  smtpSink,
+  startProcess,
+  tempDir,
+  waitForPort,
+} from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 interface SlackMessage {
@@ -75,19 +86,29 @@ describe('alerting end to end on loopback', () => {
     await waitForPort(node.address, ctx.env.ports.prometheus, { process: prom });
 
     // Every node but the monitoring node is down (nothing listens there): NodeDown fires for each of them at once.
-    const down = ctx.env.nodes.filter((n) => n.name !== node.name).map((n) => n.name).sort();
+    const down = ctx.env.nodes
+      .filter((n) => n.name !== node.name)
+      .map((n) => n.name)
+      .sort();
     const messages = () => slack.bodies.map((b) => JSON.parse(b.body) as SlackMessage);
-    const nodeDown = await eventually(
-      () => messages().find((m) => m.attachments[0]?.title.includes('NodeDown')),
-      { what: `a Slack message about NodeDown\n${am.output()}`, timeoutMs: 60_000 },
-    );
-    const mail = await eventually(() => smtp.mails.find((m) => m.data.includes('NodeDown')), { what: 'a mail about NodeDown', timeoutMs: 20_000 });
+    const nodeDown = await eventually(() => messages().find((m) => m.attachments[0]?.title.includes('NodeDown')), {
+      what: `a Slack message about NodeDown\n${am.output()}`,
+      timeoutMs: 60_000,
+    });
+    const mail = await eventually(() => smtp.mails.find((m) => m.data.includes('NodeDown')), {
+      what: 'a mail about NodeDown',
+      timeoutMs: 20_000,
+    });
     // Alertmanager's own view, once the symptoms have fired too: the ChatOps containers and the scrape targets of
     // the down nodes are there, each suppressed by the NodeDown of its node.
     type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
     const amAlerts = async () =>
       JSON.parse(
-        await httpsGet(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`, ctx.pki.caCert, `admin:${LOOPBACK_PASSWORDS.admin}`),
+        await httpsGet(
+          `https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`,
+          ctx.pki.caCert,
+          `admin:${LOOPBACK_PASSWORDS.admin}`,
+        ),
       ) as AmAlert[];
     const appNodes = ctx.env.nodes.filter((n) => n.roles.includes('chatops')).map((n) => n.name);
     const alerts = await eventually(
@@ -121,7 +142,9 @@ describe('alerting end to end on loopback', () => {
     // inhibit them, so they reach neither Slack nor the mailbox.
     const titles = messages().map((m) => m.attachments[0]?.title ?? '');
     expect(titles.some((t) => t.includes('ChatOpsInstanceDown'))).toBe(false);
-    const symptoms = alerts.filter((a) => ['ChatOpsInstanceDown', 'TargetDown'].includes(a.labels.alertname ?? '') && down.includes(a.labels.node ?? ''));
+    const symptoms = alerts.filter(
+      (a) => ['ChatOpsInstanceDown', 'TargetDown'].includes(a.labels.alertname ?? '') && down.includes(a.labels.node ?? ''),
+    );
     expect(symptoms.length).toBeGreaterThan(appNodes.length);
     for (const a of symptoms) {
       expect(a.status.state, `${a.labels.alertname} on ${a.labels.node}`).toBe('suppressed');
@@ -132,12 +155,14 @@ describe('alerting end to end on loopback', () => {
     // Nothing but NodeDown speaks of a down node; the monitoring node's own dead exporters are still reported.
     const others = messages().filter((m) => !m.attachments[0]?.title.includes('NodeDown'));
     for (const m of others) for (const n of down) expect(m.attachments[0]?.text).not.toContain(`\`${n}\``);
-    expect(others.find((m) => m.attachments[0]?.title.includes('TargetDown'))?.attachments[0]?.text).toContain(`*TargetDown* on \`${node.name}\``);
+    expect(others.find((m) => m.attachments[0]?.title.includes('TargetDown'))?.attachments[0]?.text).toContain(
+      `*TargetDown* on \`${node.name}\``,
+    );
   });
 });
 
 describe('meta-monitoring on loopback', () => {
-  it('Slack answering 500: the notification failure is mailed, never sent to Slack; the Watchdog pings the dead-man\'s switch', async () => {
+  it("Slack answering 500: the notification failure is mailed, never sent to Slack; the Watchdog pings the dead-man's switch", async () => {
     const prometheusBin = requireBinary('prometheus');
     const alertmanagerBin = requireBinary('prometheus-alertmanager');
     using dir = tempDir('am-meta-');
@@ -171,7 +196,10 @@ describe('meta-monitoring on loopback', () => {
 
     await using am = startProcess(alertmanagerBin, args(nodePath(ctx.env, node, ALERTMANAGER_PATHS.defaults)));
     await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
-    await using prom = startProcess(prometheusBin, [...args(nodePath(ctx.env, node, PROMETHEUS_PATHS.defaults)), '--rules.alert.resend-delay=1s']);
+    await using prom = startProcess(prometheusBin, [
+      ...args(nodePath(ctx.env, node, PROMETHEUS_PATHS.defaults)),
+      '--rules.alert.resend-delay=1s',
+    ]);
     await waitForPort(node.address, ctx.env.ports.prometheus, { process: prom });
 
     // The Watchdog reaches the dead-man's switch, and nothing else does.

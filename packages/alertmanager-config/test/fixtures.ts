@@ -36,7 +36,15 @@ export const sampleConfig: AlertmanagerConfigInput = {
     { name: 'email', email_configs: [{ to: 'ops@example.org', send_resolved: true }] },
     { name: 'db-team', email_configs: [{ to: 'db@example.org', headers: { Subject: 'DB: {{ .CommonLabels.alertname }}' } }] },
     { name: 'pager', webhook_configs: [{ url: 'http://127.0.0.1:9/pager', max_alerts: 10 }] },
-    { name: 'webhook', webhook_configs: [{ url: 'http://127.0.0.1:9/hook', http_config: { basic_auth: { username: 'am', password_file: '/etc/alertmanager/secrets/hook' } } }] },
+    {
+      name: 'webhook',
+      webhook_configs: [
+        {
+          url: 'http://127.0.0.1:9/hook',
+          http_config: { basic_auth: { username: 'am', password_file: '/etc/alertmanager/secrets/hook' } },
+        },
+      ],
+    },
     { name: 'null' },
   ],
   inhibit_rules: [
@@ -44,6 +52,12 @@ export const sampleConfig: AlertmanagerConfigInput = {
     { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'node'] },
   ],
   time_intervals: [
-    { name: 'offhours', time_intervals: [{ times: [{ start_time: '18:00', end_time: '24:00' }], weekdays: ['monday:friday'] }, { weekdays: ['saturday', 'sunday'], location: 'Europe/London' }] },
+    {
+      name: 'offhours',
+      time_intervals: [
+        { times: [{ start_time: '18:00', end_time: '24:00' }], weekdays: ['monday:friday'] },
+        { weekdays: ['saturday', 'sunday'], location: 'Europe/London' },
+      ],
+    },
   ],
 };

@@ -99,10 +99,7 @@ describe('the native model', () => {
         repeat_interval: '5m',
         routes: [{ receiver: 'nope', mute_time_intervals: ['never'] }],
       },
-      receivers: [
-        { name: 'r', email_configs: [{ to: 'ops@example.org' }], slack_configs: [{ channel: '#a' }] },
-        { name: 'r' },
-      ],
+      receivers: [{ name: 'r', email_configs: [{ to: 'ops@example.org' }], slack_configs: [{ channel: '#a' }] }, { name: 'r' }],
       inhibit_rules: [{ source_matchers: ['a="b"'], equal: ['node'] }],
     });
     expect(errorOf(() => printAlertmanagerConfig(config))).toMatchInlineSnapshot(`
@@ -122,10 +119,26 @@ describe('the native model', () => {
   });
 
   it('parses an existing alertmanager.yml with file:line diagnostics', () => {
-    const yaml = (matcher: string) => ['route:', '  receiver: ops', '  routes:', '    - receiver: pager', `      matchers: ['${matcher}']`, 'receivers:', '  - name: ops', ''].join('\n');
-    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev=~"("'), 'am.yml'))).toMatchInlineSnapshot(`"am.yml:5: route.routes.0.matchers.0: invalid regular expression "(": error parsing regexp: missing closing ): \`^(?:()$\`"`);
-    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev="page"'), 'am.yml'))).toMatchInlineSnapshot(`"am.yml:4: route.routes.0.receiver: undefined receiver "pager" used in route"`);
-    expect(errorOf(() => parseAlertmanagerConfig('route: [', 'am.yml'))).toMatchInlineSnapshot(`"am.yml:1: unexpected end of the stream within a flow collection in "am.yml" (1:9)"`);
+    const yaml = (matcher: string) =>
+      [
+        'route:',
+        '  receiver: ops',
+        '  routes:',
+        '    - receiver: pager',
+        `      matchers: ['${matcher}']`,
+        'receivers:',
+        '  - name: ops',
+        '',
+      ].join('\n');
+    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev=~"("'), 'am.yml'))).toMatchInlineSnapshot(
+      `"am.yml:5: route.routes.0.matchers.0: invalid regular expression "(": error parsing regexp: missing closing ): \`^(?:()$\`"`,
+    );
+    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev="page"'), 'am.yml'))).toMatchInlineSnapshot(
+      `"am.yml:4: route.routes.0.receiver: undefined receiver "pager" used in route"`,
+    );
+    expect(errorOf(() => parseAlertmanagerConfig('route: [', 'am.yml'))).toMatchInlineSnapshot(
+      `"am.yml:1: unexpected end of the stream within a flow collection in "am.yml" (1:9)"`,
+    );
     const text = printAlertmanagerConfig(sampleConfig);
     expect(printAlertmanagerConfig(parseAlertmanagerConfig(text))).toBe(text);
   });
@@ -152,7 +165,9 @@ describe('the native model', () => {
       `"basic_auth_users: basic auth without tls_server_config would send passwords in clear"`,
     );
     using dir = tempDir('am-web-');
-    const { material } = await new PkiStore(join(dir.path, 'pki')).ensure({ caCommonName: 'test CA', publicDomain: 'am.test' }, [], { persist: false });
+    const { material } = await new PkiStore(join(dir.path, 'pki')).ensure({ caCommonName: 'test CA', publicDomain: 'am.test' }, [], {
+      persist: false,
+    });
     writeFileSync(join(dir.path, 'cert.pem'), material.publicCert.cert);
     writeFileSync(join(dir.path, 'key.pem'), material.publicCert.key);
     const text = printWebConfig({

@@ -17,16 +17,50 @@ function faults(env: Environment): Record<string, Labels[]> {
   const app = nodesWithRole(env, 'chatops')[1] ?? nodeWithRole(env, 'chatops');
   const [grafana1, grafana2] = nodesWithRole(env, 'grafana');
   const haproxy = { job: 'haproxy', node: lb.name, instance: `${lb.address}:${env.ports.haproxyMetrics}` };
-  const target = (job: string, port: number): Labels => ({ alertname: 'TargetDown', severity: 'critical', job, node: app.name, instance: `${app.address}:${port}` });
+  const target = (job: string, port: number): Labels => ({
+    alertname: 'TargetDown',
+    severity: 'critical',
+    job,
+    node: app.name,
+    instance: `${app.address}:${port}`,
+  });
   const grafanaProbe = probeTargets(env).find((t) => t.proxy === 'grafana');
   const internal = probeTargets(env).find((t) => t.job === 'probe-internal' && t.node.name === app.name);
-  const probeLabels = (t: typeof internal): Labels => ({ job: t?.job ?? '', node: t?.node.name ?? '', instance: t?.instance ?? '', target_node: t?.node.name ?? '', service: t?.service ?? '' });
-  const containers = chatopsInstances(env, app).map((i) => ({ alertname: 'ChatOpsInstanceDown', severity: 'critical', job: 'cadvisor', node: app.name, name: i.containerName }));
+  const probeLabels = (t: typeof internal): Labels => ({
+    job: t?.job ?? '',
+    node: t?.node.name ?? '',
+    instance: t?.instance ?? '',
+    target_node: t?.node.name ?? '',
+    service: t?.service ?? '',
+  });
+  const containers = chatopsInstances(env, app).map((i) => ({
+    alertname: 'ChatOpsInstanceDown',
+    severity: 'critical',
+    job: 'cadvisor',
+    node: app.name,
+    name: i.containerName,
+  }));
   // HaproxyBackendServerDown speaks of the node behind the server; the load balancer's node is `lb_node`.
   const appServers = haproxyServers(env)
     .filter((x) => x.node.name === app.name)
-    .map((x) => ({ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: app.name, lb_node: lb.name, proxy: x.proxy, server: x.server, state: 'DOWN' }));
-  const unit = (node: string, name: string): Labels => ({ alertname: 'SystemdUnitDown', severity: 'critical', job: 'systemd', node, name, state: 'failed' });
+    .map((x) => ({
+      alertname: 'HaproxyBackendServerDown',
+      severity: 'critical',
+      ...haproxy,
+      node: app.name,
+      lb_node: lb.name,
+      proxy: x.proxy,
+      server: x.server,
+      state: 'DOWN',
+    }));
+  const unit = (node: string, name: string): Labels => ({
+    alertname: 'SystemdUnitDown',
+    severity: 'critical',
+    job: 'systemd',
+    node,
+    name,
+    state: 'failed',
+  });
   const publicProbes = probeTargets(env)
     .filter((t) => t.job === 'probe-public')
     .map((t) => ({ alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(t), proxy: t.proxy ?? '' }));
@@ -42,7 +76,11 @@ function faults(env: Environment): Record<string, Labels[]> {
     ],
     'cAdvisor hung': [target('cadvisor', env.ports.cadvisor), ...containers],
     'cadvisor.service failed': [unit(app.name, 'cadvisor.service'), target('cadvisor', env.ports.cadvisor), ...containers],
-    'haproxy.service failed': [unit(lb.name, 'haproxy.service'), { alertname: 'TargetDown', severity: 'critical', ...haproxy }, ...publicProbes],
+    'haproxy.service failed': [
+      unit(lb.name, 'haproxy.service'),
+      { alertname: 'TargetDown', severity: 'critical', ...haproxy },
+      ...publicProbes,
+    ],
     'haproxy.service crash-looping': [
       { ...unit(lb.name, 'haproxy.service'), alertname: 'SystemdUnitCrashLooping', state: '' },
       { alertname: 'TargetDown', severity: 'critical', ...haproxy },
@@ -56,17 +94,50 @@ function faults(env: Environment): Record<string, Labels[]> {
     ],
     'lb down': [
       { alertname: 'NodeDown', severity: 'critical', node: lb.name },
-      ...['haproxy', 'node', 'systemd'].map((job) => ({ alertname: 'TargetDown', severity: 'critical', job, node: lb.name, instance: `${lb.address}:0` })),
+      ...['haproxy', 'node', 'systemd'].map((job) => ({
+        alertname: 'TargetDown',
+        severity: 'critical',
+        job,
+        node: lb.name,
+        instance: `${lb.address}:0`,
+      })),
       ...publicProbes,
     ],
     'backend down': [
       { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'grafana', state: 'DOWN' },
-      ...[grafana1, grafana2].map((g) => ({ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: g?.name ?? '', lb_node: lb.name, proxy: 'grafana', server: g?.name ?? '', state: 'DOWN' })),
+      ...[grafana1, grafana2].map((g) => ({
+        alertname: 'HaproxyBackendServerDown',
+        severity: 'critical',
+        ...haproxy,
+        node: g?.name ?? '',
+        lb_node: lb.name,
+        proxy: 'grafana',
+        server: g?.name ?? '',
+        state: 'DOWN',
+      })),
       { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
     ],
-    'one server down': [{ alertname: 'HaproxyBackendServerDown', severity: 'critical', ...haproxy, node: grafana1?.name ?? '', lb_node: lb.name, proxy: 'grafana', server: grafana1?.name ?? '', state: 'DOWN' }],
+    'one server down': [
+      {
+        alertname: 'HaproxyBackendServerDown',
+        severity: 'critical',
+        ...haproxy,
+        node: grafana1?.name ?? '',
+        lb_node: lb.name,
+        proxy: 'grafana',
+        server: grafana1?.name ?? '',
+        state: 'DOWN',
+      },
+    ],
     'Slack down': [
-      { alertname: 'AlertmanagerNotificationsFailing', severity: 'warning', job: 'alertmanager', node: prom.name, instance: `${prom.address}:${env.ports.alertmanager}`, integration: 'slack' },
+      {
+        alertname: 'AlertmanagerNotificationsFailing',
+        severity: 'warning',
+        job: 'alertmanager',
+        node: prom.name,
+        instance: `${prom.address}:${env.ports.alertmanager}`,
+        integration: 'slack',
+      },
     ],
     'certificate expiring in 3 days': [
       { alertname: 'CertificateExpiresSoon', severity: 'warning', ...probeLabels(internal) },
@@ -79,7 +150,8 @@ describe('each single fault notifies each receiver once', () => {
   it('derived inhibitions leave one alert group per receiver, the widest alert of the fault', async () => {
     const { ctx, result } = await renderExample('prod');
     const node = nodeWithRole(ctx.env, 'alertmanager');
-    const text = (result.bundles.get(node.name) ?? []).find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? '';
+    const text =
+      (result.bundles.get(node.name) ?? []).find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? '';
     const sim = new RouteSimulator(validateAlertmanagerConfig(load(text)));
     const table = Object.entries(faults(ctx.env)).map(([fault, alerts]) => {
       const notifications = sim.notifications(alerts);
@@ -116,6 +188,10 @@ describe('HAProxy server alerts speak of the node behind the server', () => {
       if (s && backend !== 'certbot') rendered.push(`${backend}/${s[1]} ${ctx.env.nodes.find((n) => n.address === s[2])?.name}`);
     }
     expect(rendered.length).toBeGreaterThan(0);
-    expect(haproxyServers(ctx.env).map((x) => `${x.proxy}/${x.server} ${x.node.name}`).sort()).toEqual(rendered.sort());
+    expect(
+      haproxyServers(ctx.env)
+        .map((x) => `${x.proxy}/${x.server} ${x.node.name}`)
+        .sort(),
+    ).toEqual(rendered.sort());
   });
 });

@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertmanagerConfigInput, type LabelSet, type Route, RouteSimulator, printAlertmanagerConfig } from '@chatops/alertmanager-config';
+import {
+  type AlertmanagerConfigInput,
+  type LabelSet,
+  type Route,
+  RouteSimulator,
+  printAlertmanagerConfig,
+} from '@chatops/alertmanager-config';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +15,12 @@ const NAMES = ['a', 'b', 'c'];
 const VALUES = ['1', '2', 'x y', ''];
 const REGEXES = ['1|2', '.*', 'x.*', '[0-9]', '', '.+'];
 
-const matcher = fc.oneof(
-  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('=', '!='), fc.constantFrom(...VALUES)),
-  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('=~', '!~'), fc.constantFrom(...REGEXES)),
-).map(([n, op, v]) => `${n}${op}${JSON.stringify(v)}`);
+const matcher = fc
+  .oneof(
+    fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('=', '!='), fc.constantFrom(...VALUES)),
+    fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('=~', '!~'), fc.constantFrom(...REGEXES)),
+  )
+  .map(([n, op, v]) => `${n}${op}${JSON.stringify(v)}`);
 
 const { route } = fc.letrec<{ route: Route }>((tie) => ({
   route: fc.record(

@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, intervalContains, printAlertmanagerConfig } from '@chatops/alertmanager-config';
+import {
+  type AlertmanagerConfigInput,
+  type LabelSet,
+  RouteSimulator,
+  intervalContains,
+  printAlertmanagerConfig,
+} from '@chatops/alertmanager-config';
 import { eventually, freePorts, recorder, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { postAlerts } from './_alertmanager.js';
@@ -75,7 +81,9 @@ describe('group keys and inhibition', () => {
     expect(keys({ alertname: 'A', severity: 'page', service: 'mysql', cluster: 'c1' })).toEqual([
       'pager {}/{env!="dev",service=~"postgres|mysql"}/{severity="page"}:{alertname="A", cluster="c1"}',
     ]);
-    expect(keys({ alertname: 'B', service: 'web', x: 'a"b' })).toEqual(['webhook {}/{service=~"web.*"}:{alertname="B", service="web", x="a\\"b"}']);
+    expect(keys({ alertname: 'B', service: 'web', x: 'a"b' })).toEqual([
+      'webhook {}/{service=~"web.*"}:{alertname="B", service="web", x="a\\"b"}',
+    ]);
     expect(keys({ node: 'n' })).toEqual(['slack {}:{}']);
   });
 
@@ -88,13 +96,15 @@ describe('group keys and inhibition', () => {
       { alertname: 'DiskFull', severity: 'critical', node: 'n2' },
       { alertname: 'Other', severity: 'warning' },
     ];
-    expect(sim.simulate(batch).map((a) => (a.inhibitedBy ? `muted by rule ${a.inhibitedBy.rule}: ${a.inhibitedBy.source.alertname}@${a.inhibitedBy.source.node}` : 'notified'))).toEqual([
-      'notified',
-      'muted by rule 0: NodeDown@n1',
-      'muted by rule 1: DiskFull@n2',
-      'notified',
-      'notified',
-    ]);
+    expect(
+      sim
+        .simulate(batch)
+        .map((a) =>
+          a.inhibitedBy
+            ? `muted by rule ${a.inhibitedBy.rule}: ${a.inhibitedBy.source.alertname}@${a.inhibitedBy.source.node}`
+            : 'notified',
+        ),
+    ).toEqual(['notified', 'muted by rule 0: NodeDown@n1', 'muted by rule 1: DiskFull@n2', 'notified', 'notified']);
     // A missing label equals a missing label: two alerts without `node` count as "equal".
     expect(sim.inhibition({ alertname: 'X', severity: 'warning' }, [{ alertname: 'NodeDown', severity: 'critical' }])?.rule).toBe(0);
   });
@@ -141,14 +151,26 @@ describe('against a real Alertmanager', () => {
     await postAlerts(`http://127.0.0.1:${port}`, batch);
     const expected = new RouteSimulator(config)
       .notifications(batch)
-      .map((n) => `${n.receiver} ${n.groupKey} ${n.alerts.map((a) => a.node).sort().join(',')}`)
+      .map(
+        (n) =>
+          `${n.receiver} ${n.groupKey} ${n.alerts
+            .map((a) => a.node)
+            .sort()
+            .join(',')}`,
+      )
       .sort();
     const delivered = await eventually(
       () => {
         if (hook.bodies.length < expected.length) return undefined;
         return hook.bodies
           .map(({ body }) => JSON.parse(body) as { receiver: string; groupKey: string; alerts: { labels: LabelSet }[] })
-          .map((m) => `${m.receiver} ${m.groupKey} ${m.alerts.map((a) => a.labels.node).sort().join(',')}`)
+          .map(
+            (m) =>
+              `${m.receiver} ${m.groupKey} ${m.alerts
+                .map((a) => a.labels.node)
+                .sort()
+                .join(',')}`,
+          )
           .sort();
       },
       { what: 'webhook notifications', timeoutMs: 20_000 },
@@ -172,7 +194,8 @@ describe('time intervals', () => {
   it('mutes a route inside its mute_time_intervals, in the interval location', () => {
     const sim = new RouteSimulator(sampleConfig);
     const page = { alertname: 'A', severity: 'page', service: 'mysql' };
-    const at = (iso: string) => sim.route(page, { at: new Date(iso) }).map((r) => `${r.receiver}${r.mutedByTime ? ` (${r.mutedByTime})` : ''}`);
+    const at = (iso: string) =>
+      sim.route(page, { at: new Date(iso) }).map((r) => `${r.receiver}${r.mutedByTime ? ` (${r.mutedByTime})` : ''}`);
     expect(at('2026-11-25T10:00:00Z')).toEqual(['pager']); // Wednesday morning
     expect(at('2026-11-25T19:30:00Z')).toEqual(['pager (mute_time_intervals: offhours)']); // Wednesday evening (UTC)
     expect(at('2026-11-28T00:30:00Z')).toEqual(['pager (mute_time_intervals: offhours)']); // Saturday in London
@@ -189,8 +212,8 @@ describe('time intervals', () => {
   });
 
   it('rejects an unknown time zone', () => {
-    expect(() => new RouteSimulator({ ...sampleConfig, time_intervals: [{ name: 'offhours', time_intervals: [{ location: 'Mars/Olympus' }] }] })).toThrow(
-      'time_intervals.offhours.time_intervals.0.location: expected an IANA time zone like Europe/London',
-    );
+    expect(
+      () => new RouteSimulator({ ...sampleConfig, time_intervals: [{ name: 'offhours', time_intervals: [{ location: 'Mars/Olympus' }] }] }),
+    ).toThrow('time_intervals.offhours.time_intervals.0.location: expected an IANA time zone like Europe/London');
   });
 });

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALERTMANAGER_PATHS, RouteSimulator, alertRoutingCheck, alertRulesIn, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import {
+  ALERTMANAGER_PATHS,
+  RouteSimulator,
+  alertRoutingCheck,
+  alertRulesIn,
+  checkAlertRouting,
+  validateAlertmanagerConfig,
+} from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
 import { writeArtifacts } from '@chatops/stack';
@@ -44,7 +51,9 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
 
   it('routes critical alerts to Slack and e-mail, the rest to Slack, grouped by alertname', async () => {
     const { artifacts, ctx, node } = await rendered(name);
-    const config = validateAlertmanagerConfig(load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''));
+    const config = validateAlertmanagerConfig(
+      load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''),
+    );
     const sim = new RouteSimulator(config);
     const down = (n: string) => ({ alertname: 'ChatOpsInstanceDown', severity: 'critical', node: n, instance: `${n}:3000` });
     const batch = [down('chatops-1'), down('chatops-2'), { alertname: 'FilesystemFilling', severity: 'warning', node: 'elastic-1' }];
@@ -55,7 +64,9 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     ]);
     // A node that is down mutes what it causes on that node, not elsewhere.
     const withNodeDown = [...batch, { alertname: 'NodeDown', severity: 'critical', node: 'chatops-1', job: 'node' }];
-    expect(sim.simulate(withNodeDown).map((a) => `${a.labels.alertname}@${a.labels.node}: ${a.inhibited ? 'muted' : a.receivers.join('+')}`)).toEqual([
+    expect(
+      sim.simulate(withNodeDown).map((a) => `${a.labels.alertname}@${a.labels.node}: ${a.inhibited ? 'muted' : a.receivers.join('+')}`),
+    ).toEqual([
       'ChatOpsInstanceDown@chatops-1: muted',
       'ChatOpsInstanceDown@chatops-2: slack+email',
       'FilesystemFilling@elastic-1: slack',
@@ -63,11 +74,18 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     ]);
   });
 
-  it('reports each failing receiver through the other one, and sends the Watchdog only to the dead-man\'s switch', async () => {
+  it("reports each failing receiver through the other one, and sends the Watchdog only to the dead-man's switch", async () => {
     const { artifacts, ctx, node } = await rendered(name);
-    const config = validateAlertmanagerConfig(load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''));
+    const config = validateAlertmanagerConfig(
+      load(artifacts.find((a) => a.path === nodePath(ctx.env, node, ALERTMANAGER_PATHS.config))?.content ?? ''),
+    );
     const sim = new RouteSimulator(config);
-    const failing = (integration: string) => ({ alertname: 'AlertmanagerNotificationsFailing', severity: 'warning', node: node.name, integration });
+    const failing = (integration: string) => ({
+      alertname: 'AlertmanagerNotificationsFailing',
+      severity: 'warning',
+      node: node.name,
+      integration,
+    });
     expect(sim.receivers(failing('slack'))).toEqual(['email']);
     expect(sim.receivers(failing('email'))).toEqual(['slack']);
     expect(sim.receivers({ alertname: 'Watchdog', severity: 'none' })).toEqual(['watchdog']);
@@ -83,7 +101,9 @@ describe('secrets', () => {
     const { result, node } = await rendered('dev');
     const all = result.bundles.get(node.name) ?? [];
     const holding = all.filter((a) => a.content.includes(webhook));
-    expect(holding.map((a) => `${a.path} ${a.mode} ${a.owner} ${a.secret}`)).toEqual(['/etc/alertmanager/secrets/slack-webhook-url 0600 prometheus true']);
+    expect(holding.map((a) => `${a.path} ${a.mode} ${a.owner} ${a.secret}`)).toEqual([
+      '/etc/alertmanager/secrets/slack-webhook-url 0600 prometheus true',
+    ]);
   });
 });
 
@@ -93,10 +113,12 @@ describe('the routing check', () => {
       route: { receiver: 'null', routes: [{ receiver: 'slack', matchers: ['severity="critical"'] }] },
       receivers: [{ name: 'null' }, { name: 'slack', slack_configs: [{ api_url: 'https://hooks.example/x', channel: '#a' }] }],
     });
-    expect(checkAlertRouting(config, [
-      { alert: 'A', labels: { severity: 'critical' } },
-      { alert: 'B', labels: { severity: 'warning' }, source: 'rules.yml' },
-    ])).toMatchInlineSnapshot(`
+    expect(
+      checkAlertRouting(config, [
+        { alert: 'A', labels: { severity: 'critical' } },
+        { alert: 'B', labels: { severity: 'warning' }, source: 'rules.yml' },
+      ]),
+    ).toMatchInlineSnapshot(`
       [
         {
           "message": "alert B (rules.yml) is routed to receiver null, which has no integrations: it would never be notified",
@@ -111,7 +133,9 @@ describe('the routing check', () => {
   it('passes on the stack as rendered, having read every alert rule the stack ships', async () => {
     const { ctx, result } = await rendered('prod');
     const prom = nodeWithRole(ctx.env, 'prometheus');
-    const rules = (result.bundles.get(prom.name) ?? []).filter((a) => a.service === 'prometheus').flatMap((a) => alertRulesIn(a.content, a.path));
+    const rules = (result.bundles.get(prom.name) ?? [])
+      .filter((a) => a.service === 'prometheus')
+      .flatMap((a) => alertRulesIn(a.content, a.path));
     expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['ChatOpsInstanceDown', 'SystemdUnitDown', 'NodeDown', 'TargetDown']));
     expect(alertRoutingCheck.check(ctx, result.bundles)).toEqual([]);
   });

@@ -80,20 +80,20 @@ export function zodDiagnostics(error: z.ZodError, extra: Partial<Diagnostic> = {
     // that value's own message, at its own path, says more than the union's "expected one of ...".
     if (issue.code === 'invalid_union') {
       const inside = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
-      if (inside.length === 1) return zodDiagnostics({ issues: inside[0]!.map((i) => ({ ...i, path: [...path, ...i.path] })) } as z.ZodError, extra);
+      if (inside.length === 1)
+        return zodDiagnostics({ issues: inside[0]!.map((i) => ({ ...i, path: [...path, ...i.path] })) } as z.ZodError, extra);
     }
     return [{ ...extra, path, message: zodMessage(issue) }];
   });
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   if (issue.code === 'invalid_union' && !issue.message.startsWith('Invalid input')) return issue.message;
   if (issue.code === 'invalid_union') {
     // Report the branch that got furthest rather than "Invalid input".
-    const deepest = issue.errors
-      .flat()
-      .sort((a, b) => b.path.length - a.path.length)[0];
+    const deepest = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
     if (deepest) return zodMessage(deepest);
   }
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required ${issue.expected} is missing`;

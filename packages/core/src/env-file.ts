@@ -8,9 +8,13 @@ const UNSAFE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 
 /** An `EnvironmentFile=` (systemd.exec(5)): variable name -> single-line value. */
 export const envFileSchema = z
-  .record(z.string(), z.string().refine((v) => !UNSAFE.test(v), { message: 'an environment value must be a single line without control characters' }))
+  .record(
+    z.string(),
+    z.string().refine((v) => !UNSAFE.test(v), { message: 'an environment value must be a single line without control characters' }),
+  )
   .superRefine((vars, ctx) => {
-    for (const k of Object.keys(vars)) if (!NAME.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'expected an environment variable name' });
+    for (const k of Object.keys(vars))
+      if (!NAME.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'expected an environment variable name' });
   });
 export type EnvFile = z.infer<typeof envFileSchema>;
 

@@ -1,6 +1,24 @@
 export { writeFileAtomic } from './atomic-write.js';
-export { type Artifact, type ArtifactProps, type Bundle, type ServiceAction, artifact, contentHash, mergeArtifacts, reroot } from './artifact.js';
-export { type Diagnostic, type DocumentPath, ConfigError, formatDiagnostic, formatPath, parseWith, sortDiagnostics, zodDiagnostics } from './diagnostics.js';
+export {
+  type Artifact,
+  type ArtifactProps,
+  type Bundle,
+  type ServiceAction,
+  artifact,
+  contentHash,
+  mergeArtifacts,
+  reroot,
+} from './artifact.js';
+export {
+  type Diagnostic,
+  type DocumentPath,
+  ConfigError,
+  formatDiagnostic,
+  formatPath,
+  parseWith,
+  sortDiagnostics,
+  zodDiagnostics,
+} from './diagnostics.js';
 export { type EnvFile, argsVariable, envFileSchema, parseEnvFile, printEnvFile } from './env-file.js';
 export { type IniDocument, type IniValue, toIni } from './ini.js';
 export {

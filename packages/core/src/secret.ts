@@ -9,11 +9,14 @@ import { portablePath } from './types.js';
  * - `file`: a local file read at render time (relative to the environment file);
  * - `onNode`: a file already provisioned on the node (by a vault agent, say); nothing is rendered for it.
  */
-export const secretRef = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }) }),
-  z.strictObject({ file: z.string().min(1) }),
-  z.strictObject({ onNode: portablePath }),
-], { error: 'expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }' });
+export const secretRef = z.union(
+  [
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }) }),
+    z.strictObject({ file: z.string().min(1) }),
+    z.strictObject({ onNode: portablePath }),
+  ],
+  { error: 'expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }' },
+);
 export type SecretRef = z.infer<typeof secretRef>;
 
 export const REDACTED = '[redacted]';

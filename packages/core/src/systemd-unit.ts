@@ -19,8 +19,10 @@ const rawWord = z.strictObject({ raw: z.string() });
 const oneValue = z.union([z.string(), rawWord]).superRefine((v, ctx) => {
   const text = typeof v === 'string' ? v : v.raw;
   if (UNSAFE.test(text)) ctx.addIssue({ code: 'custom', message: 'a directive value must be a single line without control characters' });
-  else if (text.endsWith('\\')) ctx.addIssue({ code: 'custom', message: 'a directive value must not end with a backslash (systemd would join the next line)' });
-  else if (typeof v === 'string' && text !== text.trim()) ctx.addIssue({ code: 'custom', message: 'a directive value must not start or end with white space (systemd strips it)' });
+  else if (text.endsWith('\\'))
+    ctx.addIssue({ code: 'custom', message: 'a directive value must not end with a backslash (systemd would join the next line)' });
+  else if (typeof v === 'string' && text !== text.trim())
+    ctx.addIssue({ code: 'custom', message: 'a directive value must not start or end with white space (systemd strips it)' });
 });
 /** A directive's value: one line, or several lines for repeatable directives (`ExecStartPre`, `After`, ...). */
 const value = z.union([oneValue, z.array(oneValue).min(1)]);
@@ -29,28 +31,108 @@ const directives = <K extends string>(keys: readonly K[]) =>
 
 /** `[Unit]` directives we emit (systemd.unit(5)). */
 export const UNIT_DIRECTIVES = [
-  'Description', 'Documentation', 'Requires', 'Wants', 'BindsTo', 'PartOf', 'After', 'Before', 'Conflicts',
-  'ConditionPathExists', 'AssertPathExists', 'StartLimitIntervalSec', 'StartLimitBurst',
+  'Description',
+  'Documentation',
+  'Requires',
+  'Wants',
+  'BindsTo',
+  'PartOf',
+  'After',
+  'Before',
+  'Conflicts',
+  'ConditionPathExists',
+  'AssertPathExists',
+  'StartLimitIntervalSec',
+  'StartLimitBurst',
 ] as const;
 /** `[Service]` directives we emit (systemd.service(5), systemd.exec(5), systemd.kill(5)). */
 export const SERVICE_DIRECTIVES = [
-  'Type', 'User', 'Group', 'Environment', 'EnvironmentFile', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload',
-  'ExecStop', 'ExecStopPost', 'Restart', 'RestartSec', 'TimeoutStartSec', 'TimeoutStopSec', 'RemainAfterExit',
-  'KillMode', 'KillSignal', 'WorkingDirectory', 'LimitNOFILE', 'NoNewPrivileges', 'ProtectSystem', 'ProtectHome',
-  'PrivateTmp', 'ReadWritePaths', 'ReadOnlyPaths', 'RuntimeDirectory', 'StateDirectory', 'LoadCredential',
-  'SyslogIdentifier', 'UMask', 'RuntimeDirectoryMode', 'ConfigurationDirectory', 'LogsDirectory', 'CacheDirectory',
-  'LimitNPROC', 'LimitMEMLOCK', 'TasksMax', 'MemoryMax',
+  'Type',
+  'User',
+  'Group',
+  'Environment',
+  'EnvironmentFile',
+  'ExecStartPre',
+  'ExecStart',
+  'ExecStartPost',
+  'ExecReload',
+  'ExecStop',
+  'ExecStopPost',
+  'Restart',
+  'RestartSec',
+  'TimeoutStartSec',
+  'TimeoutStopSec',
+  'RemainAfterExit',
+  'KillMode',
+  'KillSignal',
+  'WorkingDirectory',
+  'LimitNOFILE',
+  'NoNewPrivileges',
+  'ProtectSystem',
+  'ProtectHome',
+  'PrivateTmp',
+  'ReadWritePaths',
+  'ReadOnlyPaths',
+  'RuntimeDirectory',
+  'StateDirectory',
+  'LoadCredential',
+  'SyslogIdentifier',
+  'UMask',
+  'RuntimeDirectoryMode',
+  'ConfigurationDirectory',
+  'LogsDirectory',
+  'CacheDirectory',
+  'LimitNPROC',
+  'LimitMEMLOCK',
+  'TasksMax',
+  'MemoryMax',
   // Sandboxing (systemd.exec(5)), written through sandbox() in systemd-sandbox.ts.
-  'DynamicUser', 'SupplementaryGroups', 'ProtectProc', 'ProcSubset', 'PrivateDevices', 'PrivateUsers', 'PrivateIPC',
-  'PrivateMounts', 'PrivateNetwork', 'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs',
-  'ProtectControlGroups', 'ProtectClock', 'ProtectHostname', 'RestrictAddressFamilies', 'RestrictNamespaces',
-  'RestrictRealtime', 'RestrictSUIDSGID', 'RemoveIPC', 'LockPersonality', 'MemoryDenyWriteExecute',
-  'SystemCallArchitectures', 'SystemCallFilter', 'SystemCallErrorNumber', 'CapabilityBoundingSet',
-  'AmbientCapabilities', 'DevicePolicy', 'DeviceAllow', 'KeyringMode', 'InaccessiblePaths', 'BindReadOnlyPaths',
-  'IPAddressAllow', 'IPAddressDeny', 'NotifyAccess',
+  'DynamicUser',
+  'SupplementaryGroups',
+  'ProtectProc',
+  'ProcSubset',
+  'PrivateDevices',
+  'PrivateUsers',
+  'PrivateIPC',
+  'PrivateMounts',
+  'PrivateNetwork',
+  'ProtectKernelTunables',
+  'ProtectKernelModules',
+  'ProtectKernelLogs',
+  'ProtectControlGroups',
+  'ProtectClock',
+  'ProtectHostname',
+  'RestrictAddressFamilies',
+  'RestrictNamespaces',
+  'RestrictRealtime',
+  'RestrictSUIDSGID',
+  'RemoveIPC',
+  'LockPersonality',
+  'MemoryDenyWriteExecute',
+  'SystemCallArchitectures',
+  'SystemCallFilter',
+  'SystemCallErrorNumber',
+  'CapabilityBoundingSet',
+  'AmbientCapabilities',
+  'DevicePolicy',
+  'DeviceAllow',
+  'KeyringMode',
+  'InaccessiblePaths',
+  'BindReadOnlyPaths',
+  'IPAddressAllow',
+  'IPAddressDeny',
+  'NotifyAccess',
 ] as const;
 /** `[Timer]` directives (systemd.timer(5)). */
-export const TIMER_DIRECTIVES = ['OnCalendar', 'OnBootSec', 'OnUnitActiveSec', 'RandomizedDelaySec', 'Persistent', 'AccuracySec', 'Unit'] as const;
+export const TIMER_DIRECTIVES = [
+  'OnCalendar',
+  'OnBootSec',
+  'OnUnitActiveSec',
+  'RandomizedDelaySec',
+  'Persistent',
+  'AccuracySec',
+  'Unit',
+] as const;
 /** `[Install]` directives (systemd.unit(5)). */
 export const INSTALL_DIRECTIVES = ['WantedBy', 'RequiredBy', 'Alias', 'DefaultInstance'] as const;
 
@@ -87,7 +169,12 @@ export function printUnitFile(input: UnitFileInput, options: { header?: string }
     }
     blocks.push(lines.join('\n'));
   }
-  const header = options.header ? `${options.header.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n')}\n` : '';
+  const header = options.header
+    ? `${options.header
+        .split('\n')
+        .map((l) => (l ? `# ${l}` : '#'))
+        .join('\n')}\n`
+    : '';
   return `${header}${blocks.join('\n\n')}\n`;
 }
 
@@ -137,7 +224,8 @@ const BARE = /^[A-Za-z0-9_@+=:,./-]+$/;
 /** Quotes one command-line word for an `Exec*=` line: `%` and `$` are escaped so systemd takes them literally. */
 export function quoteWord(word: string | RawWord): string {
   if (typeof word !== 'string') {
-    if (UNSAFE.test(word.raw)) throw new Error(`a command-line word must be a single line without control characters: ${JSON.stringify(word.raw)}`);
+    if (UNSAFE.test(word.raw))
+      throw new Error(`a command-line word must be a single line without control characters: ${JSON.stringify(word.raw)}`);
     return word.raw;
   }
   if (word === '') return '""';
@@ -153,7 +241,8 @@ export function quoteWord(word: string | RawWord): string {
  */
 export function execLine(argv: readonly (string | RawWord)[], prefix: '' | '-' | '+' | '!' = ''): RawWord {
   const [command] = argv;
-  if (typeof command !== 'string' || !command.startsWith('/')) throw new Error(`the command of an Exec line must be an absolute path: ${String(command)}`);
+  if (typeof command !== 'string' || !command.startsWith('/'))
+    throw new Error(`the command of an Exec line must be an absolute path: ${String(command)}`);
   return raw(`${prefix}${argv.map(quoteWord).join(' ')}`);
 }
 

@@ -56,7 +56,10 @@ const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 export const absolutePath = z
   .string()
   .regex(/^\//, { message: 'expected an absolute path', abort: true })
-  .refine((v) => !CONTROL.test(v), { error: (issue) => `a path must not hold control characters; ${describeUnsafe(String(issue.input), (ch) => CONTROL.test(ch))}`, abort: true })
+  .refine((v) => !CONTROL.test(v), {
+    error: (issue) => `a path must not hold control characters; ${describeUnsafe(String(issue.input), (ch) => CONTROL.test(ch))}`,
+    abort: true,
+  })
   .refine((v) => !v.split('/').includes('..'), { message: 'path must not contain ..' });
 
 /**
@@ -71,7 +74,10 @@ const PORTABLE_PATH = /^\/[A-Za-z0-9/._+@,:~-]*$/;
 export const portablePath = z
   .string()
   .regex(PORTABLE_PATH, {
-    error: (issue) => (String(issue.input).startsWith('/') ? `expected an absolute path of ${PATH_CHARACTERS}; ${describeUnsafe(String(issue.input))}` : 'expected an absolute path'),
+    error: (issue) =>
+      String(issue.input).startsWith('/')
+        ? `expected an absolute path of ${PATH_CHARACTERS}; ${describeUnsafe(String(issue.input))}`
+        : 'expected an absolute path',
     abort: true,
   })
   .refine((v) => !v.split('/').includes('..'), { message: 'path must not contain ..' });
@@ -80,7 +86,8 @@ export const portablePath = z
 export function describeUnsafe(value: string, unsafe: (ch: string) => boolean = (ch) => !/^[A-Za-z0-9/._+@,:~-]$/.test(ch)): string {
   const c = [...value].find(unsafe) ?? '';
   const names: Record<string, string> = { ' ': 'a space', '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', '\0': 'a NUL byte' };
-  const shown = names[c] ?? (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? `"${c}"` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  const shown =
+    names[c] ?? (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? `"${c}"` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
   return `found ${shown}`;
 }
 
@@ -107,12 +114,17 @@ export function isBcrypt(value: string): boolean {
 }
 
 function hashMessage(value: string): string {
-  if (/^\$(1|apr1|md5)\$/.test(value)) return 'MD5-crypt hashes are too weak and not accepted: use bcrypt ($2b$, e.g. htpasswd -nbB user password)';
+  if (/^\$(1|apr1|md5)\$/.test(value))
+    return 'MD5-crypt hashes are too weak and not accepted: use bcrypt ($2b$, e.g. htpasswd -nbB user password)';
   if (/^\$(6|5|2[aby]|y)\$/.test(value)) return 'malformed password hash (wrong length or characters for its format)';
   return 'expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password';
 }
 
-const anyHash = new RegExp(Object.values(passwordHashPatterns).map((re) => `(${re.source})`).join('|'));
+const anyHash = new RegExp(
+  Object.values(passwordHashPatterns)
+    .map((re) => `(${re.source})`)
+    .join('|'),
+);
 
 /** A crypt(3) password hash; plaintext and malformed hashes are rejected (haproxy -c would accept them). */
 export const passwordHash = z.string().regex(anyHash, { error: (issue) => hashMessage(String(issue.input)) });

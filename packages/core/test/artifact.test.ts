@@ -30,7 +30,9 @@ describe('artifact', () => {
     const b = artifact({ path: '/etc/ca.pem', content: 'CA\n', service: 'filebeat' });
     expect(mergeArtifacts([a, b])).toHaveLength(1);
     const c = artifact({ path: '/etc/ca.pem', content: 'other\n', service: 'filebeat' });
-    expect(() => mergeArtifacts([a, c])).toThrowErrorMatchingInlineSnapshot(`[Error: two renderers produce different content for /etc/ca.pem (haproxy and filebeat)]`);
+    expect(() => mergeArtifacts([a, c])).toThrowErrorMatchingInlineSnapshot(
+      `[Error: two renderers produce different content for /etc/ca.pem (haproxy and filebeat)]`,
+    );
   });
 
   it('re-roots paths under a prefix', () => {
@@ -55,7 +57,10 @@ describe('secrets', () => {
     const placed = placeSecret({ file: 'pw' }, store, { path: '/etc/app/pw', service: 'app', owner: 'app' });
     expect(placed.path).toBe('/etc/app/pw');
     expect(placed.artifacts[0]).toMatchObject({ mode: '0600', owner: 'app', secret: true, content: 'pw-value\n' });
-    expect(placeSecret({ onNode: '/run/secrets/pw' }, store, { path: '/x', service: 'app' })).toEqual({ path: '/run/secrets/pw', artifacts: [] });
+    expect(placeSecret({ onNode: '/run/secrets/pw' }, store, { path: '/x', service: 'app' })).toEqual({
+      path: '/run/secrets/pw',
+      artifacts: [],
+    });
     expect(() => store.reveal({ env: 'MISSING' })).toThrow(/not resolved/);
   });
 });

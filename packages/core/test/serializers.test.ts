@@ -6,7 +6,26 @@ import { toIni, toToml, toYaml } from '@chatops/core';
 
 describe('toYaml', () => {
   it('quotes every string a YAML 1.1 reader would take for a boolean, number, null or time', () => {
-    const tricky = ['on', 'off', 'yes', 'no', 'y', 'n', 'On', 'NO', '0755', '1:30', '~', 'null', '1e3', '0x1F', '.inf', '1_000', '2020-01-01', ''];
+    const tricky = [
+      'on',
+      'off',
+      'yes',
+      'no',
+      'y',
+      'n',
+      'On',
+      'NO',
+      '0755',
+      '1:30',
+      '~',
+      'null',
+      '1e3',
+      '0x1F',
+      '.inf',
+      '1_000',
+      '2020-01-01',
+      '',
+    ];
     const doc = Object.fromEntries(tricky.map((s, i) => [`k${i}`, s]));
     const text = toYaml(doc);
     expect(load(text, { schema: YAML11_SCHEMA })).toEqual(doc);
@@ -49,8 +68,9 @@ describe('toToml', () => {
 
 describe('toIni', () => {
   it('prints sections in order with the root section first', () => {
-    expect(toIni({ server: { http_port: 3000, enforce_domain: false }, '': { app_mode: 'production' }, empty: {} }, { header: 'generated' }))
-      .toMatchInlineSnapshot(`
+    expect(
+      toIni({ server: { http_port: 3000, enforce_domain: false }, '': { app_mode: 'production' }, empty: {} }, { header: 'generated' }),
+    ).toMatchInlineSnapshot(`
         "; generated
         app_mode = production
 
@@ -75,7 +95,9 @@ describe('toIni', () => {
 
   it('rejects values that would break the line-based format', () => {
     expect(() => toIni({ s: { k: 'a\nb' } })).toThrowErrorMatchingInlineSnapshot(`[Error: INI value for s.k contains a newline]`);
-    expect(() => toIni({ s: { 'bad key': 1 } })).toThrowErrorMatchingInlineSnapshot(`[Error: INI key "bad key" in [s] has characters INI readers reject]`);
+    expect(() => toIni({ s: { 'bad key': 1 } })).toThrowErrorMatchingInlineSnapshot(
+      `[Error: INI key "bad key" in [s] has characters INI readers reject]`,
+    );
   });
 });
 

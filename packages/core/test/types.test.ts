@@ -16,7 +16,9 @@ describe('password hashes', () => {
 
   it('rejects plaintext and malformed hashes with a message that says which', () => {
     const msg = (v: string) => passwordHash.safeParse(v).error?.issues[0]?.message;
-    expect(msg('hunter2')).toMatchInlineSnapshot(`"expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`);
+    expect(msg('hunter2')).toMatchInlineSnapshot(
+      `"expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
+    );
     expect(msg('$6$salt$tooshort')).toMatchInlineSnapshot(`"malformed password hash (wrong length or characters for its format)"`);
     expect(msg(`"${HASHES.bcrypt}"`)).toMatch(/plaintext/);
     expect(bcryptHash.safeParse(HASHES.sha512crypt).error?.issues[0]?.message).toMatchInlineSnapshot(

@@ -243,7 +243,12 @@ swapped=()`,
   ];
   r.writes.forEach((w, i) => {
     // The rest of the command goes on the here-document's first line: its body and delimiter follow.
-    const [redirect, ...body] = heredoc(Buffer.from(w.content, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\n'), '__F__').split('\n');
+    const [redirect, ...body] = heredoc(
+      Buffer.from(w.content, 'utf8')
+        .toString('base64')
+        .replace(/.{1,76}/g, '$&\n'),
+      '__F__',
+    ).split('\n');
     parts.push(`base64 -d > "$S/${i}" ${redirect} || { ev fail stage; exit 20; }\n${body.join('\n')}`);
   });
   parts.push(`ev staged ${r.writes.length}
@@ -273,10 +278,14 @@ UNITS=(${fired.map((u) => shq(u.unit)).join(' ')})
 ACTIONS=(${fired.map((u) => u.action).join(' ')})
 PROBES=(${fired.map((u) => shq(probeArgs(r.health?.[u.unit]))).join(' ')})`);
   r.writes.forEach((w, i) =>
-    parts.push(`swap ${i} ${shq(w.path)} ${w.mode} ${shq(w.owner)} ${shq(w.group)} || { ev fail swap ${shq(w.path)}; UNITS=(); rollback; exit 21; }; ev swapped ${shq(w.path)}`),
+    parts.push(
+      `swap ${i} ${shq(w.path)} ${w.mode} ${shq(w.owner)} ${shq(w.group)} || { ev fail swap ${shq(w.path)}; UNITS=(); rollback; exit 21; }; ev swapped ${shq(w.path)}`,
+    ),
   );
   for (const c of r.checks) {
-    parts.push(`out=$(${[c.command, ...c.args].map(shq).join(' ')} 2>&1) || { ev check-failed ${shq(c.name)} "$(printf '%s' "$out" | b64)"; UNITS=(); rollback; exit 10; }; ev checked ${shq(c.name)}`);
+    parts.push(
+      `out=$(${[c.command, ...c.args].map(shq).join(' ')} 2>&1) || { ev check-failed ${shq(c.name)} "$(printf '%s' "$out" | b64)"; UNITS=(); rollback; exit 10; }; ev checked ${shq(c.name)}`,
+    );
   }
   parts.push(`if [ $DR = 1 ]; then out=$(systemctl daemon-reload 2>&1) || { ev unit-failed daemon-reload "$(printf '%s' "$out" | b64)"; rollback; exit 11; }; ev daemon-reload; fi
 for i in "\${!UNITS[@]}"; do
@@ -286,10 +295,14 @@ for i in "\${!UNITS[@]}"; do
   healthy "$u" ${r.healthAttempts} "\${PROBES[$i]}" || { ev unhealthy "$u" "$(health_detail "$u" | b64)"; rollback; exit 12; }
   ev healthy "$u" "$HOW"
 done
-${deferred.size > 0 ? `# Files are in place; the deferred units are fired one at a time by later round trips, which end the step.
+${
+  deferred.size > 0
+    ? `# Files are in place; the deferred units are fired one at a time by later round trips, which end the step.
 ev pending
 exit 0
-` : ''}printf '%s' ${shq(r.state)} > "$D/.state.tmp" && sync "$D/.state.tmp" && mv -f "$D/.state.tmp" "$D/state" || { ev fail state; exit 22; }
+`
+    : ''
+}printf '%s' ${shq(r.state)} > "$D/.state.tmp" && sync "$D/.state.tmp" && mv -f "$D/.state.tmp" "$D/state" || { ev fail state; exit 22; }
 rm -f "$D/journal/$PH"; rm -rf -- "$S"
 # Keep only this run's previous versions of this phase's files.
 for x in "$D/prev/$PH"/*; do [ "$x" = "$B" ] || rm -rf -- "$x"; done
@@ -335,7 +348,13 @@ export interface HealthProbe {
 /** Arguments of the health function in the node scripts: empty for `systemctl is-active`. */
 function probeArgs(p: HealthProbe | undefined): string {
   if (!p) return '';
-  return [p.ok.join('|'), p.caFile, `${p.serverName}:${p.port}:${p.address}`, p.host ?? p.serverName, `https://${p.serverName}:${p.port}${p.path}`].join('\t');
+  return [
+    p.ok.join('|'),
+    p.caFile,
+    `${p.serverName}:${p.port}:${p.address}`,
+    p.host ?? p.serverName,
+    `https://${p.serverName}:${p.port}${p.path}`,
+  ].join('\t');
 }
 
 /**
@@ -368,7 +387,15 @@ b64() { base64 -w0; }`;
 }
 
 /** One round trip: fire one deferred unit (a ChatOps instance) and wait until it is healthy. Exit 11/12 on failure. */
-export function fireScript(r: { stateDir: string; phase: string; runId: string; unit: string; action: 'reload' | 'restart'; healthAttempts: number; probe?: HealthProbe }): string {
+export function fireScript(r: {
+  stateDir: string;
+  phase: string;
+  runId: string;
+  unit: string;
+  action: 'reload' | 'restart';
+  healthAttempts: number;
+  probe?: HealthProbe;
+}): string {
   return `${preamble(r.stateDir, r.phase, r.runId)}
 ${HEALTHY_FN}
 u=${shq(r.unit)}
@@ -395,7 +422,14 @@ exit 0
  * One round trip undoing a step whose deferred units failed: the step's files back to their previous versions
  * (kept under prev/<phase>/<run>), daemon-reload when units changed, the given units fired again on the old files.
  */
-export function rollbackScript(r: { stateDir: string; phase: string; runId: string; paths: readonly string[]; daemonReload: boolean; units: readonly { unit: string; action: string }[] }): string {
+export function rollbackScript(r: {
+  stateDir: string;
+  phase: string;
+  runId: string;
+  paths: readonly string[];
+  daemonReload: boolean;
+  units: readonly { unit: string; action: string }[];
+}): string {
   return `${preamble(r.stateDir, r.phase, r.runId)}
 for p in ${r.paths.map(shq).join(' ')}; do
   if [ -f "$B$p" ]; then t="\${p%/*}/.chatops-restore.\${p##*/}"; cp -p -- "$B$p" "$t" && sync "$t" && mv -f -- "$t" "$p"
@@ -415,7 +449,13 @@ exit 0
  * (bounded) until the server has no current sessions; `ready` until HAProxy's checks report it UP. A missing socket
  * or an unknown server (HAProxy not deployed yet, or the instance is new) is reported as `lb-absent`, not a failure.
  */
-export function haproxyServerScript(r: { socket: string; backend: string; server: string; state: 'drain' | 'ready'; attempts: number }): string {
+export function haproxyServerScript(r: {
+  socket: string;
+  backend: string;
+  server: string;
+  state: 'drain' | 'ready';
+  attempts: number;
+}): string {
   const target = `${r.backend}/${r.server}`;
   return `set -u
 export LC_ALL=C

@@ -1,4 +1,14 @@
-import { type ApplyEvent, type StateEntry, applyScript, finishScript, fireScript, haproxyServerScript, parseEvents, printState, rollbackScript } from './_remote.js';
+import {
+  type ApplyEvent,
+  type StateEntry,
+  applyScript,
+  finishScript,
+  fireScript,
+  haproxyServerScript,
+  parseEvents,
+  printState,
+  rollbackScript,
+} from './_remote.js';
 import type { DesiredState } from './desired-state.js';
 import { type NodePlan, type Plan, type StepPlan, mapLimited } from './plan.js';
 import { healthProbes } from './health-probes.js';
@@ -67,7 +77,9 @@ export async function apply(desired: DesiredState, transport: Transport, plan: P
     const steps = work.filter((s) => s.phase === phase);
     emit({ type: 'phase', phase, message: `phase ${phase}: ${steps.map((s) => s.node).join(', ')}` });
     const parallel = phase === 'chatops' ? 1 : (options.parallel ?? 4);
-    const results = await mapLimited(steps, parallel, (step) => applyStep(step, byNode.get(step.node)!, state.get(step.node)!, desired, transport, runId, options, emit));
+    const results = await mapLimited(steps, parallel, (step) =>
+      applyStep(step, byNode.get(step.node)!, state.get(step.node)!, desired, transport, runId, options, emit),
+    );
     outcomes.push(...results);
     if (results.some((r) => r.status !== 'applied')) {
       const skipped = phases.slice(i + 1).flatMap((p) => work.filter((s) => s.phase === p).map((s) => ({ node: s.node, phase: p })));
@@ -88,7 +100,12 @@ async function applyStep(
   emit: (e: DeployEvent) => void,
 ): Promise<StepOutcome> {
   const next = new Map(state);
-  const entry = (f: StepPlan['writes'][number]): StateEntry => ({ sha256: f.sha256, mode: f.artifact.mode, owner: f.artifact.owner ?? 'root', group: f.artifact.group ?? 'root' });
+  const entry = (f: StepPlan['writes'][number]): StateEntry => ({
+    sha256: f.sha256,
+    mode: f.artifact.mode,
+    owner: f.artifact.owner ?? 'root',
+    group: f.artifact.group ?? 'root',
+  });
   for (const f of step.writes) next.set(f.artifact.path, entry(f));
   // Files already right on the node count as applied too: the state records the whole managed set.
   for (const f of step.files) {
@@ -144,7 +161,15 @@ async function applyStep(
       return { node: step.node, phase: step.phase, status: 'applied', written, fired, restored };
     }
     emit({ type: 'failed', node: step.node, phase: step.phase, message: roll.error });
-    return { node: step.node, phase: step.phase, status: roll.interrupted ? 'interrupted' : 'failed', written, fired, restored: roll.restored, error: roll.error };
+    return {
+      node: step.node,
+      phase: step.phase,
+      status: roll.interrupted ? 'interrupted' : 'failed',
+      written,
+      fired,
+      restored: roll.restored,
+      error: roll.error,
+    };
   }
   if (code === 0) {
     for (const [k, v] of next) state.set(k, v);
@@ -196,7 +221,10 @@ function eventText(e: ApplyEvent): string {
 }
 
 function failureText(events: readonly ApplyEvent[], code: number): string {
-  const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8').trim();
+  const decode = (s: string | undefined) =>
+    Buffer.from(s ?? '', 'base64')
+      .toString('utf8')
+      .trim();
   const restored = events.filter((e) => e.kind === 'restored').length;
   const back = `; ${restored} file(s) restored to their previous version${events.some((e) => e.kind === 'refired') ? ', units reloaded back' : ''}`;
   for (const e of events) {
@@ -247,7 +275,8 @@ async function rollInstances(
     for (const lb of i.balancers) {
       const r = await run(lb.node, haproxyServerScript({ socket: lb.socket, backend: i.backend, server: i.server, state: to, attempts }));
       for (const e of r.events) say(`${lb.node}: ${e.kind} ${e.fields.join(' ')}`.trim());
-      if (r.code !== 0) return `${lb.node}: HAProxy ${to} of ${i.backend}/${i.server} failed: ${r.events.map((e) => `${e.kind} ${e.fields.slice(1).join(' ')}`).join('; ') || r.stderr.trim()}`;
+      if (r.code !== 0)
+        return `${lb.node}: HAProxy ${to} of ${i.backend}/${i.server} failed: ${r.events.map((e) => `${e.kind} ${e.fields.slice(1).join(' ')}`).join('; ') || r.stderr.trim()}`;
     }
     return undefined;
   };
@@ -256,7 +285,12 @@ async function rollInstances(
     const r = await run(step.node, back);
     const restored = r.events.filter((e) => e.kind === 'restored').map((e) => e.fields[0]!);
     if (current) await balancers(current, 'ready');
-    return { written: [], fired, restored, error: `${why}; ${restored.length} file(s) restored to their previous version${done.length ? `, ${done.map((u) => u.unit).join(', ')} restarted on them` : ''}` };
+    return {
+      written: [],
+      fired,
+      restored,
+      error: `${why}; ${restored.length} file(s) restored to their previous version${done.length ? `, ${done.map((u) => u.unit).join(', ')} restarted on them` : ''}`,
+    };
   };
   try {
     for (const u of rolled) {
@@ -264,7 +298,10 @@ async function rollInstances(
       const drained = await balancers(i, 'drain');
       if (drained) return await undo(drained, i);
       done.push(u);
-      const r = await run(step.node, fireScript({ ...base, unit: u.unit, action: u.action, healthAttempts: options.healthAttempts ?? 20, probe: i.probe }));
+      const r = await run(
+        step.node,
+        fireScript({ ...base, unit: u.unit, action: u.action, healthAttempts: options.healthAttempts ?? 20, probe: i.probe }),
+      );
       for (const e of r.events) say(eventText(e));
       if (r.code !== 0) return await undo(fireFailure(r.events, r.code, r.stderr), i);
       fired.push(`${u.action} ${u.unit}`);
@@ -276,12 +313,21 @@ async function rollInstances(
     return { written: [], fired, restored: [] };
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
-    return { written: [], fired, restored: [], interrupted: true, error: `${e.message}; the node keeps a journal of this step's restarts, which the next run fires` };
+    return {
+      written: [],
+      fired,
+      restored: [],
+      interrupted: true,
+      error: `${e.message}; the node keeps a journal of this step's restarts, which the next run fires`,
+    };
   }
 }
 
 function fireFailure(events: readonly ApplyEvent[], code: number, stderr: string): string {
-  const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8').trim();
+  const decode = (s: string | undefined) =>
+    Buffer.from(s ?? '', 'base64')
+      .toString('utf8')
+      .trim();
   for (const e of events) {
     if (e.kind === 'unit-failed') return `systemctl ${e.fields[0]} failed: ${decode(e.fields[1])}`;
     if (e.kind === 'unhealthy') return `${e.fields[0]} did not become healthy in time: ${decode(e.fields[1])}`;

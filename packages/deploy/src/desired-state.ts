@@ -1,5 +1,13 @@
 import { type Artifact, contentHash } from '@chatops/core';
-import { type Environment, type NativeCheck, type ServiceName, SERVICE_UNITS, chatopsInstances, findNode, nodePath } from '@chatops/environment';
+import {
+  type Environment,
+  type NativeCheck,
+  type ServiceName,
+  SERVICE_UNITS,
+  chatopsInstances,
+  findNode,
+  nodePath,
+} from '@chatops/environment';
 import { type PreparedRender, RENDERERS, type StackResult } from '@chatops/stack';
 
 /** One managed file as deploy sees it: the artifact plus its phase and the units a change to it touches. */

@@ -24,7 +24,10 @@ export interface ExportedFile {
 export function exportAnsible(desired: DesiredState, targets: readonly SshTarget[]): ExportedFile[] {
   const env = desired.env;
   const out: ExportedFile[] = [];
-  const inventory = [`# Ansible inventory of ${env.name}, written by chatops-deploy export-ansible from the environment: do not edit.`, '[chatops]'];
+  const inventory = [
+    `# Ansible inventory of ${env.name}, written by chatops-deploy export-ansible from the environment: do not edit.`,
+    '[chatops]',
+  ];
   for (const t of targets) {
     const vars = [`ansible_host=${t.host}`, `ansible_port=${t.port}`, `ansible_user=${t.user}`];
     if (t.identityFile) vars.push(`ansible_ssh_private_key_file=${t.identityFile}`);
@@ -34,11 +37,17 @@ export function exportAnsible(desired: DesiredState, targets: readonly SshTarget
     inventory.push(`${t.node} ${vars.join(' ')}`);
   }
   out.push({ path: 'inventory.ini', content: `${inventory.join('\n')}\n`, mode: 0o644 });
-  for (const s of desired.steps) for (const f of s.files) out.push({ path: `files/${s.node}${f.artifact.path}`, content: f.artifact.content, mode: 0o600 });
+  for (const s of desired.steps)
+    for (const f of s.files) out.push({ path: `files/${s.node}${f.artifact.path}`, content: f.artifact.content, mode: 0o600 });
 
   const phases: string[] = [];
   for (const s of desired.steps) if (s.files.length > 0 && !phases.includes(s.phase)) phases.push(s.phase);
-  const plays = phases.map((phase) => play(phase, desired.steps.filter((s) => s.phase === phase && s.files.length > 0)));
+  const plays = phases.map((phase) =>
+    play(
+      phase,
+      desired.steps.filter((s) => s.phase === phase && s.files.length > 0),
+    ),
+  );
   const header = [
     `# Playbook of ${env.name}, written by chatops-deploy export-ansible: do not edit (re-export instead).`,
     '# The same files, modes and owners as `chatops-deploy apply`, phase by phase in manifest order. Unlike apply it',
@@ -54,7 +63,8 @@ function play(phase: string, steps: readonly DesiredStep[]): Record<string, unkn
   const tasks: Record<string, unknown>[] = [];
   const handlers = new Map<string, Record<string, unknown>>();
   const daemonReload = steps.some((s) => s.files.some((f) => f.unitFile));
-  if (daemonReload) handlers.set('systemctl daemon-reload', { name: 'systemctl daemon-reload', 'ansible.builtin.command': 'systemctl daemon-reload' });
+  if (daemonReload)
+    handlers.set('systemctl daemon-reload', { name: 'systemctl daemon-reload', 'ansible.builtin.command': 'systemctl daemon-reload' });
   for (const step of steps) {
     const validated = new Map<string, string>();
     const after: string[] = [];
@@ -66,7 +76,12 @@ function play(phase: string, steps: readonly DesiredStep[]): Record<string, unkn
     }
     // The copy module does not create directories; deploy's node script does (mkdir -p, like this).
     const dirs = [...new Set(step.files.map((f) => f.artifact.path.slice(0, f.artifact.path.lastIndexOf('/'))))].sort();
-    tasks.push({ name: `directories on ${step.node}`, when: `inventory_hostname == '${step.node}'`, 'ansible.builtin.file': { path: '{{ item }}', state: 'directory' }, loop: dirs });
+    tasks.push({
+      name: `directories on ${step.node}`,
+      when: `inventory_hostname == '${step.node}'`,
+      'ansible.builtin.file': { path: '{{ item }}', state: 'directory' },
+      loop: dirs,
+    });
     // Files a validated config refers to go first, so the checker finds them: unvalidated files, then validated
     // ones in the reverse order of the checks (a service's first check is its main config, which names the rest:
     // promtool check config reads the rule files and web config that check rules / check web-config validate).
@@ -76,12 +91,19 @@ function play(phase: string, steps: readonly DesiredStep[]): Record<string, unkn
     };
     const ordered = [...step.files].sort((a, b) => rank(a) - rank(b));
     for (const f of ordered) tasks.push(copyTask(step.node, f, validated.get(f.artifact.path)));
-    for (const line of after) tasks.push({ name: `check: ${line}`, when: `inventory_hostname == '${step.node}'`, 'ansible.builtin.command': line, changed_when: false });
+    for (const line of after)
+      tasks.push({
+        name: `check: ${line}`,
+        when: `inventory_hostname == '${step.node}'`,
+        'ansible.builtin.command': line,
+        changed_when: false,
+      });
     for (const f of step.files) {
       for (const unit of f.units) {
         const action = f.artifact.action ?? 'reload';
         const name = `${action} ${unit}`;
-        if (action !== 'none' && !handlers.has(name)) handlers.set(name, { name, 'ansible.builtin.command': `systemctl ${action} ${unit}` });
+        if (action !== 'none' && !handlers.has(name))
+          handlers.set(name, { name, 'ansible.builtin.command': `systemctl ${action} ${unit}` });
       }
     }
   }
@@ -97,7 +119,10 @@ function play(phase: string, steps: readonly DesiredStep[]): Record<string, unkn
 
 function copyTask(node: string, f: DesiredFile, validate: string | undefined): Record<string, unknown> {
   const a = f.artifact;
-  const notify = [...(f.unitFile ? ['systemctl daemon-reload'] : []), ...(a.action === 'none' ? [] : f.units.map((u) => `${a.action ?? 'reload'} ${u}`))];
+  const notify = [
+    ...(f.unitFile ? ['systemctl daemon-reload'] : []),
+    ...(a.action === 'none' ? [] : f.units.map((u) => `${a.action ?? 'reload'} ${u}`)),
+  ];
   return {
     name: a.path,
     when: `inventory_hostname == '${node}'`,

@@ -38,6 +38,7 @@ export async function loadDesired(name: string, options: LoadDesiredOptions): Pr
   const result = renderStack(ctx);
   const outcomes = await runNativeChecks(ctx, result, { cache: CheckCache.open(options.cwd) });
   const rejected = outcomes.filter((o) => o.status === 'failed' || (o.status === 'unavailable' && Boolean(options.env.CI)));
-  if (options.out && rejected.length === 0) writeOutput(resolve(options.cwd, options.out), ctx.env.name, result, buildManifest(ctx.env, result));
+  if (options.out && rejected.length === 0)
+    writeOutput(resolve(options.cwd, options.out), ctx.env.name, result, buildManifest(ctx.env, result));
   return { desired: desiredState(ctx, result), rejected, rendered: { ctx, result } };
 }

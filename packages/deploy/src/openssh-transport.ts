@@ -42,19 +42,32 @@ export class OpenSshTransport implements Transport {
 
   args(target: SshTarget): string[] {
     const args = [
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${target.knownHosts}`,
-      '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'ControlMaster=auto',
-      '-o', `ControlPersist=${this.#props.controlPersist ?? '60s'}`,
-      '-o', `ControlPath=${join(this.#controlDir, '%C')}`,
-      '-o', `ConnectTimeout=${this.#props.connectTimeout ?? 10}`,
-      '-o', 'ServerAliveInterval=5',
-      '-o', 'ServerAliveCountMax=3',
-      '-o', 'LogLevel=ERROR',
-      '-p', String(target.port),
-      '-l', target.user,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${target.knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPersist=${this.#props.controlPersist ?? '60s'}`,
+      '-o',
+      `ControlPath=${join(this.#controlDir, '%C')}`,
+      '-o',
+      `ConnectTimeout=${this.#props.connectTimeout ?? 10}`,
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=3',
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      String(target.port),
+      '-l',
+      target.user,
     ];
     if (target.identityFile) args.push('-i', target.identityFile, '-o', 'IdentitiesOnly=yes');
     if (target.jumpHost) args.push('-J', target.jumpHost);
@@ -82,7 +95,9 @@ export class OpenSshTransport implements Transport {
         clearTimeout(timer);
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
-        if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (ED25519|RSA|ECDSA)? ?host key is known/i.test(stderr)) {
+        if (
+          /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (ED25519|RSA|ECDSA)? ?host key is known/i.test(stderr)
+        ) {
           reject(
             new HostKeyError(
               node,
@@ -90,7 +105,12 @@ export class OpenSshTransport implements Transport {
             ),
           );
         } else if (code === 255 || signal) {
-          reject(new TransportError(node, `ssh to ${target.user}@${target.host}:${target.port} failed${signal ? ` (${signal})` : ''}: ${stderr.trim().split('\n').slice(-3).join(' ') || 'connection lost'}`));
+          reject(
+            new TransportError(
+              node,
+              `ssh to ${target.user}@${target.host}:${target.port} failed${signal ? ` (${signal})` : ''}: ${stderr.trim().split('\n').slice(-3).join(' ') || 'connection lost'}`,
+            ),
+          );
         } else {
           resolve({ code: code ?? -1, stdout, stderr });
         }

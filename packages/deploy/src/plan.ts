@@ -113,7 +113,11 @@ function inspectRequest(env: Environment, node: string, steps: readonly DesiredS
     stateDir,
     files: files.map((f) => ({ path: f.artifact.path, sha256: f.sha256, secret: f.artifact.secret })),
     // Absolute paths (release binaries outside Debian packages) live in the node's file system, so under its prefix.
-    binaries: [...new Set(services.flatMap((s) => SERVICE_REQUIREMENTS[s].map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary))))],
+    binaries: [
+      ...new Set(
+        services.flatMap((s) => SERVICE_REQUIREMENTS[s].map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary))),
+      ),
+    ],
     users: [...users],
     groups: [...groups],
     secrets,
@@ -149,9 +153,11 @@ function nodePlan(env: Environment, node: string, steps: readonly DesiredStep[],
       if (remote.sha256 === f.sha256) {
         const meta: string[] = [];
         if (remote.mode !== want.mode) meta.push(`mode ${remote.mode} -> ${want.mode}`);
-        if (managesOwners && `${remote.owner}:${remote.group}` !== want.owner) meta.push(`owner ${remote.owner}:${remote.group} -> ${want.owner}`);
+        if (managesOwners && `${remote.owner}:${remote.group}` !== want.owner)
+          meta.push(`owner ${remote.owner}:${remote.group} -> ${want.owner}`);
         // A non-root login cannot chown: the intended owner lives in the state file and is compared there.
-        if (!managesOwners && applied && `${applied.owner}:${applied.group}` !== want.owner) meta.push(`owner (recorded) ${applied.owner}:${applied.group} -> ${want.owner}`);
+        if (!managesOwners && applied && `${applied.owner}:${applied.group}` !== want.owner)
+          meta.push(`owner (recorded) ${applied.owner}:${applied.group} -> ${want.owner}`);
         if (meta.length > 0) {
           files.push({ path: a.path, status: 'change', secret: a.secret, metadata: meta.join(', ') });
           writes.push(f);
@@ -205,11 +211,19 @@ function problem(node: string, kind: string, f: readonly string[]): PreflightPro
     case 'group':
       return { node, problem: `system group ${f[0]} does not exist`, fix: userFix(f[0]!, 'group') };
     case 'secret-missing':
-      return { node, problem: `onNode secret ${f[0]} does not exist (read by ${f[1]})`, fix: `provision it, e.g. install -m 0640 -o root -g ${f[1]} <value file> ${f[0]}` };
+      return {
+        node,
+        problem: `onNode secret ${f[0]} does not exist (read by ${f[1]})`,
+        fix: `provision it, e.g. install -m 0640 -o root -g ${f[1]} <value file> ${f[0]}`,
+      };
     case 'secret-world-readable':
       return { node, problem: `onNode secret ${f[0]} is world-readable (mode ${f[2]})`, fix: `chmod o-rwx ${f[0]}` };
     case 'secret-unreadable':
-      return { node, problem: `onNode secret ${f[0]} is not readable by ${f[1]} (${f[2]})`, fix: `chgrp ${f[1]} ${f[0]} && chmod 0640 ${f[0]}` };
+      return {
+        node,
+        problem: `onNode secret ${f[0]} is not readable by ${f[1]} (${f[2]})`,
+        fix: `chgrp ${f[1]} ${f[0]} && chmod 0640 ${f[0]}`,
+      };
     case 'space':
       return { node, problem: `only ${f[1]} KiB free on ${f[0]}, ${f[2]} KiB needed`, fix: `free space on ${f[0]}` };
     default:

@@ -26,7 +26,10 @@ export interface RolledInstance {
  */
 export function rolledInstances(env: Environment, node: string): Map<string, RolledInstance> {
   const spec = findNode(env, node);
-  const balancers = nodesWithRole(env, 'loadbalancer').map((lb) => ({ node: lb.name, socket: nodePath(env, lb, HAPROXY_PATHS.adminSocket) }));
+  const balancers = nodesWithRole(env, 'loadbalancer').map((lb) => ({
+    node: lb.name,
+    socket: nodePath(env, lb, HAPROXY_PATHS.adminSocket),
+  }));
   const upstreams = edgeUpstreams(env).filter((u) => u.backend === 'chatops' && u.node.name === node);
   const out = new Map<string, RolledInstance>();
   for (const i of chatopsInstances(env, spec)) {

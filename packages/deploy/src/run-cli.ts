@@ -105,7 +105,8 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
       out.error('refusing to deploy a render that fails its checks (run chatops-render for details)');
       return DEPLOY_EXIT.failed;
     }
-    for (const n of flags.node ?? []) if (!desired.env.nodes.some((x) => x.name === n)) throw new UsageError(`--node ${n}: no such node in ${desired.env.name}`);
+    for (const n of flags.node ?? [])
+      if (!desired.env.nodes.some((x) => x.name === n)) throw new UsageError(`--node ${n}: no such node in ${desired.env.name}`);
     const targets = desired.env.nodes.map((n) => sshTarget(desired.env, n));
     transport = io.transport ? io.transport(targets) : new OpenSshTransport({ targets });
     const p = await plan(desired, transport, { nodes: flags.node, force: flags.force, parallel });
@@ -120,7 +121,9 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
       return p.changes || p.drift ? DEPLOY_EXIT.changes : DEPLOY_EXIT.ok;
     }
     if (p.drift && !flags.force) {
-      out.error('refusing to apply: files changed on the node since the last apply (drift, listed above); re-run with --force to overwrite them');
+      out.error(
+        'refusing to apply: files changed on the node since the last apply (drift, listed above); re-run with --force to overwrite them',
+      );
       return DEPLOY_EXIT.failed;
     }
     if (!p.changes) {
@@ -149,13 +152,18 @@ async function exportCommand(name: string, flags: Flags, io: DeployIo): Promise<
       return DEPLOY_EXIT.failed;
     }
     const dir = resolve(io.cwd, flags.out!);
-    const files = exportAnsible(desired, desired.env.nodes.map((n) => sshTarget(desired.env, n)));
+    const files = exportAnsible(
+      desired,
+      desired.env.nodes.map((n) => sshTarget(desired.env, n)),
+    );
     for (const f of files) {
       const path = resolve(dir, f.path);
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       writeFileSync(path, f.content, { mode: f.mode });
     }
-    io.stdout(`wrote ${dir}: inventory.ini, playbook.yml and ${files.length - 2} files (they include keys and secrets: keep the directory private)\n`);
+    io.stdout(
+      `wrote ${dir}: inventory.ini, playbook.yml and ${files.length - 2} files (they include keys and secrets: keep the directory private)\n`,
+    );
     return DEPLOY_EXIT.ok;
   } catch (e) {
     return reportError(e, io, Boolean(flags.debug));
@@ -166,7 +174,11 @@ async function exportCommand(name: string, flags: Flags, io: DeployIo): Promise<
 async function writePlanReport(rendered: LoadedDesired['rendered'], p: Plan, outDir: string, cwd: string): Promise<string> {
   const { buildReport, pendingChangesSection } = await import('@chatops/report');
   const { ctx, result } = rendered;
-  const html = await buildReport(ctx, { certificates: certificateRequests(ctx.env), bundles: result.bundles, extraSections: [pendingChangesSection(p)] });
+  const html = await buildReport(ctx, {
+    certificates: certificateRequests(ctx.env),
+    bundles: result.bundles,
+    extraSections: [pendingChangesSection(p)],
+  });
   const file = join(outDir, ctx.env.name, REPORT_PATH);
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, html, 0o644);
@@ -209,7 +221,9 @@ class Output {
             type: 'plan',
             node: n.node,
             phase: s.phase,
-            files: s.files.filter((f) => f.status !== 'unchanged').map((f) => ({ path: f.path, status: f.status, secret: f.secret, ...(f.metadata ? { metadata: f.metadata } : {}) })),
+            files: s.files
+              .filter((f) => f.status !== 'unchanged')
+              .map((f) => ({ path: f.path, status: f.status, secret: f.secret, ...(f.metadata ? { metadata: f.metadata } : {}) })),
             units: s.units,
             daemonReload: s.daemonReload,
             checks: s.checks,
@@ -222,8 +236,15 @@ class Output {
       for (const s of n.steps) {
         const interesting = s.files.filter((f) => f.status !== 'unchanged');
         if (interesting.length === 0 && s.units.length === 0 && !s.replay) continue;
-        const checker = s.writes.length === 0 ? '' : s.checks.length ? `; checked on the node by ${s.checks.join(', ')}` : '; no checker for this service here';
-        const units = s.units.length ? `; ${s.units.map((u) => `${u.action} ${u.unit}`).join(', ')}${s.daemonReload ? ' (after daemon-reload)' : ''}` : '';
+        const checker =
+          s.writes.length === 0
+            ? ''
+            : s.checks.length
+              ? `; checked on the node by ${s.checks.join(', ')}`
+              : '; no checker for this service here';
+        const units = s.units.length
+          ? `; ${s.units.map((u) => `${u.action} ${u.unit}`).join(', ')}${s.daemonReload ? ' (after daemon-reload)' : ''}`
+          : '';
         lines.push(`  ${s.phase}${units}${checker}${s.replay ? '; fires reloads journaled by an interrupted run' : ''}`);
         for (const f of interesting) {
           const mark = { create: '+', change: '~', drift: '!', kept: '=', unchanged: ' ' }[f.status];
@@ -236,9 +257,15 @@ class Output {
                   ? 'created'
                   : f.secret
                     ? 'changed (secret)'
-                    : f.metadata ?? 'changed';
+                    : (f.metadata ?? 'changed');
           lines.push(`    ${mark} ${f.path}  ${what}`);
-          if (f.diff && !f.secret) lines.push(...f.diff.trimEnd().split('\n').map((l) => `        ${l}`));
+          if (f.diff && !f.secret)
+            lines.push(
+              ...f.diff
+                .trimEnd()
+                .split('\n')
+                .map((l) => `        ${l}`),
+            );
         }
       }
       const owners = n.managesOwners ? '' : ` (login ${n.user} is not root: modes set, owners recorded but not set)`;
@@ -275,19 +302,37 @@ class Output {
         drift: count('drift'),
         units: n.steps.reduce((k, s) => k + s.units.length, 0),
         roundTrips: trips,
-        result: report ? (failed ? `${failed.status} (${failed.phase})` : outcome.length ? 'applied' : report.skipped.some((s) => s.node === n.node) ? 'skipped' : 'unchanged') : 'planned',
+        result: report
+          ? failed
+            ? `${failed.status} (${failed.phase})`
+            : outcome.length
+              ? 'applied'
+              : report.skipped.some((s) => s.node === n.node)
+                ? 'skipped'
+                : 'unchanged'
+          : 'planned',
       };
     });
     if (this.json) {
       this.#emit({ type: 'summary', status: report?.status ?? (p.changes || p.drift ? 'changes' : 'nothing-to-do'), nodes: rows });
-      for (const s of report?.steps ?? []) if (s.error) this.#emit({ type: 'failure', node: s.node, phase: s.phase, status: s.status, error: s.error, restored: s.restored });
+      for (const s of report?.steps ?? [])
+        if (s.error) this.#emit({ type: 'failure', node: s.node, phase: s.phase, status: s.status, error: s.error, restored: s.restored });
       return;
     }
     const head = ['node', 'create', 'change', 'same', 'kept', 'drift', 'units', 'trips', 'result'];
-    const table = [head, ...rows.map((r) => [r.node, r.create, r.change, r.unchanged, r.kept, r.drift, r.units, r.roundTrips, r.result].map(String))];
+    const table = [
+      head,
+      ...rows.map((r) => [r.node, r.create, r.change, r.unchanged, r.kept, r.drift, r.units, r.roundTrips, r.result].map(String)),
+    ];
     const widths = head.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
     if (this.io.tty) this.io.stdout('\r\x1b[K');
-    for (const r of table) this.io.stdout(`${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}\n`);
+    for (const r of table)
+      this.io.stdout(
+        `${r
+          .map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
     for (const s of report?.steps ?? []) {
       if (!s.error) continue;
       this.io.stderr(`${s.node} ${s.phase}: ${s.status}: ${s.error}\n`);

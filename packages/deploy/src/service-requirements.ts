@@ -27,11 +27,15 @@ export const SERVICE_REQUIREMENTS: Readonly<Record<ServiceName, readonly Require
     { binary: 'prometheus-alertmanager', fix: 'apt-get install prometheus-alertmanager' },
     { binary: 'amtool', fix: 'apt-get install prometheus-alertmanager' },
   ],
-  elasticsearch: [{ binary: '/usr/share/elasticsearch/bin/elasticsearch', fix: "apt-get install elasticsearch (from Elastic's apt repository)" }],
+  elasticsearch: [
+    { binary: '/usr/share/elasticsearch/bin/elasticsearch', fix: "apt-get install elasticsearch (from Elastic's apt repository)" },
+  ],
   kibana: [{ binary: '/usr/share/kibana/bin/kibana', fix: "apt-get install kibana (from Elastic's apt repository)" }],
   logstash: [{ binary: '/usr/share/logstash/bin/logstash', fix: "apt-get install logstash (from Elastic's apt repository)" }],
   filebeat: [{ binary: 'filebeat', fix: "apt-get install filebeat (from Elastic's apt repository)" }],
-  'systemd-exporter': [{ binary: '/usr/local/bin/systemd_exporter', fix: 'install the systemd_exporter release binary to /usr/local/bin/systemd_exporter' }],
+  'systemd-exporter': [
+    { binary: '/usr/local/bin/systemd_exporter', fix: 'install the systemd_exporter release binary to /usr/local/bin/systemd_exporter' },
+  ],
   'node-exporter': [{ binary: 'prometheus-node-exporter', fix: 'apt-get install prometheus-node-exporter' }],
   'blackbox-exporter': [{ binary: 'prometheus-blackbox-exporter', fix: 'apt-get install prometheus-blackbox-exporter' }],
 };

@@ -19,7 +19,8 @@ export interface SshTarget {
 export function sshTarget(env: Environment, node: NodeSpec): SshTarget {
   const d = env.ssh ?? {};
   const n = node.ssh ?? {};
-  const file = (p: string | undefined) => (p === undefined ? undefined : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(env.baseDir, p));
+  const file = (p: string | undefined) =>
+    p === undefined ? undefined : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(env.baseDir, p);
   const identityFile = file(n.identityFile ?? d.identityFile);
   const jumpHost = n.jumpHost ?? d.jumpHost;
   return {

@@ -9,7 +9,15 @@ import { dump, load } from 'js-yaml';
 export const DEPLOYED = ['lb-1', 'monitoring-1'] as const;
 
 /** Daemons that cannot run here; preflight only looks them up, so stand-ins are put where it looks. */
-export const STAND_INS = ['docker', 'filebeat', 'prometheus', 'prometheus-alertmanager', '/usr/local/bin/systemd_exporter', '/usr/local/bin/cadvisor', 'certbot'];
+export const STAND_INS = [
+  'docker',
+  'filebeat',
+  'prometheus',
+  'prometheus-alertmanager',
+  '/usr/local/bin/systemd_exporter',
+  '/usr/local/bin/cadvisor',
+  'certbot',
+];
 
 export interface DeployFixture extends AsyncDisposable {
   readonly dir: string;
@@ -54,12 +62,16 @@ export async function deployFixture(dir: string, subnet: number, options: { chat
   const statuses = new Map<number, number>();
   const serveHealth = async (node: string, endpoints: readonly { port: number; tls: string }[]) => {
     const { desired } = await loadDesired(loopback.document.name ?? 'loopback', { cwd: dir, env: {}, config: loopback.file });
-    const file = (suffix: string) => desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(`${node}${suffix}`))!.artifact.content;
+    const file = (suffix: string) =>
+      desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(`${node}${suffix}`))!.artifact.content;
     const address = loopback.document.nodes.find((n) => n.name === node)!.address;
     for (const e of endpoints) {
-      const server = createServer({ key: file(`/etc/chatops/tls/${e.tls}/key.pem`), cert: file(`/etc/chatops/tls/${e.tls}/cert.pem`) }, (_req, res) => {
-        res.writeHead(statuses.get(e.port) ?? 200, { 'content-type': 'text/plain' }).end(`${e.tls} ${e.port}\n`);
-      });
+      const server = createServer(
+        { key: file(`/etc/chatops/tls/${e.tls}/key.pem`), cert: file(`/etc/chatops/tls/${e.tls}/cert.pem`) },
+        (_req, res) => {
+          res.writeHead(statuses.get(e.port) ?? 200, { 'content-type': 'text/plain' }).end(`${e.tls} ${e.port}\n`);
+        },
+      );
       await new Promise<void>((resolve) => server.listen(e.port, address, resolve));
       servers.push(server);
     }

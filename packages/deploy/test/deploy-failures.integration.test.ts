@@ -42,7 +42,11 @@ describe('chatops-deploy failures on a real sshd node (systemctl is a recording 
   const root = () => f.loopback.nodeRoot('lb-1');
   const onLb = (path: string) => join(root(), path);
   const bundle = () => onLb('etc/haproxy/certs/chatops.test.pem');
-  const calls = () => f.sshd.node('lb-1').systemctlCalls().map((c) => c.args.join(' '));
+  const calls = () =>
+    f.sshd
+      .node('lb-1')
+      .systemctlCalls()
+      .map((c) => c.args.join(' '));
   let users = 1;
   const addUser = () =>
     f.editEnvironment((doc) => {
@@ -88,7 +92,9 @@ describe('chatops-deploy failures on a real sshd node (systemctl is a recording 
     f.sshd.node('lb-1').clearSystemctlCalls();
     const r = await f.deploy(['apply', 'loopback', '--yes', ...LB]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/lb-1 haproxy: failed: checker haproxy -c rejected the new config; 1 file\(s\) restored to their previous version/);
+    expect(r.stderr).toMatch(
+      /lb-1 haproxy: failed: checker haproxy -c rejected the new config; 1 file\(s\) restored to their previous version/,
+    );
     expect(r.stderr).toContain('chatops.test.pem');
     expect(snapshotNode(root())).toEqual(before);
     expect(calls()).toEqual([]);
@@ -108,7 +114,9 @@ describe('chatops-deploy failures on a real sshd node (systemctl is a recording 
       process.kill(-processGroup(pid!), 'SIGKILL');
       const killed = await within(run, 20_000, 'the interrupted apply');
       expect(killed.code).toBe(1);
-      expect(killed.stderr).toMatch(/lb-1 haproxy: interrupted: .*the node keeps a journal of this step's reloads, which the next run fires/);
+      expect(killed.stderr).toMatch(
+        /lb-1 haproxy: interrupted: .*the node keeps a journal of this step's reloads, which the next run fires/,
+      );
     } finally {
       node.resetSystemctl();
     }

@@ -12,7 +12,11 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
   let f: DeployFixture;
   const root = (node: string) => f.loopback.nodeRoot(node);
   const onNode = (node: string, path: string) => join(root(node), path);
-  const calls = (node: string) => f.sshd.node(node).systemctlCalls().map((c) => c.args.join(' '));
+  const calls = (node: string) =>
+    f.sshd
+      .node(node)
+      .systemctlCalls()
+      .map((c) => c.args.join(' '));
   const clearCalls = () => {
     for (const n of f.sshd.nodes) n.clearSystemctlCalls();
   };
@@ -39,7 +43,9 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     try {
       const r = await f.deploy(['plan', 'loopback', '--node', 'lb-1']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/lb-1: host key of 127\.0\.61\.10:\d+ does not match the pinned key in .*known_hosts\.wrong-lb-1; refusing to connect/);
+      expect(r.stderr).toMatch(
+        /lb-1: host key of 127\.0\.61\.10:\d+ does not match the pinned key in .*known_hosts\.wrong-lb-1; refusing to connect/,
+      );
     } finally {
       f.editEnvironment((doc) => {
         doc.ssh.knownHosts = pinned;
@@ -56,12 +62,14 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     const before = new Map(f.loopback.document.nodes.map((n) => [n.name, snapshotNode(root(n.name))]));
     try {
       const r = await f.deploy(['apply', 'loopback', '--yes']);
-      expect(r.stderr).toContain("preflight failed");
+      expect(r.stderr).toContain('preflight failed');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('nothing was changed on any node');
       expect(r.stderr).toContain(`monitoring-1: onNode secret ${missing} does not exist (read by prometheus)`);
       // Every node's problems in one report: the Elastic stack is not installed under elastic-1's root prefix.
-      expect(r.stderr).toMatch(/elastic-1: \S*\/usr\/share\/elasticsearch\/bin\/elasticsearch is not installed\n\s+fix: apt-get install elasticsearch/);
+      expect(r.stderr).toMatch(
+        /elastic-1: \S*\/usr\/share\/elasticsearch\/bin\/elasticsearch is not installed\n\s+fix: apt-get install elasticsearch/,
+      );
       for (const n of f.loopback.document.nodes) expect(snapshotNode(root(n.name)), n.name).toEqual(before.get(n.name));
       expect(snapshotNode(root('monitoring-1')).has('etc/prometheus/prometheus.yml')).toBe(false);
       for (const n of f.sshd.nodes) expect(n.systemctlCalls(), n.name).toEqual([]);
@@ -87,7 +95,9 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     expect(state).toMatch(/\t0600\thaproxy\thaproxy\t.*\/etc\/haproxy\/certs\/internal\.pem\n/);
     expect(calls('lb-1')).toContain('reload haproxy.service');
     // Certificates changed too (they are new), so Prometheus restarts rather than reloads; units changed: daemon-reload.
-    expect(calls('monitoring-1')).toEqual(expect.arrayContaining(['daemon-reload', 'restart prometheus.service', 'restart prometheus-alertmanager.service']));
+    expect(calls('monitoring-1')).toEqual(
+      expect.arrayContaining(['daemon-reload', 'restart prometheus.service', 'restart prometheus-alertmanager.service']),
+    );
     expect(r.stdout).toMatch(/^lb-1 +\d+ +0 +0 +0 +0 +\d+ +\d+ +applied$/m);
   });
 
@@ -102,8 +112,20 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
       .map((l) => JSON.parse(l))
       .find((e) => e.type === 'summary');
     // On failure, show what the plan found to change.
-    expect(summary.status, r.stdout.split('\n').filter((l) => /"type":"plan"/.test(l) && !/"files":\[\]/.test(l)).join('\n')).toBe('nothing-to-do');
-    expect(summary.nodes.map((n: { node: string; roundTrips: number; create: number; change: number }) => [n.node, n.roundTrips, n.create + n.change])).toEqual([
+    expect(
+      summary.status,
+      r.stdout
+        .split('\n')
+        .filter((l) => /"type":"plan"/.test(l) && !/"files":\[\]/.test(l))
+        .join('\n'),
+    ).toBe('nothing-to-do');
+    expect(
+      summary.nodes.map((n: { node: string; roundTrips: number; create: number; change: number }) => [
+        n.node,
+        n.roundTrips,
+        n.create + n.change,
+      ]),
+    ).toEqual([
       ['lb-1', 1, 0],
       ['monitoring-1', 1, 0],
     ]);
@@ -141,7 +163,9 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
       const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
       expect(r.code).toBe(1);
       // prometheus.yml, and the rules: at 25s the alerts' `for` ladder steps 2m instead of 1m (alertStep).
-      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: systemctl reload prometheus\.service failed; 2 file\(s\) restored to their previous version/);
+      expect(r.stderr).toMatch(
+        /monitoring-1 prometheus: failed: systemctl reload prometheus\.service failed; 2 file\(s\) restored to their previous version/,
+      );
       expect(r.stderr).toContain('stand-in systemctl: told to fail: reload prometheus.service');
       expect(snapshotNode(root('monitoring-1'))).toEqual(before);
     } finally {
@@ -159,7 +183,9 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     try {
       const r = await f.deploy(['apply', 'loopback', '--yes', ...only]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/monitoring-1 prometheus: failed: prometheus\.service did not become healthy in time; \d+ file\(s\) restored to their previous version, units reloaded back/);
+      expect(r.stderr).toMatch(
+        /monitoring-1 prometheus: failed: prometheus\.service did not become healthy in time; \d+ file\(s\) restored to their previous version, units reloaded back/,
+      );
       expect(r.stderr).toMatch(/https:\/\/monitoring-1\.internal\.chatops\.test:\d+\/-\/healthy answered 503/);
       expect(snapshotNode(root('monitoring-1'))).toEqual(before);
       expect(calls('monitoring-1').filter((c) => c === 'reload prometheus.service')).toHaveLength(2);

@@ -13,12 +13,23 @@ describe('chatops-deploy export-ansible', () => {
     using dir = tempDir('chatops-deploy-ansible-');
     const loopback = await loopbackEnvironment({ dir: dir.path, subnet: 64 });
     const doc = load(readFileSync(loopback.file, 'utf8')) as Record<string, any>;
-    doc.ssh = { user: 'deploy', port: 2222, identityFile: 'keys/deploy', knownHosts: 'keys/known_hosts', jumpHost: 'ops@bastion.chatops.test' };
+    doc.ssh = {
+      user: 'deploy',
+      port: 2222,
+      identityFile: 'keys/deploy',
+      knownHosts: 'keys/known_hosts',
+      jumpHost: 'ops@bastion.chatops.test',
+    };
     writeFileSync(loopback.file, dump(doc, { lineWidth: -1 }));
     const out = join(dir.path, 'ansible');
     let stdout = '';
     let stderr = '';
-    const code = await runDeployCli(['export-ansible', 'loopback', '--config', loopback.file, '--out', out], { cwd: dir.path, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await runDeployCli(['export-ansible', 'loopback', '--config', loopback.file, '--out', out], {
+      cwd: dir.path,
+      env: {},
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^wrote .*ansible: inventory\.ini, playbook\.yml and \d+ files \(they include keys and secrets/);
@@ -34,10 +45,16 @@ describe('chatops-deploy export-ansible', () => {
     expect(playbook).toMatch(/name: 'chatops: chatops-1, chatops-2'\n\s+hosts: chatops-1:chatops-2\n\s+serial: 1\n/);
     expect(playbook).toContain('validate: haproxy -c -dW -f %s');
     expect(playbook).toContain('backup: true');
-    expect(playbook).toMatch(/handlers:\n\s+- name: reload haproxy\.service\n\s+ansible\.builtin\.command: systemctl reload haproxy\.service/);
+    expect(playbook).toMatch(
+      /handlers:\n\s+- name: reload haproxy\.service\n\s+ansible\.builtin\.command: systemctl reload haproxy\.service/,
+    );
     const internal = join(out, 'files/lb-1', loopback.nodeRoot('lb-1'), 'etc/haproxy/certs/internal.pem');
     expect(statSync(internal).mode & 0o777).toBe(0o600);
-    const check = spawnSync('ansible-playbook', ['--syntax-check', '-i', 'inventory.ini', 'playbook.yml'], { cwd: out, encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+    const check = spawnSync('ansible-playbook', ['--syntax-check', '-i', 'inventory.ini', 'playbook.yml'], {
+      cwd: out,
+      encoding: 'utf8',
+      env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+    });
     expect(check.stderr + check.stdout).toContain('playbook: playbook.yml');
     expect(check.status).toBe(0);
   });

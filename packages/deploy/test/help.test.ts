@@ -20,8 +20,32 @@ describe('chatops-deploy --help', () => {
   });
 
   it.each([
-    ['plan', ['--config <dir|file>', '--out <dir>', '--node <name>', '--parallel <n>', '--json', '--force', '--debug', 'npx @chatops/deploy plan prod']],
-    ['apply', ['--config <dir|file>', '--node <name>', '--parallel <n>', '--json', '--force', '--yes', 'ChatOps instances one at a time', 'npx @chatops/deploy apply prod --yes']],
+    [
+      'plan',
+      [
+        '--config <dir|file>',
+        '--out <dir>',
+        '--node <name>',
+        '--parallel <n>',
+        '--json',
+        '--force',
+        '--debug',
+        'npx @chatops/deploy plan prod',
+      ],
+    ],
+    [
+      'apply',
+      [
+        '--config <dir|file>',
+        '--node <name>',
+        '--parallel <n>',
+        '--json',
+        '--force',
+        '--yes',
+        'ChatOps instances one at a time',
+        'npx @chatops/deploy apply prod --yes',
+      ],
+    ],
     ['export-ansible', ['--config <dir|file>', '--out <dir>', 'serial: 1', 'ansible-playbook -i inventory.ini playbook.yml']],
   ])('%s --help lists its flags, exit codes and an example', async (command, expected) => {
     const { code, text } = await help([command, '--help']);

@@ -49,7 +49,12 @@ describe('chatops-deploy plan --report (real sshd node; systemctl is a recording
     });
     const second = await f.deploy(['plan', 'loopback', ...LB, '--report', '--json']);
     expect(second.code).toBe(2);
-    expect(second.stdout.trim().split('\n').map((l) => JSON.parse(l))).toContainEqual({ type: 'report', path: 'out/loopback/report/index.html' });
+    expect(
+      second.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toContainEqual({ type: 'report', path: 'out/loopback/report/index.html' });
     const changed = pendingSection(readFileSync(report(), 'utf8'));
     expect(changed).toMatch(/haproxy\.cfg<\/code><\/td><td>haproxy<\/td><td>changed<details><summary>diff<\/summary><pre>[\s\S]*ops2/);
     expect(changed).not.toContain('created');

@@ -56,9 +56,12 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     const file = (suffix: string) => desired.steps.flatMap((s) => s.files).find((x) => x.artifact.path.endsWith(suffix))!.artifact.content;
     const address = f.loopback.document.nodes.find((n) => n.name === 'chatops-1')!.address;
     for (const i of [1, 2]) {
-      const server = createServer({ key: file('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem') }, (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(`instance ${i}\n`);
-      });
+      const server = createServer(
+        { key: file('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem') },
+        (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(`instance ${i}\n`);
+        },
+      );
       await new Promise<void>((resolve) => server.listen(f.loopback.ports.chatops + i - 1, address, resolve));
       servers.push(server);
     }
@@ -67,12 +70,18 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     // HAProxy as root (it chroots and drops to the haproxy user) on the deployed config; its admin socket is
     // handed to the test login, as it would be reachable by deploy's root (or haproxy-group) login on a real LB.
     for (const d of ['run/haproxy', 'var/lib/haproxy']) mkdirSync(join(f.loopback.nodeRoot('lb-1'), d), { recursive: true });
-    haproxy = startProcess('haproxy', ['-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], { logFile: join(dir.path, 'haproxy.log') });
+    haproxy = startProcess('haproxy', ['-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], {
+      logFile: join(dir.path, 'haproxy.log'),
+    });
     await until('HAProxy admin socket', 10_000, async () => existsSync(socket()));
     const { uid, gid } = statOwner(f.loopback.nodeRoot('lb-1'));
     chownSync(socket(), uid, gid);
-    await until('both instances UP in HAProxy', 15_000, async () => Object.values(await serverStatus(socket(), 'chatops')).every((s) => s === 'UP')).catch(async (e) => {
-      throw new Error(`${e.message}: ${JSON.stringify(await serverStatus(socket(), 'chatops').catch((x) => String(x)))}\n${readFileSync(join(dir.path, 'haproxy.log'), 'utf8').slice(-2000)}`);
+    await until('both instances UP in HAProxy', 15_000, async () =>
+      Object.values(await serverStatus(socket(), 'chatops')).every((s) => s === 'UP'),
+    ).catch(async (e) => {
+      throw new Error(
+        `${e.message}: ${JSON.stringify(await serverStatus(socket(), 'chatops').catch((x) => String(x)))}\n${readFileSync(join(dir.path, 'haproxy.log'), 'utf8').slice(-2000)}`,
+      );
     });
   });
   afterAll(async () => {
@@ -121,7 +130,17 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
       .filter((c) => c.startsWith('restart chatops@'));
     expect(restarts).toEqual(['restart chatops@1.service', 'restart chatops@2.service']);
     expect(readFileSync(record, 'utf8')).toBe(
-      ['restart 1', 'chatops-1-1 DRAIN', 'chatops-1-2 UP', 'served: instance 2', 'restart 2', 'chatops-1-1 UP', 'chatops-1-2 DRAIN', 'served: instance 1', ''].join('\n'),
+      [
+        'restart 1',
+        'chatops-1-1 DRAIN',
+        'chatops-1-2 UP',
+        'served: instance 2',
+        'restart 2',
+        'chatops-1-1 UP',
+        'chatops-1-2 DRAIN',
+        'served: instance 1',
+        '',
+      ].join('\n'),
     );
     expect(await serverStatus(socket(), 'chatops')).toEqual({ 'chatops-1-1': 'UP', 'chatops-1-2': 'UP' });
   });

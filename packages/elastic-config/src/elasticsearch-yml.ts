@@ -8,7 +8,10 @@ const sslFiles = (prefix: string) => ({
   [`${prefix}.certificate_authorities`]: z.array(absolutePath).min(1).optional(),
   [`${prefix}.verification_mode`]: z.enum(['full', 'certificate', 'none']).optional(),
   [`${prefix}.client_authentication`]: z.enum(['none', 'optional', 'required']).optional(),
-  [`${prefix}.supported_protocols`]: z.array(z.enum(['TLSv1.3', 'TLSv1.2'])).min(1).optional(),
+  [`${prefix}.supported_protocols`]: z
+    .array(z.enum(['TLSv1.3', 'TLSv1.2']))
+    .min(1)
+    .optional(),
 });
 
 /**
@@ -38,9 +41,15 @@ export const elasticsearchYmlSchema = z
       const p = `xpack.security.${layer}.ssl`;
       const rec = c as Record<string, unknown>;
       if (rec[`${p}.enabled`] === true) {
-        for (const k of ['key', 'certificate']) if (rec[`${p}.${k}`] === undefined) ctx.addIssue({ code: 'custom', path: [`${p}.${k}`], message: `required when ${p}.enabled is true` });
+        for (const k of ['key', 'certificate'])
+          if (rec[`${p}.${k}`] === undefined)
+            ctx.addIssue({ code: 'custom', path: [`${p}.${k}`], message: `required when ${p}.enabled is true` });
       } else if (c['xpack.security.enabled']) {
-        ctx.addIssue({ code: 'custom', path: [`${p}.enabled`], message: `security is on: ${layer} TLS must be enabled (no plaintext hop)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${p}.enabled`],
+          message: `security is on: ${layer} TLS must be enabled (no plaintext hop)`,
+        });
       }
     }
   });
@@ -49,5 +58,7 @@ export type ElasticsearchYmlInput = z.input<typeof elasticsearchYmlSchema>;
 
 /** Prints elasticsearch.yml (flat keys in insertion order) after validating it. */
 export function printElasticsearchYml(config: ElasticsearchYmlInput, options: { header?: string } = {}): string {
-  return toYaml(parseWith(elasticsearchYmlSchema, config), { header: options.header ?? 'Rendered by @chatops/elastic-config: do not edit.' });
+  return toYaml(parseWith(elasticsearchYmlSchema, config), {
+    header: options.header ?? 'Rendered by @chatops/elastic-config: do not edit.',
+  });
 }

@@ -36,7 +36,9 @@ export const LOG_INDEX_PATTERN = 'chatops-*';
 
 /** Daily indices are deleted once they are `retention` old: the disk and the shard count stay bounded. */
 export function logRetentionPolicy(retention: string): IlmPolicy {
-  return parseWith(ilmPolicySchema, { policy: { phases: { hot: { actions: {} }, delete: { min_age: retention, actions: { delete: {} } } } } });
+  return parseWith(ilmPolicySchema, {
+    policy: { phases: { hot: { actions: {} }, delete: { min_age: retention, actions: { delete: {} } } } },
+  });
 }
 
 /**
@@ -47,7 +49,9 @@ export function logIndexTemplate(props: { readonly dataNodes: number }): IndexTe
   return parseWith(indexTemplateSchema, {
     index_patterns: [LOG_INDEX_PATTERN],
     priority: 200,
-    template: { settings: { number_of_shards: 1, number_of_replicas: Math.min(1, props.dataNodes - 1), 'index.lifecycle.name': LOG_LIFECYCLE } },
+    template: {
+      settings: { number_of_shards: 1, number_of_replicas: Math.min(1, props.dataNodes - 1), 'index.lifecycle.name': LOG_LIFECYCLE },
+    },
     _meta: { description: 'Rendered by @chatops/elastic-config' },
   });
 }

@@ -1,7 +1,9 @@
 import { absolutePath, hostname, ipAddress, parseWith, port, toYaml } from '@chatops/core';
 import { z } from 'zod';
 
-const httpsUrl = z.url({ message: 'expected an https:// URL' }).refine((u) => u.startsWith('https://'), { message: 'expected an https:// URL (no plaintext hop)' });
+const httpsUrl = z
+  .url({ message: 'expected an https:// URL' })
+  .refine((u) => u.startsWith('https://'), { message: 'expected an https:// URL (no plaintext hop)' });
 
 /**
  * `kibana.yml` (flat dotted keys) limited to what we emit. There is deliberately no `elasticsearch.password`:
@@ -16,7 +18,10 @@ export const kibanaYmlSchema = z
     'server.ssl.enabled': z.boolean(),
     'server.ssl.certificate': absolutePath.optional(),
     'server.ssl.key': absolutePath.optional(),
-    'server.ssl.supportedProtocols': z.array(z.enum(['TLSv1.2', 'TLSv1.3'])).min(1).optional(),
+    'server.ssl.supportedProtocols': z
+      .array(z.enum(['TLSv1.2', 'TLSv1.3']))
+      .min(1)
+      .optional(),
     'elasticsearch.hosts': z.array(httpsUrl).min(1),
     'elasticsearch.username': z.string().min(1),
     'elasticsearch.ssl.certificateAuthorities': z.array(absolutePath).min(1),
@@ -26,9 +31,15 @@ export const kibanaYmlSchema = z
   })
   .superRefine((c, ctx) => {
     if (c['server.ssl.enabled']) {
-      for (const k of ['server.ssl.certificate', 'server.ssl.key'] as const) if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required when server.ssl.enabled is true' });
+      for (const k of ['server.ssl.certificate', 'server.ssl.key'] as const)
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required when server.ssl.enabled is true' });
     }
-    if (c['elasticsearch.username'] === 'elastic') ctx.addIssue({ code: 'custom', path: ['elasticsearch.username'], message: 'Kibana must not connect as the elastic superuser (use kibana_system)' });
+    if (c['elasticsearch.username'] === 'elastic')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['elasticsearch.username'],
+        message: 'Kibana must not connect as the elastic superuser (use kibana_system)',
+      });
   });
 export type KibanaYml = z.infer<typeof kibanaYmlSchema>;
 export type KibanaYmlInput = z.input<typeof kibanaYmlSchema>;

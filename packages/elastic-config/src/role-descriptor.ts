@@ -1,8 +1,26 @@
 import { parseWith } from '@chatops/core';
 import { z } from 'zod';
 
-const CLUSTER_PRIVILEGES = ['monitor', 'manage_index_templates', 'manage_ilm', 'manage_ingest_pipelines', 'manage_pipeline', 'read_ilm'] as const;
-const INDEX_PRIVILEGES = ['create', 'create_doc', 'create_index', 'index', 'write', 'manage', 'manage_ilm', 'read', 'view_index_metadata', 'auto_configure'] as const;
+const CLUSTER_PRIVILEGES = [
+  'monitor',
+  'manage_index_templates',
+  'manage_ilm',
+  'manage_ingest_pipelines',
+  'manage_pipeline',
+  'read_ilm',
+] as const;
+const INDEX_PRIVILEGES = [
+  'create',
+  'create_doc',
+  'create_index',
+  'index',
+  'write',
+  'manage',
+  'manage_ilm',
+  'read',
+  'view_index_metadata',
+  'auto_configure',
+] as const;
 
 /** An Elasticsearch role descriptor (`PUT /_security/role/<name>` body), limited to the privileges we grant. */
 export const roleDescriptorSchema = z.strictObject({

@@ -57,7 +57,8 @@ export function elasticsearchUrl(env: Environment): string {
 function secrets(ctx: RenderContext, node: NodeSpec) {
   const { env } = ctx;
   const paths = elasticPaths(env, node);
-  const place = (ref: Parameters<typeof placeSecret>[0], name: string, service: string) => placeSecret(ref, ctx.secrets, { path: paths.secret(name), service, action: 'restart' });
+  const place = (ref: Parameters<typeof placeSecret>[0], name: string, service: string) =>
+    placeSecret(ref, ctx.secrets, { path: paths.secret(name), service, action: 'restart' });
   return {
     elastic: place(env.elastic.elasticPassword, 'elastic-password', 'elasticsearch-setup'),
     kibana: place(env.elastic.kibanaSystemPassword, 'kibana-system-password', 'elasticsearch-setup'),
@@ -87,7 +88,7 @@ const DAEMON_BUDGET = { max: 2.0 } as const; // systemd 252: 1.3
 function esKeystoreScript(elasticPassword: string): string {
   return `${[
     '#!/bin/sh',
-    '# Rendered by @chatops/elastic-config. Run as root before Elasticsearch starts: puts the elastic user\'s',
+    "# Rendered by @chatops/elastic-config. Run as root before Elasticsearch starts: puts the elastic user's",
     '# password into the keystore as bootstrap.password (it takes effect until setup-security.sh persists it).',
     'set -eu',
     ...SHELL_HELPERS,
@@ -105,8 +106,8 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
     '#!/bin/sh',
     '# Rendered by @chatops/elastic-config. Run as root once Elasticsearch is up (elasticsearch-setup.service):',
     '# sets the elastic password (rotating it through the API when it changed: bootstrap.password only counts',
-    '# before the security index exists), kibana_system\'s password, the logstash_writer role and user, and the',
-    '# log indices\' ILM policy and index template. Passwords are read from their files and never appear on a',
+    "# before the security index exists), kibana_system's password, the logstash_writer role and user, and the",
+    "# log indices' ILM policy and index template. Passwords are read from their files and never appear on a",
     '# command line. Idempotent.',
     'set -eu',
     ...SHELL_HELPERS,
@@ -215,24 +216,50 @@ export const elasticsearchRenderer: ServiceRenderer = {
       // Private keys are 0600, owned by the daemon that reads them.
       es({ path: paths.esKey, content: leaf.key, secret: true, mode: '0600', owner: 'elasticsearch', group: 'elasticsearch' }),
       es({ path: paths.esCa, content: pki.caCert }),
-      artifact({ path: paths.esKeystoreScript, content: esKeystoreScript(s.elastic.path), mode: '0755', service: 'elasticsearch', action: 'restart' }),
-      artifact({ path: paths.esDropIn, content: dropIn(paths.esKeystoreScript, 'elasticsearch'), service: 'elasticsearch', action: 'restart' }),
+      artifact({
+        path: paths.esKeystoreScript,
+        content: esKeystoreScript(s.elastic.path),
+        mode: '0755',
+        service: 'elasticsearch',
+        action: 'restart',
+      }),
+      artifact({
+        path: paths.esDropIn,
+        content: dropIn(paths.esKeystoreScript, 'elasticsearch'),
+        service: 'elasticsearch',
+        action: 'restart',
+      }),
       ...s.elastic.artifacts,
       ...s.kibana.artifacts,
       ...s.logstash.artifacts,
       artifact({ path: paths.role, content: printRoleDescriptor(LOGSTASH_WRITER_ROLE), service: 'elasticsearch-setup', action: 'restart' }),
-      artifact({ path: paths.ilmPolicy, content: printJsonBody(logRetentionPolicy(env.elastic.retention)), service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({
+        path: paths.ilmPolicy,
+        content: printJsonBody(logRetentionPolicy(env.elastic.retention)),
+        service: 'elasticsearch-setup',
+        action: 'restart',
+      }),
       artifact({
         path: paths.indexTemplate,
         content: printJsonBody(logIndexTemplate({ dataNodes: nodesWithRole(env, 'elasticsearch').length })),
         service: 'elasticsearch-setup',
         action: 'restart',
       }),
-      artifact({ path: paths.setupScript, content: setupScript(env, paths, s), mode: '0755', service: 'elasticsearch-setup', action: 'restart' }),
+      artifact({
+        path: paths.setupScript,
+        content: setupScript(env, paths, s),
+        mode: '0755',
+        service: 'elasticsearch-setup',
+        action: 'restart',
+      }),
       artifact({
         path: paths.setupUnit,
         content: unitText({
-          Unit: { Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)', Requires: 'elasticsearch.service', After: 'elasticsearch.service' },
+          Unit: {
+            Description: 'Elasticsearch users and roles for Kibana and Logstash (rendered by @chatops/elastic-config)',
+            Requires: 'elasticsearch.service',
+            After: 'elasticsearch.service',
+          },
           Service: {
             Type: 'oneshot',
             RemainAfterExit: 'yes',
@@ -256,7 +283,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
 function kibanaKeystoreScript(passwordFile: string): string {
   return `${[
     '#!/bin/sh',
-    '# Rendered by @chatops/elastic-config. Run as root before Kibana starts: puts kibana_system\'s password into',
+    "# Rendered by @chatops/elastic-config. Run as root before Kibana starts: puts kibana_system's password into",
     '# the Kibana keystore as elasticsearch.password (kibana.yml never holds it).',
     'set -eu',
     ...SHELL_HELPERS,
@@ -283,7 +310,11 @@ export const kibanaRenderer: ServiceRenderer = {
     const { env } = ctx;
     const paths = elasticPaths(env, node);
     const tls = tlsFiles(ctx, node, 'kibana', { owner: 'kibana', action: 'restart' });
-    const password = placeSecret(env.elastic.kibanaSystemPassword, ctx.secrets, { path: paths.secret('kibana-system-password'), service: 'kibana', action: 'restart' });
+    const password = placeSecret(env.elastic.kibanaSystemPassword, ctx.secrets, {
+      path: paths.secret('kibana-system-password'),
+      service: 'kibana',
+      action: 'restart',
+    });
     const artifacts: Artifact[] = [
       ...tls.artifacts,
       ...password.artifacts,
@@ -308,7 +339,13 @@ export const kibanaRenderer: ServiceRenderer = {
         service: 'kibana',
         action: 'restart',
       }),
-      artifact({ path: paths.kibanaKeystoreScript, content: kibanaKeystoreScript(password.path), mode: '0755', service: 'kibana', action: 'restart' }),
+      artifact({
+        path: paths.kibanaKeystoreScript,
+        content: kibanaKeystoreScript(password.path),
+        mode: '0755',
+        service: 'kibana',
+        action: 'restart',
+      }),
       artifact({ path: paths.kibanaDropIn, content: dropIn(paths.kibanaKeystoreScript, 'kibana'), service: 'kibana', action: 'restart' }),
     ];
     return { artifacts };

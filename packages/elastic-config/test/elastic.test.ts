@@ -28,7 +28,9 @@ describe.each(['prod', 'dev'] as const)('%s', (name) => {
     const bundles = renderAll(ctx, [elasticsearchRenderer, kibanaRenderer]);
     const es = nodeWithRole(ctx.env, 'elasticsearch');
     for (const node of ctx.env.nodes) if (node !== es) expect(bundles.get(node.name)).toEqual([]);
-    await expect(describeArtifacts(bundles.get(es.name)!, { skipContentOf: /\.(pem|crt)$/ })).toMatchFileSnapshot(`./__snapshots__/${name}-${es.name}.txt`);
+    await expect(describeArtifacts(bundles.get(es.name)!, { skipContentOf: /\.(pem|crt)$/ })).toMatchFileSnapshot(
+      `./__snapshots__/${name}-${es.name}.txt`,
+    );
   });
 
   it('emits YAML that reads back to the settings, with no secret value in any non-secret file', () => {
@@ -54,10 +56,25 @@ describe.each(['prod', 'dev'] as const)('%s', (name) => {
 
 describe('schemas', () => {
   const base = {
-    'cluster.name': 'c', 'node.name': 'n', 'path.data': '/d', 'path.logs': '/l', 'network.host': '10.0.0.1', 'http.port': 9200, 'xpack.security.enabled': true,
+    'cluster.name': 'c',
+    'node.name': 'n',
+    'path.data': '/d',
+    'path.logs': '/l',
+    'network.host': '10.0.0.1',
+    'http.port': 9200,
+    'xpack.security.enabled': true,
   } as const;
   it('elasticsearch.yml: rejects unknown settings and security without TLS', () => {
-    expect(message(() => printElasticsearchYml({ ...base, 'xpack.security.http.ssl.enabled': true, 'xpack.security.transport.ssl.enabled': true, 'cluster.nmae': 'x' } as never))).toMatchInlineSnapshot(`
+    expect(
+      message(() =>
+        printElasticsearchYml({
+          ...base,
+          'xpack.security.http.ssl.enabled': true,
+          'xpack.security.transport.ssl.enabled': true,
+          'cluster.nmae': 'x',
+        } as never),
+      ),
+    ).toMatchInlineSnapshot(`
       "cluster.nmae: unknown key
       xpack.security.http.ssl.key: required when xpack.security.http.ssl.enabled is true
       xpack.security.http.ssl.certificate: required when xpack.security.http.ssl.enabled is true
@@ -72,18 +89,30 @@ describe('schemas', () => {
 
   it('kibana.yml: a literal password is an unknown key; plaintext hosts and the superuser are refused', () => {
     const kb: KibanaYmlInput = {
-      'server.host': '10.0.0.1', 'server.port': 5601, 'server.publicBaseUrl': 'https://kibana.example.org', 'server.ssl.enabled': false,
-      'elasticsearch.hosts': ['https://10.0.0.1:9200'], 'elasticsearch.username': 'kibana_system', 'elasticsearch.ssl.certificateAuthorities': ['/ca.pem'], 'elasticsearch.ssl.verificationMode': 'full',
+      'server.host': '10.0.0.1',
+      'server.port': 5601,
+      'server.publicBaseUrl': 'https://kibana.example.org',
+      'server.ssl.enabled': false,
+      'elasticsearch.hosts': ['https://10.0.0.1:9200'],
+      'elasticsearch.username': 'kibana_system',
+      'elasticsearch.ssl.certificateAuthorities': ['/ca.pem'],
+      'elasticsearch.ssl.verificationMode': 'full',
     };
-    expect(message(() => printKibanaYml({ ...kb, 'elasticsearch.password': 'changeme' } as never))).toMatchInlineSnapshot(`"elasticsearch.password: unknown key"`);
-    expect(message(() => printKibanaYml({ ...kb, 'elasticsearch.hosts': ['http://10.0.0.1:9200'], 'elasticsearch.username': 'elastic' }))).toMatchInlineSnapshot(`
+    expect(message(() => printKibanaYml({ ...kb, 'elasticsearch.password': 'changeme' } as never))).toMatchInlineSnapshot(
+      `"elasticsearch.password: unknown key"`,
+    );
+    expect(
+      message(() => printKibanaYml({ ...kb, 'elasticsearch.hosts': ['http://10.0.0.1:9200'], 'elasticsearch.username': 'elastic' })),
+    ).toMatchInlineSnapshot(`
       "elasticsearch.hosts.0: expected an https:// URL (no plaintext hop)
       elasticsearch.username: Kibana must not connect as the elastic superuser (use kibana_system)"
     `);
   });
 
   it('role descriptor: rejects unknown privileges', () => {
-    expect(message(() => printRoleDescriptor({ cluster: ['all'], indices: [{ names: ['chatops-*'], privileges: ['write'] }] } as never))).toMatch(/^cluster\.0: /);
+    expect(
+      message(() => printRoleDescriptor({ cluster: ['all'], indices: [{ names: ['chatops-*'], privileges: ['write'] }] } as never)),
+    ).toMatch(/^cluster\.0: /);
   });
 });
 
@@ -100,7 +129,17 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
     const ctx: RenderContext = {
       ...base,
       secrets,
-      env: { ...base.env, nodes, pathPrefix: dir, elastic: { ...base.env.elastic, elasticPassword: { env: 'ELASTIC' }, kibanaSystemPassword: { env: 'KIBANA' }, logstashPassword: { env: 'LOGSTASH' } } },
+      env: {
+        ...base.env,
+        nodes,
+        pathPrefix: dir,
+        elastic: {
+          ...base.env.elastic,
+          elasticPassword: { env: 'ELASTIC' },
+          kibanaSystemPassword: { env: 'KIBANA' },
+          logstashPassword: { env: 'LOGSTASH' },
+        },
+      },
     };
     const es = nodeWithRole(ctx.env, 'elasticsearch');
     const paths = elasticPaths(ctx.env, es);
@@ -118,7 +157,9 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(/:(.*)/s);
+        const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(/:(.*)/s);
         if (user !== 'elastic' || password !== state.elastic) return res.writeHead(401).end('{}');
         const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
         requests.push({ method: req.method!, path: req.url!, user, body });
@@ -134,8 +175,14 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
       const log = join(dir, 'argv.log');
       // Wraps the real curl: records its command line and sends the connection to the stand-in (TLS still
       // verifies the node's name against our CA).
-      writeFileSync(join(bin, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\nexec ${requireBinary('curl')} --connect-to ::127.0.0.1:${port} "$@"\n`, { mode: 0o755 });
-      const r = await execFileAsync('/usr/bin/env', [`PATH=${bin}:/usr/bin:/bin`, requireBinary('sh'), paths.setupScript], { encoding: 'utf8' });
+      writeFileSync(
+        join(bin, 'curl'),
+        `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\nexec ${requireBinary('curl')} --connect-to ::127.0.0.1:${port} "$@"\n`,
+        { mode: 0o755 },
+      );
+      const r = await execFileAsync('/usr/bin/env', [`PATH=${bin}:/usr/bin:/bin`, requireBinary('sh'), paths.setupScript], {
+        encoding: 'utf8',
+      });
       return { ...r, requests, argv: readFileSync(log, 'utf8'), paths, url: `https://${es.address}:${ctx.env.ports.elasticsearch}` };
     } finally {
       await new Promise((ok) => server.close(ok));
@@ -156,9 +203,17 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
       'PUT /_index_template/chatops-logs',
     ]);
     expect(r.requests.map((q) => q.body.password).filter(Boolean)).toEqual([pw.KIBANA, pw.LOGSTASH]);
-    expect(r.requests[2]!.body).toEqual({ cluster: ['monitor'], indices: [{ names: ['chatops-*'], privileges: ['create_index', 'index'] }] });
-    expect(r.requests[4]!.body).toEqual({ policy: { phases: { hot: { actions: {} }, delete: { min_age: '30d', actions: { delete: {} } } } } });
-    expect(r.requests[5]!.body).toMatchObject({ index_patterns: ['chatops-*'], template: { settings: { number_of_replicas: 0, 'index.lifecycle.name': 'chatops-logs' } } });
+    expect(r.requests[2]!.body).toEqual({
+      cluster: ['monitor'],
+      indices: [{ names: ['chatops-*'], privileges: ['create_index', 'index'] }],
+    });
+    expect(r.requests[4]!.body).toEqual({
+      policy: { phases: { hot: { actions: {} }, delete: { min_age: '30d', actions: { delete: {} } } } },
+    });
+    expect(r.requests[5]!.body).toMatchObject({
+      index_patterns: ['chatops-*'],
+      template: { settings: { number_of_replicas: 0, 'index.lifecycle.name': 'chatops-logs' } },
+    });
     expect(readFileSync(r.paths.appliedElasticPassword, 'utf8')).toBe(`${pw.ELASTIC}\n`);
   });
 
@@ -169,7 +224,11 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
     expect(r.stdout).toBe('rotated the elastic password\n');
     expect(state.elastic).toBe(pw.ELASTIC);
     // The new password is refused (401, not recorded), the recorded old one works and changes it, then the new one works.
-    expect(r.requests.slice(0, 3).map((q) => `${q.method} ${q.path}`)).toEqual(['GET /_security/_authenticate', 'POST /_security/user/elastic/_password', 'GET /_security/_authenticate']);
+    expect(r.requests.slice(0, 3).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /_security/_authenticate',
+      'POST /_security/user/elastic/_password',
+      'GET /_security/_authenticate',
+    ]);
     expect(r.requests[1]!.body).toEqual({ password: pw.ELASTIC });
     expect(r.requests.at(-1)?.path).toBe('/_index_template/chatops-logs');
     expect(readFileSync(r.paths.appliedElasticPassword, 'utf8')).toBe(`${pw.ELASTIC}\n`);

@@ -10,11 +10,15 @@ export function crossCheck(env: Environment): Diagnostic[] {
   const seenAddresses = new Map<string, number>();
   env.nodes.forEach((node, i) => {
     const prevName = seenNames.get(node.name);
-    if (prevName !== undefined) out.push({ path: ['nodes', i, 'name'], message: `duplicate node name ${node.name} (also nodes[${prevName}])` });
+    if (prevName !== undefined)
+      out.push({ path: ['nodes', i, 'name'], message: `duplicate node name ${node.name} (also nodes[${prevName}])` });
     else seenNames.set(node.name, i);
     const prevAddr = seenAddresses.get(node.address);
     if (prevAddr !== undefined)
-      out.push({ path: ['nodes', i, 'address'], message: `duplicate node address ${node.address} (also used by ${env.nodes[prevAddr]?.name})` });
+      out.push({
+        path: ['nodes', i, 'address'],
+        message: `duplicate node address ${node.address} (also used by ${env.nodes[prevAddr]?.name})`,
+      });
     else seenAddresses.set(node.address, i);
     const dupRole = node.roles.find((r, j) => node.roles.indexOf(r) !== j);
     if (dupRole) out.push({ path: ['nodes', i, 'roles'], message: `role ${dupRole} listed twice` });
@@ -46,9 +50,11 @@ export function crossCheck(env: Environment): Diagnostic[] {
   });
   const accounts = [env.serviceAccounts.grafana.name, env.serviceAccounts.prometheus.name];
   for (const [key, account] of Object.entries(env.serviceAccounts)) {
-    if (users.has(account.name)) out.push({ path: ['serviceAccounts', key, 'name'], message: `service account ${account.name} clashes with a user of the same name` });
+    if (users.has(account.name))
+      out.push({ path: ['serviceAccounts', key, 'name'], message: `service account ${account.name} clashes with a user of the same name` });
   }
-  if (accounts[0] === accounts[1]) out.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: 'service accounts must have distinct names' });
+  if (accounts[0] === accounts[1])
+    out.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: 'service accounts must have distinct names' });
 
   out.push(...derivedLimits(env));
   return out;
@@ -64,26 +70,47 @@ function derivedLimits(env: Environment): Diagnostic[] {
   const n = env.chatops.instancesPerNode;
   for (const key of ['chatops', 'chatopsLocal'] as const) {
     const last = env.ports[key] + n - 1;
-    if (last > MAX_PORT) out.push({ path: ['ports', key], message: `with ${n} instances per node the last instance would use port ${last} (at most ${MAX_PORT - n + 1} here)` });
+    if (last > MAX_PORT)
+      out.push({
+        path: ['ports', key],
+        message: `with ${n} instances per node the last instance would use port ${last} (at most ${MAX_PORT - n + 1} here)`,
+      });
   }
   const longestSub = [...PUBLIC_SUBDOMAINS].sort((a, b) => b.length - a.length)[0]!;
   const publicName = `${longestSub}.${env.domain}`;
-  if (publicName.length > MAX_NAME) out.push({ path: ['domain'], message: `${publicName.length} characters once prefixed with ${longestSub}. (at most ${MAX_NAME}): use a domain of at most ${MAX_NAME - longestSub.length - 1}` });
+  if (publicName.length > MAX_NAME)
+    out.push({
+      path: ['domain'],
+      message: `${publicName.length} characters once prefixed with ${longestSub}. (at most ${MAX_NAME}): use a domain of at most ${MAX_NAME - longestSub.length - 1}`,
+    });
   const longestNode = [...env.nodes].sort((a, b) => b.name.length - a.name.length)[0];
   if (longestNode) {
     const fqdn = `${longestNode.name}.${env.internalDomain}`;
-    if (fqdn.length > MAX_NAME) out.push({ path: [env.internalDomain === `internal.${env.domain}` ? 'domain' : 'internalDomain'], message: `node name ${fqdn} would be ${fqdn.length} characters (at most ${MAX_NAME})` });
+    if (fqdn.length > MAX_NAME)
+      out.push({
+        path: [env.internalDomain === `internal.${env.domain}` ? 'domain' : 'internalDomain'],
+        message: `node name ${fqdn} would be ${fqdn.length} characters (at most ${MAX_NAME})`,
+      });
   }
   const t = env.tls.internal;
   const caName = t.commonName ?? `${env.name} internal CA`;
   if (caName.length > 64) {
-    out.push({ path: ['tls', 'internal', 'commonName'], message: `the CA's default common name "${caName}" is ${caName.length} characters (X.509 allows 64): set tls.internal.commonName` });
+    out.push({
+      path: ['tls', 'internal', 'commonName'],
+      message: `the CA's default common name "${caName}" is ${caName.length} characters (X.509 allows 64): set tls.internal.commonName`,
+    });
   }
   if (t.renewBeforeDays >= t.leafValidityDays) {
-    out.push({ path: ['tls', 'internal', 'renewBeforeDays'], message: `${t.renewBeforeDays} days is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render` });
+    out.push({
+      path: ['tls', 'internal', 'renewBeforeDays'],
+      message: `${t.renewBeforeDays} days is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render`,
+    });
   }
   if (t.leafValidityDays > t.caValidityDays) {
-    out.push({ path: ['tls', 'internal', 'leafValidityDays'], message: `${t.leafValidityDays} days is longer than caValidityDays (${t.caValidityDays}): a certificate may not outlive its CA` });
+    out.push({
+      path: ['tls', 'internal', 'leafValidityDays'],
+      message: `${t.leafValidityDays} days is longer than caValidityDays (${t.caValidityDays}): a certificate may not outlive its CA`,
+    });
   }
   return out;
 }

@@ -119,7 +119,8 @@ export interface Listener {
 export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
   const p = env.ports;
   const out: Listener[] = [];
-  const add = (service: ServiceName, port: number, label: string = service, tls: Listener['tls'] = 'internal') => out.push({ service, port, label, tls });
+  const add = (service: ServiceName, port: number, label: string = service, tls: Listener['tls'] = 'internal') =>
+    out.push({ service, port, label, tls });
   for (const service of servicesOn(env, node)) {
     switch (service) {
       case 'haproxy':

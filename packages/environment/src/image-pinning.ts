@@ -18,5 +18,10 @@ export function environmentWarnings(env: Pick<Environment, 'chatops'>): Diagnost
   const { image } = env.chatops;
   return isPinnedImage(image)
     ? []
-    : [{ path: ['chatops', 'image'], message: `the image ${image} is not pinned by digest: use ${image.replace(/@.*$/, '')}@sha256:<digest> (docker buildx imagetools inspect prints it)` }];
+    : [
+        {
+          path: ['chatops', 'image'],
+          message: `the image ${image} is not pinned by digest: use ${image.replace(/@.*$/, '')}@sha256:<digest> (docker buildx imagetools inspect prints it)`,
+        },
+      ];
 }

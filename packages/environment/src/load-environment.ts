@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import {
-  ConfigError,
-  type Diagnostic,
-  type DocumentPath,
-  SecretStore,
-  readSecret,
-  sortDiagnostics,
-  zodDiagnostics,
-} from '@chatops/core';
+import { ConfigError, type Diagnostic, type DocumentPath, SecretStore, readSecret, sortDiagnostics, zodDiagnostics } from '@chatops/core';
 import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
 import { environmentWarnings } from './image-pinning.js';
@@ -85,7 +77,11 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     const errors: Diagnostic[] = [];
     for (const { path, ref } of secretRefs(environment)) {
       try {
-        const value = readSecret(ref, { env: options.env ?? process.env, baseDir: environment.baseDir, readFile: (p) => readFileSync(p, 'utf8') });
+        const value = readSecret(ref, {
+          env: options.env ?? process.env,
+          baseDir: environment.baseDir,
+          readFile: (p) => readFileSync(p, 'utf8'),
+        });
         const problem = value === undefined ? undefined : secretValueProblem(path, value);
         if (problem !== undefined) errors.push({ path, message: problem, ...locate(path) });
         else if (value !== undefined) secrets.set(ref, value);
@@ -140,7 +136,9 @@ const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function unsafeMessage(value: unknown): string {
-  return typeof value === 'string' && !CONTROL.test(value) ? 'a value must be Unicode text (found half of a surrogate pair)' : 'a value must be a single line without control characters';
+  return typeof value === 'string' && !CONTROL.test(value)
+    ? 'a value must be Unicode text (found half of a surrogate pair)'
+    : 'a value must be a single line without control characters';
 }
 
 function valueAt(doc: unknown, path: DocumentPath): unknown {
@@ -166,7 +164,10 @@ function controlCharacters(doc: unknown, path: DocumentPath = []): DocumentPath[
 /** YAML 1.1 merge keys (`<<: *base`) are plain keys in YAML 1.2, which js-yaml reads: say so. */
 function mergeKeyHint(d: Diagnostic): Partial<Diagnostic> {
   if (d.message !== 'unknown key' || d.path[d.path.length - 1] !== '<<') return {};
-  return { message: 'unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:' };
+  return {
+    message:
+      'unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:',
+  };
 }
 
 function readChain(absFile: string, cwd: string): ParsedDocument[] {
@@ -196,7 +197,9 @@ function readChain(absFile: string, cwd: string): ParsedDocument[] {
     chain.push(doc);
     const ext = (doc.data as Record<string, unknown>).extends;
     if (ext !== undefined && typeof ext !== 'string') {
-      throw new ConfigError([{ file: doc.file, path: ['extends'], line: doc.locate(['extends']), message: 'expected a relative file path' }]);
+      throw new ConfigError([
+        { file: doc.file, path: ['extends'], line: doc.locate(['extends']), message: 'expected a relative file path' },
+      ]);
     }
     current = ext === undefined ? undefined : resolve(dirname(current), ext);
   }

@@ -28,7 +28,8 @@ export function environmentOrigin(env: Environment, generated: unknown): Documen
     for (const f of fields) {
       let score = 0;
       if (f.value === g.value) score = Number.MAX_SAFE_INTEGER;
-      else if (typeof f.value === 'string' && typeof g.value === 'string' && f.value.length >= 3 && g.value.includes(f.value)) score = f.value.length;
+      else if (typeof f.value === 'string' && typeof g.value === 'string' && f.value.length >= 3 && g.value.includes(f.value))
+        score = f.value.length;
       if (score > (best?.score ?? 0)) best = { path: f.path, score };
     }
   }

@@ -1,4 +1,13 @@
-import { type Environment, type ServiceName, listenersOn, nodeFqdn, nodeWithRole, nodesWithRole, publicHosts, publicUrl } from './environment.js';
+import {
+  type Environment,
+  type ServiceName,
+  listenersOn,
+  nodeFqdn,
+  nodeWithRole,
+  nodesWithRole,
+  publicHosts,
+  publicUrl,
+} from './environment.js';
 import type { NodeSpec } from './schema.js';
 
 /** Prometheus jobs of the blackbox probes. */

@@ -1,12 +1,28 @@
-import { bcryptHash, duration, durationMs, durationPattern, email, hostPort, hostname, passwordHash, port, portablePath, secretRef } from '@chatops/core';
+import {
+  bcryptHash,
+  duration,
+  durationMs,
+  durationPattern,
+  email,
+  hostPort,
+  hostname,
+  passwordHash,
+  port,
+  portablePath,
+  secretRef,
+} from '@chatops/core';
 import { z } from 'zod';
 import { ROLES } from './roles.js';
 
-const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a lower-case name of letters, digits and hyphens' });
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a lower-case name of letters, digits and hyphens' });
 const url = z.url({ message: 'expected an absolute URL' });
 /** A duration longer than zero (a zero interval makes Alertmanager and Prometheus refuse or spin). */
 // The refinement also runs on values the pattern refused: only a well-formed duration is measured.
-const interval = duration.refine((v) => !(v !== '' && durationPattern.test(v)) || durationMs(v) > 0, { message: 'expected a duration longer than 0s' });
+const interval = duration.refine((v) => !(v !== '' && durationPattern.test(v)) || durationMs(v) > 0, {
+  message: 'expected a duration longer than 0s',
+});
 /** IPv4 only: the stack's listeners, scrape targets and Beats hosts are written as plain `host:port`. */
 const nodeAddress = z.ipv4({
   error: (issue) =>
@@ -29,7 +45,9 @@ export const sshDefaultsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('known_hosts file pinning every node\'s host key (relative to the environment file); unknown or changed keys are refused. @default "~/.ssh/known_hosts"'),
+      .describe(
+        'known_hosts file pinning every node\'s host key (relative to the environment file); unknown or changed keys are refused. @default "~/.ssh/known_hosts"',
+      ),
     jumpHost: jumpHost.optional().describe('Bastion to reach the nodes through (ssh -J). @default none'),
   })
   .describe('How @chatops/deploy reaches the nodes over SSH.');
@@ -45,7 +63,10 @@ export const nodeSchema = z
   .strictObject({
     name: name.describe('Short node name, unique in the environment (also its host name).'),
     address: nodeAddress.describe('Private address other nodes and HAProxy use to reach this node.'),
-    roles: z.array(z.enum(ROLES)).default([]).describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
+    roles: z
+      .array(z.enum(ROLES))
+      .default([])
+      .describe('Roles placed on this node; filebeat, systemd-exporter and node-exporter run everywhere.'),
     localAddress: z
       .ipv4({ error: 'expected an IPv4 address' })
       .regex(/^127\./, { message: 'expected a loopback address (127.0.0.0/8)' })
@@ -95,8 +116,17 @@ export const publicTlsSchema = z
 export const internalTlsSchema = z
   .strictObject({
     // RFC 5280 upper bounds (ub-common-name, ub-organization-name): strict X.509 readers refuse longer names.
-    commonName: z.string().min(1).max(64, { message: 'expected at most 64 characters (the X.509 limit of a common name)' }).optional().describe('CA subject common name. @default "<name> internal CA"'),
-    organization: z.string().min(1).max(64, { message: 'expected at most 64 characters (the X.509 limit of an organization name)' }).default('ChatOps'),
+    commonName: z
+      .string()
+      .min(1)
+      .max(64, { message: 'expected at most 64 characters (the X.509 limit of a common name)' })
+      .optional()
+      .describe('CA subject common name. @default "<name> internal CA"'),
+    organization: z
+      .string()
+      .min(1)
+      .max(64, { message: 'expected at most 64 characters (the X.509 limit of an organization name)' })
+      .default('ChatOps'),
     caValidityDays: z.number().int().min(30).max(7300).default(3650),
     leafValidityDays: z.number().int().min(2).max(825).default(397),
     renewBeforeDays: z.number().int().min(1).default(30).describe('Re-issue a certificate this many days before it expires.'),
@@ -104,7 +134,10 @@ export const internalTlsSchema = z
       .enum(['ecdsa-p256', 'rsa'])
       .default('ecdsa-p256')
       .describe('Key algorithm of the internal CA and every certificate it issues. Changing it re-issues them all.'),
-    keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: 'expected an RSA key size of 2048, 3072 or 4096 bits' }).default(2048).describe('RSA modulus size (keyAlgorithm: rsa).'),
+    keyBits: z
+      .union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: 'expected an RSA key size of 2048, 3072 or 4096 bits' })
+      .default(2048)
+      .describe('RSA modulus size (keyAlgorithm: rsa).'),
   })
   .describe('Our own CA that signs every internal hop.');
 
@@ -132,10 +165,13 @@ const grafanaText = z.string().min(1).refine(noDollar, { message: GRAFANA_DOLLAR
 const grafanaUrl = url.refine(noDollar, { message: GRAFANA_DOLLAR });
 /** One element of a Grafana list setting (scopes, allowed groups). */
 const grafanaListItem = z.string().regex(/^[^\s,"'[\]$]+$/, {
-  message: 'expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")',
+  message:
+    'expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")',
 });
 
-const groupName = z.string().regex(/^[^'"\\\s,[\]$]+$/, { message: 'expected a group name without quotes, backslashes, spaces, commas, brackets or "$"' });
+const groupName = z
+  .string()
+  .regex(/^[^'"\\\s,[\]$]+$/, { message: 'expected a group name without quotes, backslashes, spaces, commas, brackets or "$"' });
 
 export const oauthSchema = z
   .strictObject({
@@ -152,12 +188,16 @@ export const oauthSchema = z
     refreshToken: z
       .boolean()
       .default(true)
-      .describe('Renew sessions with the refresh token instead of logging users out when the access token expires (needs the offline_access scope).'),
+      .describe(
+        'Renew sessions with the refresh token instead of logging users out when the access token expires (needs the offline_access scope).',
+      ),
     profile: z
       .enum(['iam', 'wlcg'])
       .default('iam')
       .describe('The IAM token profile of the client: where the group claim is (iam: groups, wlcg: wlcg.groups).'),
-    groupsAttributePath: grafanaText.optional().describe('JMESPath to the groups. @default from profile: groups[*] (iam) or "wlcg.groups"[*] (wlcg)'),
+    groupsAttributePath: grafanaText
+      .optional()
+      .describe('JMESPath to the groups. @default from profile: groups[*] (iam) or "wlcg.groups"[*] (wlcg)'),
     allowedGroups: z.array(grafanaListItem).default([]),
     roleGroups: z
       .strictObject({
@@ -175,7 +215,8 @@ export const oauthSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['scopes'],
-        message: 'refreshToken needs the offline_access scope (INDIGO IAM issues no refresh token without it); add offline_access or set refreshToken: false',
+        message:
+          'refreshToken needs the offline_access scope (INDIGO IAM issues no refresh token without it); add offline_access or set refreshToken: false',
       });
     }
   })
@@ -192,38 +233,42 @@ export const environmentSchema = z
       .string()
       .refine((v) => v === '' || portablePath.safeParse(v.replaceAll('{node}', 'node')).success, {
         // The same rule as every other path ("{node}" aside), with its message.
-        error: (issue) => portablePath.safeParse(String(issue.input).replaceAll('{node}', 'node')).error?.issues[0]?.message ?? 'expected an absolute path or ""',
+        error: (issue) =>
+          portablePath.safeParse(String(issue.input).replaceAll('{node}', 'node')).error?.issues[0]?.message ??
+          'expected an absolute path or ""',
       })
       .default('')
       .describe('Re-roots every rendered path; "{node}" is replaced by the node name (for loopback test stacks).'),
     nodes: z.array(nodeSchema).min(1),
     ssh: sshDefaultsSchema.optional(),
     ports: portsSchema.prefault({}),
-    tls: z
-      .strictObject({
-        public: publicTlsSchema,
-        internal: internalTlsSchema.prefault({}),
-        hsts: z
-          .strictObject({
-            includeSubDomains: z
-              .boolean()
-              .default(false)
-              .describe('Add includeSubDomains to the edge\'s Strict-Transport-Security header: only when every host under the domain speaks HTTPS.'),
-          })
-          .prefault({})
-          .describe('HTTP Strict Transport Security sent by the edge (max-age two years).'),
-      }),
+    tls: z.strictObject({
+      public: publicTlsSchema,
+      internal: internalTlsSchema.prefault({}),
+      hsts: z
+        .strictObject({
+          includeSubDomains: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Add includeSubDomains to the edge's Strict-Transport-Security header: only when every host under the domain speaks HTTPS.",
+            ),
+        })
+        .prefault({})
+        .describe('HTTP Strict Transport Security sent by the edge (max-age two years).'),
+    }),
     users: z.array(userSchema).min(1).describe('Basic-auth users of every route except Grafana.'),
-    serviceAccounts: z
-      .strictObject({
-        grafana: serviceAccountSchema.describe('Grafana -> Prometheus datasource.'),
-        prometheus: serviceAccountSchema.describe('Prometheus -> Alertmanager, exporters and itself.'),
-      }),
+    serviceAccounts: z.strictObject({
+      grafana: serviceAccountSchema.describe('Grafana -> Prometheus datasource.'),
+      prometheus: serviceAccountSchema.describe('Prometheus -> Alertmanager, exporters and itself.'),
+    }),
     grafana: z.strictObject({
       adminPassword: secretRef,
       secretKey: secretRef
         .optional()
-        .describe("Key Grafana signs and encrypts its stored secrets with; shared by every Grafana node. Without it Grafana uses its well-known default."),
+        .describe(
+          'Key Grafana signs and encrypts its stored secrets with; shared by every Grafana node. Without it Grafana uses its well-known default.',
+        ),
       oauth: oauthSchema,
     }),
     alerting: z
@@ -246,8 +291,12 @@ export const environmentSchema = z
           .optional(),
         deadMansSwitch: z
           .strictObject({
-            url: secretRef.describe('URL of an external dead-man\'s-switch service that raises its own alarm when it stops being called (a secret).'),
-            interval: interval.default('5m').describe('How often Alertmanager calls it while the always-firing Watchdog alert is delivered.'),
+            url: secretRef.describe(
+              "URL of an external dead-man's-switch service that raises its own alarm when it stops being called (a secret).",
+            ),
+            interval: interval
+              .default('5m')
+              .describe('How often Alertmanager calls it while the always-firing Watchdog alert is delivered.'),
           })
           .optional()
           .describe('Where the always-firing Watchdog alert is sent, so that a monitoring stack unable to notify is noticed from outside.'),
@@ -257,24 +306,40 @@ export const environmentSchema = z
       })
       .refine((a) => a.slack !== undefined || a.email !== undefined, { message: 'at least one of slack or email is required' }),
     chatops: z.strictObject({
-      image: z.string().regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/, { message: 'expected a container image reference' }),
+      image: z
+        .string()
+        .regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/, { message: 'expected a container image reference' }),
       instancesPerNode: z.number().int().min(1).max(32).default(2),
-      healthPath: z.string().regex(/^\/[^\s]*$/, { message: 'expected an absolute URL path' }).default('/health'),
+      healthPath: z
+        .string()
+        .regex(/^\/[^\s]*$/, { message: 'expected an absolute URL path' })
+        .default('/health'),
       config: z.record(z.string(), z.unknown()).default({}).describe("The app's config.yml (no secrets)."),
-      secrets: z.record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef).default({}).describe("The app's secrets.yml, by reference."),
+      secrets: z
+        .record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef)
+        .default({})
+        .describe("The app's secrets.yml, by reference."),
       container: z
         .strictObject({
           user: z
             .string()
             .regex(/^\d+:\d+$/, { message: 'expected numeric uid:gid' })
             .default('65534:65534')
-            .describe('uid:gid the app runs as in its container (its secrets.yml is given to that uid); 0:0 only if the image cannot run otherwise.'),
+            .describe(
+              'uid:gid the app runs as in its container (its secrets.yml is given to that uid); 0:0 only if the image cannot run otherwise.',
+            ),
           memory: z
             .string()
             .regex(/^[1-9]\d*[kmg]$/, { message: 'expected a size like 512m or 1g' })
             .default('512m')
             .describe('Memory limit of each container (docker --memory; swap is not added on top).'),
-          pidsLimit: z.number().int().min(16).max(65536).default(256).describe('Most processes and threads in each container (docker --pids-limit).'),
+          pidsLimit: z
+            .number()
+            .int()
+            .min(16)
+            .max(65536)
+            .default(256)
+            .describe('Most processes and threads in each container (docker --pids-limit).'),
           tmpfs: z
             .array(z.string().regex(/^\/[\w.-]+(\/[\w.-]+)*$/, { message: 'expected an absolute path' }))
             .default(['/tmp'])
@@ -290,18 +355,25 @@ export const environmentSchema = z
           .string()
           .regex(/^[1-9]\d*(KB|MB|GB|TB|PB)$/, { message: 'expected a size such as 20GB' })
           .default('20GB')
-          .describe('The most the TSDB may keep on disk (--storage.tsdb.retention.size): the oldest blocks go first, whichever of retention and this comes first. Keep it well under the data volume.'),
+          .describe(
+            'The most the TSDB may keep on disk (--storage.tsdb.retention.size): the oldest blocks go first, whichever of retention and this comes first. Keep it well under the data volume.',
+          ),
         scrapeInterval: interval.default('15s'),
         evaluationInterval: interval.default('15s'),
         dataPath: portablePath.default('/var/lib/prometheus/metrics2'),
         alertFor: z
           .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an alert name such as NodeDown' }), duration)
           .default({})
-          .describe("How long each named default alert must hold before it fires (the rule's `for`), replacing the stack's own delay, e.g. { NodeDown: 5m }."),
+          .describe(
+            "How long each named default alert must hold before it fires (the rule's `for`), replacing the stack's own delay, e.g. { NodeDown: 5m }.",
+          ),
       })
       .prefault({}),
     elastic: z.strictObject({
-      clusterName: z.string().regex(/^[\w-]+$/).default('chatops'),
+      clusterName: z
+        .string()
+        .regex(/^[\w-]+$/)
+        .default('chatops'),
       dataPath: portablePath.default('/var/lib/elasticsearch'),
       logPath: portablePath.default('/var/log/elasticsearch'),
       retention: z

@@ -57,7 +57,13 @@ export function clientCertificateId(node: NodeSpec, client: ServiceName): string
  */
 export function clientCertificate(env: Environment, node: NodeSpec, client: ServiceName): CertificateRequest {
   const fqdn = nodeFqdn(env, node);
-  return { id: clientCertificateId(node, client), commonName: `${client}.${fqdn}`, dnsNames: [fqdn, node.name], ipAddresses: [node.address], usages: ['client'] };
+  return {
+    id: clientCertificateId(node, client),
+    commonName: `${client}.${fqdn}`,
+    dnsNames: [fqdn, node.name],
+    ipAddresses: [node.address],
+    usages: ['client'],
+  };
 }
 
 /** Writes the client leaf of `client` (cert + chain, 0600 key) under `/etc/chatops/tls/<client>-client/`. */

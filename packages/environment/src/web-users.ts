@@ -30,7 +30,10 @@ export function webUsers(env: Environment, accounts: readonly AccountKey[]): Rec
   for (const key of accounts) {
     const account = env.serviceAccounts[key];
     if (Object.hasOwn(users, account.name)) {
-      problems.push({ path: ['serviceAccounts', key, 'name'], message: `service account ${account.name} clashes with a user of the same name` });
+      problems.push({
+        path: ['serviceAccounts', key, 'name'],
+        message: `service account ${account.name} clashes with a user of the same name`,
+      });
     }
     users[account.name] = account.passwordHash;
   }

@@ -13,7 +13,12 @@ describe('image pinning', () => {
 
   it('warns at chatops.image about a tag alone, and only then', () => {
     expect(environmentWarnings({ chatops: { image: 'r.example.org/app:latest' } as never })).toEqual([
-      { path: ['chatops', 'image'], message: expect.stringMatching(/^the image r\.example\.org\/app:latest is not pinned by digest: use r\.example\.org\/app:latest@sha256:<digest>/) },
+      {
+        path: ['chatops', 'image'],
+        message: expect.stringMatching(
+          /^the image r\.example\.org\/app:latest is not pinned by digest: use r\.example\.org\/app:latest@sha256:<digest>/,
+        ),
+      },
     ]);
     expect(environmentWarnings({ chatops: { image: `r.example.org/app@${DIGEST}` } as never })).toEqual([]);
   });

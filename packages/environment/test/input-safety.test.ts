@@ -66,7 +66,11 @@ describe('values that cannot be written safely are refused at load time', () => 
 
   it('a pathPrefix with a newline, a % or a line separator', () => {
     const with_ = (prefix: string) => prodSource.replace('domain: cloud', `pathPrefix: ${JSON.stringify(prefix)}\ndomain: cloud`);
-    expect([...errorsOf(with_('/srv/{node}\nx')), ...errorsOf(with_('/srv/50%')), ...errorsOf(with_('/srv/a\u2028b'))]).toMatchInlineSnapshot(`
+    expect([
+      ...errorsOf(with_('/srv/{node}\nx')),
+      ...errorsOf(with_('/srv/50%')),
+      ...errorsOf(with_('/srv/a\u2028b')),
+    ]).toMatchInlineSnapshot(`
       [
         "prod.yaml:6: pathPrefix: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline",
         "prod.yaml:6: pathPrefix: expected an absolute path of letters, digits and / . _ - + @ , : ~; found "%"",
@@ -86,7 +90,13 @@ describe('no field but chatops.config holds a line break or control character', 
   });
 
   it('is refused at load time, located', () => {
-    expect(errorsOf(prodSource.replace('name: IRIS IAM', 'name: "IRIS\\nIAM"').replace('clientId: cloud-chatops-grafana', 'clientId: "cloud-chatops\\u2028grafana"'))).toMatchInlineSnapshot(`
+    expect(
+      errorsOf(
+        prodSource
+          .replace('name: IRIS IAM', 'name: "IRIS\\nIAM"')
+          .replace('clientId: cloud-chatops-grafana', 'clientId: "cloud-chatops\\u2028grafana"'),
+      ),
+    ).toMatchInlineSnapshot(`
       [
         "prod.yaml:62: grafana.oauth.name: a value must be a single line without control characters",
         "prod.yaml:63: grafana.oauth.clientId: a value must be a single line without control characters",
@@ -99,7 +109,10 @@ describe('the schema accepts only what the stack renders', () => {
   it('refuses IPv6 node addresses, crypt hashes for users, zero intervals', () => {
     const source = prodSource
       .replace('address: 10.0.0.10', 'address: "fd00::10"')
-      .replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`)
+      .replace(
+        'passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG',
+        `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`,
+      )
       .replace('repeatInterval: 3h', 'repeatInterval: 0s');
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
@@ -108,7 +121,14 @@ describe('the schema accepts only what the stack renders', () => {
       ]
     `);
     // The hash rule runs after the schema passes: alone, it is reported with the user named.
-    expect(errorsOf(prodSource.replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`))).toMatchInlineSnapshot(`
+    expect(
+      errorsOf(
+        prodSource.replace(
+          'passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG',
+          `passwordHash: '$6$saltsalt$${'a'.repeat(86)}'`,
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
       [
         "prod.yaml:46: users.ops.passwordHash: user ops: Prometheus and Alertmanager accept only bcrypt hashes ($2b$), found sha512crypt (htpasswd -nbB ops <password> makes one)",
       ]
@@ -119,7 +139,10 @@ describe('the schema accepts only what the stack renders', () => {
     const source = prodSource
       .replace('domain: cloud-chatops.nubes.rl.ac.uk', `domain: ${Array.from({ length: 4 }, () => 'a'.repeat(60)).join('.')}`)
       .replace('prometheus:\n  retention', 'ports:\n  chatopsLocal: 65535\nprometheus:\n  retention')
-      .replace('organization: STFC Cloud', 'organization: STFC Cloud\n    leafValidityDays: 400\n    renewBeforeDays: 400\n    caValidityDays: 365');
+      .replace(
+        'organization: STFC Cloud',
+        'organization: STFC Cloud\n    leafValidityDays: 400\n    renewBeforeDays: 400\n    caValidityDays: 365',
+      );
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:6: domain: 256 characters once prefixed with alertmanager. (at most 253): use a domain of at most 240",
@@ -136,7 +159,9 @@ describe('messages that used to mislead', () => {
   it('an environment named after a file whose name is not a name (a file "...yaml" made out/.. the output directory)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-safety-'));
     writeFileSync(join(dir, '...yaml'), prodSource);
-    expect(() => loadEnvironment('...yaml', { cwd: dir, env: {} })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: ...yaml:1: the environment is named after its file, "..": expected a lower-case name of letters, digits and hyphens; rename the file or set name:]`);
+    expect(() => loadEnvironment('...yaml', { cwd: dir, env: {} })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: ...yaml:1: the environment is named after its file, "..": expected a lower-case name of letters, digits and hyphens; rename the file or set name:]`,
+    );
     writeFileSync(join(dir, '...yaml'), `name: prod\n${prodSource}`);
     expect(loadEnvironment('...yaml', { cwd: dir, env: {} }).environment.name).toBe('prod');
   });
@@ -171,7 +196,10 @@ describe('messages that used to mislead', () => {
   it('a node named ".", an MD5-crypt hash, keyBits 1024, a YAML merge key', () => {
     const source = prodSource
       .replace('name: lb-1', 'name: "."')
-      .replace('passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG', 'passwordHash: $1$saltsalt$qjXMvbEw8oaL.CzflDugX/')
+      .replace(
+        'passwordHash: $2b$10$CmrfqWqRG.oV2HX/5oIg6eqDnICJof1XMYrEFrX58GtxlGP4koVQG',
+        'passwordHash: $1$saltsalt$qjXMvbEw8oaL.CzflDugX/',
+      )
       .replace('organization: STFC Cloud', 'organization: STFC Cloud\n    keyBits: 1024')
       .replace('prometheus:\n  retention', 'prometheus:\n  <<: { retention: 30d }\n  retention');
     expect(errorsOf(source)).toMatchInlineSnapshot(`

@@ -2,15 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@chatops/core';
-import {
-  chatopsInstances,
-  listenersOn,
-  loadEnvironment,
-  metricsEndpoints,
-  nodePath,
-  nodeWithRole,
-  servicesOn,
-} from '@chatops/environment';
+import { chatopsInstances, listenersOn, loadEnvironment, metricsEndpoints, nodePath, nodeWithRole, servicesOn } from '@chatops/environment';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
@@ -34,11 +26,45 @@ describe('example environments', () => {
     const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
     expect(env.name).toBe('prod');
     expect(env.internalDomain).toBe('internal.cloud-chatops.nubes.rl.ac.uk');
-    expect(env.nodes.map((n) => n.name)).toEqual(['lb-1', 'chatops-1', 'chatops-2', 'chatops-3', 'grafana-1', 'grafana-2', 'prometheus-1', 'elastic-1']);
-    expect(env.ports).toMatchObject({ grafana: 3000, chatops: 3000, cadvisor: 8080, prometheus: 9090, alertmanager: 9093, logstash: 5044, kibana: 5601, elasticsearch: 9200, haproxyMetrics: 8405, systemdExporter: 9558, nodeExporter: 9100 });
-    expect(env.prometheus).toEqual({ retention: '30d', retentionSize: '20GB', scrapeInterval: '15s', evaluationInterval: '15s', dataPath: '/var/lib/prometheus/metrics2', alertFor: {} });
+    expect(env.nodes.map((n) => n.name)).toEqual([
+      'lb-1',
+      'chatops-1',
+      'chatops-2',
+      'chatops-3',
+      'grafana-1',
+      'grafana-2',
+      'prometheus-1',
+      'elastic-1',
+    ]);
+    expect(env.ports).toMatchObject({
+      grafana: 3000,
+      chatops: 3000,
+      cadvisor: 8080,
+      prometheus: 9090,
+      alertmanager: 9093,
+      logstash: 5044,
+      kibana: 5601,
+      elasticsearch: 9200,
+      haproxyMetrics: 8405,
+      systemdExporter: 9558,
+      nodeExporter: 9100,
+    });
+    expect(env.prometheus).toEqual({
+      retention: '30d',
+      retentionSize: '20GB',
+      scrapeInterval: '15s',
+      evaluationInterval: '15s',
+      dataPath: '/var/lib/prometheus/metrics2',
+      alertFor: {},
+    });
     expect(chatopsInstances(env)).toHaveLength(6);
-    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).toEqual(['haproxy', 'certbot', 'filebeat', 'systemd-exporter', 'node-exporter']);
+    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).toEqual([
+      'haproxy',
+      'certbot',
+      'filebeat',
+      'systemd-exporter',
+      'node-exporter',
+    ]);
     expect(servicesOn(env, nodeWithRole(env, 'chatops'))).toEqual(['chatops', 'cadvisor', 'filebeat', 'systemd-exporter', 'node-exporter']);
   });
 
@@ -57,14 +83,20 @@ describe('example environments', () => {
     const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
     const endpoints = metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}:${e.port}`);
     expect(endpoints.filter((e) => e.startsWith('node@'))).toHaveLength(8);
-    expect(endpoints.filter((e) => e.startsWith('cadvisor@'))).toEqual(['cadvisor@chatops-1:8080', 'cadvisor@chatops-2:8080', 'cadvisor@chatops-3:8080']);
+    expect(endpoints.filter((e) => e.startsWith('cadvisor@'))).toEqual([
+      'cadvisor@chatops-1:8080',
+      'cadvisor@chatops-2:8080',
+      'cadvisor@chatops-3:8080',
+    ]);
     expect(endpoints).toContain('haproxy@lb-1:8405');
   });
 
   it('re-roots paths per node', () => {
     const { environment } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
     expect(nodePath(environment, 'lb-1', '/etc/haproxy/haproxy.cfg')).toBe('/etc/haproxy/haproxy.cfg');
-    expect(nodePath({ ...environment, pathPrefix: '/tmp/s/{node}' }, 'lb-1', '/etc/haproxy/haproxy.cfg')).toBe('/tmp/s/lb-1/etc/haproxy/haproxy.cfg');
+    expect(nodePath({ ...environment, pathPrefix: '/tmp/s/{node}' }, 'lb-1', '/etc/haproxy/haproxy.cfg')).toBe(
+      '/tmp/s/lb-1/etc/haproxy/haproxy.cfg',
+    );
   });
 });
 
@@ -92,7 +124,9 @@ describe('bad input', () => {
   });
 
   it('reports duplicate node addresses and missing roles after the schema passes', () => {
-    const source = prodSource.replace('address: 10.0.0.22', 'address: 10.0.0.21').replace('roles: [elasticsearch, kibana, logstash]', 'roles: [elasticsearch, kibana]');
+    const source = prodSource
+      .replace('address: 10.0.0.22', 'address: 10.0.0.21')
+      .replace('roles: [elasticsearch, kibana, logstash]', 'roles: [elasticsearch, kibana]');
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:8: nodes: no node has the required role logstash",
@@ -102,7 +136,9 @@ describe('bad input', () => {
   });
 
   it('reports two services sharing a port on one node', () => {
-    const source = prodSource.replace('roles: [prometheus, alertmanager]', 'roles: [prometheus, alertmanager, grafana]').replace('prometheus:\n  retention', 'ports:\n  grafana: 9090\nprometheus:\n  retention');
+    const source = prodSource
+      .replace('roles: [prometheus, alertmanager]', 'roles: [prometheus, alertmanager, grafana]')
+      .replace('prometheus:\n  retention', 'ports:\n  grafana: 9090\nprometheus:\n  retention');
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:27: nodes.prometheus-1: port 9090 is used by both grafana and prometheus on node prometheus-1",
@@ -139,7 +175,10 @@ describe('bad input', () => {
   });
 
   it('names the variable of a secret that is not set, never a value', () => {
-    const source = prodSource.replace('webhookUrl: { onNode: /etc/chatops/secrets/slack-webhook-url }', 'webhookUrl: { env: SLACK_WEBHOOK_URL }');
+    const source = prodSource.replace(
+      'webhookUrl: { onNode: /etc/chatops/secrets/slack-webhook-url }',
+      'webhookUrl: { env: SLACK_WEBHOOK_URL }',
+    );
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:74: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
@@ -148,7 +187,10 @@ describe('bad input', () => {
   });
 
   it('rejects a secret reference with two sources', () => {
-    const source = prodSource.replace('{ onNode: /etc/chatops/secrets/github-token }', '{ onNode: /etc/chatops/secrets/github-token, env: GITHUB_TOKEN }');
+    const source = prodSource.replace(
+      '{ onNode: /etc/chatops/secrets/github-token }',
+      '{ onNode: /etc/chatops/secrets/github-token, env: GITHUB_TOKEN }',
+    );
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:95: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
@@ -181,7 +223,10 @@ describe('bad input', () => {
 
 describe('values a consumer would mangle', () => {
   it('refuses a Grafana datasource password with "$" (Grafana expands it even inside $__file{} values)', () => {
-    const source = prodSource.replace('password: { onNode: /etc/chatops/secrets/grafana-datasource-password }', 'password: { env: DS_PASSWORD }');
+    const source = prodSource.replace(
+      'password: { onNode: /etc/chatops/secrets/grafana-datasource-password }',
+      'password: { env: DS_PASSWORD }',
+    );
     expect(errorsOf('prod.yaml', source, { DS_PASSWORD: 'pa$$word' })).toMatchInlineSnapshot(`
       [
         "prod.yaml:51: serviceAccounts.grafana.password: contains "$", which Grafana expands in provisioning files even in $__file{} values (the password would silently change); choose one without "$"",

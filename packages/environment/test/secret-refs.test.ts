@@ -11,7 +11,11 @@ const prod = () => loadEnvironment(join(EXAMPLES, 'prod.yaml'), { resolveSecrets
 function declaredSecretFields(schema: z.ZodType, path: string[] = [], seen = new Set<z.ZodType>()): string[] {
   if (seen.has(schema)) return [];
   const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-  if (schema === secretRef || (def.type === 'union' && def.options === (secretRef as unknown as { _zod: { def: { options: unknown } } })._zod.def.options)) return [path.join('.')];
+  if (
+    schema === secretRef ||
+    (def.type === 'union' && def.options === (secretRef as unknown as { _zod: { def: { options: unknown } } })._zod.def.options)
+  )
+    return [path.join('.')];
   const next = (s: unknown, p = path) => declaredSecretFields(s as z.ZodType, p, new Set([...seen, schema]));
   switch (def.type) {
     case 'object':
@@ -29,7 +33,11 @@ function declaredSecretFields(schema: z.ZodType, path: string[] = [], seen = new
   }
 }
 
-const pattern = (path: (string | number)[]) => path.map((p) => (typeof p === 'number' ? '*' : p)).join('.').replace(/^chatops\.secrets\.[^.]+$/, 'chatops.secrets.*');
+const pattern = (path: (string | number)[]) =>
+  path
+    .map((p) => (typeof p === 'number' ? '*' : p))
+    .join('.')
+    .replace(/^chatops\.secrets\.[^.]+$/, 'chatops.secrets.*');
 
 describe('secretRefs (derived from the environment schema)', () => {
   it('finds every secretRef field the schema declares, each at its path with its value', () => {
@@ -37,7 +45,12 @@ describe('secretRefs (derived from the environment schema)', () => {
     // Fill every optional secret so each declared field is present once.
     const full = {
       ...env,
-      alerting: { ...env.alerting, slack: env.alerting.slack, email: { ...env.alerting.email!, password: { env: 'SMTP_PASSWORD' } }, deadMansSwitch: { ...env.alerting.deadMansSwitch, url: { env: 'DMS_URL' } } },
+      alerting: {
+        ...env.alerting,
+        slack: env.alerting.slack,
+        email: { ...env.alerting.email!, password: { env: 'SMTP_PASSWORD' } },
+        deadMansSwitch: { ...env.alerting.deadMansSwitch, url: { env: 'DMS_URL' } },
+      },
     } as typeof env;
     const found = secretRefs(full);
     const declared = declaredSecretFields(environmentSchema);
@@ -50,7 +63,9 @@ describe('secretRefs (derived from the environment schema)', () => {
   });
 
   it('finds a secret field a schema gains, without a list to update', () => {
-    const extended = environmentSchema.extend({ extra: z.strictObject({ token: secretRef.describe('a new secret'), list: z.array(z.strictObject({ key: secretRef.optional() })) }) });
+    const extended = environmentSchema.extend({
+      extra: z.strictObject({ token: secretRef.describe('a new secret'), list: z.array(z.strictObject({ key: secretRef.optional() })) }),
+    });
     const env = { ...prod(), extra: { token: { env: 'NEW_TOKEN' }, list: [{}, { key: { file: 'k.txt' } }] } };
     const found = secretRefs(env as never, extended).filter((f) => f.path[0] === 'extra');
     expect(found).toEqual([

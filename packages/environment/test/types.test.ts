@@ -20,7 +20,25 @@ describe('public types', () => {
     expectTypeOf<Environment['name']>().toEqualTypeOf<string>();
     // Input side: defaults are optional there.
     expectTypeOf<EnvironmentInput['ports']>().toEqualTypeOf<
-      | { http?: number; https?: number; haproxyMetrics?: number; certbot?: number; chatops?: number; grafana?: number; prometheus?: number; alertmanager?: number; elasticsearch?: number; kibana?: number; logstash?: number; cadvisor?: number; cadvisorLocal?: number; chatopsLocal?: number; systemdExporter?: number; nodeExporter?: number; blackboxExporter?: number }
+      | {
+          http?: number;
+          https?: number;
+          haproxyMetrics?: number;
+          certbot?: number;
+          chatops?: number;
+          grafana?: number;
+          prometheus?: number;
+          alertmanager?: number;
+          elasticsearch?: number;
+          kibana?: number;
+          logstash?: number;
+          cadvisor?: number;
+          cadvisorLocal?: number;
+          chatopsLocal?: number;
+          systemdExporter?: number;
+          nodeExporter?: number;
+          blackboxExporter?: number;
+        }
       | undefined
     >();
     expectTypeOf<Environment['grafana']['adminPassword']>().toEqualTypeOf<SecretRef>();
@@ -31,7 +49,20 @@ describe('public types', () => {
     expectTypeOf<ServiceRenderer['render']>().returns.toEqualTypeOf<ServiceOutput>();
     expectTypeOf<ServiceOutput['artifacts']>().toEqualTypeOf<readonly Artifact[]>();
     expectTypeOf(servicesOn).returns.items.toEqualTypeOf<
-      'haproxy' | 'certbot' | 'chatops' | 'cadvisor' | 'grafana' | 'prometheus' | 'alertmanager' | 'elasticsearch' | 'kibana' | 'logstash' | 'filebeat' | 'systemd-exporter' | 'node-exporter' | 'blackbox-exporter'
+      | 'haproxy'
+      | 'certbot'
+      | 'chatops'
+      | 'cadvisor'
+      | 'grafana'
+      | 'prometheus'
+      | 'alertmanager'
+      | 'elasticsearch'
+      | 'kibana'
+      | 'logstash'
+      | 'filebeat'
+      | 'systemd-exporter'
+      | 'node-exporter'
+      | 'blackbox-exporter'
     >();
     expectTypeOf(nodePath).returns.toEqualTypeOf<string>();
   });

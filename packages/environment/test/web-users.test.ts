@@ -13,7 +13,11 @@ describe('webUsers', () => {
 
   it('refuses a hash exporter-toolkit cannot check and an account named like a user (environments built in code)', () => {
     const user = env.users[0]!;
-    const bad = { ...env, users: [{ ...user, passwordHash: '$6$salt$' + 'a'.repeat(86) }], serviceAccounts: { ...env.serviceAccounts, prometheus: { ...env.serviceAccounts.prometheus, name: user.name } } };
+    const bad = {
+      ...env,
+      users: [{ ...user, passwordHash: '$6$salt$' + 'a'.repeat(86) }],
+      serviceAccounts: { ...env.serviceAccounts, prometheus: { ...env.serviceAccounts.prometheus, name: user.name } },
+    };
     expect(errorMessage(() => webUsers(bad, ['prometheus']))).toMatchInlineSnapshot(`
       "users.0.passwordHash: user admin: Prometheus and Alertmanager accept only bcrypt hashes ($2b$), found sha512crypt (htpasswd -nbB admin <password> makes one)
       serviceAccounts.prometheus.name: service account admin clashes with a user of the same name"

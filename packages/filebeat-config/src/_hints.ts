@@ -35,6 +35,7 @@ export function unknownKeyHint(path: DocumentPath, key: string): string | undefi
     return 'a multiline option: write - multiline: { ... } in the parsers list';
   }
   if (path.length === 0 && (key === 'inputs' || key === 'config')) return `it belongs under filebeat (filebeat.${key})`;
-  if (path.length === 0 && key.startsWith('filebeat.')) return 'dotted keys are expanded by parseFilebeatConfig; the model itself is nested';
+  if (path.length === 0 && key.startsWith('filebeat.'))
+    return 'dotted keys are expanded by parseFilebeatConfig; the model itself is nested';
   return undefined;
 }

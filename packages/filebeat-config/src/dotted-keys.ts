@@ -87,7 +87,12 @@ export function expandDottedKeys(document: unknown): ExpandedDocument {
   return { value, origin, conflicts };
 }
 
-function merge(a: Record<string, unknown>, b: Record<string, unknown>, path: DocumentPath, conflicts: DocumentPath[]): Record<string, unknown> {
+function merge(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  path: DocumentPath,
+  conflicts: DocumentPath[],
+): Record<string, unknown> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const existing = out[k];

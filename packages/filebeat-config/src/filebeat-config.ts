@@ -35,7 +35,10 @@ export const filebeatConfigSchema = z
         registry: z
           .strictObject({
             path: z.string().min(1).optional(),
-            file_permissions: z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" }).optional(),
+            file_permissions: z
+              .string()
+              .regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" })
+              .optional(),
             flush: goDuration.optional(),
           })
           .optional(),
@@ -45,7 +48,10 @@ export const filebeatConfigSchema = z
         if (fb.inputs) duplicateIds(fb.inputs, ctx, ['inputs']);
         const external = fb.config?.inputs;
         if ((fb.inputs ?? []).length === 0 && (!external || external.enabled === false)) {
-          ctx.addIssue({ code: 'custom', message: 'no inputs: set filebeat.inputs or enable filebeat.config.inputs (Filebeat refuses to start)' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'no inputs: set filebeat.inputs or enable filebeat.config.inputs (Filebeat refuses to start)',
+          });
         }
       }),
     output: outputSchema,

@@ -38,7 +38,12 @@ export function logstashEndpoint(env: Environment): { host: string; port: number
  * Builds a node's Filebeat model: inputs for the services placed there (one external file each, reloaded without
  * a restart), one TLS output to Logstash verifying its certificate against our CA.
  */
-export function nodeFilebeat(env: Environment, node: NodeSpec, caFile: string, client?: { certFile: string; keyFile: string }): NodeFilebeat {
+export function nodeFilebeat(
+  env: Environment,
+  node: NodeSpec,
+  caFile: string,
+  client?: { certFile: string; keyFile: string },
+): NodeFilebeat {
   const inputFiles = new Map<string, InputsFile>();
   for (const source of logSources(env, node)) {
     const path = nodePath(env, node, `${FILEBEAT_INPUTS_DIR}/${source.service}.yml`);

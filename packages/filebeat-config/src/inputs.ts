@@ -44,7 +44,11 @@ export const filestreamInputSchema = z.strictObject({
           recursive_glob: z.boolean().optional(),
           resend_on_touch: z.boolean().optional(),
           fingerprint: z
-            .strictObject({ enabled: z.boolean().optional(), offset: z.number().int().min(0).optional(), length: z.number().int().min(64).optional() })
+            .strictObject({
+              enabled: z.boolean().optional(),
+              offset: z.number().int().min(0).optional(),
+              length: z.number().int().min(64).optional(),
+            })
             .optional(),
         })
         .optional(),
@@ -81,7 +85,9 @@ export const filestreamInputSchema = z.strictObject({
   ...commonInputOptions,
 });
 
-const journalMatch = z.string().regex(/^[A-Z0-9_]+=.*$/, { message: 'expected a journal match FIELD=value, e.g. _SYSTEMD_UNIT=prometheus.service' });
+const journalMatch = z
+  .string()
+  .regex(/^[A-Z0-9_]+=.*$/, { message: 'expected a journal match FIELD=value, e.g. _SYSTEMD_UNIT=prometheus.service' });
 
 /** `journald` input: reads the systemd journal (optionally filtered by matches). */
 export const journaldInputSchema = z.strictObject({
@@ -110,8 +116,7 @@ export const journaldInputSchema = z.strictObject({
 
 /** Any input we model, discriminated by `type`. */
 export const inputSchema = z.discriminatedUnion('type', [filestreamInputSchema, journaldInputSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'unsupported input type: expected type filestream or journald' : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? 'unsupported input type: expected type filestream or journald' : undefined),
 });
 
 export type FilestreamInput = z.infer<typeof filestreamInputSchema>;
@@ -132,7 +137,8 @@ export function duplicateIds(inputs: readonly { id: string }[], ctx: z.core.$Ref
 /** The content of an external input file (`filebeat.config.inputs.path`): a plain YAML list of inputs. */
 export const inputsFileSchema = z
   .array(inputSchema, {
-    error: (issue) => (issue.code === 'invalid_type' ? 'an input file must be a plain YAML list of inputs (no filebeat.inputs key)' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'an input file must be a plain YAML list of inputs (no filebeat.inputs key)' : undefined,
   })
   .superRefine((inputs, ctx) => duplicateIds(inputs, ctx))
   .describe('A Filebeat external input file: a plain list of inputs.');

@@ -7,12 +7,18 @@ import { inputsFileSchema } from './inputs.js';
  * compilation, exactly one output, unique ids) are only in the zod model.
  */
 export function filebeatJsonSchema(): Record<string, unknown> {
-  return withId(z.toJSONSchema(filebeatConfigSchema, { target: 'draft-2020-12', io: 'input' }), 'https://chatops.dev/schemas/filebeat.json');
+  return withId(
+    z.toJSONSchema(filebeatConfigSchema, { target: 'draft-2020-12', io: 'input' }),
+    'https://chatops.dev/schemas/filebeat.json',
+  );
 }
 
 /** JSON Schema of an external input file (a list of inputs). */
 export function inputsFileJsonSchema(): Record<string, unknown> {
-  return withId(z.toJSONSchema(inputsFileSchema, { target: 'draft-2020-12', io: 'input' }), 'https://chatops.dev/schemas/filebeat-inputs.json');
+  return withId(
+    z.toJSONSchema(inputsFileSchema, { target: 'draft-2020-12', io: 'input' }),
+    'https://chatops.dev/schemas/filebeat-inputs.json',
+  );
 }
 
 // A stable, version-free `$id` (shipped as `@chatops/filebeat-config/<name>.schema.json`), so a consumer's ajv can

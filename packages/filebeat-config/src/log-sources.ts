@@ -14,7 +14,9 @@ export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{
 
 /** Services that log to the journal, read there through their systemd unit (`SERVICE_UNITS` of @chatops/environment). */
 export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = Object.fromEntries(
-  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter', 'blackbox-exporter', 'kibana'] as const).map((s) => [s, SERVICE_UNITS[s][0] as string]),
+  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter', 'blackbox-exporter', 'kibana'] as const).map(
+    (s) => [s, SERVICE_UNITS[s][0] as string],
+  ),
 );
 
 /** Where Docker's json-file driver writes container logs. */

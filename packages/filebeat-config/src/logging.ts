@@ -15,7 +15,10 @@ export const loggingSchema = z.strictObject({
       name: z.string().min(1).optional(),
       rotateeverybytes: z.number().int().min(1).optional(),
       keepfiles: z.number().int().min(2).max(1024).optional(),
-      permissions: z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" }).optional(),
+      permissions: z
+        .string()
+        .regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" })
+        .optional(),
       interval: goDuration.optional(),
       rotateonstartup: z.boolean().optional(),
       redirect_stderr: z.boolean().optional(),

@@ -50,11 +50,19 @@ function splitHost(hostPort: string): { host: string; port: number } {
 }
 
 /** Compares one node's rendered Filebeat output with the Logstash beats listeners. */
-export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bundle: readonly Artifact[], listeners: readonly BeatsListener[]): Diagnostic[] {
+export function checkNodeAgainstLogstash(
+  ctx: RenderContext,
+  node: NodeSpec,
+  bundle: readonly Artifact[],
+  listeners: readonly BeatsListener[],
+): Diagnostic[] {
   const { env } = ctx;
   const path = nodePath(env, node, FILEBEAT_CONFIG_PATH);
   const nodeIndex = env.nodes.indexOf(node);
-  const at = (message: string, docPath: (string | number)[] = []): Diagnostic => ({ path: ['nodes', nodeIndex, ...docPath], message: `filebeat on ${node.name}: ${message}` });
+  const at = (message: string, docPath: (string | number)[] = []): Diagnostic => ({
+    path: ['nodes', nodeIndex, ...docPath],
+    message: `filebeat on ${node.name}: ${message}`,
+  });
   const file = bundle.find((a) => a.path === path);
   if (!file) return [at(`no ${path} rendered`)];
   let config;
@@ -71,17 +79,26 @@ export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bun
     const { host, port } = splitHost(hostPort);
     const listener = listeners.find((l) => l.names.includes(host));
     if (!listener) {
-      problems.push(at(`output.logstash.hosts[${i}] ${hostPort} is not a Logstash beats input (expected one of ${listeners.flatMap((l) => l.names.map((n) => `${n}:${l.port}`)).join(', ')})`));
+      problems.push(
+        at(
+          `output.logstash.hosts[${i}] ${hostPort} is not a Logstash beats input (expected one of ${listeners.flatMap((l) => l.names.map((n) => `${n}:${l.port}`)).join(', ')})`,
+        ),
+      );
       return;
     }
     const wildcard = listener.host === undefined || listener.host === '0.0.0.0' || listener.host === '::';
     if (!wildcard && isIP(host) !== 0 && host !== listener.host) {
       problems.push(at(`output.logstash.hosts[${i}] ${hostPort}: Logstash's beats input only listens on ${listener.host}`));
     }
-    if (listener.port !== port) problems.push(at(`output.logstash.hosts[${i}] ${hostPort}: Logstash's beats input listens on port ${listener.port}`));
+    if (listener.port !== port)
+      problems.push(at(`output.logstash.hosts[${i}] ${hostPort}: Logstash's beats input listens on port ${listener.port}`));
     const sslOn = out.ssl !== undefined && out.ssl.enabled !== false;
     if (listener.tls !== sslOn) {
-      problems.push(at(`output.logstash.ssl is ${sslOn ? 'enabled' : 'disabled'} but Logstash's beats input ${listener.tls ? 'requires' : 'does not use'} TLS`));
+      problems.push(
+        at(
+          `output.logstash.ssl is ${sslOn ? 'enabled' : 'disabled'} but Logstash's beats input ${listener.tls ? 'requires' : 'does not use'} TLS`,
+        ),
+      );
       return;
     }
     if (!listener.tls || !out.ssl) return;
@@ -89,7 +106,8 @@ export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bun
       problems.push(at(`output.logstash.ssl has no certificate and key, but Logstash's beats input requires a client certificate`));
     }
     const mode = out.ssl.verification_mode ?? 'full';
-    if (mode !== 'full' && mode !== 'strict') problems.push(at(`output.logstash.ssl.verification_mode is ${mode}: the Logstash certificate must be verified (full)`));
+    if (mode !== 'full' && mode !== 'strict')
+      problems.push(at(`output.logstash.ssl.verification_mode is ${mode}: the Logstash certificate must be verified (full)`));
     const cas = out.ssl.certificate_authorities ?? [];
     const caPath = caBundlePath(ctx, node);
     if (!cas.includes(caPath)) {
@@ -97,7 +115,8 @@ export function checkNodeAgainstLogstash(ctx: RenderContext, node: NodeSpec, bun
     } else {
       const ca = bundle.find((a) => a.path === caPath);
       if (!ca) problems.push(at(`CA bundle ${caPath} is not rendered on the node`));
-      else if (ca.content.trim() !== listener.caCert.trim()) problems.push(at(`CA bundle ${caPath} is not the CA that signed Logstash's certificate`));
+      else if (ca.content.trim() !== listener.caCert.trim())
+        problems.push(at(`CA bundle ${caPath} is not the CA that signed Logstash's certificate`));
     }
   });
   return problems;

@@ -2,22 +2,34 @@ import { z } from 'zod';
 import { goDuration, nodeGlob } from './_common.js';
 
 /** Client TLS settings shared by Filebeat's outputs (`ssl.*`). */
-export const sslSchema = z.strictObject({
-  enabled: z.boolean().optional().describe('@default true when an ssl section is present'),
-  verification_mode: z.enum(['full', 'strict', 'certificate', 'none']).optional().describe('@default "full"'),
-  certificate_authorities: z.array(nodeGlob).min(1).optional().describe('PEM files of the CAs the server certificate must chain to.'),
-  certificate: nodeGlob.optional().describe('Client certificate (PEM), for mutual TLS.'),
-  key: nodeGlob.optional().describe('Client key (PEM), for mutual TLS.'),
-  supported_protocols: z.array(z.enum(['TLSv1.1', 'TLSv1.2', 'TLSv1.3'])).min(1).optional(),
-  cipher_suites: z.array(z.string().min(1)).optional(),
-  curve_types: z.array(z.enum(['P-256', 'P-384', 'P-521', 'X25519'])).optional(),
-  ca_trusted_fingerprint: z.string().regex(/^[A-Fa-f0-9]{64}$/, { message: 'expected a hex SHA-256 fingerprint' }).optional(),
-  renegotiation: z.enum(['never', 'once', 'freely']).optional(),
-}).superRefine((ssl, ctx) => {
-  if ((ssl.certificate === undefined) !== (ssl.key === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [ssl.certificate === undefined ? 'certificate' : 'key'], message: 'certificate and key go together' });
-  }
-});
+export const sslSchema = z
+  .strictObject({
+    enabled: z.boolean().optional().describe('@default true when an ssl section is present'),
+    verification_mode: z.enum(['full', 'strict', 'certificate', 'none']).optional().describe('@default "full"'),
+    certificate_authorities: z.array(nodeGlob).min(1).optional().describe('PEM files of the CAs the server certificate must chain to.'),
+    certificate: nodeGlob.optional().describe('Client certificate (PEM), for mutual TLS.'),
+    key: nodeGlob.optional().describe('Client key (PEM), for mutual TLS.'),
+    supported_protocols: z
+      .array(z.enum(['TLSv1.1', 'TLSv1.2', 'TLSv1.3']))
+      .min(1)
+      .optional(),
+    cipher_suites: z.array(z.string().min(1)).optional(),
+    curve_types: z.array(z.enum(['P-256', 'P-384', 'P-521', 'X25519'])).optional(),
+    ca_trusted_fingerprint: z
+      .string()
+      .regex(/^[A-Fa-f0-9]{64}$/, { message: 'expected a hex SHA-256 fingerprint' })
+      .optional(),
+    renegotiation: z.enum(['never', 'once', 'freely']).optional(),
+  })
+  .superRefine((ssl, ctx) => {
+    if ((ssl.certificate === undefined) !== (ssl.key === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [ssl.certificate === undefined ? 'certificate' : 'key'],
+        message: 'certificate and key go together',
+      });
+    }
+  });
 export type Ssl = z.infer<typeof sslSchema>;
 
 /** `host:port` of a Logstash beats input (host name, IPv4 or [IPv6]). */
@@ -35,7 +47,10 @@ export const logstashOutputSchema = z.strictObject({
   escape_html: z.boolean().optional(),
   ttl: goDuration.optional(),
   pipelining: z.number().int().min(0).optional(),
-  proxy_url: z.string().regex(/^socks5h?:\/\//, { message: 'expected a socks5:// URL' }).optional(),
+  proxy_url: z
+    .string()
+    .regex(/^socks5h?:\/\//, { message: 'expected a socks5:// URL' })
+    .optional(),
   proxy_use_local_resolver: z.boolean().optional(),
   index: z.string().optional(),
   timeout: goDuration.optional(),
@@ -54,7 +69,10 @@ export const fileOutputSchema = z.strictObject({
   filename: z.string().min(1).optional(),
   rotate_every_kb: z.number().int().min(1).optional(),
   number_of_files: z.number().int().min(2).max(1024).optional(),
-  permissions: z.string().regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" }).optional(),
+  permissions: z
+    .string()
+    .regex(/^0[0-7]{3}$/, { message: "expected an octal mode string like '0600'" })
+    .optional(),
   rotate_on_startup: z.boolean().optional(),
 });
 

@@ -17,7 +17,12 @@ function parseWith<T>(text: string, options: ParseOptions, validate: (v: unknown
   } catch (e) {
     const mark = (e as { mark?: { line?: number } }).mark;
     throw new ConfigError([
-      { path: [], file: options.file, line: mark?.line !== undefined ? mark.line + 1 : undefined, message: `invalid YAML: ${(e as Error).message.split('\n')[0]}` },
+      {
+        path: [],
+        file: options.file,
+        line: mark?.line !== undefined ? mark.line + 1 : undefined,
+        message: `invalid YAML: ${(e as Error).message.split('\n')[0]}`,
+      },
     ]);
   }
   const expanded = expandDottedKeys(raw);
@@ -32,13 +37,19 @@ function parseWith<T>(text: string, options: ParseOptions, validate: (v: unknown
     return { file: options.file };
   };
   if (expanded.conflicts.length > 0) {
-    throw new ConfigError(expanded.conflicts.map((path) => ({ path, ...where(path), message: 'key set twice (dotted and nested spellings of the same key)' })), expanded.value);
+    throw new ConfigError(
+      expanded.conflicts.map((path) => ({ path, ...where(path), message: 'key set twice (dotted and nested spellings of the same key)' })),
+      expanded.value,
+    );
   }
   try {
     return validate(expanded.value, {});
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    throw new ConfigError(e.diagnostics.map((d) => ({ ...d, ...where(d.path) })), expanded.value);
+    throw new ConfigError(
+      e.diagnostics.map((d) => ({ ...d, ...where(d.path) })),
+      expanded.value,
+    );
   }
 }
 

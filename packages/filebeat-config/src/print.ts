@@ -18,7 +18,8 @@ const TOP_LEVEL_ORDER = Object.keys(filebeatConfigSchema.shape);
 export function printFilebeatConfig(config: FilebeatConfig, options: PrintOptions = {}): string {
   const valid = validateFilebeatConfig(config);
   const ordered: Record<string, unknown> = {};
-  for (const key of TOP_LEVEL_ORDER) if (valid[key as keyof FilebeatConfig] !== undefined) ordered[key] = valid[key as keyof FilebeatConfig];
+  for (const key of TOP_LEVEL_ORDER)
+    if (valid[key as keyof FilebeatConfig] !== undefined) ordered[key] = valid[key as keyof FilebeatConfig];
   return toYaml(ordered, { header: options.header });
 }
 
@@ -26,5 +27,3 @@ export function printFilebeatConfig(config: FilebeatConfig, options: PrintOption
 export function printInputsFile(inputs: InputsFile, options: PrintOptions = {}): string {
   return toYaml(validateInputsFile(inputs), { header: options.header });
 }
-
-

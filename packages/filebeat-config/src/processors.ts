@@ -45,7 +45,7 @@ const when = conditionSchema.optional().describe('Apply the processor only to ev
 
 export const addFieldsSchema = z.strictObject({
   /** @default 'fields' */
-  target: z.string().optional().describe("Where the fields go; '' puts them at the event root. @default \"fields\""),
+  target: z.string().optional().describe('Where the fields go; \'\' puts them at the event root. @default "fields"'),
   fields,
   when,
 });
@@ -58,7 +58,10 @@ export const addHostMetadataSchema = z.strictObject({
 });
 
 export const addDockerMetadataSchema = z.strictObject({
-  host: z.string().regex(/^(unix|tcp|npipe):\/\//, { message: 'expected unix://, tcp:// or npipe:// URL' }).optional(),
+  host: z
+    .string()
+    .regex(/^(unix|tcp|npipe):\/\//, { message: 'expected unix://, tcp:// or npipe:// URL' })
+    .optional(),
   match_fields: z.array(fieldName).optional(),
   match_source: z.boolean().optional(),
   match_source_index: z.number().int().min(0).optional().describe('Index of the container id in the log path split by "/". @default 4'),

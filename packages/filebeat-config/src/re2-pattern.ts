@@ -12,7 +12,8 @@ function unsupportedConstruct(pattern: string): string | undefined {
     if (c === '\\') {
       const next = pattern[i + 1] ?? '';
       if (!inClass && /[1-9]/.test(next)) return `backreference \\${next} is not supported by RE2 (Go regexp)`;
-      if (!inClass && next === 'k' && /[<{']/.test(pattern[i + 2] ?? '')) return 'named backreference \\k<...> is not supported by RE2 (Go regexp)';
+      if (!inClass && next === 'k' && /[<{']/.test(pattern[i + 2] ?? ''))
+        return 'named backreference \\k<...> is not supported by RE2 (Go regexp)';
       i++;
       continue;
     }

@@ -78,6 +78,9 @@ export function checkFilebeatFiles(files: FilebeatFiles): Diagnostic[] {
 
 /** Go `filepath.Match` semantics for the simple globs we use (`*`, `?`, no `/` crossing). */
 export function globMatches(glob: string, path: string): boolean {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${re}$`).test(path);
 }

@@ -9,7 +9,12 @@ export const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environ
 export const FAKE_CA = '-----BEGIN CERTIFICATE-----\nZmFrZSBDQSBmb3IgZmlsZWJlYXQgdGVzdHM=\n-----END CERTIFICATE-----\n';
 
 /** A stand-in client leaf (Filebeat presents one to Logstash): the renderer only places it. */
-export const FAKE_CLIENT = { cert: '-----BEGIN CERTIFICATE-----\nZmFrZSBjbGllbnQ=\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nZmFrZSBrZXk=\n-----END PRIVATE KEY-----\n', chain: '', notAfter: new Date('2100-01-01T00:00:00Z') };
+export const FAKE_CLIENT = {
+  cert: '-----BEGIN CERTIFICATE-----\nZmFrZSBjbGllbnQ=\n-----END CERTIFICATE-----\n',
+  key: '-----BEGIN PRIVATE KEY-----\nZmFrZSBrZXk=\n-----END PRIVATE KEY-----\n',
+  chain: '',
+  notAfter: new Date('2100-01-01T00:00:00Z'),
+};
 
 /** A render context for an example environment with a fake PKI (no key generation). */
 export function exampleContext(name: 'prod' | 'dev', caCert = FAKE_CA): RenderContext {

@@ -39,7 +39,11 @@ describe('JSON Schema exported from the zod model', () => {
       ssl: { enabled: true },
     };
     expect(validate(doc)).toBe(false);
-    const errors = (validate.errors ?? []).filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath} ${JSON.stringify(e.params)}`);
-    expect(errors).toEqual(expect.arrayContaining(['/filebeat/inputs/0 {"additionalProperty":"multiline"}', ' {"additionalProperty":"ssl"}']));
+    const errors = (validate.errors ?? [])
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => `${e.instancePath} ${JSON.stringify(e.params)}`);
+    expect(errors).toEqual(
+      expect.arrayContaining(['/filebeat/inputs/0 {"additionalProperty":"multiline"}', ' {"additionalProperty":"ssl"}']),
+    );
   });
 });

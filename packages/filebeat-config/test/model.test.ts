@@ -128,7 +128,10 @@ describe('invalid configs are rejected with their paths', () => {
     ['unknown key', (c) => ((c.filebeat.inputs[0].pathz = ['/x']), c)],
     ['misplaced key: log-input multiline in filestream', (c) => ((c.filebeat.inputs[0].multiline = { pattern: '^x' }), c)],
     ['misplaced key: ssl at top level', (c) => ((c.ssl = { enabled: true }), c)],
-    ['misplaced key: multiline options directly in parsers', (c) => ((c.filebeat.inputs[0].parsers = [{ pattern: '^x', match: 'after' }]), c)],
+    [
+      'misplaced key: multiline options directly in parsers',
+      (c) => ((c.filebeat.inputs[0].parsers = [{ pattern: '^x', match: 'after' }]), c),
+    ],
     ['two outputs', (c) => ((c.output.console = { pretty: true }), c)],
     ['no output', (c) => ((c.output = {}), c)],
     ['unsupported output', (c) => ((c.output.kafka = { hosts: ['k:9092'] }), c)],
@@ -174,7 +177,10 @@ describe('invalid configs are rejected with their paths', () => {
   });
 
   it('reports line numbers when parsing text', () => {
-    const text = DOTTED.replace('ssl.verification_mode: full', 'ssl.verification_mode: fulll').replace('reload.enabled: true', 'reload.enable: true');
+    const text = DOTTED.replace('ssl.verification_mode: full', 'ssl.verification_mode: fulll').replace(
+      'reload.enabled: true',
+      'reload.enable: true',
+    );
     expect(errorOf(() => parseFilebeatConfig(text, { file: 'filebeat.yml' }))).toMatchInlineSnapshot(`
       "filebeat.yml:18: filebeat.config.inputs.reload.enable: unknown key
       filebeat.yml:22: output.logstash.ssl.verification_mode: Invalid option: expected one of "full"|"strict"|"certificate"|"none""
@@ -182,12 +188,23 @@ describe('invalid configs are rejected with their paths', () => {
   });
 
   it('rejects a key set both dotted and nested', () => {
-    expect(errorOf(() => parseFilebeatConfig('output.logstash.hosts: ["a:1"]\noutput:\n  logstash:\n    hosts: ["b:2"]\n'))).toMatchInlineSnapshot(`"output.logstash.hosts: key set twice (dotted and nested spellings of the same key)"`);
+    expect(
+      errorOf(() => parseFilebeatConfig('output.logstash.hosts: ["a:1"]\noutput:\n  logstash:\n    hosts: ["b:2"]\n')),
+    ).toMatchInlineSnapshot(`"output.logstash.hosts: key set twice (dotted and nested spellings of the same key)"`);
   });
 
   it('rejects duplicate ids and non-lists in input files', () => {
-    expect(errorOf(() => validateInputsFile([{ type: 'journald', id: 'a' }, { type: 'journald', id: 'a' }]))).toMatchInlineSnapshot(`"1.id: duplicate input id "a" (also input 0)"`);
-    expect(errorOf(() => parseInputsFile('filebeat.inputs:\n  - type: journald\n    id: a\n'))).toMatchInlineSnapshot(`"an input file must be a plain YAML list of inputs (no filebeat.inputs key)"`);
+    expect(
+      errorOf(() =>
+        validateInputsFile([
+          { type: 'journald', id: 'a' },
+          { type: 'journald', id: 'a' },
+        ]),
+      ),
+    ).toMatchInlineSnapshot(`"1.id: duplicate input id "a" (also input 0)"`);
+    expect(errorOf(() => parseInputsFile('filebeat.inputs:\n  - type: journald\n    id: a\n'))).toMatchInlineSnapshot(
+      `"an input file must be a plain YAML list of inputs (no filebeat.inputs key)"`,
+    );
   });
 });
 
@@ -204,9 +221,19 @@ describe('RE2 checks', () => {
 
   it('names what RE2 lacks', () => {
     expect(
-      ['a(?=b)', 'a(?!b)', '(?<=a)b', '(?<!a)b', String.raw`(a)\1`, String.raw`(?<x>a)\k<x>`, '(?>a)', 'a++', '(?<name>a)', '[a-', 'a{2,1}'].map(
-        (p) => `${p}  ->  ${re2Problem(p)}`,
-      ),
+      [
+        'a(?=b)',
+        'a(?!b)',
+        '(?<=a)b',
+        '(?<!a)b',
+        String.raw`(a)\1`,
+        String.raw`(?<x>a)\k<x>`,
+        '(?>a)',
+        'a++',
+        '(?<name>a)',
+        '[a-',
+        'a{2,1}',
+      ].map((p) => `${p}  ->  ${re2Problem(p)}`),
     ).toMatchInlineSnapshot(`
       [
         "a(?=b)  ->  lookahead (?=...) is not supported by RE2 (Go regexp)",

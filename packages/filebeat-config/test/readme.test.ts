@@ -45,7 +45,9 @@ describe('README', () => {
     expect(readme).toContain("pattern: String.raw`^\\[\\d{4}-\\d{2}-\\d{2} `, negate: true, match: 'after'");
     const text = printFilebeatConfig(config);
     expect(parseFilebeatConfig(text)).toEqual(config);
-    expect(printInputsFile([{ type: 'journald', id: 'prometheus', include_matches: { match: ['_SYSTEMD_UNIT=prometheus.service'] } }])).toMatchInlineSnapshot(`
+    expect(
+      printInputsFile([{ type: 'journald', id: 'prometheus', include_matches: { match: ['_SYSTEMD_UNIT=prometheus.service'] } }]),
+    ).toMatchInlineSnapshot(`
       "- type: journald
         id: prometheus
         include_matches:

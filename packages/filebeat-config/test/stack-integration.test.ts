@@ -29,8 +29,11 @@ describe('in the whole stack (dev, real PKI, every registered renderer)', () => 
   it("agrees with the beats input parsed back from Logstash's rendered pipeline, and notices when it changes", () => {
     expect(filebeatLogstashAgreement.check(ctx, bundles)).toEqual([]);
     const tampered = new Map(bundles);
-    const elastic = (bundles.get('elastic-1') ?? []).map((a): Artifact =>
-      a.path === PIPELINE_PATH ? { ...a, content: a.content.replace(/port => 5044/, 'port => 5055').replace(/ssl_enabled => true/, 'ssl_enabled => false') } : a,
+    const elastic = (bundles.get('elastic-1') ?? []).map(
+      (a): Artifact =>
+        a.path === PIPELINE_PATH
+          ? { ...a, content: a.content.replace(/port => 5044/, 'port => 5055').replace(/ssl_enabled => true/, 'ssl_enabled => false') }
+          : a,
     );
     expect(elastic.find((a) => a.path === PIPELINE_PATH)?.content).toContain('port => 5055');
     tampered.set('elastic-1', elastic);

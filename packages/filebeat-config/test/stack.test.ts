@@ -32,7 +32,9 @@ describe.each(ENVS)('%s', (envName) => {
     for (const node of ctx.env.nodes) {
       const files = (bundles.get(node.name) ?? []).filter((a) => a.path.startsWith('/etc/filebeat/inputs.d/'));
       const shipped = files.flatMap((f) => serviceNames(f.content)).sort();
-      const expected = servicesOn(ctx.env, node).filter((s) => s !== 'filebeat').sort();
+      const expected = servicesOn(ctx.env, node)
+        .filter((s) => s !== 'filebeat')
+        .sort();
       expect(shipped, node.name).toEqual(expected);
       for (const f of files) expect(serviceNames(f.content)).toEqual([posix.basename(f.path, '.yml')]);
     }
@@ -44,7 +46,11 @@ describe.each(ENVS)('%s', (envName) => {
       const main = bundles.get(node.name)?.find((a) => a.path === FILEBEAT_CONFIG_PATH);
       const config = parseFilebeatConfig(main?.content ?? '');
       expect(config.output.logstash?.hosts).toEqual([`${logstash?.name}.${ctx.env.internalDomain}:${ctx.env.ports.logstash}`]);
-      expect(config.output.logstash?.ssl).toMatchObject({ enabled: true, verification_mode: 'full', certificate_authorities: ['/etc/chatops/tls/ca.pem'] });
+      expect(config.output.logstash?.ssl).toMatchObject({
+        enabled: true,
+        verification_mode: 'full',
+        certificate_authorities: ['/etc/chatops/tls/ca.pem'],
+      });
     }
     expect(filebeatLogstashAgreement.check(ctx, bundles)).toEqual([]);
   });
@@ -53,7 +59,9 @@ describe.each(ENVS)('%s', (envName) => {
 describe('the app containers input', () => {
   it('joins the app multi-line messages after the container parser and keeps only chatops containers', () => {
     const ctx = exampleContext('prod');
-    const file = filebeatBundles(ctx).get('chatops-2')?.find((a) => a.path.endsWith('/chatops.yml'));
+    const file = filebeatBundles(ctx)
+      .get('chatops-2')
+      ?.find((a) => a.path.endsWith('/chatops.yml'));
     const [input] = parseInputsFile(file?.content ?? '');
     expect(input).toMatchObject({
       type: 'filestream',
@@ -62,7 +70,10 @@ describe('the app containers input', () => {
         { container: { format: 'docker' } },
         { multiline: { pattern: String.raw`^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}\]`, negate: true, match: 'after' } },
       ],
-      processors: [{ add_docker_metadata: {} }, { drop_event: { when: { not: { regexp: { 'container.name': '^(chatops-1|chatops-2)$' } } } } }],
+      processors: [
+        { add_docker_metadata: {} },
+        { drop_event: { when: { not: { regexp: { 'container.name': '^(chatops-1|chatops-2)$' } } } } },
+      ],
     });
     const pattern = new RegExp((input?.type === 'filestream' && input.parsers?.[1]?.multiline?.pattern) || '$^');
     expect(pattern.test('[2024-01-31 12:00:00,123] INFO in app: started')).toBe(true);
@@ -91,10 +102,14 @@ describe('Filebeat and Logstash must agree', () => {
   const ctx = exampleContext('dev');
   const edit = (bundles: Map<string, Artifact[]>, node: string, path: string, change: (text: string) => string) => {
     const list = bundles.get(node) ?? [];
-    bundles.set(node, list.map((a) => (a.path === path ? { ...a, content: change(a.content) } : a)));
+    bundles.set(
+      node,
+      list.map((a) => (a.path === path ? { ...a, content: change(a.content) } : a)),
+    );
     return bundles;
   };
-  const problems = (bundles: Map<string, Artifact[]>) => filebeatLogstashAgreement.check(ctx, bundles).map((d) => `${d.path.join('.')}: ${d.message}`);
+  const problems = (bundles: Map<string, Artifact[]>) =>
+    filebeatLogstashAgreement.check(ctx, bundles).map((d) => `${d.path.join('.')}: ${d.message}`);
 
   it('on the port', () => {
     const b = edit(filebeatBundles(ctx), 'lb-1', FILEBEAT_CONFIG_PATH, (t) => t.replace(':5044', ':5045'));
@@ -106,7 +121,9 @@ describe('Filebeat and Logstash must agree', () => {
   });
 
   it('on the host', () => {
-    const b = edit(filebeatBundles(ctx), 'chatops-1', FILEBEAT_CONFIG_PATH, (t) => t.replace('elastic-1.internal', 'monitoring-1.internal'));
+    const b = edit(filebeatBundles(ctx), 'chatops-1', FILEBEAT_CONFIG_PATH, (t) =>
+      t.replace('elastic-1.internal', 'monitoring-1.internal'),
+    );
     expect(problems(b)).toMatchInlineSnapshot(`
       [
         "nodes.1: filebeat on chatops-1: output.logstash.hosts[0] monitoring-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:5044 is not a Logstash beats input (expected one of elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:5044, elastic-1:5044, 10.1.0.51:5044)",
@@ -115,7 +132,9 @@ describe('Filebeat and Logstash must agree', () => {
   });
 
   it('on TLS and its verification', () => {
-    const b = edit(filebeatBundles(ctx), 'monitoring-1', FILEBEAT_CONFIG_PATH, (t) => t.replace('enabled: true\n      verification_mode: full', 'enabled: false'));
+    const b = edit(filebeatBundles(ctx), 'monitoring-1', FILEBEAT_CONFIG_PATH, (t) =>
+      t.replace('enabled: true\n      verification_mode: full', 'enabled: false'),
+    );
     edit(b, 'elastic-1', FILEBEAT_CONFIG_PATH, (t) => t.replace('verification_mode: full', 'verification_mode: none'));
     expect(problems(b)).toMatchInlineSnapshot(`
       [
@@ -137,12 +156,21 @@ describe('Filebeat and Logstash must agree', () => {
   it('on the CA that signed the Logstash certificate', () => {
     const other = filebeatBundles(exampleContext('dev', FAKE_CA.replace('ZmFr', 'b3Ro')));
     expect(problems(other)).toHaveLength(4);
-    expect(problems(other)[0]).toMatchInlineSnapshot(`"nodes.0: filebeat on lb-1: CA bundle /etc/chatops/tls/ca.pem is not the CA that signed Logstash's certificate"`);
+    expect(problems(other)[0]).toMatchInlineSnapshot(
+      `"nodes.0: filebeat on lb-1: CA bundle /etc/chatops/tls/ca.pem is not the CA that signed Logstash's certificate"`,
+    );
   });
 
   it('with a Logstash beats input read from its rendered pipeline', () => {
-    const check = filebeatLogstashCheck({ beatsListeners: () => [{ names: ['elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk'], port: 5045, tls: false, caCert: FAKE_CA }] });
-    expect(check.check(ctx, filebeatBundles(ctx)).slice(0, 1).map((d) => d.message)).toMatchInlineSnapshot(`
+    const check = filebeatLogstashCheck({
+      beatsListeners: () => [{ names: ['elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk'], port: 5045, tls: false, caCert: FAKE_CA }],
+    });
+    expect(
+      check
+        .check(ctx, filebeatBundles(ctx))
+        .slice(0, 1)
+        .map((d) => d.message),
+    ).toMatchInlineSnapshot(`
       [
         "filebeat on lb-1: output.logstash.hosts[0] elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:5044: Logstash's beats input listens on port 5045",
       ]
@@ -152,7 +180,11 @@ describe('Filebeat and Logstash must agree', () => {
   it('and an input file nobody loads or a duplicate id is caught before rendering', () => {
     const node = ctx.env.nodes[0];
     if (!node) throw new Error('no node');
-    const config = parseFilebeatConfig(filebeatBundles(ctx).get(node.name)?.find((a) => a.path === FILEBEAT_CONFIG_PATH)?.content ?? '');
+    const config = parseFilebeatConfig(
+      filebeatBundles(ctx)
+        .get(node.name)
+        ?.find((a) => a.path === FILEBEAT_CONFIG_PATH)?.content ?? '',
+    );
     const input = { type: 'journald' as const, id: 'x' };
     expect(
       checkFilebeatFiles({

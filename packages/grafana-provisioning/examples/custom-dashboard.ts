@@ -12,8 +12,18 @@ const dashboard = buildDashboard({
     {
       title: 'Traffic',
       panels: [
-        { kind: 'timeseries', title: 'Requests', unit: 'reqps', queries: [{ expr: 'sum by (proxy) (rate(haproxy_frontend_http_requests_total[$__rate_interval]))', legend: '{{proxy}}' }] },
-        { kind: 'stat', title: 'Targets down', queries: [{ expr: 'count(up == 0) or vector(0)', instant: true }], thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] } },
+        {
+          kind: 'timeseries',
+          title: 'Requests',
+          unit: 'reqps',
+          queries: [{ expr: 'sum by (proxy) (rate(haproxy_frontend_http_requests_total[$__rate_interval]))', legend: '{{proxy}}' }],
+        },
+        {
+          kind: 'stat',
+          title: 'Targets down',
+          queries: [{ expr: 'count(up == 0) or vector(0)', instant: true }],
+          thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
+        },
       ],
     },
   ],
@@ -25,7 +35,13 @@ process.stdout.write(renderDashboard(dashboard, { datasourceUids: [datasource.ui
 // grafana.ini from the native model: secrets only as $__file{} / $__env{} references.
 process.stdout.write(
   renderGrafanaIni({
-    server: { protocol: 'https', http_addr: '10.0.0.31', http_port: 3000, cert_file: '/etc/grafana/cert.pem', cert_key: '/etc/grafana/key.pem' },
+    server: {
+      protocol: 'https',
+      http_addr: '10.0.0.31',
+      http_port: 3000,
+      cert_file: '/etc/grafana/cert.pem',
+      cert_key: '/etc/grafana/key.pem',
+    },
     security: { admin_password: '$__file{/etc/grafana/secrets/admin-password}' },
   }),
 );

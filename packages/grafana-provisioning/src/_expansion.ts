@@ -10,7 +10,8 @@ const ENV_REF = /^\$__env\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 /** `$__file{/etc/grafana/secrets/x}`: Grafana reads (and trims) the file when it loads its config. */
 export function fileReference(path: string): string {
   const ref = `$__file{${path}}`;
-  if (!FILE_REF.test(ref)) throw new Error(`cannot reference ${JSON.stringify(path)} with $__file{}: expected an absolute path without braces or spaces`);
+  if (!FILE_REF.test(ref))
+    throw new Error(`cannot reference ${JSON.stringify(path)} with $__file{}: expected an absolute path without braces or spaces`);
   return ref;
 }
 
@@ -27,9 +28,7 @@ export const secretReference = z.string().refine((v) => FILE_REF.test(v) || ENV_
  * reference (a `$` in a URL or label would silently be replaced by an empty environment variable).
  */
 export function strayExpansion(value: string): string | undefined {
-  const rest = value
-    .replaceAll('$$', '')
-    .replace(/\$__(file|env)\{[^{}]*\}/g, '');
+  const rest = value.replaceAll('$$', '').replace(/\$__(file|env)\{[^{}]*\}/g, '');
   if (!rest.includes('$')) return undefined;
   return 'Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$"';
 }

@@ -1,13 +1,5 @@
 import { parseWith } from '@chatops/core';
-import {
-  type Dashboard,
-  type DatasourceRef,
-  GRID_COLUMNS,
-  type Panel,
-  SCHEMA_VERSION,
-  type Target,
-  dashboardSchema,
-} from './dashboard.js';
+import { type Dashboard, type DatasourceRef, GRID_COLUMNS, type Panel, SCHEMA_VERSION, type Target, dashboardSchema } from './dashboard.js';
 
 export interface QueryProps {
   /** A PromQL expression; Grafana's `$__rate_interval`, `$__interval` and `$__range` may be used. */

@@ -13,7 +13,11 @@ export type DatasourceRef = z.output<typeof datasourceRefSchema>;
 
 export const gridPosSchema = z
   .strictObject({
-    x: z.number().int().min(0).max(GRID_COLUMNS - 1),
+    x: z
+      .number()
+      .int()
+      .min(0)
+      .max(GRID_COLUMNS - 1),
     y: z.number().int().min(0),
     w: z.number().int().min(1).max(GRID_COLUMNS),
     h: z.number().int().min(1),
@@ -43,7 +47,12 @@ const thresholdsSchema = z
   })
   .superRefine((t, ctx) => {
     t.steps.forEach((s, i) => {
-      if ((i === 0) !== (s.value === null)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'value'], message: i === 0 ? 'the base step has value null' : 'only the base step has value null' });
+      if ((i === 0) !== (s.value === null))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'value'],
+          message: i === 0 ? 'the base step has value null' : 'only the base step has value null',
+        });
       const prev = t.steps[i - 1]?.value;
       if (i > 1 && s.value !== null && prev !== null && prev !== undefined && s.value <= prev) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'value'], message: 'threshold steps must increase' });
@@ -168,7 +177,10 @@ export const dashboardSchema = z.strictObject({
   graphTooltip: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   refresh: z.union([z.string().regex(/^\d+[smhd]$/, { message: 'expected a refresh interval like 30s' }), z.literal(false)]),
   time: z.strictObject({ from: z.string().min(1), to: z.string().min(1) }),
-  schemaVersion: z.number().int().min(MIN_SCHEMA_VERSION, { message: `expected schemaVersion ${MIN_SCHEMA_VERSION} or later` }),
+  schemaVersion: z
+    .number()
+    .int()
+    .min(MIN_SCHEMA_VERSION, { message: `expected schemaVersion ${MIN_SCHEMA_VERSION} or later` }),
   version: z.number().int().min(0).optional(),
   links: z.array(z.never()),
   panels: z.array(panelSchema),

@@ -33,17 +33,28 @@ export const grafanaDatasourceAgreement: StackCheck = {
       const file = find(bundles, node.name, nodePath(env, node, DATASOURCES));
       if (!file) continue;
       const where = `${node.name}:${DATASOURCES}`;
-      const datasources = (yaml(file) as { datasources: { url: string; basicAuthUser?: string; secureJsonData?: { tlsCACert?: string } }[] }).datasources;
+      const datasources = (
+        yaml(file) as { datasources: { url: string; basicAuthUser?: string; secureJsonData?: { tlsCACert?: string } }[] }
+      ).datasources;
       for (const ds of datasources) {
         const url = new URL(ds.url);
         if (listen && url.port !== listen.split(':').pop()) {
-          problems.push({ path: ['ports', 'prometheus'], message: `${where}: datasource ${ds.url} uses port ${url.port}, Prometheus listens on ${listen}` });
+          problems.push({
+            path: ['ports', 'prometheus'],
+            message: `${where}: datasource ${ds.url} uses port ${url.port}, Prometheus listens on ${listen}`,
+          });
         }
         if (ds.basicAuthUser && !users.includes(ds.basicAuthUser)) {
-          problems.push({ path: ['serviceAccounts', 'grafana', 'name'], message: `${where}: datasource user ${ds.basicAuthUser} is not in Prometheus' web.yml (${users.join(', ')})` });
+          problems.push({
+            path: ['serviceAccounts', 'grafana', 'name'],
+            message: `${where}: datasource user ${ds.basicAuthUser} is not in Prometheus' web.yml (${users.join(', ')})`,
+          });
         }
         if (ds.secureJsonData?.tlsCACert !== ctx.pki.caCert) {
-          problems.push({ path: ['tls', 'internal'], message: `${where}: datasource does not trust the internal CA that signed Prometheus' certificate` });
+          problems.push({
+            path: ['tls', 'internal'],
+            message: `${where}: datasource does not trust the internal CA that signed Prometheus' certificate`,
+          });
         }
       }
     }

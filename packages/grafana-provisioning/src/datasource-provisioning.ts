@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
 /** A Grafana uid: letters, digits, `-` and `_`, at most 40 characters. */
-export const grafanaUid = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'expected a uid of at most 40 letters, digits, "-" or "_"' });
-
-const pemCertificate = z
+export const grafanaUid = z
   .string()
-  .regex(/^(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?)+$/, {
-    message: 'expected PEM certificate(s)',
-  });
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'expected a uid of at most 40 letters, digits, "-" or "_"' });
+
+const pemCertificate = z.string().regex(/^(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?)+$/, {
+  message: 'expected PEM certificate(s)',
+});
 
 const prometheusJsonData = z.strictObject({
   httpMethod: z.enum(['GET', 'POST']).optional(),
@@ -21,7 +21,10 @@ const prometheusJsonData = z.strictObject({
   tlsSkipVerify: z.literal(false).optional(),
   serverName: hostname.optional(),
   prometheusType: z.enum(['Prometheus', 'Cortex', 'Mimir', 'Thanos']).optional(),
-  prometheusVersion: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+  prometheusVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .optional(),
   manageAlerts: z.boolean().optional(),
 });
 
@@ -51,7 +54,8 @@ const prometheusDatasource = z
   .superRefine((d, ctx) => {
     if (d.basicAuth) {
       if (!d.basicAuthUser) ctx.addIssue({ code: 'custom', path: ['basicAuthUser'], message: 'required when basicAuth is on' });
-      if (!d.secureJsonData?.basicAuthPassword) ctx.addIssue({ code: 'custom', path: ['secureJsonData', 'basicAuthPassword'], message: 'required when basicAuth is on' });
+      if (!d.secureJsonData?.basicAuthPassword)
+        ctx.addIssue({ code: 'custom', path: ['secureJsonData', 'basicAuthPassword'], message: 'required when basicAuth is on' });
     }
     if (d.jsonData?.tlsAuthWithCACert && !d.secureJsonData?.tlsCACert) {
       ctx.addIssue({ code: 'custom', path: ['secureJsonData', 'tlsCACert'], message: 'required when tlsAuthWithCACert is on' });
@@ -75,7 +79,8 @@ export const datasourceFileSchema = z
     const names = new Set<string>();
     const uids = new Set<string>();
     file.datasources.forEach((d, i) => {
-      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['datasources', i, 'name'], message: `duplicate datasource name ${d.name}` });
+      if (names.has(d.name))
+        ctx.addIssue({ code: 'custom', path: ['datasources', i, 'name'], message: `duplicate datasource name ${d.name}` });
       if (uids.has(d.uid)) ctx.addIssue({ code: 'custom', path: ['datasources', i, 'uid'], message: `duplicate datasource uid ${d.uid}` });
       names.add(d.name);
       uids.add(d.uid);

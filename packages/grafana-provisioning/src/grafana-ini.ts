@@ -5,7 +5,9 @@ import { secretReference, strayExpansion } from './_expansion.js';
 const line = z.string().refine((v) => !/[\r\n]/.test(v), { message: 'must be a single line' });
 const url = z.url({ message: 'expected an absolute URL' });
 /** A token of a Grafana list setting (space/comma separated): no separators, quotes or brackets inside. */
-const listToken = z.string().regex(/^[^\s,"'[\]]+$/, { message: 'must not contain spaces, commas, quotes or brackets (Grafana splits list settings on them)' });
+const listToken = z
+  .string()
+  .regex(/^[^\s,"'[\]]+$/, { message: 'must not contain spaces, commas, quotes or brackets (Grafana splits list settings on them)' });
 const list = z.array(listToken);
 
 const paths = z.strictObject({

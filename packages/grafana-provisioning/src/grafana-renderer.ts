@@ -89,7 +89,12 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
   const host = publicHost(env, 'grafana');
   const groups = oauth.groupsAttributePath ?? OAUTH_GROUP_CLAIMS[oauth.profile];
   return {
-    paths: { data: p(GRAFANA_PATHS.data), logs: p(GRAFANA_PATHS.logs), plugins: p(GRAFANA_PATHS.plugins), provisioning: p(GRAFANA_PATHS.provisioning) },
+    paths: {
+      data: p(GRAFANA_PATHS.data),
+      logs: p(GRAFANA_PATHS.logs),
+      plugins: p(GRAFANA_PATHS.plugins),
+      provisioning: p(GRAFANA_PATHS.provisioning),
+    },
     server: {
       protocol: 'https',
       http_addr: node.address,
@@ -112,7 +117,12 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
       allow_embedding: false,
       content_security_policy: true,
     },
-    users: { allow_sign_up: false, allow_org_create: false, auto_assign_org: true, auto_assign_org_role: props.autoAssignOrgRole ?? 'Viewer' },
+    users: {
+      allow_sign_up: false,
+      allow_org_create: false,
+      auto_assign_org: true,
+      auto_assign_org_role: props.autoAssignOrgRole ?? 'Viewer',
+    },
     auth: { disable_login_form: props.disableLoginForm ?? true },
     'auth.anonymous': { enabled: false },
     // Grafana is the one route without edge authentication: no password endpoint may face the internet.
@@ -144,11 +154,7 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
 }
 
 /** The Prometheus datasource: the Prometheus node over TLS with our CA, basic auth with Grafana's service account. */
-export function prometheusDatasourceFile(
-  ctx: RenderContext,
-  passwordFile: string,
-  props: GrafanaRendererProps = {},
-): DatasourceFileInput {
+export function prometheusDatasourceFile(ctx: RenderContext, passwordFile: string, props: GrafanaRendererProps = {}): DatasourceFileInput {
   const { env } = ctx;
   const prometheus = nodeWithRole(env, 'prometheus');
   return {
@@ -204,7 +210,12 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
   const p = (path: string) => nodePath(env, node, path);
   const file = (path: string, content: string, extra: Partial<Parameters<typeof artifact>[0]> = {}) =>
     artifact({ path: p(path), content, service: 'grafana', group: GRAFANA_USER, mode: '0640', action: 'restart', ...extra });
-  const secretProps = (name: string) => ({ path: p(`${GRAFANA_PATHS.secrets}/${name}`), service: 'grafana', group: GRAFANA_USER, mode: '0640' });
+  const secretProps = (name: string) => ({
+    path: p(`${GRAFANA_PATHS.secrets}/${name}`),
+    service: 'grafana',
+    group: GRAFANA_USER,
+    mode: '0640',
+  });
 
   const tls = tlsFiles(ctx, node, 'grafana', { owner: GRAFANA_USER });
   const admin = placeSecret(env.grafana.adminPassword, secrets, secretProps('admin-password'));
@@ -237,10 +248,16 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
     ...(secretKey?.artifacts ?? []),
     ...dsPassword.artifacts,
     file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, renderDatasourceFile(datasources, { header: HEADER })),
-    file(`${GRAFANA_PATHS.provisioning}/dashboards/chatops.yaml`, renderDashboardProviders(dashboardProviders(env, node, props), { header: HEADER })),
+    file(
+      `${GRAFANA_PATHS.provisioning}/dashboards/chatops.yaml`,
+      renderDashboardProviders(dashboardProviders(env, node, props), { header: HEADER }),
+    ),
     // Grafana polls the dashboards directory (updateIntervalSeconds): a changed dashboard needs no restart.
     ...dashboards.map((d) =>
-      file(`${GRAFANA_PATHS.dashboards}/chatops/${d.uid}.json`, renderDashboard(d, { datasourceUids: uids }), { mode: '0644', action: 'none' }),
+      file(`${GRAFANA_PATHS.dashboards}/chatops/${d.uid}.json`, renderDashboard(d, { datasourceUids: uids }), {
+        mode: '0644',
+        action: 'none',
+      }),
     ),
   ];
 }

@@ -14,7 +14,14 @@ export {
   datasourceRefSchema,
   panelSchema,
 } from './dashboard.js';
-export { type DashboardProps, type PanelProps, type QueryProps, type RowProps, type ThresholdProps, buildDashboard } from './dashboard-builder.js';
+export {
+  type DashboardProps,
+  type PanelProps,
+  type QueryProps,
+  type RowProps,
+  type ThresholdProps,
+  buildDashboard,
+} from './dashboard-builder.js';
 export {
   type DashboardProviders,
   type DashboardProvidersInput,

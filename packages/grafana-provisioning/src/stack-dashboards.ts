@@ -58,7 +58,13 @@ export function chatopsContainersDashboard(env: Environment, props: StackDashboa
       {
         title: 'Resources',
         panels: [
-          { kind: 'timeseries', title: 'CPU (cores)', unit: 'short', min: 0, queries: [{ expr: rate('container_cpu_usage_seconds_total'), legend }] },
+          {
+            kind: 'timeseries',
+            title: 'CPU (cores)',
+            unit: 'short',
+            min: 0,
+            queries: [{ expr: rate('container_cpu_usage_seconds_total'), legend }],
+          },
           {
             kind: 'timeseries',
             title: 'Memory (working set)',
@@ -66,8 +72,20 @@ export function chatopsContainersDashboard(env: Environment, props: StackDashboa
             min: 0,
             queries: [{ expr: `sum by (node, name) (container_memory_working_set_bytes{${sel}})`, legend }],
           },
-          { kind: 'timeseries', title: 'Network received', unit: 'Bps', min: 0, queries: [{ expr: rate('container_network_receive_bytes_total'), legend }] },
-          { kind: 'timeseries', title: 'Network sent', unit: 'Bps', min: 0, queries: [{ expr: rate('container_network_transmit_bytes_total'), legend }] },
+          {
+            kind: 'timeseries',
+            title: 'Network received',
+            unit: 'Bps',
+            min: 0,
+            queries: [{ expr: rate('container_network_receive_bytes_total'), legend }],
+          },
+          {
+            kind: 'timeseries',
+            title: 'Network sent',
+            unit: 'Bps',
+            min: 0,
+            queries: [{ expr: rate('container_network_transmit_bytes_total'), legend }],
+          },
         ],
       },
     ],
@@ -92,7 +110,9 @@ export function haproxyDashboard(_env: Environment, props: StackDashboardsProps)
             title: 'Request rate by frontend',
             unit: 'reqps',
             min: 0,
-            queries: [{ expr: `sum by (proxy) (rate(haproxy_frontend_http_requests_total{${job}}[$__rate_interval]))`, legend: '{{proxy}}' }],
+            queries: [
+              { expr: `sum by (proxy) (rate(haproxy_frontend_http_requests_total{${job}}[$__rate_interval]))`, legend: '{{proxy}}' },
+            ],
           },
           {
             kind: 'timeseries',
@@ -115,9 +135,18 @@ export function haproxyDashboard(_env: Environment, props: StackDashboardsProps)
             unit: 'percentunit',
             height: 8,
             queries: [
-              { expr: `sum(rate(${responses(', code="5xx"')}[$__rate_interval])) / sum(rate(${responses()}[$__rate_interval]))`, instant: true },
+              {
+                expr: `sum(rate(${responses(', code="5xx"')}[$__rate_interval])) / sum(rate(${responses()}[$__rate_interval]))`,
+                instant: true,
+              },
             ],
-            thresholds: { base: 'green', steps: [{ value: 0.01, color: 'orange' }, { value: 0.05, color: 'red' }] },
+            thresholds: {
+              base: 'green',
+              steps: [
+                { value: 0.01, color: 'orange' },
+                { value: 0.05, color: 'red' },
+              ],
+            },
           },
         ],
       },
@@ -171,7 +200,12 @@ export function serviceStatusDashboard(env: Environment, props: StackDashboardsP
         description: `${units.length} units: ${units.join(', ')}`,
         width: 18,
         height: Math.max(4, units.length + 2),
-        queries: [{ expr: `max by (name) (systemd_unit_state{${sel}, name=~${promqlString(exactRegex([...new Set(units)]))}, state="active"})`, legend: '{{name}}' }],
+        queries: [
+          {
+            expr: `max by (name) (systemd_unit_state{${sel}, name=~${promqlString(exactRegex([...new Set(units)]))}, state="active"})`,
+            legend: '{{name}}',
+          },
+        ],
         valueText: { '1': { text: 'active', color: 'green' }, '0': { text: 'not active', color: 'red' } },
       },
       {
@@ -260,10 +294,17 @@ export function alertsDashboard(_env: Environment, props: StackDashboardsProps):
           {
             kind: 'table',
             title: 'Days until each certificate expires',
-            description: 'Earliest expiry in the chain each probed endpoint serves. CertificateExpiresSoon warns under 21 days, is critical under 7.',
+            description:
+              'Earliest expiry in the chain each probed endpoint serves. CertificateExpiresSoon warns under 21 days, is critical under 7.',
             queries: [{ expr: 'sort((probe_ssl_earliest_cert_expiry - time()) / 86400)', instant: true, format: 'table' }],
             unit: 'd',
-            thresholds: { base: 'red', steps: [{ value: 7, color: 'orange' }, { value: 21, color: 'green' }] },
+            thresholds: {
+              base: 'red',
+              steps: [
+                { value: 7, color: 'orange' },
+                { value: 21, color: 'green' },
+              ],
+            },
             hideColumns: ['Time', '__name__', 'job', 'node'],
           },
           {
@@ -286,5 +327,10 @@ export function alertsDashboard(_env: Environment, props: StackDashboardsProps):
 
 /** The four dashboards of the stack, in file order. */
 export function stackDashboards(env: Environment, props: StackDashboardsProps): Dashboard[] {
-  return [chatopsContainersDashboard(env, props), haproxyDashboard(env, props), serviceStatusDashboard(env, props), alertsDashboard(env, props)];
+  return [
+    chatopsContainersDashboard(env, props),
+    haproxyDashboard(env, props),
+    serviceStatusDashboard(env, props),
+    alertsDashboard(env, props),
+  ];
 }

@@ -29,7 +29,13 @@ export function grafanaNode(env: Environment) {
 /** The dev environment's secret values (files under examples/cloud-chatops/secrets/dev). */
 export function devSecretValues(): string[] {
   const dir = `${ROOT}examples/cloud-chatops/secrets/dev/`;
-  const names = ['grafana-admin-password', 'grafana-datasource-password', 'grafana-oauth-client-secret', 'prometheus-password', 'slack-webhook-url'];
+  const names = [
+    'grafana-admin-password',
+    'grafana-datasource-password',
+    'grafana-oauth-client-secret',
+    'prometheus-password',
+    'slack-webhook-url',
+  ];
   return names.map((n) => readFileSync(dir + n, 'utf8').trim());
 }
 

@@ -23,7 +23,9 @@ function rendered(name: 'prod' | 'dev') {
   const artifacts = renderGrafana(grafanaNode(ctx.env), ctx);
   const dsFile = artifacts.find((a) => a.path.endsWith('/provisioning/datasources/chatops.yaml'));
   const uids = (load(dsFile?.content ?? '') as { datasources: { uid: string }[] }).datasources.map((d) => d.uid);
-  const dashboards = artifacts.filter((a) => a.path.endsWith('.json')).map((a) => ({ path: a.path, json: JSON.parse(a.content) as unknown }));
+  const dashboards = artifacts
+    .filter((a) => a.path.endsWith('.json'))
+    .map((a) => ({ path: a.path, json: JSON.parse(a.content) as unknown }));
   return { ctx, uids, dashboards };
 }
 
@@ -79,7 +81,8 @@ describe('rendered dashboards are valid dashboard JSON', () => {
     const services = dashboards.find((d) => d.path.endsWith('chatops-services.json'))?.json as Dashboard;
     const rows = services.panels.filter((p) => p.type === 'row').map((p) => p.title);
     expect(rows).toEqual(['All nodes', ...ctx.env.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`)]);
-    const units = (node: string) => (services.panels.find((p) => p.title === `Units on ${node}`) as { description?: string } | undefined)?.description;
+    const units = (node: string) =>
+      (services.panels.find((p) => p.title === `Units on ${node}`) as { description?: string } | undefined)?.description;
     expect(units('lb-1')).toBe('4 units: haproxy.service, filebeat.service, systemd-exporter.service, prometheus-node-exporter.service');
     expect(units('chatops-1')).toContain('chatops@1.service, chatops@2.service, chatops-tls.service, cadvisor.service');
   });
@@ -90,18 +93,36 @@ const good = () =>
     uid: 'd',
     title: 'D',
     datasource,
-    rows: [{ title: 'R', panels: [{ kind: 'timeseries', title: 'T', queries: ['up'] }, { kind: 'stat', title: 'S', queries: ['count(up)'] }] }],
+    rows: [
+      {
+        title: 'R',
+        panels: [
+          { kind: 'timeseries', title: 'T', queries: ['up'] },
+          { kind: 'stat', title: 'S', queries: ['count(up)'] },
+        ],
+      },
+    ],
   });
 
 describe('dashboard checks', () => {
   it('reject duplicate panel ids, overlaps, unresolved datasources and bad PromQL', () => {
     const d = good();
-    const [row, ts, stat] = d.panels as [Dashboard['panels'][0], Extract<Dashboard['panels'][0], { type: 'timeseries' }>, Dashboard['panels'][0]];
+    const [row, ts, stat] = d.panels as [
+      Dashboard['panels'][0],
+      Extract<Dashboard['panels'][0], { type: 'timeseries' }>,
+      Dashboard['panels'][0],
+    ];
     const broken: Dashboard = {
       ...d,
       panels: [
         row,
-        { ...ts, targets: [{ ...ts.targets[0]!, expr: 'sum(rate(up[5m])' }, { ...ts.targets[0]!, datasource: { type: 'prometheus', uid: 'nope' } }] },
+        {
+          ...ts,
+          targets: [
+            { ...ts.targets[0]!, expr: 'sum(rate(up[5m])' },
+            { ...ts.targets[0]!, datasource: { type: 'prometheus', uid: 'nope' } },
+          ],
+        },
         { ...stat, id: ts.id, gridPos: { ...ts.gridPos, x: 6 } },
       ],
     };
@@ -162,12 +183,24 @@ describe('dashboard checks', () => {
     const d = good();
     const ts = d.panels[1] as Extract<Dashboard['panels'][0], { type: 'timeseries' }>;
     expect(
-      catchError(() => validateDashboard({ ...d, panels: [{ ...ts, targets: [{ ...ts.targets[0]!, expr: 'up{instance=~"$node"}' }] }] }, { datasourceUids: ['prom'] })),
+      catchError(() =>
+        validateDashboard(
+          { ...d, panels: [{ ...ts, targets: [{ ...ts.targets[0]!, expr: 'up{instance=~"$node"}' }] }] },
+          { datasourceUids: ['prom'] },
+        ),
+      ),
     ).toMatchInlineSnapshot(`"panels.0.targets.0.expr: unknown dashboard variable $node"`);
-    expect(catchError(() => validateDashboard({ ...d, style: 'dark' }, { datasourceUids: ['prom'] }))).toMatchInlineSnapshot(`"style: unknown key"`);
-    expect(catchError(() => validateDashboard({ ...d, panels: [{ ...ts, gridPos: { x: 20, y: 0, w: 8, h: 4 } }] }, { datasourceUids: ['prom'] })))
-      .toMatchInlineSnapshot(`"panels.0.gridPos: panel extends past the 24-column grid (x + w > 24)"`);
-    expect(catchError(() => validateDashboard({ ...d, schemaVersion: 27 }, { datasourceUids: ['prom'] }))).toMatchInlineSnapshot(`"schemaVersion: expected schemaVersion 36 or later"`);
+    expect(catchError(() => validateDashboard({ ...d, style: 'dark' }, { datasourceUids: ['prom'] }))).toMatchInlineSnapshot(
+      `"style: unknown key"`,
+    );
+    expect(
+      catchError(() =>
+        validateDashboard({ ...d, panels: [{ ...ts, gridPos: { x: 20, y: 0, w: 8, h: 4 } }] }, { datasourceUids: ['prom'] }),
+      ),
+    ).toMatchInlineSnapshot(`"panels.0.gridPos: panel extends past the 24-column grid (x + w > 24)"`);
+    expect(catchError(() => validateDashboard({ ...d, schemaVersion: 27 }, { datasourceUids: ['prom'] }))).toMatchInlineSnapshot(
+      `"schemaVersion: expected schemaVersion 36 or later"`,
+    );
   });
 
   it('builder layouts never overlap and ids are unique (property)', () => {
@@ -179,10 +212,15 @@ describe('dashboard checks', () => {
       height: fc.integer({ min: 1, max: 12 }),
     });
     fc.assert(
-      fc.property(fc.array(fc.record({ title: fc.string({ minLength: 1, maxLength: 8 }), panels: fc.array(panelArb, { maxLength: 8 }) }), { maxLength: 4 }), (rows) => {
-        const d = buildDashboard({ uid: 'p', title: 'P', datasource, rows });
-        expect(checkDashboard(d, { datasourceUids: ['prom'] })).toEqual([]);
-      }),
+      fc.property(
+        fc.array(fc.record({ title: fc.string({ minLength: 1, maxLength: 8 }), panels: fc.array(panelArb, { maxLength: 8 }) }), {
+          maxLength: 4,
+        }),
+        (rows) => {
+          const d = buildDashboard({ uid: 'p', title: 'P', datasource, rows });
+          expect(checkDashboard(d, { datasourceUids: ['prom'] })).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

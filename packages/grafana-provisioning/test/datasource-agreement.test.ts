@@ -17,7 +17,10 @@ function bundles(ctx: ReturnType<typeof exampleContext>) {
 }
 
 function edit(map: Map<string, Artifact[]>, node: string, path: string, change: (s: string) => string) {
-  map.set(node, (map.get(node) ?? []).map((a) => (a.path === path ? { ...a, content: change(a.content) } : a)));
+  map.set(
+    node,
+    (map.get(node) ?? []).map((a) => (a.path === path ? { ...a, content: change(a.content) } : a)),
+  );
 }
 
 describe('grafana datasource agreement (stack check)', () => {

@@ -20,9 +20,14 @@ describe('datasource provisioning model', () => {
   });
 
   it('rejects unknown keys, inline passwords and stray "$"', () => {
-    expect(catchError(() => renderDatasourceFile(file({ password: 'x' })))).toMatchInlineSnapshot(`"datasources.Prometheus.password: unknown key"`);
-    expect(catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, basicAuthPassword: 's3cret' } }))))
-      .toMatchInlineSnapshot(`"datasources.Prometheus.secureJsonData.basicAuthPassword: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`);
+    expect(catchError(() => renderDatasourceFile(file({ password: 'x' })))).toMatchInlineSnapshot(
+      `"datasources.Prometheus.password: unknown key"`,
+    );
+    expect(
+      catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, basicAuthPassword: 's3cret' } }))),
+    ).toMatchInlineSnapshot(
+      `"datasources.Prometheus.secureJsonData.basicAuthPassword: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`,
+    );
     expect(catchError(() => renderDatasourceFile(file({ basicAuthUser: 'gr$fana' })))).toMatchInlineSnapshot(
       `"datasources.Prometheus.basicAuthUser: Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$""`,
     );
@@ -36,8 +41,9 @@ describe('datasource provisioning model', () => {
     expect(catchError(() => renderDatasourceFile(file({ url: 'http://prometheus:9090' })))).toMatchInlineSnapshot(
       `"datasources.Prometheus.url: tlsAuthWithCACert needs an https:// URL"`,
     );
-    expect(catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, tlsCACert: 'not a pem' } }))))
-      .toMatchInlineSnapshot(`"datasources.Prometheus.secureJsonData.tlsCACert: expected PEM certificate(s)"`);
+    expect(
+      catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, tlsCACert: 'not a pem' } }))),
+    ).toMatchInlineSnapshot(`"datasources.Prometheus.secureJsonData.tlsCACert: expected PEM certificate(s)"`);
   });
 
   it('rejects duplicate names and uids', () => {
@@ -60,9 +66,11 @@ describe('dashboard provider model', () => {
             path: /var/lib/grafana/dashboards
       "
     `);
-    expect(catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, options: { path: 'dashboards' } }] })))
-      .toMatchInlineSnapshot(`"providers.p.options.path: expected an absolute path"`);
-    expect(catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, folderUID: 'x' }] } as never)))
-      .toMatchInlineSnapshot(`"providers.p.folderUID: unknown key"`);
+    expect(
+      catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, options: { path: 'dashboards' } }] })),
+    ).toMatchInlineSnapshot(`"providers.p.options.path: expected an absolute path"`);
+    expect(
+      catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, folderUID: 'x' }] } as never)),
+    ).toMatchInlineSnapshot(`"providers.p.folderUID: unknown key"`);
   });
 });

@@ -75,7 +75,9 @@ describe('Grafana datasource against the real Prometheus (loopback)', () => {
           (res) => {
             let text = '';
             res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text.startsWith('{') ? JSON.parse(text) : {}) as QueryAnswer }));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: (text.startsWith('{') ? JSON.parse(text) : {}) as QueryAnswer }),
+            );
           },
         );
         req.on('error', reject);

@@ -3,7 +3,13 @@ import { renderGrafanaIni } from '@chatops/grafana-provisioning';
 import { catchError } from './_fixtures.js';
 
 const minimal = {
-  server: { protocol: 'https' as const, http_addr: '10.0.0.31', http_port: 3000, cert_file: '/etc/tls/cert.pem', cert_key: '/etc/tls/key.pem' },
+  server: {
+    protocol: 'https' as const,
+    http_addr: '10.0.0.31',
+    http_port: 3000,
+    cert_file: '/etc/tls/cert.pem',
+    cert_key: '/etc/tls/key.pem',
+  },
   security: { admin_password: '$__file{/etc/grafana/secrets/admin-password}' },
 };
 
@@ -46,7 +52,9 @@ describe('grafana.ini model', () => {
   });
 
   it('rejects unknown sections and keys', () => {
-    expect(catchError(() => renderGrafanaIni({ ...minimal, smtp: { enabled: true } } as never))).toMatchInlineSnapshot(`"smtp: unknown key"`);
+    expect(catchError(() => renderGrafanaIni({ ...minimal, smtp: { enabled: true } } as never))).toMatchInlineSnapshot(
+      `"smtp: unknown key"`,
+    );
     expect(catchError(() => renderGrafanaIni({ server: { ...minimal.server, http_prot: 3000 } } as never))).toMatchInlineSnapshot(
       `"server.http_prot: unknown key"`,
     );
@@ -66,8 +74,9 @@ describe('grafana.ini model', () => {
       "server.cert_file: required when protocol is https
       server.cert_key: required when protocol is https"
     `);
-    expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { enabled: true, client_id: 'x', auth_url: 'https://a.example.org/' } })))
-      .toMatchInlineSnapshot(`
+    expect(
+      catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { enabled: true, client_id: 'x', auth_url: 'https://a.example.org/' } })),
+    ).toMatchInlineSnapshot(`
       "auth.generic_oauth.token_url: required when generic OAuth is enabled
       auth.generic_oauth.api_url: required when generic OAuth is enabled"
     `);

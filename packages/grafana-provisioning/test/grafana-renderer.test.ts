@@ -98,13 +98,20 @@ describe('OAuth login against INDIGO IAM', () => {
   it('maps IAM groups to Grafana roles, everyone else Viewer, reading the group claim of the token profile', () => {
     const { oauth } = oauthOf({ profile: 'wlcg', roleGroups: { Admin: ['cloud-admins'], Editor: ['cloud-ops', 'cloud/dev'] } });
     expect(oauth?.groups_attribute_path).toBe('"wlcg.groups"[*]');
-    expect(oauth?.role_attribute_path).toMatchInlineSnapshot(`"contains("wlcg.groups"[*], 'cloud-admins') && 'Admin' || contains("wlcg.groups"[*], 'cloud-ops') && 'Editor' || contains("wlcg.groups"[*], 'cloud/dev') && 'Editor' || 'Viewer'"`);
+    expect(oauth?.role_attribute_path).toMatchInlineSnapshot(
+      `"contains("wlcg.groups"[*], 'cloud-admins') && 'Admin' || contains("wlcg.groups"[*], 'cloud-ops') && 'Editor' || contains("wlcg.groups"[*], 'cloud/dev') && 'Editor' || 'Viewer'"`,
+    );
     expect(oauth).not.toHaveProperty('skip_org_role_sync');
   });
 
   it('keeps roles given in Grafana when no mapping is configured, and never offers a password login', () => {
     const { ini, oauth } = oauthOf({});
-    expect(oauth).toMatchObject({ skip_org_role_sync: true, auto_login: true, use_refresh_token: true, login_attribute_path: 'preferred_username' });
+    expect(oauth).toMatchObject({
+      skip_org_role_sync: true,
+      auto_login: true,
+      use_refresh_token: true,
+      login_attribute_path: 'preferred_username',
+    });
     expect(oauth?.scopes).toContain('offline_access');
     expect(ini['auth.basic']).toEqual({ enabled: false });
   });

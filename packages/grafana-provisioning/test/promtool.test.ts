@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { exampleContext, grafanaNode } from './_fixtures.js';
 
 /** Grafana's interval variables, as Grafana substitutes them before the query reaches Prometheus. */
-const substitute = (expr: string) => expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '15s').replaceAll('$__range', '6h');
+const substitute = (expr: string) =>
+  expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '15s').replaceAll('$__range', '6h');
 
 describe('dashboard queries against the real PromQL parser', () => {
   it('promtool (Prometheus 2.42) accepts every panel query of every dashboard', () => {
@@ -18,7 +19,11 @@ describe('dashboard queries against the real PromQL parser', () => {
       .map((a) => JSON.parse(a.content) as Dashboard);
     // Each query becomes a recording rule: `promtool check rules` parses and type-checks its expression.
     const rules = dashboards.flatMap((d) =>
-      d.panels.flatMap((p) => (p.type === 'row' ? [] : p.targets.map((t) => ({ record: `grafana:${d.uid.replaceAll('-', '_')}:${p.id}${t.refId}`, expr: substitute(t.expr) })))),
+      d.panels.flatMap((p) =>
+        p.type === 'row'
+          ? []
+          : p.targets.map((t) => ({ record: `grafana:${d.uid.replaceAll('-', '_')}:${p.id}${t.refId}`, expr: substitute(t.expr) })),
+      ),
     );
     expect(rules.length).toBeGreaterThan(20);
     using dir = tempDir();

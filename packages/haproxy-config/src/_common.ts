@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Names HAProxy accepts for proxies, servers, ACLs, userlists and other sections. */
-export const identifier = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'expected a name of letters, digits, "-", "_", "." and ":"' });
+export const identifier = z.string().regex(/^[A-Za-z0-9_.:-]+$/, { message: 'expected a name of letters, digits, "-", "_", "." and ":"' });
 
 /** HAProxy time value: a number with an optional unit (`us`, `ms`, `s`, `m`, `h`, `d`); bare numbers are ms. */
 export const time = z.string().regex(/^\d+(us|ms|s|m|h|d)?$/, { message: 'expected an HAProxy time like 500ms, 5s, 1m or 1h' });

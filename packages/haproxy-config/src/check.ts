@@ -16,7 +16,12 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (path: DocumentPath, message: string) => out.push({ path, message });
 
-  const unique = (kind: string, items: readonly { name?: string | undefined }[], path: (i: number) => DocumentPath, seen = new Map<string, string>()) => {
+  const unique = (
+    kind: string,
+    items: readonly { name?: string | undefined }[],
+    path: (i: number) => DocumentPath,
+    seen = new Map<string, string>(),
+  ) => {
     items.forEach((item, i) => {
       if (item.name === undefined) return;
       const prev = seen.get(item.name);
@@ -45,7 +50,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
 
   const needUserlists = (text: string, path: DocumentPath) => {
     for (const list of userlistsIn(text)) {
-      if (!userlists.has(list)) err(path, `http_auth(${list}) names no userlist${userlists.size ? ` (defined: ${[...userlists].join(', ')})` : ''}`);
+      if (!userlists.has(list))
+        err(path, `http_auth(${list}) names no userlist${userlists.size ? ` (defined: ${[...userlists].join(', ')})` : ''}`);
     }
   };
 
@@ -55,11 +61,17 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
     list.users.forEach((user, j) => {
       const path = ['userlists', i, 'users', j, 'password'];
       if (/^["']|["']$/.test(user.password)) {
-        err(path, `password hash of ${user.name} is quoted: HAProxy takes the quotes literally (and expands $ inside double quotes), so it would never match; give the bare hash`);
+        err(
+          path,
+          `password hash of ${user.name} is quoted: HAProxy takes the quotes literally (and expands $ inside double quotes), so it would never match; give the bare hash`,
+        );
       } else if (!passwordHashFormat(user.password)) {
-        err(path, /^\$(6|5|2[aby]|y)\$/.test(user.password)
-          ? `password hash of ${user.name} is malformed (wrong length or characters for its format); haproxy -c accepts it but no password would ever match`
-          : `password of ${user.name} is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted`);
+        err(
+          path,
+          /^\$(6|5|2[aby]|y)\$/.test(user.password)
+            ? `password hash of ${user.name} is malformed (wrong length or characters for its format); haproxy -c accepts it but no password would ever match`
+            : `password of ${user.name} is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted`,
+        );
       }
       user.groups.forEach((g, k) => {
         if (!groups.has(g)) err(['userlists', i, 'users', j, 'groups', k], `group ${g} is not declared in userlist ${list.name}`);
@@ -74,7 +86,10 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
   const explicitFrom = new Set([...config.frontends, ...config.backends, ...config.listens].flatMap((p) => (p.from ? [p.from] : [])));
   const implicitUser = [...config.frontends, ...config.backends, ...config.listens].find((p) => p.from === undefined);
   if (implicitDefaults?.name !== undefined && explicitFrom.has(implicitDefaults.name) && implicitUser) {
-    err(['defaults', config.defaults.length - 1], `defaults ${implicitDefaults.name} is both named with "from" and inherited implicitly by ${implicitUser.name} (HAProxy refuses the mix): end the defaults list with a section nobody names`);
+    err(
+      ['defaults', config.defaults.length - 1],
+      `defaults ${implicitDefaults.name} is both named with "from" and inherited implicitly by ${implicitUser.name} (HAProxy refuses the mix): end the defaults list with a section nobody names`,
+    );
   }
 
   const checkGuard = (
@@ -97,7 +112,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
   };
 
   config.defaults.forEach((d, i) => {
-    if (d.errorfiles && !httpErrors.has(d.errorfiles)) err(['defaults', i, 'errorfiles'], `errorfiles ${d.errorfiles} names no http-errors section`);
+    if (d.errorfiles && !httpErrors.has(d.errorfiles))
+      err(['defaults', i, 'errorfiles'], `errorfiles ${d.errorfiles} names no http-errors section`);
     if (d.defaultServer?.resolvers && !resolvers.has(d.defaultServer.resolvers)) {
       err(['defaults', i, 'defaultServer', 'resolvers'], `resolvers ${d.defaultServer.resolvers} is not defined`);
     }
@@ -108,14 +124,16 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
     const base: DocumentPath = [kind, i];
     const label = `${kind.slice(0, -1)} ${p.name}`;
     if (p.from !== undefined && !namedDefaults.has(p.from)) err([...base, 'from'], `defaults section ${p.from} is not defined`);
-    if (p.errorfiles && !httpErrors.has(p.errorfiles)) err([...base, 'errorfiles'], `errorfiles ${p.errorfiles} names no http-errors section`);
+    if (p.errorfiles && !httpErrors.has(p.errorfiles))
+      err([...base, 'errorfiles'], `errorfiles ${p.errorfiles} names no http-errors section`);
     const mode = modeOf(p);
     const acls = new Set(p.acls.map((a) => a.name));
     p.acls.forEach((a, j) => needUserlists(a.criterion, [...base, 'acls', j, 'criterion']));
     if (mode === 'tcp') {
       if (p.httpRequest.length > 0) err([...base, 'httpRequest'], `http-request rules need mode http (${label} runs in tcp mode)`);
       if (p.httpResponse.length > 0) err([...base, 'httpResponse'], `http-response rules need mode http (${label} runs in tcp mode)`);
-      if (p.httpAfterResponse.length > 0) err([...base, 'httpAfterResponse'], `http-after-response rules need mode http (${label} runs in tcp mode)`);
+      if (p.httpAfterResponse.length > 0)
+        err([...base, 'httpAfterResponse'], `http-after-response rules need mode http (${label} runs in tcp mode)`);
       if (p.stats) err([...base, 'stats'], `the stats page needs mode http (${label} runs in tcp mode)`);
     }
     p.httpRequest.forEach((rule, j) => {
@@ -125,7 +143,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
         const n = [rule.scheme, rule.location, rule.prefix].filter((v) => v !== undefined).length;
         if (n !== 1) err(path, 'a redirect takes exactly one of scheme, location or prefix');
       }
-      if (rule.action === 'return' && rule.string !== undefined && rule.contentType === undefined) err(path, 'a return with a string body needs a contentType');
+      if (rule.action === 'return' && rule.string !== undefined && rule.contentType === undefined)
+        err(path, 'a return with a string body needs a contentType');
       if (rule.action === 'cache-use' && !caches.has(rule.cache)) err([...path, 'cache'], `cache ${rule.cache} is not defined`);
     });
     p.httpResponse.forEach((rule, j) => {
@@ -147,7 +166,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
       p.useBackends.forEach((u, j) => {
         const path = [...base, 'useBackends', j];
         checkGuard(u, path, acls, label);
-        if (!u.backend.includes('%[') && !backends.has(u.backend)) err([...path, 'backend'], `use_backend target ${u.backend} is not a backend`);
+        if (!u.backend.includes('%[') && !backends.has(u.backend))
+          err([...path, 'backend'], `use_backend target ${u.backend} is not a backend`);
       });
       if (p.defaultBackend !== undefined && !p.defaultBackend.includes('%[') && !backends.has(p.defaultBackend)) {
         err([...base, 'defaultBackend'], `default_backend ${p.defaultBackend} is not a backend`);
@@ -172,7 +192,8 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
         checkServer(s, path, p.defaultServer?.initAddr ?? defaults?.defaultServer?.initAddr, err);
         const r = s.resolvers ?? p.defaultServer?.resolvers;
         if (r !== undefined && !resolvers.has(r)) err([...path, 'resolvers'], `resolvers ${r} is not defined`);
-        if (s.ssl?.checkSni !== undefined && !s.check) err([...path, 'ssl', 'checkSni'], 'checkSni without check: health checks are off for this server');
+        if (s.ssl?.checkSni !== undefined && !s.check)
+          err([...path, 'ssl', 'checkSni'], 'checkSni without check: health checks are off for this server');
       });
     }
   };
@@ -182,10 +203,18 @@ export function checkHaproxyConfig(config: HaproxyConfig): Diagnostic[] {
   return out;
 }
 
-function checkServer(s: Server, path: DocumentPath, inheritedInitAddr: readonly string[] | undefined, err: (path: DocumentPath, message: string) => void): void {
+function checkServer(
+  s: Server,
+  path: DocumentPath,
+  inheritedInitAddr: readonly string[] | undefined,
+  err: (path: DocumentPath, message: string) => void,
+): void {
   const initAddr = s.initAddr ?? inheritedInitAddr;
   if (isIP(s.address) === 0 && !initAddr?.includes('none')) {
-    err([...path, 'address'], `server ${s.name} uses host name ${s.address}: HAProxy refuses to start when it does not resolve; use an IP address or initAddr with 'none'`);
+    err(
+      [...path, 'address'],
+      `server ${s.name} uses host name ${s.address}: HAProxy refuses to start when it does not resolve; use an IP address or initAddr with 'none'`,
+    );
   }
   const ssl = s.ssl;
   if (!ssl) return;
@@ -195,7 +224,12 @@ function checkServer(s: Server, path: DocumentPath, inheritedInitAddr: readonly 
     }
     return;
   }
-  if (ssl.insecure === true) err([...path, 'ssl', 'insecure'], `server ${s.name} sets insecure: true but verifies (verify: required); drop one of them`);
+  if (ssl.insecure === true)
+    err([...path, 'ssl', 'insecure'], `server ${s.name} sets insecure: true but verifies (verify: required); drop one of them`);
   if (ssl.caFile === undefined) err([...path, 'ssl', 'caFile'], `server ${s.name} verifies TLS but names no caFile to verify against`);
-  if (ssl.sni === undefined) err([...path, 'ssl', 'sni'], `server ${s.name} needs an explicit sni (e.g. str(host.example.org)): HAProxy before 3.3 sends none and verifyhost needs a name`);
+  if (ssl.sni === undefined)
+    err(
+      [...path, 'ssl', 'sni'],
+      `server ${s.name} needs an explicit sni (e.g. str(host.example.org)): HAProxy before 3.3 sends none and verifyhost needs a name`,
+    );
 }

@@ -1,8 +1,27 @@
 /** ACLs HAProxy predefines: usable in conditions without an `acl` line. */
 export const PREDEFINED_ACLS: ReadonlySet<string> = new Set([
-  'FALSE', 'HTTP', 'HTTP_1.0', 'HTTP_1.1', 'HTTP_2.0', 'HTTP_CONTENT', 'HTTP_URL_ABS', 'HTTP_URL_SLASH', 'HTTP_URL_STAR',
-  'LOCALHOST', 'METH_CONNECT', 'METH_DELETE', 'METH_GET', 'METH_HEAD', 'METH_OPTIONS', 'METH_POST', 'METH_PUT',
-  'METH_TRACE', 'RDP_COOKIE', 'REQ_CONTENT', 'TRUE', 'WAIT_END',
+  'FALSE',
+  'HTTP',
+  'HTTP_1.0',
+  'HTTP_1.1',
+  'HTTP_2.0',
+  'HTTP_CONTENT',
+  'HTTP_URL_ABS',
+  'HTTP_URL_SLASH',
+  'HTTP_URL_STAR',
+  'LOCALHOST',
+  'METH_CONNECT',
+  'METH_DELETE',
+  'METH_GET',
+  'METH_HEAD',
+  'METH_OPTIONS',
+  'METH_POST',
+  'METH_PUT',
+  'METH_TRACE',
+  'RDP_COOKIE',
+  'REQ_CONTENT',
+  'TRUE',
+  'WAIT_END',
 ]);
 
 /** What a condition refers to. */

@@ -1,12 +1,4 @@
-import {
-  type Environment,
-  type NodeSpec,
-  chatopsInstances,
-  nodeFqdn,
-  nodePath,
-  nodesWithRole,
-  publicHost,
-} from '@chatops/environment';
+import { type Environment, type NodeSpec, chatopsInstances, nodeFqdn, nodePath, nodesWithRole, publicHost } from '@chatops/environment';
 import type { HaproxyConfigInput } from './haproxy-config.js';
 import type { ServerInput } from './model-endpoints.js';
 
@@ -174,12 +166,23 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
   const authLimit = props.authFailuresPerMinute ?? 20;
   const all = routes(env);
 
-  const hostAcl = (name: string, host: string) => ({ name, criterion: 'hdr(host),field(1,:)', match: 'str' as const, ignoreCase: true, values: [host] });
+  const hostAcl = (name: string, host: string) => ({
+    name,
+    criterion: 'hdr(host),field(1,:)',
+    match: 'str' as const,
+    ignoreCase: true,
+    values: [host],
+  });
   const httpsPort = env.ports.https;
   const redirect =
     httpsPort === 443
       ? { action: 'redirect' as const, scheme: 'https' as const, code: 301 as const, unless: 'acme' }
-      : { action: 'redirect' as const, location: `https://%[hdr(host),field(1,:)]:${httpsPort}%[capture.req.uri]`, code: 301 as const, unless: 'acme' };
+      : {
+          action: 'redirect' as const,
+          location: `https://%[hdr(host),field(1,:)]:${httpsPort}%[capture.req.uri]`,
+          code: 301 as const,
+          unless: 'acme',
+        };
 
   const known = [...all.map((r) => `host_${r.name}`), 'host_domain'].join(' || ');
   const noAuth = all.filter((r) => !r.auth).map((r) => `host_${r.name}`);
@@ -191,7 +194,13 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
     httpRequest: r.stripAuthorization ? [{ action: 'del-header', name: 'Authorization' }] : [],
     ...(r.timeoutServer ? { timeouts: { server: r.timeoutServer } } : {}),
     defaultServer: { inter, fall: 3, rise: 2 },
-    servers: r.servers.map((s) => ({ name: s.name, address: s.node.address, port: s.port, ssl: reencrypt(env, s.node, caFile), check: true })),
+    servers: r.servers.map((s) => ({
+      name: s.name,
+      address: s.node.address,
+      port: s.port,
+      ssl: reencrypt(env, s.node, caFile),
+      check: true,
+    })),
   }));
 
   return {
@@ -220,7 +229,15 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
         log: 'global',
         options: ['httplog', 'dontlognull', 'redispatch'],
         retries: 3,
-        timeouts: { connect: '5s', client: '30s', server: '30s', 'http-request': '10s', 'http-keep-alive': '10s', check: '5s', tunnel: '1h' },
+        timeouts: {
+          connect: '5s',
+          client: '30s',
+          server: '30s',
+          'http-request': '10s',
+          'http-keep-alive': '10s',
+          check: '5s',
+          tunnel: '1h',
+        },
       },
     ],
     userlists: [
@@ -270,7 +287,11 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
           { action: 'deny', status: 429, if: ['auth_flood', ...noAuth.map((a) => `!${a}`)].join(' ') },
           // Only credentials that fail count (a request without any costs no bcrypt: the blackbox exporter's
           // probes and a browser's first request get their 401 without using up the address's allowance).
-          { action: 'sc-inc-gpc0', counter: AUTH_FAILURES_COUNTER, if: ['has_credentials', '!auth_ok', ...noAuth.map((a) => `!${a}`)].join(' ') },
+          {
+            action: 'sc-inc-gpc0',
+            counter: AUTH_FAILURES_COUNTER,
+            if: ['has_credentials', '!auth_ok', ...noAuth.map((a) => `!${a}`)].join(' '),
+          },
           { action: 'auth', realm: 'ChatOps', unless: [...noAuth, 'auth_ok'].join(' || ') },
           // Forwarded headers are ours alone: drop whatever the client sent (option forwardfor adds X-Forwarded-For).
           { action: 'del-header', name: 'X-Forwarded-For' },
@@ -307,7 +328,14 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       ...backends,
       {
         name: 'stats',
-        stats: { uri: '/stats', realm: 'ChatOps', refresh: '10s', showLegends: true, hideVersion: true, authUnless: `{ http_auth(${USERS_LIST}) }` },
+        stats: {
+          uri: '/stats',
+          realm: 'ChatOps',
+          refresh: '10s',
+          showLegends: true,
+          hideVersion: true,
+          authUnless: `{ http_auth(${USERS_LIST}) }`,
+        },
       },
       {
         name: 'certbot',

@@ -74,7 +74,9 @@ export const httpCheckSchema = z.strictObject({
   headers: z.array(z.strictObject({ name: token, value: text.min(1) })).default([]),
   /** `expect status <codes>` (e.g. `200`, `200-399`) or `expect rstatus <regex>`. */
   expect: z.union([
-    z.strictObject({ status: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: 'expected status codes like 200 or 200-399' }) }),
+    z.strictObject({
+      status: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: 'expected status codes like 200 or 200-399' }),
+    }),
     z.strictObject({ rstatus: token }),
   ]),
 });
@@ -119,7 +121,13 @@ const proxyCommon = {
       /** How long an idle entry stays. */
       expire: time,
       /** Stored data, e.g. `gpc0_rate(1m)`. @default [] */
-      store: z.array(z.string().regex(/^[a-z0-9_]+(\(\d+(us|ms|s|m|h|d)?\))?$/, { message: 'expected a stored data type like gpc0 or http_req_rate(10s)' })).default([]),
+      store: z
+        .array(
+          z
+            .string()
+            .regex(/^[a-z0-9_]+(\(\d+(us|ms|s|m|h|d)?\))?$/, { message: 'expected a stored data type like gpc0 or http_req_rate(10s)' }),
+        )
+        .default([]),
     })
     .optional(),
 };

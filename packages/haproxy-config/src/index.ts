@@ -29,8 +29,24 @@ export {
   bindSchema,
   serverSchema,
 } from './model-endpoints.js';
-export { type Acl, type AclInput, type HttpAfterResponseRule, type HttpRequestRule, type HttpResponseRule, type UseBackend, aclSchema } from './model-rules.js';
-export { type Cache, type Global, type GlobalInput, type HttpErrors, type Resolvers, type Userlist, type UserlistInput } from './model-sections.js';
+export {
+  type Acl,
+  type AclInput,
+  type HttpAfterResponseRule,
+  type HttpRequestRule,
+  type HttpResponseRule,
+  type UseBackend,
+  aclSchema,
+} from './model-rules.js';
+export {
+  type Cache,
+  type Global,
+  type GlobalInput,
+  type HttpErrors,
+  type Resolvers,
+  type Userlist,
+  type UserlistInput,
+} from './model-sections.js';
 export { printBind, printHaproxyConfig, printServer } from './print.js';
 export { parseHaproxyConfig, renderHaproxyConfig } from './render.js';
 export { type EdgeProps, HSTS, METRICS_LIST, MOZILLA_INTERMEDIATE, USERS_LIST, buildEdgeConfig } from './edge-config.js';

@@ -15,7 +15,10 @@ export const bindSslSchema = z.strictObject({
   /** TLS 1.3 cipher suites. @default the global `ssl-default-bind-ciphersuites` */
   ciphersuites: cipherList.optional(),
   /** ECDHE groups offered, in preference order (`curves`), e.g. `X25519:prime256v1:secp384r1`. @default OpenSSL's */
-  curves: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)*$/, { message: 'expected curve names separated by colons' }).optional(),
+  curves: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)*$/, { message: 'expected curve names separated by colons' })
+    .optional(),
   /** @default the global setting */
   minVersion: tlsVersion.optional(),
   /** @default the global setting */
@@ -100,7 +103,10 @@ export const serverSchema = z.strictObject({
   /** Concurrent connection limit. @default unlimited (global maxconn applies) */
   maxconn: z.number().int().min(1).optional(),
   /** `init-addr` methods in order, e.g. `['last', 'libc', 'none']`, or IP addresses. @default ['last', 'libc'] */
-  initAddr: z.array(z.union([z.enum(['last', 'libc', 'none']), z.string().regex(/^[0-9A-Fa-f:.]+$/)])).min(1).optional(),
+  initAddr: z
+    .array(z.union([z.enum(['last', 'libc', 'none']), z.string().regex(/^[0-9A-Fa-f:.]+$/)]))
+    .min(1)
+    .optional(),
   /** A `resolvers` section that keeps the address up to date. @default none */
   resolvers: identifier.optional(),
   /** Start in maintenance. @default false */
@@ -120,9 +126,11 @@ export const defaultServerSchema = z.strictObject({
   /** Concurrent connection limit. @default unlimited (global maxconn applies) */
   maxconn: z.number().int().min(1).optional(),
   /** `init-addr` methods in order, or IP addresses. @default ['last', 'libc'] */
-  initAddr: z.array(z.union([z.enum(['last', 'libc', 'none']), z.string().regex(/^[0-9A-Fa-f:.]+$/)])).min(1).optional(),
+  initAddr: z
+    .array(z.union([z.enum(['last', 'libc', 'none']), z.string().regex(/^[0-9A-Fa-f:.]+$/)]))
+    .min(1)
+    .optional(),
   /** A `resolvers` section that keeps the address up to date. @default none */
   resolvers: identifier.optional(),
 });
 export type DefaultServer = z.output<typeof defaultServerSchema>;
-

@@ -37,8 +37,18 @@ export const httpRequestRuleSchema = z.discriminatedUnion('action', [
     code: redirectCode.optional(),
     ...guard,
   }),
-  z.strictObject({ action: z.literal('set-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
-  z.strictObject({ action: z.literal('add-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
+  z.strictObject({
+    action: z.literal('set-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
+  z.strictObject({
+    action: z.literal('add-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
   z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
   z.strictObject({ action: z.literal('set-path'), value: text.min(1), ...guard }),
   z.strictObject({
@@ -86,8 +96,18 @@ export type HttpRequestRule = z.output<typeof httpRequestRuleSchema>;
 
 /** An ordered `http-response` rule. */
 export const httpResponseRuleSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('set-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
-  z.strictObject({ action: z.literal('add-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
+  z.strictObject({
+    action: z.literal('set-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
+  z.strictObject({
+    action: z.literal('add-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
   z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
   z.strictObject({
     action: z.literal('deny'),
@@ -101,8 +121,18 @@ export type HttpResponseRule = z.output<typeof httpResponseRuleSchema>;
 
 /** An ordered `http-after-response` rule: also applies to responses HAProxy makes itself (redirects, 401, 404). */
 export const httpAfterResponseRuleSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('set-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
-  z.strictObject({ action: z.literal('add-header'), name: headerName, value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }), ...guard }),
+  z.strictObject({
+    action: z.literal('set-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
+  z.strictObject({
+    action: z.literal('add-header'),
+    name: headerName,
+    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
+    ...guard,
+  }),
   z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
 ]);
 export type HttpAfterResponseRule = z.output<typeof httpAfterResponseRuleSchema>;

@@ -3,8 +3,30 @@ import { z } from 'zod';
 import { absoluteFile, identifier, time, token } from './_common.js';
 
 const syslogFacility = z.enum([
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit', 'alert', 'cron2',
-  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'auth2',
+  'ftp',
+  'ntp',
+  'audit',
+  'alert',
+  'cron2',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
 ]);
 const syslogLevel = z.enum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug']);
 
@@ -25,7 +47,10 @@ export const logTargetSchema = z.strictObject({
 export const statsSocketSchema = z.strictObject({
   path: absoluteFile,
   /** Octal permissions of the socket file, e.g. `660`. @default inherited (HAProxy's own default is tcp) */
-  mode: z.string().regex(/^[0-7]{3}$/, { message: 'expected an octal mode like 660' }).optional(),
+  mode: z
+    .string()
+    .regex(/^[0-7]{3}$/, { message: 'expected an octal mode like 660' })
+    .optional(),
   /** @default 'operator' */
   level: z.enum(['user', 'operator', 'admin']).optional(),
   /** Hand listening sockets to a new process on reload (seamless reloads). @default false */
@@ -33,9 +58,11 @@ export const statsSocketSchema = z.strictObject({
 });
 
 const cipherList = z.string().regex(/^[A-Za-z0-9_:+!.-]+$/, { message: 'expected an OpenSSL cipher list (no blanks)' });
-const sslOptions = z.array(z.string().regex(/^(ssl-(min|max)-ver TLSv1\.[0-3]|no-(sslv3|tlsv1[0-3]|tls-tickets)|prefer-client-ciphers|force-tlsv1[0-3])$/, {
-  message: 'expected an SSL option such as "ssl-min-ver TLSv1.2", "no-tls-tickets" or "prefer-client-ciphers"',
-}));
+const sslOptions = z.array(
+  z.string().regex(/^(ssl-(min|max)-ver TLSv1\.[0-3]|no-(sslv3|tlsv1[0-3]|tls-tickets)|prefer-client-ciphers|force-tlsv1[0-3])$/, {
+    message: 'expected an SSL option such as "ssl-min-ver TLSv1.2", "no-tls-tickets" or "prefer-client-ciphers"',
+  }),
+);
 
 /** The `global` section. */
 export const globalSchema = z.strictObject({
@@ -102,7 +129,9 @@ export type UserlistInput = z.input<typeof userlistSchema>;
 export const resolversSchema = z.strictObject({
   name: identifier,
   /** @default [] */
-  nameservers: z.array(z.strictObject({ name: identifier, address: z.string().regex(/^[0-9A-Fa-f:.]+$/), port: port.default(53) })).default([]),
+  nameservers: z
+    .array(z.strictObject({ name: identifier, address: z.string().regex(/^[0-9A-Fa-f:.]+$/), port: port.default(53) }))
+    .default([]),
   /** Also use /etc/resolv.conf's nameservers. @default false */
   parseResolvConf: z.boolean().optional(),
   /** @default 3 */

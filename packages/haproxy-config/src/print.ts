@@ -31,7 +31,9 @@ function printGlobal(g: Global): string[] {
   if (g.maxconn !== undefined) out.push(`maxconn ${g.maxconn}`);
   if (g.hardStopAfter) out.push(`hard-stop-after ${g.hardStopAfter}`);
   for (const s of g.statsSockets) {
-    out.push(line('stats socket', s.path, s.mode && `mode ${s.mode}`, s.level && `level ${s.level}`, s.exposeFdListeners && 'expose-fd listeners'));
+    out.push(
+      line('stats socket', s.path, s.mode && `mode ${s.mode}`, s.level && `level ${s.level}`, s.exposeFdListeners && 'expose-fd listeners'),
+    );
   }
   if (g.statsTimeout) out.push(`stats timeout ${g.statsTimeout}`);
   if (g.sslDefaultBindCiphers) out.push(`ssl-default-bind-ciphers ${g.sslDefaultBindCiphers}`);
@@ -46,7 +48,16 @@ function printGlobal(g: Global): string[] {
 }
 
 const TIMEOUT_ORDER: readonly (keyof Timeouts)[] = [
-  'connect', 'client', 'server', 'http-request', 'http-keep-alive', 'queue', 'check', 'tunnel', 'client-fin', 'server-fin',
+  'connect',
+  'client',
+  'server',
+  'http-request',
+  'http-keep-alive',
+  'queue',
+  'check',
+  'tunnel',
+  'client-fin',
+  'server-fin',
 ];
 
 function timeoutLines(t: Timeouts | undefined): string[] {
@@ -210,14 +221,24 @@ function printProxy(kind: 'frontend' | 'backend' | 'listen', p: Frontend | Backe
   if ('binds' in p) body.push(...p.binds.map(printBind));
   if (p.stickTable) {
     const t = p.stickTable;
-    body.push(line('stick-table', `type ${t.type}`, `size ${t.size}`, `expire ${t.expire}`, t.store.length > 0 && `store ${t.store.join(',')}`));
+    body.push(
+      line('stick-table', `type ${t.type}`, `size ${t.size}`, `expire ${t.expire}`, t.store.length > 0 && `store ${t.store.join(',')}`),
+    );
   }
   if ('servers' in p && p.balance) body.push(line('balance', p.balance.algorithm, p.balance.argument));
   body.push(...p.options.map((o) => `option ${o}`));
   if ('servers' in p && p.httpCheck) {
     const c = p.httpCheck;
     body.push('option httpchk');
-    body.push(line('http-check send', `meth ${c.method}`, `uri ${word(c.uri)}`, `ver ${c.version}`, ...c.headers.map((h) => `hdr ${h.name} ${word(h.value)}`)));
+    body.push(
+      line(
+        'http-check send',
+        `meth ${c.method}`,
+        `uri ${word(c.uri)}`,
+        `ver ${c.version}`,
+        ...c.headers.map((h) => `hdr ${h.name} ${word(h.value)}`),
+      ),
+    );
     body.push('status' in c.expect ? `http-check expect status ${c.expect.status}` : `http-check expect rstatus ${word(c.expect.rstatus)}`);
   }
   if ('servers' in p && p.retries !== undefined) body.push(`retries ${p.retries}`);
@@ -266,7 +287,9 @@ export function printHaproxyConfig(config: HaproxyConfig): string {
     section(`userlist ${u.name}`, [
       ...u.groups.map((g) => `group ${g}`),
       // The hash is printed bare: inside double quotes HAProxy would expand its `$` signs.
-      ...u.users.map((user) => line('user', user.name, `password ${user.password}`, user.groups.length > 0 && `groups ${user.groups.join(',')}`)),
+      ...u.users.map((user) =>
+        line('user', user.name, `password ${user.password}`, user.groups.length > 0 && `groups ${user.groups.join(',')}`),
+      ),
     ]);
   }
   for (const r of config.resolvers) {
@@ -280,7 +303,11 @@ export function printHaproxyConfig(config: HaproxyConfig): string {
       ...(r.acceptedPayloadSize !== undefined ? [`accepted_payload_size ${r.acceptedPayloadSize}`] : []),
     ]);
   }
-  for (const h of config.httpErrors) section(`http-errors ${h.name}`, h.errorfiles.map((e) => `errorfile ${e.status} ${e.file}`));
+  for (const h of config.httpErrors)
+    section(
+      `http-errors ${h.name}`,
+      h.errorfiles.map((e) => `errorfile ${e.status} ${e.file}`),
+    );
   for (const c of config.caches) {
     section(`cache ${c.name}`, [
       `total-max-size ${c.totalMaxSize}`,

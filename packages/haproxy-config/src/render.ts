@@ -15,6 +15,10 @@ export function parseHaproxyConfig(input: HaproxyConfigInput, where: Partial<Dia
 export function renderHaproxyConfig(input: HaproxyConfigInput, where: Partial<Diagnostic> = {}): string {
   const config = parseHaproxyConfig(input, where);
   const problems = checkHaproxyConfig(config);
-  if (problems.length > 0) throw new ConfigError(problems.map((d) => ({ ...where, ...d })), config);
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((d) => ({ ...where, ...d })),
+      config,
+    );
   return printHaproxyConfig(config);
 }

@@ -47,10 +47,26 @@ export const haproxyRenderer: ServiceRenderer = {
     });
     const leaf = pki.leaf(certificateId(node, 'haproxy'));
     const bundle = (path: string, c: { cert: string; key: string; chain: string }, createOnly = false) =>
-      artifact({ path, content: pem(c.cert, c.key, c.chain), mode: '0600', owner: 'haproxy', group: 'haproxy', secret: true, service: 'haproxy', createOnly });
+      artifact({
+        path,
+        content: pem(c.cert, c.key, c.chain),
+        mode: '0600',
+        owner: 'haproxy',
+        group: 'haproxy',
+        secret: true,
+        service: 'haproxy',
+        createOnly,
+      });
     return {
       artifacts: [
-        artifact({ path: configPath, content: renderHaproxyConfig(model), mode: '0640', owner: 'root', group: 'haproxy', service: 'haproxy' }),
+        artifact({
+          path: configPath,
+          content: renderHaproxyConfig(model),
+          mode: '0640',
+          owner: 'root',
+          group: 'haproxy',
+          service: 'haproxy',
+        }),
         // With Let's Encrypt the self-signed bundle only bootstraps HAProxy: certbot's deploy hook owns the file
         // afterwards, so a later deploy must not put the self-signed certificate back.
         bundle(publicCertFile, pki.publicCert, env.tls.public.mode === 'letsencrypt'),

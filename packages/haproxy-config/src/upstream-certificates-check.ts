@@ -21,15 +21,24 @@ export const haproxyUpstreamCertificates: StackCheck = {
       try {
         leaf = ctx.pki.leaf(id);
       } catch {
-        out.push({ path: ['nodes', lbIndex], message: `${where}: no certificate ${id} is requested, so HAProxy cannot verify it (the ${u.backend} renderer must request serviceCertificate(env, node, '${u.backend}'))` });
+        out.push({
+          path: ['nodes', lbIndex],
+          message: `${where}: no certificate ${id} is requested, so HAProxy cannot verify it (the ${u.backend} renderer must request serviceCertificate(env, node, '${u.backend}'))`,
+        });
         continue;
       }
       const cert = new X509Certificate(leaf.cert);
       const fqdn = nodeFqdn(env, u.node);
-      if (cert.checkHost(fqdn) === undefined) out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} does not name ${fqdn}, which HAProxy verifies` });
-      if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} is not signed by our CA` });
+      if (cert.checkHost(fqdn) === undefined)
+        out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} does not name ${fqdn}, which HAProxy verifies` });
+      if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey))
+        out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} is not signed by our CA` });
       const deployed = (bundles.get(u.node.name) ?? []).some((a) => a.content.includes(leaf.cert.trim()));
-      if (!deployed) out.push({ path: ['nodes', lbIndex], message: `${where}: ${u.node.name} does not deploy certificate ${id}, so the service cannot present it` });
+      if (!deployed)
+        out.push({
+          path: ['nodes', lbIndex],
+          message: `${where}: ${u.node.name} does not deploy certificate ${id}, so the service cannot present it`,
+        });
     }
     return out;
   },

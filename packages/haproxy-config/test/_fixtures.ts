@@ -9,7 +9,21 @@ export const BCRYPT = '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp
 export function selfSignedBundle(dir: string, name = 'test.pem'): string {
   const key = join(dir, 'k.pem');
   const cert = join(dir, 'c.pem');
-  runOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=test.example', '-days', '2']);
+  runOk('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-subj',
+    '/CN=test.example',
+    '-days',
+    '2',
+  ]);
   const path = join(dir, name);
   runOk('sh', ['-c', `cat ${cert} ${key} > ${path}`]);
   return path;
@@ -30,7 +44,9 @@ export function sampleModel(files: { crt: string; ca: string; errorfile: string 
       { mode: 'http', log: 'global', options: ['httplog', 'dontlognull'], timeouts: { connect: '5s', client: '30s', server: '30s' } },
     ],
     userlists: [{ name: 'ops', groups: ['admins'], users: [{ name: 'alice', password: BCRYPT, groups: ['admins'] }] }],
-    resolvers: [{ name: 'dns', nameservers: [{ name: 'ns1', address: '127.0.0.53' }], resolveRetries: 3, timeoutResolve: '1s', holdValid: '10s' }],
+    resolvers: [
+      { name: 'dns', nameservers: [{ name: 'ns1', address: '127.0.0.53' }], resolveRetries: 3, timeoutResolve: '1s', holdValid: '10s' },
+    ],
     httpErrors: [{ name: 'pages', errorfiles: [{ status: 503, file: files.errorfile }] }],
     caches: [{ name: 'small', totalMaxSize: 4, maxAge: 60 }],
     frontends: [
@@ -62,8 +78,22 @@ export function sampleModel(files: { crt: string; ca: string; errorfile: string 
         httpCheck: { uri: '/health', headers: [{ name: 'Host', value: 'app.example.org' }], expect: { status: '200-399' } },
         defaultServer: { inter: '2s', fall: 3, rise: 2 },
         servers: [
-          { name: 'a1', address: '127.0.0.2', port: 8443, check: true, ssl: { caFile: files.ca, sni: 'str(a1.internal)', verifyhost: 'a1.internal', alpn: ['http/1.1'], checkSni: 'a1.internal' } },
-          { name: 'a2', address: 'localhost', port: 8443, initAddr: ['last', 'libc', 'none'], resolvers: 'dns', backup: true, ssl: { caFile: files.ca, sni: 'str(localhost)' } },
+          {
+            name: 'a1',
+            address: '127.0.0.2',
+            port: 8443,
+            check: true,
+            ssl: { caFile: files.ca, sni: 'str(a1.internal)', verifyhost: 'a1.internal', alpn: ['http/1.1'], checkSni: 'a1.internal' },
+          },
+          {
+            name: 'a2',
+            address: 'localhost',
+            port: 8443,
+            initAddr: ['last', 'libc', 'none'],
+            resolvers: 'dns',
+            backup: true,
+            ssl: { caFile: files.ca, sni: 'str(localhost)' },
+          },
         ],
       },
       {
@@ -78,7 +108,12 @@ export function sampleModel(files: { crt: string; ca: string; errorfile: string 
         mode: 'http',
         stats: { uri: '/', refresh: '10s', realm: 'Stats', authUnless: '{ http_auth(ops) }' },
       },
-      { name: 'db', from: 'tcpish', binds: [{ address: '127.0.0.1', port: 15432 }], servers: [{ name: 'pg', address: '127.0.0.4', port: 5432, check: true }] },
+      {
+        name: 'db',
+        from: 'tcpish',
+        binds: [{ address: '127.0.0.1', port: 15432 }],
+        servers: [{ name: 'pg', address: '127.0.0.4', port: 5432, check: true }],
+      },
     ],
   };
 }

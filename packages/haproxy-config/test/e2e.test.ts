@@ -17,7 +17,16 @@ import {
 } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
-import { LOOPBACK_PASSWORDS, type RunningProcess, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import {
+  LOOPBACK_PASSWORDS,
+  type RunningProcess,
+  eventually,
+  loopbackEnvironment,
+  requireBinary,
+  startProcess,
+  tempDir,
+  waitForPort,
+} from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Reply {
@@ -66,7 +75,16 @@ function get(host: string, path = '/', headers: Record<string, string> = {}, sni
 function getFrom(from: string, host: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: lb.address, port: env.ports.https, path: '/', localAddress: from, servername: host, headers: { host, ...headers }, ca: publicCa, agent: false },
+      {
+        host: lb.address,
+        port: env.ports.https,
+        path: '/',
+        localAddress: from,
+        servername: host,
+        headers: { host, ...headers },
+        ca: publicCa,
+        agent: false,
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
@@ -100,7 +118,11 @@ function adminSocket(command: string): Promise<string> {
   });
 }
 
-function listen(server: { listen(port: number, host: string, cb: () => void): unknown; once(e: 'error', cb: (e: Error) => void): unknown }, host: string, port: number): Promise<void> {
+function listen(
+  server: { listen(port: number, host: string, cb: () => void): unknown; once(e: 'error', cb: (e: Error) => void): unknown },
+  host: string,
+  port: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -108,7 +130,14 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 }
 
 /** A stand-in for a service: HTTPS with a certificate for its node, echoing what it received. */
-async function standIn(service: string, server: string, node: NodeSpec, port: number, pem: { key: string; cert: string }, needsAuth: boolean) {
+async function standIn(
+  service: string,
+  server: string,
+  node: NodeSpec,
+  port: number,
+  pem: { key: string; cert: string },
+  needsAuth: boolean,
+) {
   const s = createHttpsServer({ key: pem.key, cert: pem.cert }, (req, res) => {
     if (needsAuth && !req.headers.authorization) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="stand-in"' }).end();
@@ -144,7 +173,12 @@ beforeAll(async () => {
     ...chatopsInstances(env).map((i): [string, NodeSpec, number, boolean] => ['chatops', i.node, i.port, false]),
     ...nodesWithRole(env, 'grafana').map((n): [string, NodeSpec, number, boolean] => ['grafana', n, env.ports.grafana, false]),
     ...nodesWithRole(env, 'prometheus').map((n): [string, NodeSpec, number, boolean] => ['prometheus', n, env.ports.prometheus, true]),
-    ...nodesWithRole(env, 'alertmanager').map((n): [string, NodeSpec, number, boolean] => ['alertmanager', n, env.ports.alertmanager, true]),
+    ...nodesWithRole(env, 'alertmanager').map((n): [string, NodeSpec, number, boolean] => [
+      'alertmanager',
+      n,
+      env.ports.alertmanager,
+      true,
+    ]),
     ...nodesWithRole(env, 'kibana').map((n): [string, NodeSpec, number, boolean] => ['kibana', n, env.ports.kibana, false]),
   ];
   const requests = new Map<string, CertificateRequest>();
@@ -163,7 +197,10 @@ beforeAll(async () => {
   const instances = chatopsInstances(env);
   for (const [service, node, port, needsAuth] of wanted) {
     const leaf = ours.material.leaf(`${node.name}/${service}`);
-    const name = service === 'chatops' ? `${node.name}-${instances.find((i) => i.node === node && i.port === port)?.index}` : `${service}@${node.name}`;
+    const name =
+      service === 'chatops'
+        ? `${node.name}-${instances.find((i) => i.node === node && i.port === port)?.index}`
+        : `${service}@${node.name}`;
     await standIn(service, name, node, port, { key: leaf.key, cert: leaf.cert + leaf.chain }, needsAuth);
   }
   const certbot = createHttpServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`certbot ${req.url}`));
@@ -323,7 +360,8 @@ describe('HAProxy edge on loopback', () => {
     const d = env.domain;
     const from = '127.0.0.99';
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await getFrom(from, `prometheus.${d}`, { authorization: basic('admin', `guess-${i}`) })).status);
+    for (let i = 0; i < 25; i++)
+      statuses.push((await getFrom(from, `prometheus.${d}`, { authorization: basic('admin', `guess-${i}`) })).status);
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses.at(-1)).toBe(429);
     // Locked out while the rate stays high, even with the right password; Grafana (its own sign-in) and other

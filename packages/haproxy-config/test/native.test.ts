@@ -39,7 +39,12 @@ describe('printer', () => {
       parseHaproxyConfig({
         global: { log: [{ target: 'stdout', format: 'raw', facility: 'local0' }] },
         frontends: [
-          { name: 'f', mode: 'http', binds: [{ address: '', port: 8080 }], log: [{ target: '/dev/log', format: 'rfc5424', facility: 'local1', level: 'info' }] },
+          {
+            name: 'f',
+            mode: 'http',
+            binds: [{ address: '', port: 8080 }],
+            log: [{ target: '/dev/log', format: 'rfc5424', facility: 'local1', level: 'info' }],
+          },
         ],
       }),
     ).split('\n');
@@ -65,8 +70,10 @@ describe('printer', () => {
     expect(text('plain')).toBe('    http-request set-header X plain');
     expect(text('a b')).toBe("    http-request set-header X 'a b'");
     expect(text('#x')).toBe("    http-request set-header X '#x'");
-    expect(() => text('')).toThrowErrorMatchingInlineSnapshot(`[ConfigError: frontends.f.httpRequest.X.value: HAProxy drops empty words: use del-header to remove a header]`);
-    expect(text("it's $HOME \"x\" \\")).toBe('    http-request set-header X "it\'s \\$HOME \\"x\\" \\\\"');
+    expect(() => text('')).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: frontends.f.httpRequest.X.value: HAProxy drops empty words: use del-header to remove a header]`,
+    );
+    expect(text('it\'s $HOME "x" \\')).toBe('    http-request set-header X "it\'s \\$HOME \\"x\\" \\\\"');
   });
 });
 
@@ -108,13 +115,18 @@ describe('haproxy -c', () => {
           mode: 'http',
           binds: [{ address: '127.0.0.1', port: 18080 }],
           acls: [{ name: 'ok', criterion: 'http_auth(u)' }],
-          httpRequest: [{ action: 'auth', unless: 'ok' }, { action: 'return', status: 200 }],
+          httpRequest: [
+            { action: 'auth', unless: 'ok' },
+            { action: 'return', status: 200 },
+          ],
         },
       ],
     } satisfies HaproxyConfigInput;
     const cfg = writeFile(dir.path, 'haproxy.cfg', printHaproxyConfig(parseHaproxyConfig(model)));
     expect(run(haproxy, ['-c', '-f', cfg]).status).toBe(0);
-    expect(errorOf(() => renderHaproxyConfig(model))).toMatchInlineSnapshot(`"userlists.u.users.x.password: password of x is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted"`);
+    expect(errorOf(() => renderHaproxyConfig(model))).toMatchInlineSnapshot(
+      `"userlists.u.users.x.password: password of x is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted"`,
+    );
   });
 });
 
@@ -141,17 +153,26 @@ const bad: [string, Mutation][] = [
   ['http rules in tcp mode', (m) => (m.listens[1]!.httpRequest = [{ action: 'deny' }])],
   ['HTTP/1.1 health check without Host', (m) => (m.backends[0]!.httpCheck!.headers = [])],
   ['redirect without a target', (m) => m.frontends[0]!.httpRequest!.push({ action: 'redirect', code: 301 })],
-  ['undefined cache, resolvers, http-errors, defaults', (m) => {
-    m.frontends[0]!.errorfiles = 'nope';
-    m.frontends[0]!.httpRequest!.push({ action: 'cache-use', cache: 'big' });
-    m.backends[0]!.servers![1]!.resolvers = 'dns2';
-    m.listens[1]!.from = 'tcp2';
-  }],
-  ['named defaults also inherited implicitly', (m) => m.defaults!.push({ name: 'last', mode: 'http' }, { name: 'tail', mode: 'http' }) && (m.listens[1]!.from = 'tail')],
-  ['bad time and TLS version', (m) => {
-    m.backends[0]!.defaultServer = { inter: '2 seconds' };
-    m.frontends[0]!.binds![0]!.ssl!.minVersion = 'TLSv1.4' as 'TLSv1.3';
-  }],
+  [
+    'undefined cache, resolvers, http-errors, defaults',
+    (m) => {
+      m.frontends[0]!.errorfiles = 'nope';
+      m.frontends[0]!.httpRequest!.push({ action: 'cache-use', cache: 'big' });
+      m.backends[0]!.servers![1]!.resolvers = 'dns2';
+      m.listens[1]!.from = 'tcp2';
+    },
+  ],
+  [
+    'named defaults also inherited implicitly',
+    (m) => m.defaults!.push({ name: 'last', mode: 'http' }, { name: 'tail', mode: 'http' }) && (m.listens[1]!.from = 'tail'),
+  ],
+  [
+    'bad time and TLS version',
+    (m) => {
+      m.backends[0]!.defaultServer = { inter: '2 seconds' };
+      m.frontends[0]!.binds![0]!.ssl!.minVersion = 'TLSv1.4' as 'TLSv1.3';
+    },
+  ],
 ];
 
 describe('checks', () => {

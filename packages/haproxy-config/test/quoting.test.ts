@@ -21,9 +21,21 @@ describe('quoting', () => {
   it('HAProxy reads back exactly the string the printer wrote (property, real haproxy)', async () => {
     const haproxy = requireBinary('haproxy');
     // Printable ASCII plus tabs: blanks, quotes, #, $, backslashes and escape-looking sequences included.
-    const char = fc.oneof(fc.constantFrom(' ', '\t', '#', '$', '\\', '"', "'", '{', '}', '%', '$HOME', '\\x41', '\\n', '${X}'), fc.string({ minLength: 1, maxLength: 1 }));
+    const char = fc.oneof(
+      fc.constantFrom(' ', '\t', '#', '$', '\\', '"', "'", '{', '}', '%', '$HOME', '\\x41', '\\n', '${X}'),
+      fc.string({ minLength: 1, maxLength: 1 }),
+    );
     const fixed = [`it's $HOME "x" \\`, "'", '\\', '#', ' lead', 'trail ', '${HOME}', '\\x41\\n', "$'", '"$HOME"'];
-    const values = [...fixed, ...fc.sample(fc.array(char, { minLength: 0, maxLength: 12 }).map((a) => a.join('')).filter((s) => s !== '' && !/[\r\n\0]/.test(s)), { numRuns: 60, seed: 42 })];
+    const values = [
+      ...fixed,
+      ...fc.sample(
+        fc
+          .array(char, { minLength: 0, maxLength: 12 })
+          .map((a) => a.join(''))
+          .filter((s) => s !== '' && !/[\r\n\0]/.test(s)),
+        { numRuns: 60, seed: 42 },
+      ),
+    ];
     const [port] = await freePorts(1);
     using dir = tempDir();
     const cfg = renderHaproxyConfig({
@@ -32,7 +44,13 @@ describe('quoting', () => {
         {
           name: 'echo',
           binds: [{ address: '127.0.0.1', port: port! }],
-          httpRequest: values.map((v, i) => ({ action: 'return' as const, status: 200, contentType: 'text/plain', string: v, if: `{ path /${i} }` })),
+          httpRequest: values.map((v, i) => ({
+            action: 'return' as const,
+            status: 200,
+            contentType: 'text/plain',
+            string: v,
+            if: `{ path /${i} }`,
+          })),
         },
       ],
     });

@@ -19,7 +19,19 @@ describe('public types', () => {
     expectTypeOf<HaproxyConfig['backends'][number]['servers']>().toBeArray();
     expectTypeOf<ServerSsl['verify']>().toEqualTypeOf<'required' | 'none'>();
     expectTypeOf<HttpRequestRule['action']>().toEqualTypeOf<
-      'redirect' | 'set-header' | 'add-header' | 'del-header' | 'set-path' | 'auth' | 'deny' | 'return' | 'allow' | 'use-service' | 'cache-use' | 'track-sc' | 'sc-inc-gpc0'
+      | 'redirect'
+      | 'set-header'
+      | 'add-header'
+      | 'del-header'
+      | 'set-path'
+      | 'auth'
+      | 'deny'
+      | 'return'
+      | 'allow'
+      | 'use-service'
+      | 'cache-use'
+      | 'track-sc'
+      | 'sc-inc-gpc0'
     >();
     expectTypeOf(haproxyRenderer).toEqualTypeOf<ServiceRenderer>();
     expectTypeOf(haproxyUpstreamCertificates).toEqualTypeOf<StackCheck>();

@@ -51,7 +51,10 @@ export function toValue(x: ValueInput): Value {
  * A plugin from an options object; `undefined` options are left out, arrays of options become repeated
  * attributes only when given as `[name, value][]`.
  */
-export function plugin(name: string, options: Readonly<Record<string, ValueInput | undefined>> | readonly (readonly [string, ValueInput])[] = {}): Plugin {
+export function plugin(
+  name: string,
+  options: Readonly<Record<string, ValueInput | undefined>> | readonly (readonly [string, ValueInput])[] = {},
+): Plugin {
   const pairs = Array.isArray(options) ? (options as readonly (readonly [string, ValueInput])[]) : Object.entries(options);
   const attributes: Attribute[] = [];
   for (const [key, v] of pairs) if (v !== undefined) attributes.push({ name: key, value: toValue(v) });
@@ -116,7 +119,9 @@ export function matches(left: Selector, pattern: RegExp | string, negated = fals
 
 /** `left in [a, b]` */
 export function isIn(left: ScalarInput, right: RValue | readonly (string | number)[], negated = false): Expression {
-  const r: RValue = Array.isArray(right) ? { kind: 'array', items: right.map((x) => (typeof x === 'string' ? str(x) : num(x))) } : (right as RValue);
+  const r: RValue = Array.isArray(right)
+    ? { kind: 'array', items: right.map((x) => (typeof x === 'string' ? str(x) : num(x))) }
+    : (right as RValue);
   return { kind: 'in', negated, left: rv(left), right: r };
 }
 

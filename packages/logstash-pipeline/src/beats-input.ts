@@ -20,7 +20,10 @@ export const beatsInputSchema = z.strictObject({
   /** @default 'none' */
   sslClientAuthentication: z.enum(['none', 'optional', 'required']).optional(),
   /** @default ['TLSv1.2', 'TLSv1.3'] */
-  sslSupportedProtocols: z.array(z.enum(['TLSv1.1', 'TLSv1.2', 'TLSv1.3'])).min(1).optional(),
+  sslSupportedProtocols: z
+    .array(z.enum(['TLSv1.1', 'TLSv1.2', 'TLSv1.3']))
+    .min(1)
+    .optional(),
 });
 export type BeatsInputProps = z.input<typeof beatsInputSchema>;
 
@@ -28,12 +31,16 @@ export type BeatsInputProps = z.input<typeof beatsInputSchema>;
 export function beatsInput(props: BeatsInputProps): Plugin {
   return optionsPlugin('beats', beatsInputSchema, props, (o) => {
     const problems: { path: string[]; message: string }[] = [];
-    if (o.sslEnabled && (!o.sslCertificate || !o.sslKey)) problems.push({ path: ['sslEnabled'], message: 'ssl_enabled needs ssl_certificate and ssl_key' });
+    if (o.sslEnabled && (!o.sslCertificate || !o.sslKey))
+      problems.push({ path: ['sslEnabled'], message: 'ssl_enabled needs ssl_certificate and ssl_key' });
     if (!o.sslEnabled && (o.sslCertificate || o.sslKey || o.sslCertificateAuthorities)) {
       problems.push({ path: ['sslEnabled'], message: 'TLS files are given but ssl_enabled is not true' });
     }
     if (o.sslClientAuthentication && o.sslClientAuthentication !== 'none' && !o.sslCertificateAuthorities) {
-      problems.push({ path: ['sslCertificateAuthorities'], message: `ssl_client_authentication ${o.sslClientAuthentication} needs ssl_certificate_authorities` });
+      problems.push({
+        path: ['sslCertificateAuthorities'],
+        message: `ssl_client_authentication ${o.sslClientAuthentication} needs ssl_certificate_authorities`,
+      });
     }
     return problems;
   });

@@ -6,11 +6,16 @@ import { checkDateFormat } from './joda-format.js';
 export const dateFilterSchema = z.strictObject({
   id: z.string().min(1).optional(),
   /** `[field, format, format...]`: formats are Joda-Time patterns or ISO8601, UNIX, UNIX_MS, TAI64N. */
-  match: z.tuple([z.string().min(1)], z.string().min(1)).refine((m) => m.length >= 2, { message: 'match needs a field and at least one format' }),
+  match: z
+    .tuple([z.string().min(1)], z.string().min(1))
+    .refine((m) => m.length >= 2, { message: 'match needs a field and at least one format' }),
   /** @default '@timestamp' */
   target: z.string().min(1).optional(),
   /** Time zone of dates without one, e.g. `UTC`, `Europe/London`. */
-  timezone: z.string().regex(/^[A-Za-z_+\-/0-9]+$/, { message: 'expected a time zone id' }).optional(),
+  timezone: z
+    .string()
+    .regex(/^[A-Za-z_+\-/0-9]+$/, { message: 'expected a time zone id' })
+    .optional(),
   /** @default ['_dateparsefailure'] */
   tagOnFailure: z.array(z.string().min(1)).optional(),
   /** Common option: fields removed when the date parsed. */

@@ -39,9 +39,11 @@ export function elasticsearchOutput(props: ElasticsearchOutputProps): Plugin {
     const https = o.hosts.some((h) => h.startsWith('https:'));
     if (o.hosts.some((h) => h.startsWith('https:') !== https)) problems.push({ path: ['hosts'], message: 'hosts mix http and https' });
     if (o.sslEnabled === false && https) problems.push({ path: ['sslEnabled'], message: 'ssl_enabled is false but the hosts are https' });
-    if (o.sslCertificateAuthorities && !https && o.sslEnabled !== true) problems.push({ path: ['sslCertificateAuthorities'], message: 'CA files given for plain http hosts' });
+    if (o.sslCertificateAuthorities && !https && o.sslEnabled !== true)
+      problems.push({ path: ['sslCertificateAuthorities'], message: 'CA files given for plain http hosts' });
     if (o.index && o.dataStream === 'true') problems.push({ path: ['index'], message: 'index cannot be set when data_stream is true' });
-    if (o.index && substitutionsIn(o.index).length > 0) problems.push({ path: ['index'], message: 'index must not use ${VAR} substitutions' });
+    if (o.index && substitutionsIn(o.index).length > 0)
+      problems.push({ path: ['index'], message: 'index must not use ${VAR} substitutions' });
     return problems;
   });
 }

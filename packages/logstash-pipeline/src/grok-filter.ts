@@ -30,7 +30,8 @@ export function grokFilter(props: GrokFilterProps): Plugin {
     for (const [fieldName, expressions] of Object.entries(o.match)) {
       const list = typeof expressions === 'string' ? [expressions] : expressions;
       list.forEach((e, i) => {
-        for (const message of checkGrokExpression(e, custom)) problems.push({ path: ['match', fieldName, ...(typeof expressions === 'string' ? [] : [i])], message });
+        for (const message of checkGrokExpression(e, custom))
+          problems.push({ path: ['match', fieldName, ...(typeof expressions === 'string' ? [] : [i])], message });
       });
     }
     for (const [name, e] of Object.entries(o.patternDefinitions ?? {})) {

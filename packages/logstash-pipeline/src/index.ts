@@ -68,7 +68,14 @@ export { type DateFilterProps, dateFilter, dateFilterSchema } from './date-filte
 export { type MutateFilterProps, mutateFilter, mutateFilterSchema } from './mutate-filter.js';
 export { type JsonFilterProps, jsonFilter, jsonFilterSchema } from './json-filter.js';
 export { type ElasticsearchOutputProps, elasticsearchOutput, elasticsearchOutputSchema } from './elasticsearch-output.js';
-export { type LogstashYmlProps, type PipelineEntry, logstashYml, logstashYmlSchema, pipelineEntrySchema, pipelinesYml } from './settings-files.js';
+export {
+  type LogstashYmlProps,
+  type PipelineEntry,
+  logstashYml,
+  logstashYmlSchema,
+  pipelineEntrySchema,
+  pipelinesYml,
+} from './settings-files.js';
 export {
   CHATOPS_DATE_FORMAT,
   CHATOPS_LOG_PATTERN,

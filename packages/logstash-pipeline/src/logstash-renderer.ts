@@ -68,7 +68,10 @@ export interface RenderedBeatsInput {
 }
 
 /** The stack's pipeline for the Logstash node, as rendered (pure). */
-export function renderStackPipeline(ctx: RenderContext, node: NodeSpec): { config: Config; text: string; tls: ReturnType<typeof tlsFiles> } {
+export function renderStackPipeline(
+  ctx: RenderContext,
+  node: NodeSpec,
+): { config: Config; text: string; tls: ReturnType<typeof tlsFiles> } {
   const tls = tlsFiles(ctx, node, LOGSTASH_SERVICE, { owner: 'logstash' });
   const config = stackPipeline(ctx.env, node, tls);
   return { config, text: print(config, { header: [HEADER] }), tls };
@@ -94,7 +97,15 @@ export const logstashRenderer: ServiceRenderer = {
     const artifacts: Artifact[] = [
       ...tls.artifacts,
       ...secret.artifacts,
-      artifact({ path: p(PIPELINE_PATH), content: text, service: LOGSTASH_SERVICE, owner: 'root', group: 'logstash', mode: '0640', action: 'restart' }),
+      artifact({
+        path: p(PIPELINE_PATH),
+        content: text,
+        service: LOGSTASH_SERVICE,
+        owner: 'root',
+        group: 'logstash',
+        mode: '0640',
+        action: 'restart',
+      }),
       artifact({
         path: p(PIPELINES_YML_PATH),
         content: pipelinesYml([{ id: PIPELINE_ID, pathConfig: p(PIPELINE_PATH) }], HEADER),

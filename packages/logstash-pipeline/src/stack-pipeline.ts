@@ -14,7 +14,8 @@ export const SERVICE_FIELD = '[service][name]';
 export const PARSED_SERVICES = { chatops: 'chatops', haproxy: 'haproxy' } as const;
 /** The ChatOps app's log line, e.g. `[2024-05-01 12:00:00,123] INFO in app: started`. */
 // (?m): Filebeat joins a traceback's lines into one event; without it GREEDYDATA stops at the first newline.
-export const CHATOPS_LOG_PATTERN = '(?m)\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
+export const CHATOPS_LOG_PATTERN =
+  '(?m)\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
 export const CHATOPS_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss,SSS';
 /** HAProxy's `%tr` request date in its HTTP log. */
 export const HAPROXY_DATE_FORMAT = 'dd/MMM/yyyy:HH:mm:ss.SSS';

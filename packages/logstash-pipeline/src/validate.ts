@@ -50,7 +50,8 @@ export function validateConfig(config: Config, options: ValidateOptions = {}): D
   const value = (v: Value, path: DocumentPath, pluginAllowed: boolean) => {
     switch (v.kind) {
       case 'plugin':
-        if (!pluginAllowed) report(v, path, `plugin "${v.name}" can only be the value of an attribute (a codec), not inside an array or hash`);
+        if (!pluginAllowed)
+          report(v, path, `plugin "${v.name}" can only be the value of an attribute (a codec), not inside an array or hash`);
         plugin(v, path);
         break;
       case 'array':
@@ -84,7 +85,8 @@ export function validateConfig(config: Config, options: ValidateOptions = {}): D
     }
     if (c.operators.length > 1) {
       const odd = c.operators.find((o) => o === 'xor' || o === 'nand');
-      if (odd) report(c, path, `"${odd}" cannot be combined with another boolean operator without parentheses (Logstash fails to compile it)`);
+      if (odd)
+        report(c, path, `"${odd}" cannot be combined with another boolean operator without parentheses (Logstash fails to compile it)`);
     }
     c.operands.forEach((e, i) => expression(e, [...path, 'operands', i], c.operands.length === 1));
   };

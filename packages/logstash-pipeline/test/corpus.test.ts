@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { lint, parse, parseConfig, print } from '@chatops/logstash-pipeline';
 
 const dir = (kind: string) => join(import.meta.dirname, 'corpus', kind);
-const files = (kind: string) => readdirSync(dir(kind)).filter((f) => f.endsWith('.conf')).sort();
+const files = (kind: string) =>
+  readdirSync(dir(kind))
+    .filter((f) => f.endsWith('.conf'))
+    .sort();
 
 describe('valid corpus', () => {
   it.each(files('valid'))('%s parses, and printing is a fixed point', async (file) => {
@@ -64,7 +67,11 @@ describe('error messages', () => {
         },
       ]
     `);
-    expect(lint('input {} # c', 'x.conf')[0]?.message).toMatchInlineSnapshot(`"syntax error: expected one of "\\n", "\\r", comment text; found end of input (a comment on the last line needs a final newline)"`);
-    expect(() => parse('filter { if "x" {} }', { file: 'x.conf' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: x.conf:1:13: only a field reference can be tested on its own, not a string]`);
+    expect(lint('input {} # c', 'x.conf')[0]?.message).toMatchInlineSnapshot(
+      `"syntax error: expected one of "\\n", "\\r", comment text; found end of input (a comment on the last line needs a final newline)"`,
+    );
+    expect(() => parse('filter { if "x" {} }', { file: 'x.conf' })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: x.conf:1:13: only a field reference can be tested on its own, not a string]`,
+    );
   });
 });

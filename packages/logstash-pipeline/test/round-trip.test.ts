@@ -5,12 +5,18 @@ import type { Condition, Config, Expression, HashEntry, Plugin, RValue, Statemen
 import { parse, print } from '@chatops/logstash-pipeline';
 
 const fits = (raw: string, q: string) => !raw.endsWith('\\') && [...raw].every((c, i) => c !== q || raw[i - 1] === '\\');
-const rawText = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '"', "'", '\\', '\n', '\t', '$', '{', '}', '#', '/', '[', ',', 'é', '%'), maxLength: 8 });
+const rawText = fc.string({
+  unit: fc.constantFrom('a', 'Z', '0', ' ', '"', "'", '\\', '\n', '\t', '$', '{', '}', '#', '/', '[', ',', 'é', '%'),
+  maxLength: 8,
+});
 const stringValue = rawText.filter((s) => fits(s, '"') || fits(s, "'")).map((value) => ({ kind: 'string' as const, value }));
 const bareword = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{1,6}$/).map((value) => ({ kind: 'bareword' as const, value }));
 const numberValue = fc.stringMatching(/^-?[0-9]{1,4}(\.[0-9]{0,3})?$/).map((value) => ({ kind: 'number' as const, value }));
 const pluginName = fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/).filter((n) => n !== 'else' && !/^if-?[0-9]+$/.test(n));
-const attributeName = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/), stringValue.map((s) => s.value));
+const attributeName = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/),
+  stringValue.map((s) => s.value),
+);
 const scalar = fc.oneof(stringValue, bareword, numberValue);
 const hashKey = fc.oneof(stringValue, bareword, numberValue);
 
@@ -52,9 +58,19 @@ const { condition } = fc.letrec<{ condition: Condition; expression: Expression }
   expression: fc.oneof(
     { depthSize: 'small' },
     selector,
-    fc.record({ kind: fc.constant('compare' as const), operator: fc.constantFrom('==', '!=', '<=', '>=', '<', '>'), left: compareSide, right: compareSide }),
+    fc.record({
+      kind: fc.constant('compare' as const),
+      operator: fc.constantFrom('==', '!=', '<=', '>=', '<', '>'),
+      left: compareSide,
+      right: compareSide,
+    }),
     fc.record({ kind: fc.constant('in' as const), negated: fc.boolean(), left: compareSide, right: listValue }),
-    fc.record({ kind: fc.constant('match' as const), operator: fc.constantFrom('=~', '!~'), left: selector, pattern: fc.oneof(stringValue, regexp) }),
+    fc.record({
+      kind: fc.constant('match' as const),
+      operator: fc.constantFrom('=~', '!~'),
+      left: selector,
+      pattern: fc.oneof(stringValue, regexp),
+    }),
     fc.record({ kind: fc.constant('not' as const), operand: selector }),
     tie('condition').map((c) => ({ kind: 'not' as const, operand: { kind: 'group' as const, condition: c } })),
     tie('condition').map((c) => ({ kind: 'group' as const, condition: c })),
@@ -75,7 +91,9 @@ const { statements } = fc.letrec<{ statements: Statement[]; statement: Statement
         clauses: fc.array(fc.record({ condition, body: tie('statements') }), { minLength: 1, maxLength: 2 }),
         otherwise: fc.option(tie('statements'), { nil: undefined }),
       })
-      .map(({ clauses, otherwise }) => (otherwise ? { kind: 'branch' as const, clauses, else: otherwise } : { kind: 'branch' as const, clauses })),
+      .map(({ clauses, otherwise }) =>
+        otherwise ? { kind: 'branch' as const, clauses, else: otherwise } : { kind: 'branch' as const, clauses },
+      ),
   ),
 }));
 
@@ -98,7 +116,14 @@ describe('render -> parse round trip', () => {
   it('a string of any characters either prints and round-trips or is rejected with a ConfigError', () => {
     fc.assert(
       fc.property(rawText, (raw) => {
-        const ast: Config = { sections: [{ type: 'filter', body: [{ kind: 'plugin', name: 'mutate', attributes: [{ name: 'x', value: { kind: 'string', value: raw } }] }] }] };
+        const ast: Config = {
+          sections: [
+            {
+              type: 'filter',
+              body: [{ kind: 'plugin', name: 'mutate', attributes: [{ name: 'x', value: { kind: 'string', value: raw } }] }],
+            },
+          ],
+        };
         let text: string;
         try {
           text = print(ast);
@@ -114,13 +139,49 @@ describe('render -> parse round trip', () => {
   });
 
   it('rejects what has no text form', () => {
-    const one = (value: Value): Config => ({ sections: [{ type: 'filter', body: [{ kind: 'plugin', name: 'mutate', attributes: [{ name: 'x', value }] }] }] });
-    expect(() => print(one({ kind: 'string', value: `it's "both"` }))).toThrowErrorMatchingInlineSnapshot(`[ConfigError: sections.0.body.0.attributes.0.value: a string cannot contain both an unescaped " and an unescaped ' (config.support_escapes is false)]`);
-    expect(() => print(one({ kind: 'string', value: 'ends with \\' }))).toThrowErrorMatchingInlineSnapshot(`[ConfigError: sections.0.body.0.attributes.0.value: a string cannot end with a backslash (config.support_escapes is false)]`);
-    expect(() => print(one({ kind: 'bareword', value: 'x' }))).toThrowErrorMatchingInlineSnapshot(`[ConfigError: sections.0.body.0.attributes.0.value: bareword "x" must match [A-Za-z_][A-Za-z0-9_]+]`);
+    const one = (value: Value): Config => ({
+      sections: [{ type: 'filter', body: [{ kind: 'plugin', name: 'mutate', attributes: [{ name: 'x', value }] }] }],
+    });
+    expect(() => print(one({ kind: 'string', value: `it's "both"` }))).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: sections.0.body.0.attributes.0.value: a string cannot contain both an unescaped " and an unescaped ' (config.support_escapes is false)]`,
+    );
+    expect(() => print(one({ kind: 'string', value: 'ends with \\' }))).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: sections.0.body.0.attributes.0.value: a string cannot end with a backslash (config.support_escapes is false)]`,
+    );
+    expect(() => print(one({ kind: 'bareword', value: 'x' }))).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: sections.0.body.0.attributes.0.value: bareword "x" must match [A-Za-z_][A-Za-z0-9_]+]`,
+    );
     const inOne: Config = {
-      sections: [{ type: 'filter', body: [{ kind: 'branch', clauses: [{ condition: { kind: 'condition', operands: [{ kind: 'in', negated: false, left: { kind: 'selector', path: ['a'] }, right: { kind: 'array', items: [{ kind: 'string', value: 'x' }] } }], operators: [] }, body: [] }] }] }],
+      sections: [
+        {
+          type: 'filter',
+          body: [
+            {
+              kind: 'branch',
+              clauses: [
+                {
+                  condition: {
+                    kind: 'condition',
+                    operands: [
+                      {
+                        kind: 'in',
+                        negated: false,
+                        left: { kind: 'selector', path: ['a'] },
+                        right: { kind: 'array', items: [{ kind: 'string', value: 'x' }] },
+                      },
+                    ],
+                    operators: [],
+                  },
+                  body: [],
+                },
+              ],
+            },
+          ],
+        },
+      ],
     };
-    expect(() => print(inOne)).toThrowErrorMatchingInlineSnapshot(`[ConfigError: sections.0.body.0.clauses.0.condition.operands.0.right: the one-element array ["x"] would read as a field reference in a condition]`);
+    expect(() => print(inOne)).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: sections.0.body.0.clauses.0.condition.operands.0.right: the one-element array ["x"] would read as a field reference in a condition]`,
+    );
   });
 });

@@ -14,8 +14,15 @@ import { describe, expect, it } from 'vitest';
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'cloud-chatops', 'environments');
 
 function context(name: 'prod' | 'dev'): RenderContext {
-  const { environment, secrets } = loadEnvironment(join(examples, `${name}.yaml`), { env: { ...process.env, LOGSTASH_WRITER_PASSWORD: 'test-only' } });
-  const leaf = { cert: '-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n', chain: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n', notAfter: new Date(0) };
+  const { environment, secrets } = loadEnvironment(join(examples, `${name}.yaml`), {
+    env: { ...process.env, LOGSTASH_WRITER_PASSWORD: 'test-only' },
+  });
+  const leaf = {
+    cert: '-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n',
+    key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n',
+    chain: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n',
+    notAfter: new Date(0),
+  };
   return { env: environment, secrets: secrets ?? new SecretStore(), pki: { caCert: leaf.chain, leaf: () => leaf, publicCert: leaf } };
 }
 

@@ -156,7 +156,6 @@ export interface CertificateInfo {
   readonly keyAlgorithm: string;
 }
 
-
 export function inspectCertificate(pem: string): CertificateInfo {
   const cert = new X509Certificate(pem);
   const names = (cert.subjectAltName ?? '').split(', ').filter((n) => n !== '');
@@ -175,7 +174,8 @@ export function inspectCertificate(pem: string): CertificateInfo {
 
 function keyAlgorithmOf(key: KeyObject): string {
   const type = key.asymmetricKeyType ?? 'unknown';
-  if (type === 'ec') return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : `ec-${key.asymmetricKeyDetails?.namedCurve}`;
+  if (type === 'ec')
+    return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : `ec-${key.asymmetricKeyDetails?.namedCurve}`;
   return type;
 }
 

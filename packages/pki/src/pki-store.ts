@@ -2,7 +2,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'nod
 import { join } from 'node:path';
 import { writeFileAtomic } from '@chatops/core';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
-import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, isSignedBy, keyMatchesCertificate } from './certificate.js';
+import {
+  type CertificateInfo,
+  canonicalIp,
+  createCertificate,
+  inspectCertificate,
+  isSignedBy,
+  keyMatchesCertificate,
+} from './certificate.js';
 import { generateKeyPairOf } from './key-pair.js';
 import { DAY_MS, type PkiSettings } from './pki-settings.js';
 
@@ -94,7 +101,8 @@ export class PkiStore {
 
     const leafDays = settings.leafValidityDays ?? 397;
     const caDays = settings.caValidityDays ?? 3650;
-    if (leafDays > caDays) throw new Error(`leafValidityDays (${leafDays}) is longer than caValidityDays (${caDays}): a certificate may not outlive its CA`);
+    if (leafDays > caDays)
+      throw new Error(`leafValidityDays (${leafDays}) is longer than caValidityDays (${caDays}): a certificate may not outlive its CA`);
     let ca = this.read(CA_ID);
     // A leaf never outlives its CA: a CA with less validity left than a new leaf would get is renewed (and with it
     // every leaf), rather than issuing leaves it cannot vouch for until their end.
@@ -132,7 +140,8 @@ export class PkiStore {
         ? 'missing'
         : caReason && !selfSigned
           ? 'CA re-issued'
-          : (staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm) ?? (selfSigned ? undefined : outlives(pair, caNotAfter)));
+          : (staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm) ??
+            (selfSigned ? undefined : outlives(pair, caNotAfter)));
       return { request: r, pair, reason };
     });
     const total = decisions.filter((d) => d.reason || !d.pair).length + (reasons[CA_ID] ? 1 : 0);
@@ -145,7 +154,8 @@ export class PkiStore {
         const selfSigned = d.request.id === PUBLIC_ID;
         const notAfter = new Date(now.getTime() + leafDays * DAY_MS);
         // The CA was renewed above when a new leaf would outlive it; this only guards that rule.
-        if (!selfSigned && notAfter > caNotAfter) throw new Error(`certificate ${d.request.id} would outlive its CA (${caNotAfter.toISOString()})`);
+        if (!selfSigned && notAfter > caNotAfter)
+          throw new Error(`certificate ${d.request.id} would outlive its CA (${caNotAfter.toISOString()})`);
         const cert = createCertificate({
           subject: { commonName: d.request.commonName, organization: settings.organization },
           keyPair,
@@ -201,7 +211,10 @@ export class PkiStore {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.cert.pem'))
       .sort()
-      .map((f) => ({ id: f.slice(0, -'.cert.pem'.length).replace('__', '/'), ...inspectCertificate(readFileSync(join(this.dir, f), 'utf8')) }));
+      .map((f) => ({
+        id: f.slice(0, -'.cert.pem'.length).replace('__', '/'),
+        ...inspectCertificate(readFileSync(join(this.dir, f), 'utf8')),
+      }));
   }
 }
 

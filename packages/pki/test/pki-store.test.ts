@@ -5,11 +5,28 @@ import { PkiStore, canonicalIp, inspectCertificate, keyMatchesCertificate } from
 import { requireBinary, runOk, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
-const SETTINGS = { caCommonName: 'Test CA', organization: 'ChatOps', publicDomain: 'chatops.test', renewBeforeDays: 30, leafValidityDays: 90 };
+const SETTINGS = {
+  caCommonName: 'Test CA',
+  organization: 'ChatOps',
+  publicDomain: 'chatops.test',
+  renewBeforeDays: 30,
+  leafValidityDays: 90,
+};
 const NOW = new Date('2026-11-28T12:00:00Z');
 const REQUESTS: CertificateRequest[] = [
-  { id: 'lb-1/haproxy', commonName: 'lb-1.internal.chatops.test', dnsNames: ['lb-1.internal.chatops.test', 'lb-1', 'localhost'], ipAddresses: ['10.0.0.10', '127.0.0.1'] },
-  { id: 'mon-1/prometheus', commonName: 'mon-1.internal.chatops.test', dnsNames: ['mon-1.internal.chatops.test', 'mon-1'], ipAddresses: ['10.0.0.41'], usages: ['server', 'client'] },
+  {
+    id: 'lb-1/haproxy',
+    commonName: 'lb-1.internal.chatops.test',
+    dnsNames: ['lb-1.internal.chatops.test', 'lb-1', 'localhost'],
+    ipAddresses: ['10.0.0.10', '127.0.0.1'],
+  },
+  {
+    id: 'mon-1/prometheus',
+    commonName: 'mon-1.internal.chatops.test',
+    dnsNames: ['mon-1.internal.chatops.test', 'mon-1'],
+    ipAddresses: ['10.0.0.41'],
+    usages: ['server', 'client'],
+  },
 ];
 
 describe('PkiStore', () => {
@@ -38,7 +55,11 @@ describe('PkiStore', () => {
       expect(text).toMatch(/Digital Signature\n/); // no keyEncipherment: an EC key cannot encrypt
       expect(text).toMatch(/X509v3 Subject Key Identifier/);
       expect(text).toMatch(/X509v3 Authority Key Identifier/);
-      expect(text).toMatch(request.usages?.includes('client') ? /TLS Web Server Authentication, TLS Web Client Authentication/ : /TLS Web Server Authentication\n/);
+      expect(text).toMatch(
+        request.usages?.includes('client')
+          ? /TLS Web Server Authentication, TLS Web Client Authentication/
+          : /TLS Web Server Authentication\n/,
+      );
       for (const name of request.dnsNames) expect(text).toContain(`DNS:${name}`);
       for (const ip of request.ipAddresses) expect(text).toContain(`IP Address:${ip}`);
       expect(leaf.key.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true); // PKCS#8
@@ -79,7 +100,7 @@ describe('PkiStore', () => {
     expect(rotated.material.caCert).not.toBe(caBefore);
   });
 
-  it("renews the CA (and every leaf) when a new leaf would outlive it: no leaf is valid longer than its CA", async () => {
+  it('renews the CA (and every leaf) when a new leaf would outlive it: no leaf is valid longer than its CA', async () => {
     using dir = tempDir();
     const store = new PkiStore(dir.path);
     const settings = { ...SETTINGS, caValidityDays: 100 };
@@ -106,7 +127,10 @@ describe('PkiStore', () => {
     const store = new PkiStore(join(dir.path, 'pki'));
     await store.ensure(SETTINGS, REQUESTS, { now: NOW });
     const progress: string[] = [];
-    const rsa = await store.ensure({ ...SETTINGS, keyAlgorithm: 'rsa' }, REQUESTS, { now: NOW, onProgress: (d, t) => progress.push(`${d}/${t}`) });
+    const rsa = await store.ensure({ ...SETTINGS, keyAlgorithm: 'rsa' }, REQUESTS, {
+      now: NOW,
+      onProgress: (d, t) => progress.push(`${d}/${t}`),
+    });
     expect(rsa.issued).toEqual(['ca', 'lb-1/haproxy', 'mon-1/prometheus', 'public']);
     expect(rsa.reasons.ca).toBe('key algorithm changed (ecdsa-p256 -> rsa)');
     expect(progress.sort()).toEqual(['1/4', '2/4', '3/4', '4/4']);
@@ -150,7 +174,9 @@ describe('PkiStore', () => {
       'mon-1/prometheus 2027-02-26',
       'public 2027-02-26',
     ]);
-    expect(() => material.leaf('nope/x')).toThrowErrorMatchingInlineSnapshot(`[Error: no certificate was requested for nope/x: add it to the renderer's certificates()]`);
+    expect(() => material.leaf('nope/x')).toThrowErrorMatchingInlineSnapshot(
+      `[Error: no certificate was requested for nope/x: add it to the renderer's certificates()]`,
+    );
     await expect(store.ensure(SETTINGS, [REQUESTS[0]!, REQUESTS[0]!], { now: NOW })).rejects.toThrow(/requested twice/);
   });
 });

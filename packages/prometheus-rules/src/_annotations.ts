@@ -16,11 +16,13 @@ export const ANNOTATIONS = {
   },
   NodeDown: {
     summary: 'Node {{ $labels.node }} is unreachable',
-    description: 'No scrape target on {{ $labels.node }} answers: the node or its network is down. Every other alert about {{ $labels.node }} is muted meanwhile.',
+    description:
+      'No scrape target on {{ $labels.node }} answers: the node or its network is down. Every other alert about {{ $labels.node }} is muted meanwhile.',
   },
   TargetDown: {
     summary: '{{ $labels.job }} on {{ $labels.node }} cannot be scraped',
-    description: 'Prometheus fails to scrape {{ $labels.instance }} (job {{ $labels.job }}) while other targets on {{ $labels.node }} answer: the exporter or service is down or hung. Alerts computed from its metrics are muted meanwhile.',
+    description:
+      'Prometheus fails to scrape {{ $labels.instance }} (job {{ $labels.job }}) while other targets on {{ $labels.node }} answer: the exporter or service is down or hung. Alerts computed from its metrics are muted meanwhile.',
   },
   HaproxyBackendDown: {
     summary: 'HAProxy backend {{ $labels.proxy }} has no server up',
@@ -28,7 +30,8 @@ export const ANNOTATIONS = {
   },
   HaproxyBackendServerDown: {
     summary: 'HAProxy server {{ $labels.server }} of backend {{ $labels.proxy }} is down',
-    description: 'HAProxy on {{ $labels.lb_node }} marks {{ $labels.proxy }}/{{ $labels.server }} (on {{ $labels.node }}) DOWN after failed health checks.',
+    description:
+      'HAProxy on {{ $labels.lb_node }} marks {{ $labels.proxy }}/{{ $labels.server }} (on {{ $labels.node }}) DOWN after failed health checks.',
   },
   EndpointProbeFailed: {
     summary: '{{ $labels.instance }} fails its probe through HAProxy',
@@ -42,16 +45,18 @@ export const ANNOTATIONS = {
   },
   FilesystemAlmostFull: {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
-    description: 'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) has been free on {{ $labels.node }} for 15 minutes.',
+    description:
+      'Only {{ $value | humanize }}% of {{ $labels.mountpoint }} ({{ $labels.device }}) has been free on {{ $labels.node }} for 15 minutes.',
   },
   FilesystemFillingUp: {
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} will be full within a day',
-    description: 'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} ({{ $value | humanize }}% free) fills up within 24 hours.',
+    description:
+      'At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.node }} ({{ $value | humanize }}% free) fills up within 24 hours.',
   },
   Watchdog: {
     summary: 'Prometheus evaluates rules and Alertmanager delivers them (always firing)',
     description:
-      'This alert fires all the time on purpose. It is sent to the dead-man\'s switch (alerting.deadMansSwitch); when it stops arriving, the monitoring stack can no longer notify anyone.',
+      "This alert fires all the time on purpose. It is sent to the dead-man's switch (alerting.deadMansSwitch); when it stops arriving, the monitoring stack can no longer notify anyone.",
   },
   PrometheusConfigReloadFailed: {
     summary: 'Prometheus on {{ $labels.node }} failed to reload its configuration',
@@ -59,7 +64,8 @@ export const ANNOTATIONS = {
   },
   PrometheusRuleEvaluationFailures: {
     summary: 'Prometheus on {{ $labels.node }} fails to evaluate rules',
-    description: 'Rule evaluations failed {{ $value | humanize }} times in 5 minutes: the alerts of those rules cannot fire. Prometheus\' log names the rule.',
+    description:
+      "Rule evaluations failed {{ $value | humanize }} times in 5 minutes: the alerts of those rules cannot fire. Prometheus' log names the rule.",
   },
   PrometheusNotConnectedToAlertmanager: {
     summary: 'Prometheus on {{ $labels.node }} has no Alertmanager to send alerts to',

@@ -92,7 +92,12 @@ function tokenize(s: string): Token[] {
       i = j + 1;
     } else if (c === '(') {
       const prev = out[out.length - 1];
-      opens.push({ index: out.length, labels: prev !== undefined && (prev.kind === 'modifier' || (prev.kind === 'keyword' && s.slice(prev.from, prev.to).toLowerCase() !== 'offset')) });
+      opens.push({
+        index: out.length,
+        labels:
+          prev !== undefined &&
+          (prev.kind === 'modifier' || (prev.kind === 'keyword' && s.slice(prev.from, prev.to).toLowerCase() !== 'offset')),
+      });
       push('open', i, ++i);
     } else if (c === ')') {
       const open = opens.pop();

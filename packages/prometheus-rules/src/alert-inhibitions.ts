@@ -1,4 +1,12 @@
-import { type Environment, METRICS_KINDS, PROBE_JOBS, SERVICE_UNITS, type ServiceName, chatopsInstances, nodesWithRole } from '@chatops/environment';
+import {
+  type Environment,
+  METRICS_KINDS,
+  PROBE_JOBS,
+  SERVICE_UNITS,
+  type ServiceName,
+  chatopsInstances,
+  nodesWithRole,
+} from '@chatops/environment';
 import { exactRegex } from './default-rules.js';
 import { haproxyServers } from './haproxy-servers.js';
 import type { RuleFile } from './rule-file.js';
@@ -76,19 +84,36 @@ function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environ
   for (const [service, units] of Object.entries(SERVICE_UNITS) as [ServiceName, readonly string[]][]) {
     if (units.length === 0 || service === 'systemd-exporter') continue;
     const jobs = jobsOf(service);
-    if (jobs.length > 0) out.push({ source: source(units), target: { except: ['NodeDown', ...UNIT_ALERTS], matchers: [anyOf('job', jobs)] }, equal: ['node'] });
+    if (jobs.length > 0)
+      out.push({
+        source: source(units),
+        target: { except: ['NodeDown', ...UNIT_ALERTS], matchers: [anyOf('job', jobs)] },
+        equal: ['node'],
+      });
     if (proxies.has(service) && present.has('HaproxyBackendServerDown')) {
-      out.push({ source: source(units), target: { alertnames: ['HaproxyBackendServerDown'], matchers: [anyOf('proxy', [service])] }, equal: ['node'] });
+      out.push({
+        source: source(units),
+        target: { alertnames: ['HaproxyBackendServerDown'], matchers: [anyOf('proxy', [service])] },
+        equal: ['node'],
+      });
     }
   }
   const nodes = nodesWithRole(env, 'chatops');
   const first = nodes[0];
   for (const i of first ? chatopsInstances(env, first) : []) {
     if (present.has('ChatOpsInstanceDown')) {
-      out.push({ source: source([i.unit]), target: { alertnames: ['ChatOpsInstanceDown'], matchers: [anyOf('name', [i.containerName])] }, equal: ['node'] });
+      out.push({
+        source: source([i.unit]),
+        target: { alertnames: ['ChatOpsInstanceDown'], matchers: [anyOf('name', [i.containerName])] },
+        equal: ['node'],
+      });
     }
     if (present.has('HaproxyBackendServerDown')) {
-      out.push({ source: source([i.unit]), target: { alertnames: ['HaproxyBackendServerDown'], matchers: ['proxy="chatops"', `server=~".+-${i.index}"`] }, equal: ['node'] });
+      out.push({
+        source: source([i.unit]),
+        target: { alertnames: ['HaproxyBackendServerDown'], matchers: ['proxy="chatops"', `server=~".+-${i.index}"`] },
+        equal: ['node'],
+      });
     }
   }
   return out;
@@ -106,7 +131,9 @@ function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environ
  * alert fire first (`alertDelays`).
  */
 export function alertInhibitions(rules: RuleFile, env?: Environment): AlertInhibition[] {
-  const alerts = rules.groups.flatMap((g) => g.rules).flatMap((r) => ('alert' in r && r.alert ? [{ alert: r.alert, severity: r.labels?.severity }] : []));
+  const alerts = rules.groups
+    .flatMap((g) => g.rules)
+    .flatMap((r) => ('alert' in r && r.alert ? [{ alert: r.alert, severity: r.labels?.severity }] : []));
   const names = new Set(alerts.map((a) => a.alert));
   const out: AlertInhibition[] = [];
   for (const n of NESTING) {

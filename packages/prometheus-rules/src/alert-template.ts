@@ -52,7 +52,21 @@ export const TEMPLATE_FUNCTIONS: readonly string[] = [
 /** Variables Prometheus defines for alert label and annotation templates. */
 export const TEMPLATE_VARIABLES: readonly string[] = ['$', '$labels', '$value', '$externalLabels', '$externalURL'];
 
-const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false']);
+const KEYWORDS = new Set([
+  'if',
+  'else',
+  'end',
+  'range',
+  'with',
+  'define',
+  'template',
+  'block',
+  'break',
+  'continue',
+  'nil',
+  'true',
+  'false',
+]);
 const OPENERS = new Set(['if', 'range', 'with', 'define', 'block']);
 
 export interface TemplateCheckOptions {
@@ -65,7 +79,8 @@ interface Token {
   readonly text: string;
 }
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+')|(\$[A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(\.[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\.)|([+-]?\d[\w.+-]*)|([A-Za-z_][A-Za-z0-9_]*)|(:=|=|\||\(|\)|,))/y;
+const TOKEN =
+  /\s*(?:("(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+')|(\$[A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(\.[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\.)|([+-]?\d[\w.+-]*)|([A-Za-z_][A-Za-z0-9_]*)|(:=|=|\||\(|\)|,))/y;
 
 function tokenize(action: string): Token[] | string {
   const tokens: Token[] = [];
@@ -156,7 +171,12 @@ export function checkAlertTemplate(template: string, options: TemplateCheckOptio
         if (!TEMPLATE_FUNCTIONS.includes(t.text)) problems.push(`unknown template function "${t.text}"`);
         const target = tokens[i + 1];
         const key = tokens[i + 2];
-        if (t.text === 'index' && target?.kind === 'var' && (target.text === '$labels' || target.text === '$.Labels') && key?.kind === 'string') {
+        if (
+          t.text === 'index' &&
+          target?.kind === 'var' &&
+          (target.text === '$labels' || target.text === '$.Labels') &&
+          key?.kind === 'string'
+        ) {
           labelRef(key.text.slice(1, -1));
         }
       }

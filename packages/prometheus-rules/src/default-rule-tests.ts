@@ -1,5 +1,14 @@
 import { durationMs } from '@chatops/core';
-import { type Environment, type NodeSpec, PROBE_JOBS, chatopsInstances, nodeWithRole, nodesWithRole, probeTargets, servicesOn } from '@chatops/environment';
+import {
+  type Environment,
+  type NodeSpec,
+  PROBE_JOBS,
+  chatopsInstances,
+  nodeWithRole,
+  nodesWithRole,
+  probeTargets,
+  servicesOn,
+} from '@chatops/environment';
 import { ANNOTATIONS } from './_annotations.js';
 import { alertDelays, runbookUrl } from './default-rules.js';
 import { haproxyServers } from './haproxy-servers.js';
@@ -21,7 +30,15 @@ function expand(template: string, labels: Labels, value = ''): string {
     .replace(/\{\{ \$value \| humanize \}\}/g, value);
 }
 
-type Tested = 'ChatOpsInstanceDown' | 'SystemdUnitDown' | 'SystemdUnitCrashLooping' | 'NodeDown' | 'TargetDown' | 'HaproxyBackendServerDown' | 'EndpointProbeFailed' | 'CertificateExpiresSoon';
+type Tested =
+  | 'ChatOpsInstanceDown'
+  | 'SystemdUnitDown'
+  | 'SystemdUnitCrashLooping'
+  | 'NodeDown'
+  | 'TargetDown'
+  | 'HaproxyBackendServerDown'
+  | 'EndpointProbeFailed'
+  | 'CertificateExpiresSoon';
 
 /** A duration in promtool's notation, in whole seconds. */
 function at(ms: number): string {
@@ -32,7 +49,11 @@ function expected(alert: Tested, labels: Labels, severity = 'critical', value = 
   const a = ANNOTATIONS[alert];
   return {
     labels: { ...labels, severity },
-    annotations: { summary: expand(a.summary, labels, value), description: expand(a.description, labels, value), runbook_url: runbookUrl(alert) },
+    annotations: {
+      summary: expand(a.summary, labels, value),
+      description: expand(a.description, labels, value),
+      runbook_url: runbookUrl(alert),
+    },
   };
 }
 
@@ -52,7 +73,9 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
   const failing = units[0] ?? 'filebeat.service';
   const instance = `${node.address}:${env.ports.systemdExporter}`;
   const base = { job: 'systemd', node: node.name, instance, type: 'service' };
-  const foreign = ['grafana-server.service', 'haproxy.service', 'kibana.service', 'certbot.service'].find((u) => !units.includes(u)) ?? 'unplaced.service';
+  const foreign =
+    ['grafana-server.service', 'haproxy.service', 'kibana.service', 'certbot.service'].find((u) => !units.includes(u)) ??
+    'unplaced.service';
   const failed = { ...base, name: failing, state: 'failed' };
   tests.push(
     ruleTest({
@@ -79,7 +102,9 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       interval: '30s',
       inputSeries: [
         { series: series('systemd_service_restart_total', restarts), values: '0x3 0+1x40' },
-        ...units.slice(1, 2).map((u) => ({ series: series('systemd_service_restart_total', { ...restarts, name: u }), values: '0x10 1x33' })),
+        ...units
+          .slice(1, 2)
+          .map((u) => ({ series: series('systemd_service_restart_total', { ...restarts, name: u }), values: '0x10 1x33' })),
       ],
       alerts: [
         { at: '1m', alertname: 'SystemdUnitCrashLooping', expected: [] },
@@ -145,7 +170,13 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
   const lb = env.nodes.find((n) => servicesOn(env, n).includes('haproxy'));
   const chatopsServer = haproxyServers(env).find((x) => x.proxy === 'chatops');
   if (lb && chatopsServer) {
-    const server = { job: 'haproxy', node: lb.name, instance: `${lb.address}:${env.ports.haproxyMetrics}`, proxy: 'chatops', server: chatopsServer.server };
+    const server = {
+      job: 'haproxy',
+      node: lb.name,
+      instance: `${lb.address}:${env.ports.haproxyMetrics}`,
+      proxy: 'chatops',
+      server: chatopsServer.server,
+    };
     tests.push(
       ruleTest({
         name: 'HaproxyBackendServerDown fires for a DOWN server, about the node behind it',
@@ -208,7 +239,10 @@ function probeRuleTests(env: Environment): RuleTestCase[] {
             expected('CertificateExpiresSoon', onTarget(internal), 'warning', '10'),
             ...(other === internal
               ? []
-              : [expected('CertificateExpiresSoon', onTarget(other), 'warning', '3'), expected('CertificateExpiresSoon', onTarget(other), 'critical', '3')]),
+              : [
+                  expected('CertificateExpiresSoon', onTarget(other), 'warning', '3'),
+                  expected('CertificateExpiresSoon', onTarget(other), 'critical', '3'),
+                ]),
           ],
         },
       ],
@@ -221,11 +255,17 @@ function probeRuleTests(env: Environment): RuleTestCase[] {
         interval: '1m',
         inputSeries: [
           { series: series('probe_success', labels(pub)), values: '1 1 0x8' },
-          ...targets.filter((t) => t.job === PROBE_JOBS.public && t !== pub).map((t) => ({ series: series('probe_success', labels(t)), values: '1x10' })),
+          ...targets
+            .filter((t) => t.job === PROBE_JOBS.public && t !== pub)
+            .map((t) => ({ series: series('probe_success', labels(t)), values: '1x10' })),
         ],
         alerts: [
           { at: '3m', alertname: 'EndpointProbeFailed', expected: [] },
-          { at: at(2 * 60_000 + durationMs(alertDelays(env).symptom) + 60_000), alertname: 'EndpointProbeFailed', expected: [expected('EndpointProbeFailed', onTarget(pub))] },
+          {
+            at: at(2 * 60_000 + durationMs(alertDelays(env).symptom) + 60_000),
+            alertname: 'EndpointProbeFailed',
+            expected: [expected('EndpointProbeFailed', onTarget(pub))],
+          },
         ],
       }),
     );
@@ -247,25 +287,42 @@ function singleFaultTests(env: Environment): RuleTestCase[] {
   /** 1 until sample `from`, then 0 (or the reverse). */
   const step = (from: number, before: number, after: number) => `${before}x${from - 1} ${after}x${total - from}`;
   /** A timestamp-valued series (cAdvisor's last sighting) until sample `until`, then stale. */
-  const seen = (until?: number) =>
-    until === undefined ? `0+${scrape / 1000}x${total}` : `0+${scrape / 1000}x${until - 1} stale`;
+  const seen = (until?: number) => (until === undefined ? `0+${scrape / 1000}x${total}` : `0+${scrape / 1000}x${until - 1} stale`);
   const instances = chatopsInstances(env);
   const app = nodesWithRole(env, 'chatops').at(-1);
   const lb = env.nodes.find((n) => servicesOn(env, n).includes('haproxy'));
   if (!app || !lb) return [];
   const cadvisorSeries = (down?: NodeSpec) =>
     instances.map((i) => ({
-      series: series('container_last_seen', { job: 'cadvisor', node: i.node.name, instance: `${i.node.address}:${env.ports.cadvisor}`, name: i.containerName }),
+      series: series('container_last_seen', {
+        job: 'cadvisor',
+        node: i.node.name,
+        instance: `${i.node.address}:${env.ports.cadvisor}`,
+        name: i.containerName,
+      }),
       values: seen(i.node.name === down?.name ? k : undefined),
     }));
   const up = (job: string, node: NodeSpec, port: number): Labels => ({ job, node: node.name, instance: `${node.address}:${port}` });
-  const appTargets = [up('cadvisor', app, env.ports.cadvisor), up('node', app, env.ports.nodeExporter), up('systemd', app, env.ports.systemdExporter)];
+  const appTargets = [
+    up('cadvisor', app, env.ports.cadvisor),
+    up('node', app, env.ports.nodeExporter),
+    up('systemd', app, env.ports.systemdExporter),
+  ];
   const haproxy = up('haproxy', lb, env.ports.haproxyMetrics);
-  const unit = (node: NodeSpec, name: string): Labels => ({ job: 'systemd', node: node.name, instance: `${node.address}:${env.ports.systemdExporter}`, name, type: 'service', state: 'failed' });
+  const unit = (node: NodeSpec, name: string): Labels => ({
+    job: 'systemd',
+    node: node.name,
+    instance: `${node.address}:${env.ports.systemdExporter}`,
+    name,
+    type: 'service',
+    state: 'failed',
+  });
   const time = (sample: number, plus: string) => at(sample * scrape + durationMs(plus));
   const end = at((total - 1) * scrape);
   const gone = (node: NodeSpec) =>
-    instances.filter((i) => i.node.name === node.name).map((i) => expected('ChatOpsInstanceDown', { job: 'cadvisor', node: node.name, name: i.containerName }));
+    instances
+      .filter((i) => i.node.name === node.name)
+      .map((i) => expected('ChatOpsInstanceDown', { job: 'cadvisor', node: node.name, name: i.containerName }));
   const tests: RuleTestCase[] = [];
 
   // A dead app node: cAdvisor's scrape fails first, the node's last target one scrape later, HAProxy marks its
@@ -291,7 +348,9 @@ function singleFaultTests(env: Environment): RuleTestCase[] {
         {
           at: end,
           alertname: 'HaproxyBackendServerDown',
-          expected: servers.map((x) => expected('HaproxyBackendServerDown', { ...serverLabels(x.server, x.proxy), node: app.name, lb_node: lb.name })),
+          expected: servers.map((x) =>
+            expected('HaproxyBackendServerDown', { ...serverLabels(x.server, x.proxy), node: app.name, lb_node: lb.name }),
+          ),
         },
       ],
     }),
@@ -346,7 +405,13 @@ function singleFaultTests(env: Environment): RuleTestCase[] {
         ...(publics.length > 0 ? [{ at: time(k + 1, delay.cause), alertname: 'EndpointProbeFailed', expected: [] }] : []),
         { at: end, alertname: 'TargetDown', expected: [expected('TargetDown', haproxy)] },
         ...(publics.length > 0
-          ? [{ at: end, alertname: 'EndpointProbeFailed', expected: publics.map((t) => expected('EndpointProbeFailed', { ...probe(t), node: lb.name })) }]
+          ? [
+              {
+                at: end,
+                alertname: 'EndpointProbeFailed',
+                expected: publics.map((t) => expected('EndpointProbeFailed', { ...probe(t), node: lb.name })),
+              },
+            ]
           : []),
       ],
     }),

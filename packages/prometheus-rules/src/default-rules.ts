@@ -110,9 +110,17 @@ export function chatopsInstanceDownRule(env: Environment, options: DefaultRulesO
   const instances = chatopsInstances(env);
   if (instances.length === 0) return undefined;
   const names = [...new Set(instances.map((i) => i.containerName))];
-  const stale = `time() - ${selector('container_last_seen', [['job', '=', 'cadvisor'], ['name', '=~', exactRegex(names)]])} > 60`;
+  const stale = `time() - ${selector('container_last_seen', [
+    ['job', '=', 'cadvisor'],
+    ['name', '=~', exactRegex(names)],
+  ])} > 60`;
   const absent = instances.map(
-    (i) => `absent(${selector('container_last_seen', [['job', '=', 'cadvisor'], ['node', '=', i.node.name], ['name', '=', i.containerName]])})`,
+    (i) =>
+      `absent(${selector('container_last_seen', [
+        ['job', '=', 'cadvisor'],
+        ['node', '=', i.node.name],
+        ['name', '=', i.containerName],
+      ])})`,
   );
   return rule(
     {
@@ -134,7 +142,12 @@ export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptio
     .filter(([, units]) => units.length > 0)
     .map(
       ([node, units]) =>
-        `${selector('systemd_unit_state', [['job', '=', 'systemd'], ['node', '=', node.name], ['name', '=~', exactRegex(units)], ['state', '=~', 'failed|inactive']])} == 1`,
+        `${selector('systemd_unit_state', [
+          ['job', '=', 'systemd'],
+          ['node', '=', node.name],
+          ['name', '=~', exactRegex(units)],
+          ['state', '=~', 'failed|inactive'],
+        ])} == 1`,
     );
   return rule(
     {
@@ -161,7 +174,11 @@ export function systemdUnitCrashLoopingRule(env: Environment, options: DefaultRu
     .filter(([, units]) => units.length > 0)
     .map(
       ([node, units]) =>
-        `increase(${selector('systemd_service_restart_total', [['job', '=', 'systemd'], ['node', '=', node.name], ['name', '=~', exactRegex(units)]])}[10m]) > 2`,
+        `increase(${selector('systemd_service_restart_total', [
+          ['job', '=', 'systemd'],
+          ['node', '=', node.name],
+          ['name', '=~', exactRegex(units)],
+        ])}[10m]) > 2`,
     );
   return rule(
     {
@@ -264,7 +281,10 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
   const hasAlertmanager = nodesWithRole(env, 'alertmanager').length > 0;
   const delays = alertDelays(env, options);
   const groups: RuleFile['groups'] = [
-    { name: 'chatops', rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options), systemdUnitCrashLoopingRule(env, options)] },
+    {
+      name: 'chatops',
+      rules: [...(instanceDown ? [instanceDown] : []), systemdUnitDownRule(env, options), systemdUnitCrashLoopingRule(env, options)],
+    },
     {
       name: 'targets',
       rules: [
@@ -295,7 +315,10 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
               rule(
                 {
                   alert: 'HaproxyBackendDown',
-                  expr: `${selector('haproxy_backend_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN']])} == 1`,
+                  expr: `${selector('haproxy_backend_status', [
+                    ['job', '=', 'haproxy'],
+                    ['state', '=', 'DOWN'],
+                  ])} == 1`,
                   // Before its servers' alerts and its public host's probe, which it mutes.
                   for: delays.target,
                   labels: { severity: 'critical' },
@@ -306,7 +329,10 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
               rule(
                 {
                   alert: 'HaproxyBackendServerDown',
-                  expr: onServerNode(env, (proxy) => `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN'], proxy])} == 1`),
+                  expr: onServerNode(
+                    env,
+                    (proxy) => `${selector('haproxy_server_status', [['job', '=', 'haproxy'], ['state', '=', 'DOWN'], proxy])} == 1`,
+                  ),
                   // After NodeDown and SystemdUnitDown of the server's node and HaproxyBackendDown, which mute it.
                   for: delays.symptom,
                   labels: { severity: 'critical' },
@@ -426,7 +452,9 @@ export function defaultAlertRules(env: Environment, options: DefaultRulesOptions
   return {
     groups: withAlertFor(env, groups).map((g) => ({
       ...g,
-      rules: g.rules.map((r) => ('alert' in r && r.alert ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(r.alert, base) } } : r)),
+      rules: g.rules.map((r) =>
+        'alert' in r && r.alert ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(r.alert, base) } } : r,
+      ),
     })),
   };
 }
@@ -444,5 +472,8 @@ function withAlertFor(env: Environment, groups: RuleFile['groups']): RuleFile['g
       })),
     );
   }
-  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ('alert' in r && delays[r.alert] !== undefined ? { ...r, for: delays[r.alert] } : r)) }));
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => ('alert' in r && delays[r.alert] !== undefined ? { ...r, for: delays[r.alert] } : r)),
+  }));
 }

@@ -24,4 +24,3 @@ export function haproxyServers(env: Environment): HaproxyServer[] {
     ...byRole('kibana'),
   ];
 }
-

@@ -51,7 +51,9 @@ export const relabelConfigSchema = z.strictObject({
   /** @default '$1' */
   replacement: z.string().optional(),
   /** @default 'replace' */
-  action: z.enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase']).optional(),
+  action: z
+    .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
+    .optional(),
 });
 export type RelabelConfig = z.infer<typeof relabelConfigSchema>;
 
@@ -154,15 +156,24 @@ export function checkPrometheusConfig(config: PrometheusConfig, options: Prometh
       if ((action === 'replace' || action === 'hashmod' || action === 'lowercase' || action === 'uppercase') && !r.target_label) {
         problems.push({ path: [...path, i], message: `relabel action ${action} needs target_label` });
       }
-      if (action === 'hashmod' && r.modulus === undefined) problems.push({ path: [...path, i], message: 'relabel action hashmod needs modulus' });
+      if (action === 'hashmod' && r.modulus === undefined)
+        problems.push({ path: [...path, i], message: 'relabel action hashmod needs modulus' });
     });
   };
-  const client = (c: { scheme?: string | undefined; tls_config?: TlsConfig | undefined; basic_auth?: BasicAuth | undefined }, path: (string | number)[]) => {
-    if (c.tls_config && c.scheme !== 'https') problems.push({ path: [...path, 'tls_config'], message: 'tls_config is set but scheme is not https' });
+  const client = (
+    c: { scheme?: string | undefined; tls_config?: TlsConfig | undefined; basic_auth?: BasicAuth | undefined },
+    path: (string | number)[],
+  ) => {
+    if (c.tls_config && c.scheme !== 'https')
+      problems.push({ path: [...path, 'tls_config'], message: 'tls_config is set but scheme is not https' });
     if (c.scheme === 'https' && requireCa && !c.tls_config?.ca_file) {
-      problems.push({ path: [...path, 'tls_config', 'ca_file'], message: 'https without ca_file would trust the system CAs instead of ours' });
+      problems.push({
+        path: [...path, 'tls_config', 'ca_file'],
+        message: 'https without ca_file would trust the system CAs instead of ours',
+      });
     }
-    if (c.basic_auth && c.scheme !== 'https') problems.push({ path: [...path, 'basic_auth'], message: 'basic auth over plain http sends the password in clear' });
+    if (c.basic_auth && c.scheme !== 'https')
+      problems.push({ path: [...path, 'basic_auth'], message: 'basic auth over plain http sends the password in clear' });
     if ((c.tls_config?.cert_file === undefined) !== (c.tls_config?.key_file === undefined)) {
       problems.push({ path: [...path, 'tls_config'], message: 'cert_file and key_file go together' });
     }
@@ -173,8 +184,10 @@ export function checkPrometheusConfig(config: PrometheusConfig, options: Prometh
     jobs.add(job.job_name);
     const ji = job.scrape_interval ?? interval;
     const jt = job.scrape_timeout ?? (durationMs(ji) < durationMs(timeout) ? ji : timeout);
-    if (durationMs(jt) > durationMs(ji)) problems.push({ path: [...path, 'scrape_timeout'], message: `scrape_timeout ${jt} is greater than scrape_interval ${ji}` });
-    if (!job.static_configs?.length && !job.file_sd_configs?.length) problems.push({ path, message: 'a job needs static_configs or file_sd_configs' });
+    if (durationMs(jt) > durationMs(ji))
+      problems.push({ path: [...path, 'scrape_timeout'], message: `scrape_timeout ${jt} is greater than scrape_interval ${ji}` });
+    if (!job.static_configs?.length && !job.file_sd_configs?.length)
+      problems.push({ path, message: 'a job needs static_configs or file_sd_configs' });
     client(job, path);
     relabels(job.relabel_configs, [...path, 'relabel_configs']);
     relabels(job.metric_relabel_configs, [...path, 'metric_relabel_configs']);

@@ -37,7 +37,10 @@ export interface PrometheusRendererOptions {
 function checkReferences(config: PrometheusConfig, web: WebConfig, present: ReadonlySet<string>): void {
   const refs: [string, (string | number)[]][] = [];
   config.rule_files?.forEach((f, i) => refs.push([f, ['rule_files', i]]));
-  const client = (c: { tls_config?: { ca_file?: string | undefined } | undefined; basic_auth?: { password_file: string } | undefined }, path: (string | number)[]) => {
+  const client = (
+    c: { tls_config?: { ca_file?: string | undefined } | undefined; basic_auth?: { password_file: string } | undefined },
+    path: (string | number)[],
+  ) => {
     if (c.tls_config?.ca_file) refs.push([c.tls_config.ca_file, [...path, 'tls_config', 'ca_file']]);
     if (c.basic_auth) refs.push([c.basic_auth.password_file, [...path, 'basic_auth', 'password_file']]);
   };
@@ -67,8 +70,18 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
     owner: 'prometheus',
     group: 'prometheus',
   });
-  const paths = { config: p(PROMETHEUS_PATHS.config), web: p(PROMETHEUS_PATHS.web), rules: p(PROMETHEUS_PATHS.rules), defaults: p(PROMETHEUS_PATHS.defaults) };
-  const config = stackPrometheusConfig(env, { caFile: tls.caFile, passwordFile: secret.path, ruleFiles: [paths.rules], clientCert: client });
+  const paths = {
+    config: p(PROMETHEUS_PATHS.config),
+    web: p(PROMETHEUS_PATHS.web),
+    rules: p(PROMETHEUS_PATHS.rules),
+    defaults: p(PROMETHEUS_PATHS.defaults),
+  };
+  const config = stackPrometheusConfig(env, {
+    caFile: tls.caFile,
+    passwordFile: secret.path,
+    ruleFiles: [paths.rules],
+    clientCert: client,
+  });
   const web = stackWebConfig(env, { certFile: tls.certFile, keyFile: tls.keyFile });
   const rules = defaultAlertRules(env, options.rules);
 
@@ -114,7 +127,10 @@ export function prometheusRenderer(options: PrometheusRendererOptions = {}): Ser
     service: 'prometheus',
     // What it alerts to and scrapes first.
     after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor', 'blackbox-exporter'],
-    certificates: (env, node) => [serviceCertificate(env, node, 'prometheus', { loopback: true }), clientCertificate(env, node, 'prometheus')],
+    certificates: (env, node) => [
+      serviceCertificate(env, node, 'prometheus', { loopback: true }),
+      clientCertificate(env, node, 'prometheus'),
+    ],
     render: (node, ctx) => renderPrometheus(node, ctx, options),
   };
 }

@@ -154,7 +154,8 @@ class Analyzer {
       const node = cursor.node;
       const prev = node.prevSibling;
       const found = this.expr.slice(node.from, node.to);
-      const callee = prev?.name === 'Identifier' && node.parent?.name === 'VectorSelector' && node.parent.from === prev.from ? prev : undefined;
+      const callee =
+        prev?.name === 'Identifier' && node.parent?.name === 'VectorSelector' && node.parent.from === prev.from ? prev : undefined;
       if (found.startsWith('(') && callee) {
         this.error(callee.from, `unknown function "${this.text(callee)}"`);
       } else if (node.from >= this.expr.trimEnd().length) {
@@ -225,7 +226,8 @@ class Analyzer {
         return inner ? this.visit(inner) : { type: 'vector', labels: OPEN() };
       }
       case 'NumberDurationLiteral': {
-        if (!NUMBER.test(this.text(node))) this.error(node.from, `expected a number, got "${this.text(node)}" (durations as numbers need Prometheus 3)`);
+        if (!NUMBER.test(this.text(node)))
+          this.error(node.from, `expected a number, got "${this.text(node)}" (durations as numbers need Prometheus 3)`);
         return { type: 'scalar', labels: CLOSED() };
       }
       case 'StringLiteral':
@@ -254,7 +256,8 @@ class Analyzer {
       case 'UnaryExpr': {
         const inner = kids.find((k) => k.name !== 'UnaryOp');
         const r = inner ? this.visit(inner) : { type: 'vector' as const, labels: OPEN() };
-        if (r.type !== 'vector' && r.type !== 'scalar') this.error(node.from, `unary expression only allowed on expressions of type scalar or instant vector, got ${r.type}`);
+        if (r.type !== 'vector' && r.type !== 'scalar')
+          this.error(node.from, `unary expression only allowed on expressions of type scalar or instant vector, got ${r.type}`);
         return r;
       }
       case 'AggregateExpr':
@@ -365,7 +368,10 @@ class Analyzer {
     if (matching.getChild('GroupLeft')) return { type: 'vector', labels: union(lhs.labels, CLOSED(include)) };
     if (matching.getChild('GroupRight')) return { type: 'vector', labels: union(rhs.labels, CLOSED(include)) };
     if (on) return { type: 'vector', labels: CLOSED(matchLabels) };
-    return { type: 'vector', labels: { open: lhs.labels.open, names: new Set([...lhs.labels.names].filter((n) => !matchLabels.includes(n))) } };
+    return {
+      type: 'vector',
+      labels: { open: lhs.labels.open, names: new Set([...lhs.labels.names].filter((n) => !matchLabels.includes(n))) },
+    };
   }
 
   call(node: SyntaxNode, kids: SyntaxNode[]): { type: PromqlType; labels: LabelInfo } {
@@ -422,14 +428,10 @@ class Analyzer {
 }
 
 function isExpression(node: SyntaxNode): boolean {
-  return ![
-    'BoolModifier',
-    'MatchingModifierClause',
-    'FillModifier',
-    ...COMPARISON,
-    ...SET_OPS,
-    ...ARITHMETIC,
-  ].includes(node.name) && !node.type.isError;
+  return (
+    !['BoolModifier', 'MatchingModifierClause', 'FillModifier', ...COMPARISON, ...SET_OPS, ...ARITHMETIC].includes(node.name) &&
+    !node.type.isError
+  );
 }
 
 function typeName(t: PromqlType): string {
@@ -474,11 +476,19 @@ function isDuration(text: string): boolean {
  * Never throws; problems are in `errors`. Accepts chains of any length; nesting stops at 500 parentheses.
  */
 export function parsePromql(expr: string): ParsedPromql {
-  const invalid = (message: string): ParsedPromql => ({ expr, errors: [{ column: 1, message }], selectors: [], functions: [], labels: { open: true, names: [] } });
+  const invalid = (message: string): ParsedPromql => ({
+    expr,
+    errors: [{ column: 1, message }],
+    selectors: [],
+    functions: [],
+    labels: { open: true, names: [] },
+  });
   if (expr.trim() === '') return invalid('empty expression');
   const regrouped = regroupPromql(expr);
   if (regrouped.nesting > MAX_NESTING) {
-    return invalid(`expression nested ${regrouped.nesting} parentheses deep: this checker stops at ${MAX_NESTING} (split it, e.g. into recording rules)`);
+    return invalid(
+      `expression nested ${regrouped.nesting} parentheses deep: this checker stops at ${MAX_NESTING} (split it, e.g. into recording rules)`,
+    );
   }
   const analyzer = new Analyzer(regrouped.text, regrouped.original);
   const tree = parser.parse(regrouped.text);

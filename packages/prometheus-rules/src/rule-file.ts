@@ -12,7 +12,8 @@ const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'ex
 /** A label or annotation map: keys are label names (checked one by one, so the message names the key). */
 export const labelMap = z.record(z.string(), z.string()).superRefine((map, ctx) => {
   for (const key of Object.keys(map)) {
-    if (!labelName.safeParse(key).success) ctx.addIssue({ code: 'custom', path: [key], message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });
+    if (!labelName.safeParse(key).success)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });
     if (key === '__name__') ctx.addIssue({ code: 'custom', path: [key], message: 'label __name__ is reserved' });
   }
 });
@@ -20,7 +21,9 @@ const labels = labelMap;
 
 export const alertingRuleSchema = z.strictObject({
   /** Alert name: a metric-name-like identifier (`ChatOpsInstanceDown`). */
-  alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected an alert name of letters, digits and _ (e.g. ChatOpsInstanceDown)' }),
+  alert: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected an alert name of letters, digits and _ (e.g. ChatOpsInstanceDown)' }),
   /** PromQL expression; each result series is a pending/firing alert. */
   expr: z.string().min(1),
   /** How long the expression must hold before the alert fires. @default '0s' */
@@ -93,7 +96,10 @@ export function checkRuleFile(file: RuleFile): Diagnostic[] {
       problems.push(...promqlDiagnostics(analysis, [...rpath, 'expr']));
       const parsed = analysis.errors.length === 0 ? analysis : undefined;
       if (parsed && parsed.type !== 'vector' && parsed.type !== 'scalar') {
-        problems.push({ path: [...rpath, 'expr'], message: `a rule's expression must be an instant vector or a scalar, got ${parsed.type}` });
+        problems.push({
+          path: [...rpath, 'expr'],
+          message: `a rule's expression must be an instant vector or a scalar, got ${parsed.type}`,
+        });
       }
       const texts: [string, Record<string, string> | undefined][] = [['labels', rule.labels]];
       if ('alert' in rule) texts.push(['annotations', rule.annotations]);

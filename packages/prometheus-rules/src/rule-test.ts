@@ -75,7 +75,8 @@ function checkSeries(series: string, path: (string | number)[], problems: Diagno
     return;
   }
   for (const matcher of parsed.selectors[0]?.matchers ?? []) {
-    if (matcher.op !== '=') problems.push({ path, message: `series ${series}: only = matchers describe a series, got ${matcher.name}${matcher.op}` });
+    if (matcher.op !== '=')
+      problems.push({ path, message: `series ${series}: only = matchers describe a series, got ${matcher.name}${matcher.op}` });
   }
 }
 
@@ -86,28 +87,40 @@ function checkSeries(series: string, path: (string | number)[], problems: Diagno
 export function ruleTest(props: RuleTestProps): RuleTestCase {
   const problems: Diagnostic[] = [];
   const interval = props.interval ?? '1m';
-  if (!promDuration.safeParse(interval).success || durationMs(interval) === 0) problems.push({ path: ['interval'], message: `expected a non-zero duration, got ${JSON.stringify(interval)}` });
+  if (!promDuration.safeParse(interval).success || durationMs(interval) === 0)
+    problems.push({ path: ['interval'], message: `expected a non-zero duration, got ${JSON.stringify(interval)}` });
   props.inputSeries.forEach((s, i) => {
     checkSeries(s.series, ['inputSeries', i, 'series'], problems);
     const items = s.values.trim().split(/\s+/);
     items.forEach((item) => {
-      if (!VALUE_ITEM.test(item)) problems.push({ path: ['inputSeries', i, 'values'], message: `invalid value ${JSON.stringify(item)} (expected a number, a+bxn, _, _xn or stale)` });
+      if (!VALUE_ITEM.test(item))
+        problems.push({
+          path: ['inputSeries', i, 'values'],
+          message: `invalid value ${JSON.stringify(item)} (expected a number, a+bxn, _, _xn or stale)`,
+        });
     });
   });
   for (const [key] of Object.entries(props.externalLabels ?? {})) {
     if (!labelName.safeParse(key).success) problems.push({ path: ['externalLabels', key], message: 'expected a label name' });
   }
   (props.alerts ?? []).forEach((a, i) => {
-    if (!promDuration.safeParse(a.at).success) problems.push({ path: ['alerts', i, 'at'], message: `expected a duration, got ${JSON.stringify(a.at)}` });
+    if (!promDuration.safeParse(a.at).success)
+      problems.push({ path: ['alerts', i, 'at'], message: `expected a duration, got ${JSON.stringify(a.at)}` });
     a.expected.forEach((e, j) => {
       for (const key of Object.keys(e.labels ?? {})) {
-        if (!labelName.safeParse(key).success) problems.push({ path: ['alerts', i, 'expected', j, 'labels', key], message: 'expected a label name' });
-        if (key === 'alertname') problems.push({ path: ['alerts', i, 'expected', j, 'labels', key], message: 'alertname is implied by the expectation; leave it out' });
+        if (!labelName.safeParse(key).success)
+          problems.push({ path: ['alerts', i, 'expected', j, 'labels', key], message: 'expected a label name' });
+        if (key === 'alertname')
+          problems.push({
+            path: ['alerts', i, 'expected', j, 'labels', key],
+            message: 'alertname is implied by the expectation; leave it out',
+          });
       }
     });
   });
   (props.promql ?? []).forEach((q, i) => {
-    if (!promDuration.safeParse(q.at).success) problems.push({ path: ['promql', i, 'at'], message: `expected a duration, got ${JSON.stringify(q.at)}` });
+    if (!promDuration.safeParse(q.at).success)
+      problems.push({ path: ['promql', i, 'at'], message: `expected a duration, got ${JSON.stringify(q.at)}` });
     for (const e of parsePromql(q.expr).errors) problems.push({ path: ['promql', i, 'expr'], message: e.message });
     q.expected.forEach((s, j) => checkSeries(s.labels, ['promql', i, 'expected', j, 'labels'], problems));
   });
@@ -157,7 +170,8 @@ export function printRuleTestFile(props: RuleTestFileProps): string {
     const alerts = new Set(props.rules.flatMap((f) => f.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))));
     props.tests.forEach((t, i) =>
       t.alert_rule_test?.forEach((a, j) => {
-        if (!alerts.has(a.alertname)) problems.push({ path: ['tests', i, 'alerts', j, 'alertname'], message: `no rule defines alert "${a.alertname}"` });
+        if (!alerts.has(a.alertname))
+          problems.push({ path: ['tests', i, 'alerts', j, 'alertname'], message: `no rule defines alert "${a.alertname}"` });
       }),
     );
   }

@@ -1,5 +1,14 @@
 import { argsVariable, durationMs, printEnvFile } from '@chatops/core';
-import { type Environment, type NodeSpec, metricsEndpoints, probeTargets, webUsers, nodeFqdn, nodeWithRole, nodesWithRole } from '@chatops/environment';
+import {
+  type Environment,
+  type NodeSpec,
+  metricsEndpoints,
+  probeTargets,
+  webUsers,
+  nodeFqdn,
+  nodeWithRole,
+  nodesWithRole,
+} from '@chatops/environment';
 import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
 import type { WebConfig } from './web-config.js';
 
@@ -81,7 +90,6 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
     scrape_configs: [...scrapeConfigs, ...probes],
   };
 }
-
 
 /**
  * The stack's `web.yml`: TLS with Prometheus' own leaf, and bcrypt basic auth for the environment's users and both

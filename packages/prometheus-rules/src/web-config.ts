@@ -34,7 +34,9 @@ export const webConfigSchema = z.strictObject({
     })
     .optional(),
   /** User name -> bcrypt hash (the only format the server accepts). */
-  basic_auth_users: z.record(z.string().regex(/^[^:\s]+$/, { message: 'expected a user name without ":" or spaces' }), bcryptHash).optional(),
+  basic_auth_users: z
+    .record(z.string().regex(/^[^:\s]+$/, { message: 'expected a user name without ":" or spaces' }), bcryptHash)
+    .optional(),
 });
 export type WebConfig = z.infer<typeof webConfigSchema>;
 export type WebConfigInput = z.input<typeof webConfigSchema>;
@@ -45,7 +47,10 @@ export function checkWebConfig(config: WebConfig): Diagnostic[] {
   const tls = config.tls_server_config;
   const verifying = tls?.client_auth_type === 'VerifyClientCertIfGiven' || tls?.client_auth_type === 'RequireAndVerifyClientCert';
   if (tls && verifying && !tls.client_ca_file) {
-    problems.push({ path: ['tls_server_config', 'client_ca_file'], message: `client_auth_type ${tls.client_auth_type} needs client_ca_file` });
+    problems.push({
+      path: ['tls_server_config', 'client_ca_file'],
+      message: `client_auth_type ${tls.client_auth_type} needs client_ca_file`,
+    });
   }
   if (config.basic_auth_users && Object.keys(config.basic_auth_users).length > 0 && !tls) {
     problems.push({ path: ['basic_auth_users'], message: 'basic auth without tls_server_config would send passwords in clear' });

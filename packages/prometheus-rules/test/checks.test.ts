@@ -186,18 +186,26 @@ describe('parsePromql', () => {
 
   it('exactRegex matches exactly the given values (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }), fc.string({ maxLength: 8 }), (values, other) => {
-        const re = RE2JS.compile(`^(?:${exactRegex(values)})$`);
-        for (const v of values) expect(re.matches(v)).toBe(true);
-        expect(re.matches(other)).toBe(values.includes(other));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
+        fc.string({ maxLength: 8 }),
+        (values, other) => {
+          const re = RE2JS.compile(`^(?:${exactRegex(values)})$`);
+          for (const v of values) expect(re.matches(v)).toBe(true);
+          expect(re.matches(other)).toBe(values.includes(other));
+        },
+      ),
     );
   });
 });
 
 describe('alert templates', () => {
   it('accepts the functions and variables Prometheus offers', () => {
-    expect(checkAlertTemplate('{{ $labels.node }} at {{ $value | humanize }} ({{ printf "%.2f" $value }}) {{ if gt $value 1.0 }}high{{ else }}low{{ end }}')).toEqual([]);
+    expect(
+      checkAlertTemplate(
+        '{{ $labels.node }} at {{ $value | humanize }} ({{ printf "%.2f" $value }}) {{ if gt $value 1.0 }}high{{ else }}low{{ end }}',
+      ),
+    ).toEqual([]);
     expect(checkAlertTemplate('{{- $x := $labels.node -}}{{ $x }} {{ index $labels "job" }} {{ .Labels.job }}')).toEqual([]);
   });
 
@@ -232,7 +240,12 @@ describe('alert templates', () => {
 describe('rule files', () => {
   it('reject bad PromQL, an unknown label in a template and duplicate names, with the rule path', () => {
     const bad = file([
-      { alert: 'ChatOpsInstanceDown', expr: 'time() - container_last_seen{name=~"chatops-1" > 60', for: '30s', labels: { severity: 'critical' } },
+      {
+        alert: 'ChatOpsInstanceDown',
+        expr: 'time() - container_last_seen{name=~"chatops-1" > 60',
+        for: '30s',
+        labels: { severity: 'critical' },
+      },
       { alert: 'NodeDown', expr: 'max by (node) (up) == 0', annotations: { summary: '{{ $labels.instance }} is down' } },
       { alert: 'NodeDown', expr: 'up == 0', labels: { severity: '{{ $labels.node | nope }}' } },
       { alert: 'NodeDown', expr: 'max by (node) (up) == 0' },
@@ -249,7 +262,9 @@ describe('rule files', () => {
   });
 
   it('reject unknown keys, bad durations and label names (schema)', () => {
-    const input = { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '30 s', labels: { 'bad-name': 'x' }, keep_firing_for: '1m' }] }] };
+    const input = {
+      groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '30 s', labels: { 'bad-name': 'x' }, keep_firing_for: '1m' }] }],
+    };
     expect(errorOf(() => validateRuleFile(input))).toMatchInlineSnapshot(`
       "groups.g.rules.0.for: expected a duration like 30s, 5m or 1h30m
       groups.g.rules.0.labels.bad-name: expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)
@@ -270,7 +285,13 @@ describe('rule files', () => {
             interval: '30s',
             rules: [
               { record: 'job:up:sum', expr: 'sum by (job) (up)', labels: { team: 'cloud' } },
-              { alert: 'NoTargets', expr: 'job:up:sum == 0', for: '0s', labels: { severity: 'critical' }, annotations: { summary: 'no {{ $labels.job }} target is up' } },
+              {
+                alert: 'NoTargets',
+                expr: 'job:up:sum == 0',
+                for: '0s',
+                labels: { severity: 'critical' },
+                annotations: { summary: 'no {{ $labels.job }} target is up' },
+              },
             ],
           },
         ],
@@ -287,7 +308,12 @@ describe('prometheus.yml and web.yml', () => {
       global: { scrape_interval: '5s', scrape_timeout: '10s' },
       scrape_configs: [
         { job_name: 'a', scheme: 'https', static_configs: [{ targets: ['10.0.0.1:9100'] }] },
-        { job_name: 'a', basic_auth: { username: 'p', password_file: '/etc/p' }, static_configs: [{ targets: ['10.0.0.1:9100'] }], relabel_configs: [{ regex: '(' , target_label: 'x' }] },
+        {
+          job_name: 'a',
+          basic_auth: { username: 'p', password_file: '/etc/p' },
+          static_configs: [{ targets: ['10.0.0.1:9100'] }],
+          relabel_configs: [{ regex: '(', target_label: 'x' }],
+        },
       ],
     };
     expect(errorOf(() => validatePrometheusConfig(config))).toMatchInlineSnapshot(`
@@ -297,7 +323,9 @@ describe('prometheus.yml and web.yml', () => {
       scrape_configs.a.basic_auth: basic auth over plain http sends the password in clear
       scrape_configs.a.relabel_configs.0.regex: invalid RE2 regular expression: error parsing regexp: missing closing ): \`^(?:()$\`"
     `);
-    expect(errorOf(() => validatePrometheusConfig({ scrape_configs: [{ job_name: 'x', basic_auth: { username: 'u', password: 'inline' } }] }))).toMatchInlineSnapshot(
+    expect(
+      errorOf(() => validatePrometheusConfig({ scrape_configs: [{ job_name: 'x', basic_auth: { username: 'u', password: 'inline' } }] })),
+    ).toMatchInlineSnapshot(
       `
       "scrape_configs.0.basic_auth.password_file: required string is missing
       scrape_configs.0.basic_auth.password: unknown key"
@@ -309,9 +337,9 @@ describe('prometheus.yml and web.yml', () => {
     expect(errorOf(() => validateWebConfig({ basic_auth_users: { admin: 'secret' } }))).toMatchInlineSnapshot(
       `"basic_auth_users.admin: expected a bcrypt hash ($2b$...): expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
     );
-    expect(errorOf(() => validateWebConfig({ basic_auth_users: { admin: '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy' } }))).toMatchInlineSnapshot(
-      `"basic_auth_users: basic auth without tls_server_config would send passwords in clear"`,
-    );
+    expect(
+      errorOf(() => validateWebConfig({ basic_auth_users: { admin: '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy' } })),
+    ).toMatchInlineSnapshot(`"basic_auth_users: basic auth without tls_server_config would send passwords in clear"`);
   });
 });
 
@@ -320,13 +348,35 @@ describe('valid rule files are accepted by promtool (property)', () => {
     requireBinary('promtool');
     using dir = tempDir('rules-prop-');
     const name = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/);
-    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('on', 'no', 'yes', '0755', '1:30', '~', 'null', '- x', '#x', '{{ $value }}'));
-    const expr = fc.constantFrom('up == 0', 'sum by (job) (rate(x_total[5m])) > 1', 'absent(up{job="a"})', 'time() - container_last_seen{name=~"a|b"} > 60', 'vector(1)');
-    const rule = fc.record({ alert: name, expr, for: fc.constantFrom(undefined, '0s', '30s', '1h30m'), labels: fc.dictionary(name, value, { maxKeys: 3 }) });
-    const group = fc.record({ name: fc.string({ minLength: 1, maxLength: 10 }), rules: fc.uniqueArray(rule, { minLength: 1, maxLength: 3, selector: (r) => r.alert }) });
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('on', 'no', 'yes', '0755', '1:30', '~', 'null', '- x', '#x', '{{ $value }}'),
+    );
+    const expr = fc.constantFrom(
+      'up == 0',
+      'sum by (job) (rate(x_total[5m])) > 1',
+      'absent(up{job="a"})',
+      'time() - container_last_seen{name=~"a|b"} > 60',
+      'vector(1)',
+    );
+    const rule = fc.record({
+      alert: name,
+      expr,
+      for: fc.constantFrom(undefined, '0s', '30s', '1h30m'),
+      labels: fc.dictionary(name, value, { maxKeys: 3 }),
+    });
+    const group = fc.record({
+      name: fc.string({ minLength: 1, maxLength: 10 }),
+      rules: fc.uniqueArray(rule, { minLength: 1, maxLength: 3, selector: (r) => r.alert }),
+    });
     fc.assert(
       fc.property(fc.uniqueArray(group, { minLength: 1, maxLength: 3, selector: (g) => g.name }), (groups) => {
-        const input: RuleFile = { groups: groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.for === undefined ? { alert: r.alert, expr: r.expr, labels: r.labels } : r)) })) };
+        const input: RuleFile = {
+          groups: groups.map((g) => ({
+            ...g,
+            rules: g.rules.map((r) => (r.for === undefined ? { alert: r.alert, expr: r.expr, labels: r.labels } : r)),
+          })),
+        };
         const path = join(dir.path, 'r.yml');
         writeFileSync(path, printRuleFile(input));
         const r = run('promtool', ['check', 'rules', path]);

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request } from 'node:https';
 import { join } from 'node:path';
-import { type MetricsEndpoint, chatopsInstances, metricsEndpoints, nodePath, nodeWithRole, probeTargets, serviceCertificate, unitsOn } from '@chatops/environment';
+import {
+  type MetricsEndpoint,
+  chatopsInstances,
+  metricsEndpoints,
+  nodePath,
+  nodeWithRole,
+  probeTargets,
+  serviceCertificate,
+  unitsOn,
+} from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { PROMETHEUS_PATHS, defaultAlertRules, prometheusRenderer } from '@chatops/prometheus-rules';
 import { pkiSettings, prepareRender, writeArtifacts } from '@chatops/stack';
@@ -37,7 +46,9 @@ async function standIn(endpoint: MetricsEndpoint, tls: { cert: string; key: stri
     }
     // The blackbox exporter also answers probes: every probed endpoint is fine, its certificate far from expiry.
     if (endpoint.job === 'blackbox' && req.url?.startsWith('/probe?')) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`probe_success 1\nprobe_ssl_earliest_cert_expiry ${Math.floor(Date.now() / 1000) + 90 * 86400}\n`);
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(`probe_success 1\nprobe_ssl_earliest_cert_expiry ${Math.floor(Date.now() / 1000) + 90 * 86400}\n`);
       return;
     }
     if (req.url !== endpoint.path) {
@@ -53,10 +64,11 @@ async function standIn(endpoint: MetricsEndpoint, tls: { cert: string; key: stri
   return {
     endpoint,
     posted,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -156,7 +168,9 @@ describe('Prometheus on loopback', () => {
       const ca = ctx.pki.caCert;
       expect((await getJson(`${base}/api/v1/targets`, ca)).status).toBe(200);
       const unauthenticated = await new Promise<number>((resolve, reject) => {
-        request(`${base}/api/v1/targets`, { ca }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+        request(`${base}/api/v1/targets`, { ca }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+          .on('error', reject)
+          .end();
       });
       expect(unauthenticated).toBe(401);
 
@@ -165,7 +179,9 @@ describe('Prometheus on loopback', () => {
         async () => {
           const r = await getJson(`${base}/api/v1/targets`, ca);
           const active = r.body.data.activeTargets;
-          return active.length === metricsEndpoints(env).length + probeTargets(env).length && active.every((t) => t.health === 'up') ? active : undefined;
+          return active.length === metricsEndpoints(env).length + probeTargets(env).length && active.every((t) => t.health === 'up')
+            ? active
+            : undefined;
         },
         { timeoutMs: 30_000, what: `every target up (${proc.output().slice(-2000)})` },
       );
@@ -176,22 +192,35 @@ describe('Prometheus on loopback', () => {
 
       const rules = await getJson(`${base}/api/v1/rules`, ca);
       const loaded = rules.body.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
-      expect(loaded.sort()).toEqual(defaultAlertRules(env).groups.flatMap((g) => g.rules.map((r) => `${g.name}/${'alert' in r ? r.alert : r.record}`)).sort());
+      expect(loaded.sort()).toEqual(
+        defaultAlertRules(env)
+          .groups.flatMap((g) => g.rules.map((r) => `${g.name}/${'alert' in r ? r.alert : r.record}`))
+          .sort(),
+      );
 
       // Nothing but the Watchdog fires while everything is healthy; then haproxy.service fails on the load balancer.
       const all = async () => (await getJson(`${base}/api/v1/alerts`, ca)).body.data.alerts.filter((a) => a.state === 'firing');
-      expect((await eventually(async () => (await all()).find((a) => a.labels.alertname === 'Watchdog'), { what: 'the Watchdog firing' })).labels).toEqual({
+      expect(
+        (await eventually(async () => (await all()).find((a) => a.labels.alertname === 'Watchdog'), { what: 'the Watchdog firing' }))
+          .labels,
+      ).toEqual({
         alertname: 'Watchdog',
         severity: 'none',
       });
       const firing = async () => (await all()).filter((a) => a.labels.alertname !== 'Watchdog');
       // (absent() holds until cAdvisor's first scrape: with `for: 1s` that fires briefly at start-up, then resolves.)
-      await eventually(async () => ((await firing()).length === 0 ? true : undefined), { timeoutMs: 30_000, what: 'no alert firing while healthy' });
+      await eventually(async () => ((await firing()).length === 0 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'no alert firing while healthy',
+      });
       haproxyFailed = true;
-      const alerts = await eventually(async () => {
-        const f = await firing();
-        return f.length > 0 ? f : undefined;
-      }, { timeoutMs: 30_000, what: 'SystemdUnitDown to fire' });
+      const alerts = await eventually(
+        async () => {
+          const f = await firing();
+          return f.length > 0 ? f : undefined;
+        },
+        { timeoutMs: 30_000, what: 'SystemdUnitDown to fire' },
+      );
       expect(alerts.map((a) => a.labels)).toEqual([
         {
           alertname: 'SystemdUnitDown',
@@ -207,12 +236,20 @@ describe('Prometheus on loopback', () => {
 
       // ... and reaches Alertmanager (the stand-in on its node), over TLS with the service account.
       const am = standIns.find((s) => s.endpoint.job === 'alertmanager');
-      const delivered = await eventually(() => (am?.posted.some((a) => (a as { labels?: { alertname?: string } }).labels?.alertname === 'SystemdUnitDown') ? am.posted : undefined), {
-        timeoutMs: 30_000,
-        what: 'SystemdUnitDown posted to Alertmanager',
-      });
+      const delivered = await eventually(
+        () =>
+          am?.posted.some((a) => (a as { labels?: { alertname?: string } }).labels?.alertname === 'SystemdUnitDown')
+            ? am.posted
+            : undefined,
+        {
+          timeoutMs: 30_000,
+          what: 'SystemdUnitDown posted to Alertmanager',
+        },
+      );
       expect(delivered).toContainEqual(
-        expect.objectContaining({ labels: expect.objectContaining({ alertname: 'SystemdUnitDown', environment: 'loopback', node: lb.name }) }),
+        expect.objectContaining({
+          labels: expect.objectContaining({ alertname: 'SystemdUnitDown', environment: 'loopback', node: lb.name }),
+        }),
       );
     } finally {
       for (const s of standIns) await s[Symbol.asyncDispose]();

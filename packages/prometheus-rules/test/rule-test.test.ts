@@ -120,6 +120,12 @@ describe('rule tests written in TypeScript', () => {
       alerts.0.at: expected a duration, got "soon"
       alerts.0.expected.0.labels.alertname: alertname is implied by the expectation; leave it out]
     `);
-    expect(() => printRuleTestFile({ ruleFiles: ['rules.yml'], tests: [ruleTest({ inputSeries: [{ series: 'up', values: '1' }], alerts: [{ at: '1m', alertname: 'Nope', expected: [] }] })], rules: [rules] })).toThrow(ConfigError);
+    expect(() =>
+      printRuleTestFile({
+        ruleFiles: ['rules.yml'],
+        tests: [ruleTest({ inputSeries: [{ series: 'up', values: '1' }], alerts: [{ at: '1m', alertname: 'Nope', expected: [] }] })],
+        rules: [rules],
+      }),
+    ).toThrow(ConfigError);
   });
 });

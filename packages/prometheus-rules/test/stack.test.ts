@@ -58,8 +58,16 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     writeArtifacts(result.bundles.get(node.name) ?? []);
     const password = ctx.env.serviceAccounts.prometheus.password;
     // prod's password is provisioned on the node out of band: promtool does not read it, but make it exist.
-    if ('onNode' in password) writeArtifacts([{ path: join(dir.path, 'onNode', password.onNode), content: 'x\n', mode: '0600', secret: true, service: 'prometheus' }]);
-    const checks = result.checks.filter((c) => c.node === node.name && c.name.startsWith('promtool check') && c.args.some((a) => a.includes('/etc/prometheus/') && !a.includes('alertmanager')));
+    if ('onNode' in password)
+      writeArtifacts([
+        { path: join(dir.path, 'onNode', password.onNode), content: 'x\n', mode: '0600', secret: true, service: 'prometheus' },
+      ]);
+    const checks = result.checks.filter(
+      (c) =>
+        c.node === node.name &&
+        c.name.startsWith('promtool check') &&
+        c.args.some((a) => a.includes('/etc/prometheus/') && !a.includes('alertmanager')),
+    );
     expect(checks.map((c) => c.name)).toEqual(['promtool check config', 'promtool check rules', 'promtool check web-config']);
     for (const check of checks) {
       const r = run(check.command, check.args);
@@ -79,8 +87,16 @@ describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
     writeArtifacts([
       {
         path: testFile,
-        content: printRuleTestFile({ ruleFiles: [relative(dirname(testFile), rulesPath)], evaluationInterval: ctx.env.prometheus.evaluationInterval, tests, rules: [defaultAlertRules(ctx.env)] }),
-        mode: '0644', secret: false, service: 'test' },
+        content: printRuleTestFile({
+          ruleFiles: [relative(dirname(testFile), rulesPath)],
+          evaluationInterval: ctx.env.prometheus.evaluationInterval,
+          tests,
+          rules: [defaultAlertRules(ctx.env)],
+        }),
+        mode: '0644',
+        secret: false,
+        service: 'test',
+      },
     ]);
     const r = run('promtool', ['test', 'rules', testFile]);
     expect(`${r.status}\n${r.stdout}${r.stderr}`).toMatch(/^0\n/);

@@ -21,7 +21,8 @@ export function locateEnvironment(name: string, options: { config?: string; cwd:
     if (!existsSync(target)) throw usage(`--config ${options.config}: no such file or directory`);
     // A file in `<root>/environments/` keeps its state under `<root>/.pki/`; any other file, next to itself
     // (never in some unrelated parent directory that other environments' files share).
-    if (statSync(target).isFile()) return { file: target, root: basename(dirname(target)) === 'environments' ? dirname(dirname(target)) : dirname(target) };
+    if (statSync(target).isFile())
+      return { file: target, root: basename(dirname(target)) === 'environments' ? dirname(dirname(target)) : dirname(target) };
     return { file: findIn(target, name), root: target };
   }
   const root = declaredRoot(options.cwd) ?? options.cwd;
@@ -55,4 +56,3 @@ export class UsageError extends Error {}
 function usage(message: string): UsageError {
   return new UsageError(message);
 }
-

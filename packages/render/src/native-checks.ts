@@ -40,7 +40,9 @@ export async function runNativeChecks(ctx: RenderContext, result: StackResult, o
     const scratchResult = renderStack(scratchCtx, options);
     for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts);
     const outcomes = await mapLimited(scratchResult.checks, availableParallelism(), (check, i) =>
-      cache?.has(keys[i]) ? Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true }) : runCheck(check, join(scratch, check.node)),
+      cache?.has(keys[i])
+        ? Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true })
+        : runCheck(check, join(scratch, check.node)),
     );
     if (cache && options.updateCache !== false) {
       cache.save(outcomes.flatMap((o, i) => (o.status === 'passed' && !o.cached && keys[i] ? [keys[i]] : [])));

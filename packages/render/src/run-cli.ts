@@ -64,7 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureHelp({
       styleTitle: (s) => `\x1b[1m${s}\x1b[22m`,
       // The overview lists every command with its flags and an example; a command's own help is commander's.
-      formatHelp: (cmd, helper): string => (cmd === program ? overview(program, helper, VERSION) : Help.prototype.formatHelp.call(helper, cmd, helper)),
+      formatHelp: (cmd, helper): string =>
+        cmd === program ? overview(program, helper, VERSION) : Help.prototype.formatHelp.call(helper, cmd, helper),
     })
     .showHelpAfterError('(run chatops-render --help for usage)')
     .option('--debug', 'print the stack trace of an internal error');
@@ -73,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('render', { isDefault: true })
-    .description('render every node\'s config files, run the daemons\' own checkers on them, and write them all or nothing')
+    .description("render every node's config files, run the daemons' own checkers on them, and write them all or nothing")
     .argument('<env>', 'environment name (environments/<env>.yaml)')
     .option('--config <dir|file>', 'environments root directory, or an environment file')
     .option('--out <dir>', 'output directory: files go to <dir>/<env>/<node>/<path>', 'out')
@@ -121,7 +122,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolean): Promise<number> {
   try {
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
-    if (flags.diff !== undefined && !existsSync(resolve(io.cwd, flags.diff))) throw new UsageError(`--diff ${flags.diff}: no such directory`);
+    if (flags.diff !== undefined && !existsSync(resolve(io.cwd, flags.diff)))
+      throw new UsageError(`--diff ${flags.diff}: no such directory`);
     const ctx = await prepareRender(located.file, {
       cwd: io.cwd,
       env: io.env,
@@ -144,10 +146,14 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const strict = Boolean(io.env.CI);
     const rejected = failed.length > 0 || (strict && unavailable.length > 0);
 
-    const compared = flags.diff !== undefined ? diffTree(resolve(io.cwd, flags.diff), ctx.env.name, result, manifest, flags.diff) : undefined;
+    const compared =
+      flags.diff !== undefined ? diffTree(resolve(io.cwd, flags.diff), ctx.env.name, result, manifest, flags.diff) : undefined;
     // The report is built under --check and --diff too (it can fail), and written with the configs, all or nothing.
     const extraFiles = flags.report && !rejected ? new Map([[REPORT_PATH, await report(ctx, result)]]) : undefined;
-    const output = !flags.check && !compared && !rejected ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest, extraFiles) : undefined;
+    const output =
+      !flags.check && !compared && !rejected
+        ? writeOutput(resolve(io.cwd, flags.out ?? 'out'), ctx.env.name, result, manifest, extraFiles)
+        : undefined;
     if (output) ctx.persistPki();
     const written = output?.dir;
     const reportFile = output && extraFiles ? relative(io.cwd, join(output.dir, REPORT_PATH)) : null;
@@ -167,7 +173,14 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
             ),
             checks: outcomes,
             ...(compared
-              ? { diff: { tree: relative(io.cwd, compared.dir) || '.', differences: compared.differences.map(({ diff: _, ...f }) => f), reissued: compared.reissued, secretsNotInTree: compared.secretsNotInTree } }
+              ? {
+                  diff: {
+                    tree: relative(io.cwd, compared.dir) || '.',
+                    differences: compared.differences.map(({ diff: _, ...f }) => f),
+                    reissued: compared.reissued,
+                    secretsNotInTree: compared.secretsNotInTree,
+                  },
+                }
               : {}),
           },
           null,
@@ -204,7 +217,9 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
 async function report(ctx: RenderContext, result: StackResult): Promise<string> {
   const dir = REPORT_PATH.split('/')[0];
   if (ctx.env.nodes.some((n) => n.name === dir)) {
-    throw new UsageError(`--report writes out/${ctx.env.name}/${REPORT_PATH}, which would mix with the files of node ${dir}: rename that node, or leave out --report`);
+    throw new UsageError(
+      `--report writes out/${ctx.env.name}/${REPORT_PATH}, which would mix with the files of node ${dir}: rename that node, or leave out --report`,
+    );
   }
   const { buildReport } = await import('@chatops/report');
   return buildReport(ctx, { certificates: certificateRequests(ctx.env), bundles: result.bundles });

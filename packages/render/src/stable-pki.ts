@@ -11,7 +11,17 @@ const PEM_BLOCK = /^([ \t]*)-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \2
  */
 export function stablePkiText(text: string): string {
   if (!text.includes('-----BEGIN ')) return text;
-  return text.replace(PEM_BLOCK, (block: string, indent: string, label: string) => `${indent}${describePem(label, block.split('\n').map((l) => l.trim()).join('\n'))}`);
+  return text.replace(
+    PEM_BLOCK,
+    (block: string, indent: string, label: string) =>
+      `${indent}${describePem(
+        label,
+        block
+          .split('\n')
+          .map((l) => l.trim())
+          .join('\n'),
+      )}`,
+  );
 }
 
 /** Whether a text holds PEM material (certificates or keys). */

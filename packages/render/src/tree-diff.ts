@@ -38,7 +38,9 @@ export function diffTree(dir: string, envName: string, result: StackResult, mani
     before = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as Manifest;
     if (typeof before.nodes !== 'object' || before.nodes === null) throw new Error('no nodes');
   } catch (e) {
-    throw new UsageError(`--diff ${shownAs}: ${join(root, 'manifest.json')} is not a render manifest (${e instanceof Error ? e.message : String(e)})`);
+    throw new UsageError(
+      `--diff ${shownAs}: ${join(root, 'manifest.json')} is not a render manifest (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const differences: FileDifference[] = [];
   let reissued = 0;
@@ -55,14 +57,25 @@ export function diffTree(dir: string, envName: string, result: StackResult, mani
       const file = join(root, node, path);
       const label = `${node}${path}`;
       if (!old) {
-        if (a) differences.push({ node, path, status: 'added', ...(a.secret ? {} : { diff: patch(`/dev/null`, `b/${label}`, '', stablePkiText(a.content)) }) });
+        if (a)
+          differences.push({
+            node,
+            path,
+            status: 'added',
+            ...(a.secret ? {} : { diff: patch(`/dev/null`, `b/${label}`, '', stablePkiText(a.content)) }),
+          });
         continue;
       }
       const secret = old.secret || (a?.secret ?? false);
       const present = existsSync(file);
       if (!a) {
         const content = present && !secret ? stablePkiText(readFileSync(file, 'utf8')) : undefined;
-        differences.push({ node, path, status: 'removed', ...(content !== undefined ? { diff: patch(`a/${label}`, '/dev/null', content, '') } : {}) });
+        differences.push({
+          node,
+          path,
+          status: 'removed',
+          ...(content !== undefined ? { diff: patch(`a/${label}`, '/dev/null', content, '') } : {}),
+        });
         continue;
       }
       const meta = metaChange(old, nowMeta.get(path));
@@ -108,7 +121,9 @@ export function formatTreeDiff(d: TreeDiff, cwd: string): string {
   const nodes = new Set(d.differences.map((f) => f.node)).size;
   const tree = relative(cwd, d.dir) || '.';
   const notes = [
-    d.reissued ? `${d.reissued} file(s) differ only by re-issued certificates or keys (same subject, issuer, names and key type): not shown` : '',
+    d.reissued
+      ? `${d.reissued} file(s) differ only by re-issued certificates or keys (same subject, issuer, names and key type): not shown`
+      : '',
     d.secretsNotInTree ? `${d.secretsNotInTree} secret file(s) are not in the tree: not compared` : '',
   ].filter(Boolean);
   out.push(files === 0 ? `no difference from ${tree}` : `${files} file(s) differ from ${tree} on ${nodes} node(s)`);

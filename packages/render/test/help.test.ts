@@ -33,7 +33,8 @@ describe('chatops-render --help', () => {
       expect(own.code).toBe(0);
       await expect(own.stdout).toMatchFileSnapshot(`__snapshots__/help/${command}.txt`);
       // Every flag a command takes is in the overview too, under that command (a new flag cannot be forgotten).
-      const section = r.stdout.split(/\n\n/).find((s) => s.split('\n').some((l) => l === `  ${command}` || l.startsWith(`  ${command} <`))) ?? '';
+      const section =
+        r.stdout.split(/\n\n/).find((s) => s.split('\n').some((l) => l === `  ${command}` || l.startsWith(`  ${command} <`))) ?? '';
       for (const flag of flagsOf(own.stdout)) expect(section, `${command} ${flag}`).toContain(flag);
       expect(section, command).toMatch(/\$ chatops-render /);
       expect(own.stdout).toMatch(/^Examples:\n {2}\$ chatops-render /m);
@@ -65,20 +66,30 @@ describe('chatops-render --help', () => {
   });
 
   it('as a process on a pipe (not a terminal): plain text', () => {
-    const r = spawnSync(join(REPO, 'node_modules/.bin/tsx'), ['--conditions=@chatops/source', join(REPO, 'packages/render/src/cli.ts'), '--help'], {
-      cwd: REPO,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      join(REPO, 'node_modules/.bin/tsx'),
+      ['--conditions=@chatops/source', join(REPO, 'packages/render/src/cli.ts'), '--help'],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('\x1b[');
     expect(r.stdout).toMatch(/^chatops-render \d+\.\d+\.\d+: /);
   });
 
   it('an unknown flag or a mistyped command: exit 2, the closest one suggested', async () => {
-    expect(await cli(['prod', '--chek'])).toMatchObject({ code: 2, stderr: expect.stringContaining("error: unknown option '--chek'\n(Did you mean --check?)") });
+    expect(await cli(['prod', '--chek'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("error: unknown option '--chek'\n(Did you mean --check?)"),
+    });
     expect(await cli(['certs', 'prod', '--jsn'])).toMatchObject({ code: 2, stderr: expect.stringContaining('(Did you mean --json?)') });
     expect(await cli(['--verison'])).toMatchObject({ code: 2, stderr: expect.stringContaining('(Did you mean --version?)') });
-    expect(await cli(['rendr', 'prod'])).toMatchObject({ code: 2, stderr: expect.stringContaining("error: unknown command 'rendr' (Did you mean render?)") });
+    expect(await cli(['rendr', 'prod'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("error: unknown command 'rendr' (Did you mean render?)"),
+    });
     expect(await cli(['cert', 'prod'])).toMatchObject({ code: 2, stderr: expect.stringContaining('(Did you mean certs?)') });
   });
 });

@@ -51,8 +51,19 @@ describe('chatops-render <env>', () => {
 
     const out = join(dir.path, 'out/prod');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.nodes)).toEqual(['lb-1', 'chatops-1', 'chatops-2', 'chatops-3', 'grafana-1', 'grafana-2', 'prometheus-1', 'elastic-1']);
-    for (const [node, entry] of Object.entries<{ artifacts: { path: string; mode: string; secret: boolean; sha256?: string }[] }>(manifest.nodes)) {
+    expect(Object.keys(manifest.nodes)).toEqual([
+      'lb-1',
+      'chatops-1',
+      'chatops-2',
+      'chatops-3',
+      'grafana-1',
+      'grafana-2',
+      'prometheus-1',
+      'elastic-1',
+    ]);
+    for (const [node, entry] of Object.entries<{ artifacts: { path: string; mode: string; secret: boolean; sha256?: string }[] }>(
+      manifest.nodes,
+    )) {
       const paths = entry.artifacts.map((a) => a.path);
       expect(paths, node).toContain('/etc/chatops/tls/ca.pem');
       const keys = entry.artifacts.filter((a) => a.path.endsWith('key.pem') || a.path.endsWith('.key'));
@@ -66,9 +77,13 @@ describe('chatops-render <env>', () => {
       for (const k of keys) expect(k.mode, k.path).toBe('0600');
     }
     // With Let's Encrypt, the self-signed public bundle only bootstraps HAProxy: deploy must never overwrite it.
-    const publicBundle = manifest.nodes['lb-1'].artifacts.find((a: { path: string }) => a.path === '/etc/haproxy/certs/cloud-chatops.nubes.rl.ac.uk.pem');
+    const publicBundle = manifest.nodes['lb-1'].artifacts.find(
+      (a: { path: string }) => a.path === '/etc/haproxy/certs/cloud-chatops.nubes.rl.ac.uk.pem',
+    );
     expect(publicBundle).toMatchObject({ createOnly: true, secret: true, mode: '0600' });
-    expect(readFileSync(join(out, 'lb-1/etc/chatops/tls/ca.pem'), 'utf8')).toBe(readFileSync(join(config, '.pki/prod/ca.cert.pem'), 'utf8'));
+    expect(readFileSync(join(out, 'lb-1/etc/chatops/tls/ca.pem'), 'utf8')).toBe(
+      readFileSync(join(config, '.pki/prod/ca.cert.pem'), 'utf8'),
+    );
 
     const before = snapshotTree(out);
     const second = await cli(['prod', '--config', config], dir.path);
@@ -84,13 +99,17 @@ describe('chatops-render <env>', () => {
     // A checker that rejects everything, found first on PATH: the CLI's handling of a rejection is what is tested.
     const bin = join(dir.path, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'haproxy'), '#!/bin/sh\necho "[ALERT] (1) : config : parsing [$4:1] : unknown keyword \'bogus\'"\nexit 1\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'haproxy'), '#!/bin/sh\necho "[ALERT] (1) : config : parsing [$4:1] : unknown keyword \'bogus\'"\nexit 1\n', {
+      mode: 0o755,
+    });
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
     try {
       const r = await cli(['dev', '--config', config], dir.path);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^rejected: lb-1: haproxy -c:\n {4}\[ALERT\] \(1\) : config : parsing \[<node root>\/etc\/haproxy\/haproxy\.cfg:1\]/m);
+      expect(r.stderr).toMatch(
+        /^rejected: lb-1: haproxy -c:\n {4}\[ALERT\] \(1\) : config : parsing \[<node root>\/etc\/haproxy\/haproxy\.cfg:1\]/m,
+      );
       expect(r.stdout).toMatch(/1 failed/);
       expect(existsSync(join(dir.path, 'out'))).toBe(false);
       // Issue #12: certificates are issued in memory and kept only after a render that succeeded.
@@ -153,7 +172,9 @@ describe('chatops-render <env>', () => {
     const strict = await cli(['prod', '--config', config, '--strict'], dir.path);
     expect(strict.code).toBe(2);
     expect(strict.stdout).toBe('');
-    expect(strict.stderr).toMatch(new RegExp(`^error: config/environments/prod.yaml:${line}: chatops.image: the image .* is not pinned by digest`));
+    expect(strict.stderr).toMatch(
+      new RegExp(`^error: config/environments/prod.yaml:${line}: chatops.image: the image .* is not pinned by digest`),
+    );
     expect(existsSync(join(dir.path, 'out'))).toBe(false);
     expect(existsSync(join(config, '.pki'))).toBe(false);
   });
@@ -179,7 +200,10 @@ describe('chatops-render <env>', () => {
     const config = exampleCopy(dir.path);
     const prod = join(config, 'environments/prod.yaml');
     const injected = `"/etc/chatops/secrets/lw\\nExecStartPre=/bin/sh -c 'touch /tmp/pwned'"`;
-    writeFileSync(prod, readFileSync(prod, 'utf8').replace('{ onNode: /etc/chatops/secrets/logstash-writer-password }', `{ onNode: ${injected} }`));
+    writeFileSync(
+      prod,
+      readFileSync(prod, 'utf8').replace('{ onNode: /etc/chatops/secrets/logstash-writer-password }', `{ onNode: ${injected} }`),
+    );
     const r = await cli(['prod', '--config', config], dir.path);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatchInlineSnapshot(`
@@ -195,7 +219,14 @@ describe('chatops-render <env>', () => {
     // A real unexpected failure: the output stream breaks while the schema is printed.
     const run = async (args: string[]) => {
       let stderr = '';
-      const io: CliIo = { cwd: dir.path, env: {}, stdout: () => { throw new Error('stdout closed'); }, stderr: (t) => (stderr += t) };
+      const io: CliIo = {
+        cwd: dir.path,
+        env: {},
+        stdout: () => {
+          throw new Error('stdout closed');
+        },
+        stderr: (t) => (stderr += t),
+      };
       return { code: await runCli(args, io), stderr };
     };
     const plain = await run(['schema']);
@@ -224,12 +255,22 @@ describe('chatops-render <env>', () => {
     using dir = tempDir();
     const config = exampleCopy(dir.path);
     const prod = join(config, 'environments/prod.yaml');
-    writeFileSync(prod, readFileSync(prod, 'utf8').replace('passwordHash: $2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy', 'passwordHash: hunter2'));
-    const r = spawnSync(join(REPO, 'node_modules/.bin/tsx'), ['--conditions=@chatops/source', join(REPO, 'packages/render/src/cli.ts'), 'prod', '--config', config], {
-      cwd: dir.path,
-      encoding: 'utf8',
-      env: { ...process.env, CI: '' },
-    });
+    writeFileSync(
+      prod,
+      readFileSync(prod, 'utf8').replace(
+        'passwordHash: $2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy',
+        'passwordHash: hunter2',
+      ),
+    );
+    const r = spawnSync(
+      join(REPO, 'node_modules/.bin/tsx'),
+      ['--conditions=@chatops/source', join(REPO, 'packages/render/src/cli.ts'), 'prod', '--config', config],
+      {
+        cwd: dir.path,
+        encoding: 'utf8',
+        env: { ...process.env, CI: '' },
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/prod\.yaml:44: users\.admin\.passwordHash: expected a password hash/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -266,13 +307,18 @@ describe('chatops-render schema / certs', () => {
     expect((await cli(['certs', 'renamed', '--config', config], dir.path)).stdout).toMatch(/no certificates yet for renamed/);
     expect((await cli(['renamed', '--config', config], dir.path)).code).toBe(0);
     expect(existsSync(join(config, '.pki/dev-renamed'))).toBe(true);
-    for (const args of [['certs', 'renamed', '--config', config], ['certs', 'x', '--config', join(config, 'environments/renamed.yaml')]]) {
+    for (const args of [
+      ['certs', 'renamed', '--config', config],
+      ['certs', 'x', '--config', join(config, 'environments/renamed.yaml')],
+    ]) {
       expect((await cli(args, dir.path)).stdout).not.toMatch(/no certificates yet/);
     }
     const r = await cli(['certs', 'renamed', '--config', config], dir.path);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ca\s+\d{4}-\d{2}-\d{2}\s+\d+ days/);
-    expect(lines.some((l) => /^public\s.*dev-cloud-chatops\.nubes\.rl\.ac\.uk \*\.dev-cloud-chatops\.nubes\.rl\.ac\.uk$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^public\s.*dev-cloud-chatops\.nubes\.rl\.ac\.uk \*\.dev-cloud-chatops\.nubes\.rl\.ac\.uk$/.test(l))).toBe(
+      true,
+    );
   });
 });

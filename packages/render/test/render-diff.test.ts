@@ -28,7 +28,9 @@ describe('chatops-render <env> --diff <dir>', () => {
     expect(same.stderr).toBe('');
     expect(same.code).toBe(0);
     expect(same.stdout).toMatch(/^no difference from rendered\/dev$/m);
-    expect(same.stdout).toMatch(/^note: \d+ file\(s\) differ only by re-issued certificates or keys \(same subject, issuer, names and key type\): not shown$/m);
+    expect(same.stdout).toMatch(
+      /^note: \d+ file\(s\) differ only by re-issued certificates or keys \(same subject, issuer, names and key type\): not shown$/m,
+    );
     expect(same.stdout).not.toMatch(/^check only|^wrote/m);
     // --diff writes nothing: no new output, no PKI state.
     expect(readFileSync(join(dir.path, 'rendered/dev/manifest.json'), 'utf8')).toContain('"environment": "dev"');
@@ -47,7 +49,9 @@ describe('chatops-render <env> --diff <dir>', () => {
     const meta = await cli(['dev', '--config', config, '--diff', 'rendered'], dir.path);
     expect(meta.code).toBe(3);
     expect(meta.stdout).toContain(`lb-1:/etc/haproxy/haproxy.cfg: mode 0644 -> ${mode}\n`);
-    expect(meta.stdout).toContain('lb-1:/etc/haproxy/old.cfg: removed\n--- a/lb-1/etc/haproxy/old.cfg\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-global\n-  maxconn 10\n');
+    expect(meta.stdout).toContain(
+      'lb-1:/etc/haproxy/old.cfg: removed\n--- a/lb-1/etc/haproxy/old.cfg\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-global\n-  maxconn 10\n',
+    );
     expect(meta.stdout).toMatch(/^2 file\(s\) differ from rendered\/dev on 1 node\(s\)$/m);
 
     const dev = join(config, 'environments/dev.yaml');
@@ -57,11 +61,11 @@ describe('chatops-render <env> --diff <dir>', () => {
     rmSync(join(dir.path, 'rendered/dev/lb-1/etc/haproxy/certs'), { recursive: true }); // secrets left out of a tree
     const changed = await cli(['dev', '--config', config, '--diff', join(dir.path, 'rendered/dev')], dir.path);
     expect(changed.code).toBe(3);
-    expect(changed.stdout).toContain(
-      ['--- a/lb-1/etc/haproxy/haproxy.cfg', '+++ b/lb-1/etc/haproxy/haproxy.cfg'].join('\n'),
-    );
+    expect(changed.stdout).toContain(['--- a/lb-1/etc/haproxy/haproxy.cfg', '+++ b/lb-1/etc/haproxy/haproxy.cfg'].join('\n'));
     expect(changed.stdout).toMatch(/^\+ {4}server chatops-1-2 10\.1\.0\.21:3001 /m);
-    expect(changed.stdout).toMatch(/^chatops-1:\/etc\/chatops\/app\/instance-2\.env: added\n--- \/dev\/null\n\+\+\+ b\/chatops-1\/etc\/chatops\/app\/instance-2\.env\n/m);
+    expect(changed.stdout).toMatch(
+      /^chatops-1:\/etc\/chatops\/app\/instance-2\.env: added\n--- \/dev\/null\n\+\+\+ b\/chatops-1\/etc\/chatops\/app\/instance-2\.env\n/m,
+    );
     expect(changed.stdout).toMatch(/^monitoring-1:\/etc\/grafana\/[^:]+: changed \(secret\)$/m);
     expect(changed.stdout).not.toContain(secret);
     expect(changed.stdout).toMatch(/^\d+ file\(s\) differ from rendered\/dev on \d+ node\(s\)$/m);

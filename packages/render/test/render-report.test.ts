@@ -38,7 +38,8 @@ describe('chatops-render <env> --report', () => {
     const file = join(dir.path, 'out/dev/report/index.html');
     const html = readFileSync(file, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
-    for (const id of ['diagram-services', 'diagram-external-tls', 'diagram-internal-tls']) expect(html).toMatch(new RegExp(`<figure id="${id}">(<!--[^]*?-->\\s*)*<svg`));
+    for (const id of ['diagram-services', 'diagram-external-tls', 'diagram-internal-tls'])
+      expect(html).toMatch(new RegExp(`<figure id="${id}">(<!--[^]*?-->\\s*)*<svg`));
     for (const id of ['routes', 'certificates', 'alerts', 'files']) expect(html).toMatch(new RegExp(`<section id="${id}">[^]*?<table>`));
     // The manifest still lists nodes only: the report is no node.
     expect(Object.keys(JSON.parse(readFileSync(join(dir.path, 'out/dev/manifest.json'), 'utf8')).nodes)).not.toContain('report');

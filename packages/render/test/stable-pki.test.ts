@@ -10,7 +10,14 @@ async function issue() {
   try {
     const { material } = await new PkiStore(dir).ensure(
       { caCommonName: 'test CA', publicDomain: 'example.org' },
-      [{ id: 'node-1/grafana', commonName: 'node-1.internal.example.org', dnsNames: ['node-1.internal.example.org'], ipAddresses: ['10.0.0.1'] }],
+      [
+        {
+          id: 'node-1/grafana',
+          commonName: 'node-1.internal.example.org',
+          dnsNames: ['node-1.internal.example.org'],
+          ipAddresses: ['10.0.0.1'],
+        },
+      ],
       { persist: false },
     );
     return material;

@@ -18,7 +18,9 @@ describe('@chatops/render/testing renderEnvironment', () => {
     const file = (node: string, path: string) => a.find((f) => f.node === node && f.path === path)?.content;
     expect(file('lb-1', '/etc/chatops/tls/ca.pem')).toMatch(/^\[certificate: subject CN=ChatOps dev .*; CA\]\n$/);
     expect(file('lb-1', '/etc/chatops/tls/node-exporter/key.pem')).toBe('[private key: EC prime256v1]\n');
-    expect(file('monitoring-1', '/etc/grafana/provisioning/datasources/chatops.yaml')).toMatch(/^ +\[certificate: subject CN=ChatOps dev /m);
+    expect(file('monitoring-1', '/etc/grafana/provisioning/datasources/chatops.yaml')).toMatch(
+      /^ +\[certificate: subject CN=ChatOps dev /m,
+    );
     // No PEM material and no secret value is left anywhere.
     const all = a.map((f) => f.content).join('\n');
     expect(all).not.toContain('-----BEGIN');

@@ -24,7 +24,9 @@ export function alertFacts(env: Environment): AlertFact[] {
       if (!('alert' in r) || !r.alert) return [];
       const labels = { ...r.labels, alertname: r.alert };
       const inhibitions = inhibit.flatMap((rule) =>
-        (rule.source_matchers ?? []).some((m) => m.replace(/\s/g, '') === `alertname="${r.alert}"` || m.replace(/\s/g, '') === `alertname=${r.alert}`)
+        (rule.source_matchers ?? []).some(
+          (m) => m.replace(/\s/g, '') === `alertname="${r.alert}"` || m.replace(/\s/g, '') === `alertname=${r.alert}`,
+        )
           ? [`mutes ${names(rule.target_matchers)} with the same ${(rule.equal ?? []).join(', ')}`]
           : [],
       );

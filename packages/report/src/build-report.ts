@@ -31,7 +31,9 @@ export interface BuildReportProps {
 /** The whole report page (`index.html`): diagrams laid out by Graphviz (WebAssembly) and inlined as SVG. */
 export async function buildReport(ctx: RenderContext, props: BuildReportProps): Promise<string> {
   const facts = stackFacts(ctx, props.certificates);
-  const [services, externalTls, internalTls] = await Promise.all([servicesDot(facts), externalTlsDot(facts), internalTlsDot(facts)].map(layoutSvg));
+  const [services, externalTls, internalTls] = await Promise.all(
+    [servicesDot(facts), externalTlsDot(facts), internalTlsDot(facts)].map(layoutSvg),
+  );
   return reportPage({
     facts,
     diagrams: { services: services!, externalTls: externalTls!, internalTls: internalTls! },

@@ -4,4 +4,12 @@ export { externalTlsDot, internalTlsDot, servicesDot } from './diagrams.js';
 export { layoutSvg } from './layout.js';
 export { type PendingPlan, type ReportSection, pendingChangesSection } from './pending-changes.js';
 export { type AlertFact, type ReportPageProps, esc, reportPage } from './report-page.js';
-export { type CertificateFact, type Endpoint, type Flow, type InternalTls, type RouteFact, type StackFacts, stackFacts } from './stack-facts.js';
+export {
+  type CertificateFact,
+  type Endpoint,
+  type Flow,
+  type InternalTls,
+  type RouteFact,
+  type StackFacts,
+  stackFacts,
+} from './stack-facts.js';

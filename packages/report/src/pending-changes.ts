@@ -50,11 +50,21 @@ export function pendingChangesSection(plan: PendingPlan): ReportSection {
     if (steps.length === 0) return `<h3 id="pending-${esc(n.node)}">${esc(n.node)}</h3>\n<p>Nothing to change.</p>`;
     const rows = steps.flatMap((s) => {
       const units = s.units.map((u) => `${u.action} ${u.unit}`).join(', ') + (s.daemonReload ? ' (after daemon-reload)' : '');
-      const unitRow = units || s.replay ? [`<tr><td colspan="3"><strong>${esc(s.phase)}</strong>: ${esc([units, s.replay ? 'fires reloads journaled by an interrupted run' : ''].filter(Boolean).join('; '))}</td></tr>`] : [];
+      const unitRow =
+        units || s.replay
+          ? [
+              `<tr><td colspan="3"><strong>${esc(s.phase)}</strong>: ${esc([units, s.replay ? 'fires reloads journaled by an interrupted run' : ''].filter(Boolean).join('; '))}</td></tr>`,
+            ]
+          : [];
       const fileRows = s.files
         .filter((f) => f.status !== 'unchanged')
         .map((f) => {
-          const what = f.secret && f.status === 'change' ? 'changed (secret: contents not shown)' : f.status === 'change' && f.metadata ? f.metadata : WHAT[f.status];
+          const what =
+            f.secret && f.status === 'change'
+              ? 'changed (secret: contents not shown)'
+              : f.status === 'change' && f.metadata
+                ? f.metadata
+                : WHAT[f.status];
           const diff = f.diff && !f.secret ? `<details><summary>diff</summary><pre>${esc(f.diff)}</pre></details>` : '';
           return `<tr><td><code>${esc(f.path)}</code></td><td>${esc(s.phase)}</td><td${f.status === 'drift' ? ' class="bad"' : ''}>${esc(what)}${diff}</td></tr>`;
         });

@@ -61,7 +61,12 @@ export function reportPage(props: ReportPageProps): string {
       title: 'Routing',
       html: table(
         ['host', 'backend', 'servers', 'auth'],
-        facts.routes.map((r) => [`<code>${esc(r.host)}</code>`, esc(r.backend), r.servers.map((s) => esc(`${s.name} (${s.node}:${s.port})`)).join('<br>'), r.auth ? 'basic auth' : 'none at the edge (OAuth in Grafana)']),
+        facts.routes.map((r) => [
+          `<code>${esc(r.host)}</code>`,
+          esc(r.backend),
+          r.servers.map((s) => esc(`${s.name} (${s.node}:${s.port})`)).join('<br>'),
+          r.auth ? 'basic auth' : 'none at the edge (OAuth in Grafana)',
+        ]),
       ),
     },
     {
@@ -79,7 +84,12 @@ export function reportPage(props: ReportPageProps): string {
       title: 'Alerts',
       html: table(
         ['rule', 'severity', 'receivers', 'inhibitions'],
-        props.alerts.map((a) => [esc(a.rule), esc(a.severity), a.receivers.length ? esc(a.receivers.join(', ')) : '<span class="bad">none</span>', esc(a.inhibitions.join('; '))]),
+        props.alerts.map((a) => [
+          esc(a.rule),
+          esc(a.severity),
+          a.receivers.length ? esc(a.receivers.join(', ')) : '<span class="bad">none</span>',
+          esc(a.inhibitions.join('; ')),
+        ]),
       ),
     },
     {

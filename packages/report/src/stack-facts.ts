@@ -75,7 +75,10 @@ const svc = (node: NodeSpec, service: ServiceName): Endpoint => ({ kind: 'servic
 function describe(id: string, pem: string, notAfter: Date): CertificateFact {
   const x = new X509Certificate(pem);
   const cn = (dn: string) => /CN=([^\n]+)/.exec(dn)?.[1] ?? dn.replace(/\n/g, ', ');
-  const names = (x.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
+  const names = (x.subjectAltName ?? '')
+    .split(', ')
+    .filter(Boolean)
+    .map((n) => n.replace(/^(DNS|IP Address):/, ''));
   return { id, subject: cn(x.subject), issuer: cn(x.issuer), notAfter, names };
 }
 
@@ -95,41 +98,116 @@ export function stackFacts(ctx: RenderContext, requests: readonly CertificateReq
   const flows: Flow[] = [];
   const lbs = nodesWithRole(env, 'loadbalancer');
   for (const lb of lbs) {
-    flows.push({ from: { kind: 'external', name: 'client' }, to: svc(lb, 'haproxy'), port: env.ports.https, protocol: 'https', carries: 'traffic' });
+    flows.push({
+      from: { kind: 'external', name: 'client' },
+      to: svc(lb, 'haproxy'),
+      port: env.ports.https,
+      protocol: 'https',
+      carries: 'traffic',
+    });
     for (const u of edgeUpstreams(env)) {
       const service = serviceOfBackend(env, u.node, u.backend);
-      flows.push({ from: svc(lb, 'haproxy'), to: svc(u.node, service), port: u.port, protocol: 'https', carries: 'traffic', tls: tls(u.node, service) });
+      flows.push({
+        from: svc(lb, 'haproxy'),
+        to: svc(u.node, service),
+        port: u.port,
+        protocol: 'https',
+        carries: 'traffic',
+        tls: tls(u.node, service),
+      });
     }
   }
   const logstash = nodesWithRole(env, 'logstash');
   const elastic = nodesWithRole(env, 'elasticsearch');
   for (const node of env.nodes) {
     if (!servicesOn(env, node).includes('filebeat')) continue;
-    for (const l of logstash) flows.push({ from: svc(node, 'filebeat'), to: svc(l, 'logstash'), port: env.ports.logstash, protocol: 'beats+tls', carries: 'logs', tls: tls(l, 'logstash') });
+    for (const l of logstash)
+      flows.push({
+        from: svc(node, 'filebeat'),
+        to: svc(l, 'logstash'),
+        port: env.ports.logstash,
+        protocol: 'beats+tls',
+        carries: 'logs',
+        tls: tls(l, 'logstash'),
+      });
   }
   for (const l of logstash)
-    for (const e of elastic) flows.push({ from: svc(l, 'logstash'), to: svc(e, 'elasticsearch'), port: env.ports.elasticsearch, protocol: 'https', carries: 'logs', tls: tls(e, 'elasticsearch') });
+    for (const e of elastic)
+      flows.push({
+        from: svc(l, 'logstash'),
+        to: svc(e, 'elasticsearch'),
+        port: env.ports.elasticsearch,
+        protocol: 'https',
+        carries: 'logs',
+        tls: tls(e, 'elasticsearch'),
+      });
   for (const k of nodesWithRole(env, 'kibana'))
-    for (const e of elastic) flows.push({ from: svc(k, 'kibana'), to: svc(e, 'elasticsearch'), port: env.ports.elasticsearch, protocol: 'https', carries: 'queries', tls: tls(e, 'elasticsearch') });
+    for (const e of elastic)
+      flows.push({
+        from: svc(k, 'kibana'),
+        to: svc(e, 'elasticsearch'),
+        port: env.ports.elasticsearch,
+        protocol: 'https',
+        carries: 'queries',
+        tls: tls(e, 'elasticsearch'),
+      });
   const prometheus = nodesWithRole(env, 'prometheus');
   for (const p of prometheus) {
     for (const m of metricsEndpoints(env))
-      flows.push({ from: svc(p, 'prometheus'), to: svc(m.node, m.service), port: m.port, protocol: `${m.scheme} ${m.path}`, carries: 'metrics', tls: tls(m.node, m.service) });
+      flows.push({
+        from: svc(p, 'prometheus'),
+        to: svc(m.node, m.service),
+        port: m.port,
+        protocol: `${m.scheme} ${m.path}`,
+        carries: 'metrics',
+        tls: tls(m.node, m.service),
+      });
     for (const a of nodesWithRole(env, 'alertmanager'))
-      flows.push({ from: svc(p, 'prometheus'), to: svc(a, 'alertmanager'), port: env.ports.alertmanager, protocol: 'https', carries: 'alerts', tls: tls(a, 'alertmanager') });
+      flows.push({
+        from: svc(p, 'prometheus'),
+        to: svc(a, 'alertmanager'),
+        port: env.ports.alertmanager,
+        protocol: 'https',
+        carries: 'alerts',
+        tls: tls(a, 'alertmanager'),
+      });
   }
   for (const g of nodesWithRole(env, 'grafana'))
-    for (const p of prometheus) flows.push({ from: svc(g, 'grafana'), to: svc(p, 'prometheus'), port: env.ports.prometheus, protocol: 'https', carries: 'queries', tls: tls(p, 'prometheus') });
+    for (const p of prometheus)
+      flows.push({
+        from: svc(g, 'grafana'),
+        to: svc(p, 'prometheus'),
+        port: env.ports.prometheus,
+        protocol: 'https',
+        carries: 'queries',
+        tls: tls(p, 'prometheus'),
+      });
   for (const a of nodesWithRole(env, 'alertmanager')) {
-    if (env.alerting.slack) flows.push({ from: svc(a, 'alertmanager'), to: { kind: 'external', name: 'Slack' }, port: 443, protocol: 'https webhook', carries: 'alerts' });
+    if (env.alerting.slack)
+      flows.push({
+        from: svc(a, 'alertmanager'),
+        to: { kind: 'external', name: 'Slack' },
+        port: 443,
+        protocol: 'https webhook',
+        carries: 'alerts',
+      });
     if (env.alerting.email) {
       const port = Number(env.alerting.email.smarthost.split(':').pop());
-      flows.push({ from: svc(a, 'alertmanager'), to: { kind: 'external', name: 'mail' }, port, protocol: `smtp ${env.alerting.email.smarthost}`, carries: 'alerts' });
+      flows.push({
+        from: svc(a, 'alertmanager'),
+        to: { kind: 'external', name: 'mail' },
+        port,
+        protocol: `smtp ${env.alerting.email.smarthost}`,
+        carries: 'alerts',
+      });
     }
   }
   const routes = edgeRoutes(env);
   const certificates = requests
-    .map((r) => { const leaf = ctx.pki.leaf(r.id); return describe(r.id, leaf.cert, leaf.notAfter); })
+    .map((r) => {
+      const leaf = ctx.pki.leaf(r.id);
+      return describe(r.id, leaf.cert, leaf.notAfter);
+    })
     .sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime() || (a.id < b.id ? -1 : 1));
   return {
     name: env.name,

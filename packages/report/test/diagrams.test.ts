@@ -27,9 +27,25 @@ describe('facts', () => {
   const facts = stackFacts(ctx, requests);
 
   it('has the flows the stack sets up', () => {
-    const kinds = new Set(facts.flows.map((f) => `${f.from.kind === 'service' ? f.from.service : f.from.name}->${f.to.kind === 'service' ? f.to.service : f.to.name}`));
-    for (const k of ['client->haproxy', 'haproxy->chatops', 'haproxy->grafana', 'filebeat->logstash', 'logstash->elasticsearch', 'prometheus->node-exporter',
-      'prometheus->cadvisor', 'prometheus->alertmanager', 'alertmanager->Slack', 'alertmanager->mail', 'grafana->prometheus', 'kibana->elasticsearch'])
+    const kinds = new Set(
+      facts.flows.map(
+        (f) => `${f.from.kind === 'service' ? f.from.service : f.from.name}->${f.to.kind === 'service' ? f.to.service : f.to.name}`,
+      ),
+    );
+    for (const k of [
+      'client->haproxy',
+      'haproxy->chatops',
+      'haproxy->grafana',
+      'filebeat->logstash',
+      'logstash->elasticsearch',
+      'prometheus->node-exporter',
+      'prometheus->cadvisor',
+      'prometheus->alertmanager',
+      'alertmanager->Slack',
+      'alertmanager->mail',
+      'grafana->prometheus',
+      'kibana->elasticsearch',
+    ])
       expect(kinds).toContain(k);
     expect(facts.flows.filter((f) => f.tls).every((f) => f.tls?.verifies)).toBe(true);
   });
@@ -38,7 +54,9 @@ describe('facts', () => {
     // The certificate of the elastic node no longer names the node: every hop to it must turn red.
     const broken = requests.map((r) => (r.id.endsWith('/elasticsearch') ? { ...r, dnsNames: ['elsewhere.example'] } : r));
     const bad: StackFacts = stackFacts(ctx, broken);
-    const red = internalTlsDot(bad).split('\n').filter((l) => l.includes('color=red'));
+    const red = internalTlsDot(bad)
+      .split('\n')
+      .filter((l) => l.includes('color=red'));
     expect(red.length).toBeGreaterThan(0);
     expect(red.every((l) => l.includes('/elasticsearch"'))).toBe(true);
     expect(internalTlsDot(facts)).not.toContain('color=red');

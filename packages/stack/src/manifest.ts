@@ -20,7 +20,9 @@ export interface ManifestArtifact {
 export interface Manifest {
   readonly environment: string;
   readonly domain: string;
-  readonly nodes: Readonly<Record<string, { readonly address: string; readonly services: readonly string[]; readonly artifacts: readonly ManifestArtifact[] }>>;
+  readonly nodes: Readonly<
+    Record<string, { readonly address: string; readonly services: readonly string[]; readonly artifacts: readonly ManifestArtifact[] }>
+  >;
   readonly order: StackResult['order'];
 }
 

@@ -81,10 +81,19 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);
-  const { material, issued, persist } = await new PkiStore(pkiDir).ensure(
-    pkiSettings(env),
-    certificateRequests(env, options.services),
-    { now: options.now, persist: options.persistPki ?? true, ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}) },
-  );
-  return { env, secrets: loaded.secrets, pki: material, issued, pkiDir, files: loaded.files, warnings: loaded.warnings, persistPki: persist };
+  const { material, issued, persist } = await new PkiStore(pkiDir).ensure(pkiSettings(env), certificateRequests(env, options.services), {
+    now: options.now,
+    persist: options.persistPki ?? true,
+    ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}),
+  });
+  return {
+    env,
+    secrets: loaded.secrets,
+    pki: material,
+    issued,
+    pkiDir,
+    files: loaded.files,
+    warnings: loaded.warnings,
+    persistPki: persist,
+  };
 }

@@ -1,9 +1,4 @@
-import {
-  type Artifact,
-  ConfigError,
-  type Diagnostic,
-  mergeArtifacts,
-} from '@chatops/core';
+import { type Artifact, ConfigError, type Diagnostic, mergeArtifacts } from '@chatops/core';
 import {
   type NativeCheck,
   type RenderContext,
@@ -64,7 +59,8 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
         for (const check of out.checks ?? []) checks.push({ ...check, node: node.name });
       } catch (e) {
         // A problem found while rendering is reported against the environment field it came from.
-        if (e instanceof ConfigError) problems.push(...e.diagnostics.map((d) => inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`)));
+        if (e instanceof ConfigError)
+          problems.push(...e.diagnostics.map((d) => inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`)));
         else throw e;
       }
     }

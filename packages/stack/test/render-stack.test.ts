@@ -62,7 +62,9 @@ describe('renderStack(ctx, { services, checks })', () => {
     );
     writeFileSync(join(dir.path, 'prod.yaml'), source);
     const { environment, secrets } = loadEnvironment(join(dir.path, 'prod.yaml'), { cwd: dir.path, env: { SMTP_PASSWORD: 'x' } });
-    expect(errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }))).toMatchInlineSnapshot(`"prod.yaml:76: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`);
+    expect(errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }))).toMatchInlineSnapshot(
+      `"prod.yaml:76: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`,
+    );
   });
 
   it('asks only the given services for certificates', () => {
@@ -72,21 +74,26 @@ describe('renderStack(ctx, { services, checks })', () => {
 });
 
 describe('apply order', () => {
-  const service = (name: ServiceName, after: ServiceName[] = []): ServiceRenderer => ({ service: name, after, render: () => ({ artifacts: [] }) });
+  const service = (name: ServiceName, after: ServiceName[] = []): ServiceRenderer => ({
+    service: name,
+    after,
+    render: () => ({ artifacts: [] }),
+  });
 
   it('is a topological sort of the `after` edges, ties broken by catalogue order, every service placed', () => {
-    expect(applyOrder([service('haproxy', ['grafana']), service('grafana', ['prometheus']), service('prometheus'), service('filebeat')])).toEqual([
-      'prometheus',
-      'grafana',
-      'haproxy',
-      'filebeat',
-    ]);
+    expect(
+      applyOrder([service('haproxy', ['grafana']), service('grafana', ['prometheus']), service('prometheus'), service('filebeat')]),
+    ).toEqual(['prometheus', 'grafana', 'haproxy', 'filebeat']);
     expect(applyOrder(RENDERERS)).toHaveLength(RENDERERS.length);
   });
 
   it('refuses a cycle and a service registered twice', () => {
-    expect(errorMessage(() => applyOrder([service('grafana', ['prometheus']), service('prometheus', ['grafana'])]))).toMatchInlineSnapshot(`"the stack's \`after\` edges form a cycle through grafana, prometheus"`);
-    expect(errorMessage(() => applyOrder([service('grafana'), service('grafana')]))).toMatchInlineSnapshot(`"service grafana is registered twice in the stack"`);
+    expect(errorMessage(() => applyOrder([service('grafana', ['prometheus']), service('prometheus', ['grafana'])]))).toMatchInlineSnapshot(
+      `"the stack's \`after\` edges form a cycle through grafana, prometheus"`,
+    );
+    expect(errorMessage(() => applyOrder([service('grafana'), service('grafana')]))).toMatchInlineSnapshot(
+      `"service grafana is registered twice in the stack"`,
+    );
   });
 
   it('puts every placed service of the stack into the manifest order, the edge last', () => {

@@ -63,7 +63,7 @@ describe('systemd-analyze security --offline on the rendered prod tree', () => {
     expect(problems).toEqual([]);
   });
 
-  it('holds every budget to its kind\'s ceiling unless it says why', () => {
+  it("holds every budget to its kind's ceiling unless it says why", () => {
     for (const [unit, b] of budgets()) {
       const ceiling = /exporter|-tls\.service$/.test(unit) ? 2.5 : /^cadvisor\.service$/.test(unit) ? 6.0 : 4.0;
       expect({ unit, ok: b.max <= ceiling || Boolean(b.why) }).toEqual({ unit, ok: true });

@@ -23,7 +23,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion (bounded by `timeoutMs`) and returns its exit status and output. */
-export function run(command: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number; input?: string } = {}): RunResult {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): RunResult {
   const r = spawnSync(command, args, {
     cwd: options.cwd,
     encoding: 'utf8',

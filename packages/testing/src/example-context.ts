@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Artifact, mergeArtifacts } from '@chatops/core';
-import { type Environment, type PkiMaterial, type RenderContext, type ServiceRenderer, loadEnvironment, servicesOn } from '@chatops/environment';
+import {
+  type Environment,
+  type PkiMaterial,
+  type RenderContext,
+  type ServiceRenderer,
+  loadEnvironment,
+  servicesOn,
+} from '@chatops/environment';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */

@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
  * A local HTTP server that records every POST body (stands in for Slack and webhook receivers) and answers
  * `status` (a 500 plays a Slack outage).
  */
-export async function recorder(host = '127.0.0.1', status = 200): Promise<AsyncDisposable & { url: string; bodies: { path: string; body: string }[] }> {
+export async function recorder(
+  host = '127.0.0.1',
+  status = 200,
+): Promise<AsyncDisposable & { url: string; bodies: { path: string; body: string }[] }> {
   const bodies: { path: string; body: string }[] = [];
   const server = createServer((req, res) => {
     let body = '';

@@ -103,7 +103,11 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
     users: [{ name: 'admin', passwordHash: HASHES.admin }],
     serviceAccounts: {
       grafana: { name: 'grafana', password: secret('grafana-password', LOOPBACK_PASSWORDS.grafana), passwordHash: HASHES.grafana },
-      prometheus: { name: 'prometheus', password: secret('prometheus-password', LOOPBACK_PASSWORDS.prometheus), passwordHash: HASHES.prometheus },
+      prometheus: {
+        name: 'prometheus',
+        password: secret('prometheus-password', LOOPBACK_PASSWORDS.prometheus),
+        passwordHash: HASHES.prometheus,
+      },
     },
     grafana: {
       adminPassword: secret('grafana-admin', 'grafana-admin-password'),
@@ -120,7 +124,11 @@ export async function loopbackEnvironment(options: LoopbackEnvironmentOptions): 
       slack: { webhookUrl: secret('slack-webhook', 'https://127.0.0.1:1/slack'), channel: '#alerts' },
       email: { to: ['ops@chatops.test'], from: 'alerts@chatops.test', smarthost: '127.0.0.1:25', requireTls: false },
     },
-    chatops: { image: 'registry.chatops.test/chatops:test', instancesPerNode: instances, secrets: { SLACK_BOT_TOKEN: secret('slack-bot', 'xoxb-test') } },
+    chatops: {
+      image: 'registry.chatops.test/chatops:test',
+      instancesPerNode: instances,
+      secrets: { SLACK_BOT_TOKEN: secret('slack-bot', 'xoxb-test') },
+    },
     elastic: {
       elasticPassword: secret('elastic', 'elastic-password'),
       kibanaSystemPassword: secret('kibana-system', 'kibana-password'),

@@ -49,7 +49,11 @@ export function startProcess(command: string, args: readonly string[], options: 
 }
 
 /** Waits until a TCP port accepts connections, failing after `timeoutMs` with the process output if given. */
-export async function waitForPort(host: string, port: number, options: { timeoutMs?: number; process?: RunningProcess } = {}): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  options: { timeoutMs?: number; process?: RunningProcess } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (options.process && options.process.child.exitCode !== null) {
@@ -67,7 +71,10 @@ export async function waitForPort(host: string, port: number, options: { timeout
 }
 
 /** Polls `probe` until it returns a value (not undefined), bounded by `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let lastError: unknown;
   while (Date.now() < deadline) {

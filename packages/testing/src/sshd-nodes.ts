@@ -125,11 +125,14 @@ export async function startSshdNodes(options: SshdNodesOptions): Promise<SshdNod
       writeFileSync(log, '');
       const hooks = join(nodeDir, 'systemctl.hooks');
       writeFileSync(join(bin, 'systemctl'), systemctlStandIn(log, fail, hang, hangPidFile, hooks), { mode: 0o755 });
-      if ((options.standInUsers ?? []).length > 0) writeFileSync(join(bin, 'getent'), getentStandIn(options.standInUsers ?? []), { mode: 0o755 });
+      if ((options.standInUsers ?? []).length > 0)
+        writeFileSync(join(bin, 'getent'), getentStandIn(options.standInUsers ?? []), { mode: 0o755 });
       for (const name of options.standInBinaries ?? []) {
         const file = name.startsWith('/') ? join(spec.root, name) : join(bin, name);
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `#!/bin/sh\n# STAND-IN for ${name}, which cannot run here: deploy preflight only looks it up.\nexit 0\n`, { mode: 0o755 });
+        writeFileSync(file, `#!/bin/sh\n# STAND-IN for ${name}, which cannot run here: deploy preflight only looks it up.\nexit 0\n`, {
+          mode: 0o755,
+        });
       }
       if (root) {
         for (const p of [log, nodeDir]) chownSync(p, uid, gid);
@@ -269,7 +272,8 @@ function ensureTestUser(): string {
   }
   // useradd leaves the password locked ('!'), and sshd without PAM refuses locked accounts even for keys: '*' means
   // "no password" without the lock.
-  if (spawnSync('passwd', ['-S', SSH_TEST_USER], { encoding: 'utf8' }).stdout.split(' ')[1] === 'L') execFileSync('usermod', ['-p', '*', SSH_TEST_USER]);
+  if (spawnSync('passwd', ['-S', SSH_TEST_USER], { encoding: 'utf8' }).stdout.split(' ')[1] === 'L')
+    execFileSync('usermod', ['-p', '*', SSH_TEST_USER]);
   return SSH_TEST_USER;
 }
 

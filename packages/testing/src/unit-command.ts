@@ -41,7 +41,9 @@ export function unitCommand(options: UnitCommandOptions): UnitCommand {
   const own = [unit, template].map((u) => join(deployedDir, u)).find((f) => existsSync(f));
   const packaged = own
     ? undefined
-    : (options.packageUnitDirs ?? ['/lib/systemd/system', '/usr/lib/systemd/system']).flatMap((d) => [unit, template].map((u) => join(d, u))).find((f) => existsSync(f));
+    : (options.packageUnitDirs ?? ['/lib/systemd/system', '/usr/lib/systemd/system'])
+        .flatMap((d) => [unit, template].map((u) => join(d, u)))
+        .find((f) => existsSync(f));
   const file = own ?? packaged;
   if (!file) throw new Error(`unit ${unit}: neither ${join(deployedDir, unit)} nor a package unit exists`);
   const fromPackage = own === undefined;
@@ -51,7 +53,12 @@ export function unitCommand(options: UnitCommandOptions): UnitCommand {
   const templateDropInDir = join(deployedDir, `${template}.d`);
   const dropIns = [templateDropInDir, dropInDir]
     .filter((d, i, all) => all.indexOf(d) === i && existsSync(d))
-    .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.conf')).sort().map((f) => join(d, f)));
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.conf'))
+        .sort()
+        .map((f) => join(d, f)),
+    );
 
   const service: Record<string, string[]> = {};
   for (const f of [file, ...dropIns]) {
@@ -77,7 +84,14 @@ export function unitCommand(options: UnitCommandOptions): UnitCommand {
   for (const entry of service.Environment ?? []) {
     for (const assignment of words(entry)) {
       const eq = assignment.indexOf('=');
-      if (eq > 0) environment[assignment.slice(0, eq)] = fromPackage ? assignment.slice(eq + 1).split(' ').map(reroot).join(' ') : assignment.slice(eq + 1);
+      if (eq > 0)
+        environment[assignment.slice(0, eq)] = fromPackage
+          ? assignment
+              .slice(eq + 1)
+              .split(' ')
+              .map(reroot)
+              .join(' ')
+          : assignment.slice(eq + 1);
     }
   }
   const execStart = (service.ExecStart ?? []).at(-1);

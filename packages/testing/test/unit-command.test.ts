@@ -26,7 +26,10 @@ describe('unitCommand', () => {
     using dir = tempDir('unit-command-');
     const pkg = join(dir.path, 'lib');
     mkdirSync(pkg);
-    writeFileSync(join(pkg, 'd.service'), '[Service]\nEnvironmentFile=-/etc/default/d\nEnvironment="CONFIG=/etc/d.cfg" "PIDFILE=/run/d.pid"\nExecStart=/usr/sbin/d -f $CONFIG -p $PIDFILE\n');
+    writeFileSync(
+      join(pkg, 'd.service'),
+      '[Service]\nEnvironmentFile=-/etc/default/d\nEnvironment="CONFIG=/etc/d.cfg" "PIDFILE=/run/d.pid"\nExecStart=/usr/sbin/d -f $CONFIG -p $PIDFILE\n',
+    );
     const root = join(dir.path, 'node');
     const c = unitCommand({ root, unit: 'd.service', packageUnitDirs: [pkg] });
     expect(c.fromPackage).toBe(true);

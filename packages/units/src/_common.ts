@@ -5,7 +5,13 @@ import { type Environment, type NodeSpec, nodePath } from '@chatops/environment'
 export const SYSTEMD_DIR = '/etc/systemd/system';
 
 /** Renders a unit file artifact (0644 root, a change needs `daemon-reload` + `action`). */
-export function unitArtifact(env: Environment, node: NodeSpec, name: string, unit: UnitFileInput, props: { service?: string; action?: ServiceAction } = {}): Artifact {
+export function unitArtifact(
+  env: Environment,
+  node: NodeSpec,
+  name: string,
+  unit: UnitFileInput,
+  props: { service?: string; action?: ServiceAction } = {},
+): Artifact {
   return artifact({
     path: nodePath(env, node, `${SYSTEMD_DIR}/${name}`),
     content: printUnitFile(unit, { header: `Rendered by @chatops/units for ${node.name}: do not edit.` }),

@@ -65,8 +65,21 @@ export function listenFacts(env: Environment, bundles: ReadonlyMap<string, reado
       const listen = splitHostPort(f['web.listen-address'] ?? '');
       if (!listen) continue;
       const webConfig = f['web.config.file'] ? findArtifact(bundle, f['web.config.file']) : undefined;
-      const users = webConfig ? Object.keys(((parseDocument(webConfig.content, webConfig.path, '.yml').data ?? {}) as { basic_auth_users?: object }).basic_auth_users ?? {}) : [];
-      facts.push({ service, unit, node, address: listen.host, port: listen.port, path: f['web.telemetry-path'] ?? '/metrics', basicAuthUsers: users, file });
+      const users = webConfig
+        ? Object.keys(
+            ((parseDocument(webConfig.content, webConfig.path, '.yml').data ?? {}) as { basic_auth_users?: object }).basic_auth_users ?? {},
+          )
+        : [];
+      facts.push({
+        service,
+        unit,
+        node,
+        address: listen.host,
+        port: listen.port,
+        path: f['web.telemetry-path'] ?? '/metrics',
+        basicAuthUsers: users,
+        file,
+      });
     }
     if (services.includes('cadvisor')) {
       const file = nodePath(env, node, `${STUNNEL_DIR}/cadvisor-tls.conf`);
@@ -75,7 +88,16 @@ export function listenFacts(env: Environment, bundles: ReadonlyMap<string, reado
       const accept = conf ? splitHostPort(parseStunnelServices(conf.content).cadvisor?.accept ?? '') : undefined;
       if (accept && args) {
         const f = flags(parseEnvFile(args.content).ARGS ?? '');
-        facts.push({ service: 'cadvisor', unit: 'cadvisor-tls', node, address: accept.host, port: accept.port, path: f.prometheus_endpoint ?? '/metrics', basicAuthUsers: [], file });
+        facts.push({
+          service: 'cadvisor',
+          unit: 'cadvisor-tls',
+          node,
+          address: accept.host,
+          port: accept.port,
+          path: f.prometheus_endpoint ?? '/metrics',
+          basicAuthUsers: [],
+          file,
+        });
       }
     }
   }

@@ -1,5 +1,16 @@
 import { type Artifact, ConfigError, argsVariable, artifact, execLine, printEnvFile, raw, sandbox, toYaml } from '@chatops/core';
-import { type Environment, type NodeSpec, type ProbeTarget, type ServiceRenderer, clientCertificate, clientTlsFiles, nodePath, probeTargets, serviceCertificate, tlsFiles } from '@chatops/environment';
+import {
+  type Environment,
+  type NodeSpec,
+  type ProbeTarget,
+  type ServiceRenderer,
+  clientCertificate,
+  clientTlsFiles,
+  nodePath,
+  probeTargets,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
 import { z } from 'zod';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
@@ -26,7 +37,10 @@ const ipProtocol = z.enum(['ip4', 'ip6']);
 export const blackboxModuleSchema = z
   .strictObject({
     prober: z.enum(['http', 'tcp']),
-    timeout: z.string().regex(/^\d+(ms|s|m)$/).optional(),
+    timeout: z
+      .string()
+      .regex(/^\d+(ms|s|m)$/)
+      .optional(),
     http: z
       .strictObject({
         valid_status_codes: z.array(z.number().int().min(100).max(599)).optional(),
@@ -48,7 +62,9 @@ export const blackboxModuleSchema = z
       })
       .optional(),
   })
-  .refine((m) => (m.prober === 'http' ? m.tcp === undefined : m.http === undefined), { message: 'a module configures only its own prober' });
+  .refine((m) => (m.prober === 'http' ? m.tcp === undefined : m.http === undefined), {
+    message: 'a module configures only its own prober',
+  });
 
 export const blackboxConfigSchema = z.strictObject({ modules: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), blackboxModuleSchema) });
 export type BlackboxConfig = z.output<typeof blackboxConfigSchema>;
@@ -57,7 +73,9 @@ export type BlackboxConfig = z.output<typeof blackboxConfigSchema>;
 export function printBlackboxConfig(config: BlackboxConfig): string {
   const parsed = blackboxConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message })));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message })),
+    );
   }
   return `# Rendered by @chatops/units: blackbox exporter modules, one per probed server name.\n${toYaml(parsed.data)}`;
 }
@@ -109,7 +127,11 @@ const UNIT = 'prometheus-blackbox-exporter';
 /** The exporter's flags: where it listens (its metrics endpoint), its modules and its web config. */
 function blackboxArgs(env: Environment, node: NodeSpec, configFile: string, webConfigFile: string): string[] {
   const ep = endpointFor(env, node, SERVICE);
-  return [`--config.file=${configFile}`, `--web.listen-address=${joinHostPort(node.address, ep.port)}`, `--web.config.file=${webConfigFile}`];
+  return [
+    `--config.file=${configFile}`,
+    `--web.listen-address=${joinHostPort(node.address, ep.port)}`,
+    `--web.config.file=${webConfigFile}`,
+  ];
 }
 
 /**
@@ -152,7 +174,13 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
           path: webConfigFile,
           content: printExporterWebConfig({
             // Mutual TLS: only Prometheus' client certificate (clientAuth, our CA) gets through, then basic auth.
-            tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: tls.caFile },
+            tls_server_config: {
+              cert_file: tls.certFile,
+              key_file: tls.keyFile,
+              min_version: 'TLS12',
+              client_auth_type: 'RequireAndVerifyClientCert',
+              client_ca_file: tls.caFile,
+            },
             basic_auth_users: { [account.name]: account.passwordHash },
           }),
           mode: '0640',
@@ -173,7 +201,11 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
           action: 'restart',
         }),
         unitArtifact(env, node, `${UNIT}.service`, {
-          Unit: { Description: 'Prometheus blackbox exporter (rendered by @chatops/units)', Wants: 'network-online.target', After: 'network-online.target' },
+          Unit: {
+            Description: 'Prometheus blackbox exporter (rendered by @chatops/units)',
+            Wants: 'network-online.target',
+            After: 'network-online.target',
+          },
           Service: {
             Type: 'simple',
             User: user,
@@ -192,7 +224,11 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
       return {
         artifacts,
         checks: [
-          { name: 'prometheus-blackbox-exporter --config.check', command: 'prometheus-blackbox-exporter', args: [`--config.file=${configFile}`, '--config.check'] },
+          {
+            name: 'prometheus-blackbox-exporter --config.check',
+            command: 'prometheus-blackbox-exporter',
+            args: [`--config.file=${configFile}`, '--config.check'],
+          },
           { name: 'promtool check web-config (blackbox-exporter)', command: 'promtool', args: ['check', 'web-config', webConfigFile] },
         ],
       };

@@ -22,7 +22,10 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
   return {
     service: 'cadvisor',
     securityBudgets: {
-      'cadvisor.service': { max: 3.0, why: 'root with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE: it reads every container\'s /proc, host cgroups, devices and /var/lib/docker (systemd 252: 2.4)' },
+      'cadvisor.service': {
+        max: 3.0,
+        why: "root with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE: it reads every container's /proc, host cgroups, devices and /var/lib/docker (systemd 252: 2.4)",
+      },
       'cadvisor-tls.service': TLS_TERMINATOR_BUDGET,
     },
     certificates: (env, node) => [serviceCertificate(env, node, 'cadvisor')],
@@ -44,12 +47,19 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
       const artifacts: Artifact[] = [
         artifact({
           path: argsPath,
-          content: printEnvFile({ ARGS: argsVariable(args) }, { header: 'Rendered by @chatops/units: cAdvisor arguments (read by cadvisor.service).' }),
+          content: printEnvFile(
+            { ARGS: argsVariable(args) },
+            { header: 'Rendered by @chatops/units: cAdvisor arguments (read by cadvisor.service).' },
+          ),
           service: 'cadvisor',
           action: 'restart',
         }),
         unitArtifact(env, node, 'cadvisor.service', {
-          Unit: { Description: 'cAdvisor container metrics on loopback (rendered by @chatops/units)', After: ['docker.service'], Wants: 'docker.service' },
+          Unit: {
+            Description: 'cAdvisor container metrics on loopback (rendered by @chatops/units)',
+            After: ['docker.service'],
+            Wants: 'docker.service',
+          },
           Service: {
             Type: 'simple',
             EnvironmentFile: argsPath,

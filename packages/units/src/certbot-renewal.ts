@@ -54,10 +54,19 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
       const bundle = (props.bundlePath ?? haproxyBundlePath)(env, node);
       const hookPath = nodePath(env, node, '/etc/chatops/certbot/haproxy-deploy-hook.sh');
       const renew = execLine([
-        props.certbot ?? '/usr/bin/certbot', 'renew', '--quiet', '--non-interactive',
-        '--cert-name', env.domain,
-        '--standalone', '--http-01-address', node.localAddress, '--http-01-port', String(env.ports.certbot),
-        '--deploy-hook', hookPath,
+        props.certbot ?? '/usr/bin/certbot',
+        'renew',
+        '--quiet',
+        '--non-interactive',
+        '--cert-name',
+        env.domain,
+        '--standalone',
+        '--http-01-address',
+        node.localAddress,
+        '--http-01-port',
+        String(env.ports.certbot),
+        '--deploy-hook',
+        hookPath,
       ]);
       // certbot writes its lineage and logs, the deploy hook HAProxy's bundle and `systemctl reload`s HAProxy
       // (root over systemd's socket). Root without capabilities; certbot chowns renewed keys (no @privileged
@@ -76,44 +85,90 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
       const tls = env.tls.public;
       // The first certificate: requested once HAProxy is up (it routes the ACME challenge to certbot), skipped
       // for good once the lineage exists; renewals then keep it current.
-      const issue = tls.mode === 'letsencrypt'
-        ? execLine([
-            props.certbot ?? '/usr/bin/certbot', 'certonly', '--non-interactive', '--agree-tos', '--email', tls.email,
-            ...(tls.staging ? ['--staging'] : []),
-            '--cert-name', env.domain, '--expand',
-            ...publicHosts(env).flatMap((h) => ['-d', h]),
-            '--standalone', '--http-01-address', node.localAddress, '--http-01-port', String(env.ports.certbot),
-            '--deploy-hook', hookPath,
-          ])
-        : undefined;
+      const issue =
+        tls.mode === 'letsencrypt'
+          ? execLine([
+              props.certbot ?? '/usr/bin/certbot',
+              'certonly',
+              '--non-interactive',
+              '--agree-tos',
+              '--email',
+              tls.email,
+              ...(tls.staging ? ['--staging'] : []),
+              '--cert-name',
+              env.domain,
+              '--expand',
+              ...publicHosts(env).flatMap((h) => ['-d', h]),
+              '--standalone',
+              '--http-01-address',
+              node.localAddress,
+              '--http-01-port',
+              String(env.ports.certbot),
+              '--deploy-hook',
+              hookPath,
+            ])
+          : undefined;
       const artifacts: Artifact[] = [
         artifact({ path: hookPath, content: deployHook(env, bundle), mode: '0755', service: 'certbot-renew', action: 'none' }),
-        unitArtifact(env, node, 'certbot-renew.service', {
-          Unit: { Description: "Renew the Let's Encrypt certificate (rendered by @chatops/units)", Wants: 'network-online.target', After: ['network-online.target', 'haproxy.service'] },
-          Service: service,
-        }, { action: 'none' }),
-        unitArtifact(env, node, 'certbot-renew.timer', {
-          Unit: { Description: "Twice-daily Let's Encrypt renewal (rendered by @chatops/units)" },
-          Timer: { OnCalendar: props.onCalendar ?? '*-*-* 00,12:00:00', RandomizedDelaySec: props.randomizedDelay ?? '1h', Persistent: 'true', Unit: 'certbot-renew.service' },
-          Install: { WantedBy: 'timers.target' },
-        }, { service: 'certbot-renew.timer', action: 'restart' }),
+        unitArtifact(
+          env,
+          node,
+          'certbot-renew.service',
+          {
+            Unit: {
+              Description: "Renew the Let's Encrypt certificate (rendered by @chatops/units)",
+              Wants: 'network-online.target',
+              After: ['network-online.target', 'haproxy.service'],
+            },
+            Service: service,
+          },
+          { action: 'none' },
+        ),
+        unitArtifact(
+          env,
+          node,
+          'certbot-renew.timer',
+          {
+            Unit: { Description: "Twice-daily Let's Encrypt renewal (rendered by @chatops/units)" },
+            Timer: {
+              OnCalendar: props.onCalendar ?? '*-*-* 00,12:00:00',
+              RandomizedDelaySec: props.randomizedDelay ?? '1h',
+              Persistent: 'true',
+              Unit: 'certbot-renew.service',
+            },
+            Install: { WantedBy: 'timers.target' },
+          },
+          { service: 'certbot-renew.timer', action: 'restart' },
+        ),
         ...(issue
           ? [
-              unitArtifact(env, node, 'certbot-issue.service', {
-                Unit: {
-                  Description: "Obtain the first Let's Encrypt certificate (rendered by @chatops/units)",
-                  ConditionPathExists: `!/etc/letsencrypt/live/${env.domain}/fullchain.pem`,
-                  Wants: ['network-online.target', 'haproxy.service'],
-                  After: ['network-online.target', 'haproxy.service'],
+              unitArtifact(
+                env,
+                node,
+                'certbot-issue.service',
+                {
+                  Unit: {
+                    Description: "Obtain the first Let's Encrypt certificate (rendered by @chatops/units)",
+                    ConditionPathExists: `!/etc/letsencrypt/live/${env.domain}/fullchain.pem`,
+                    Wants: ['network-online.target', 'haproxy.service'],
+                    After: ['network-online.target', 'haproxy.service'],
+                  },
+                  Service: { Type: 'oneshot', ExecStart: issue, RemainAfterExit: 'no', ...confined },
+                  Install: { WantedBy: 'multi-user.target' },
                 },
-                Service: { Type: 'oneshot', ExecStart: issue, RemainAfterExit: 'no', ...confined },
-                Install: { WantedBy: 'multi-user.target' },
-              }, { service: 'certbot-issue', action: 'restart' }),
+                { service: 'certbot-issue', action: 'restart' },
+              ),
             ]
           : []),
-        unitArtifact(env, node, 'certbot.service.d/chatops.conf', {
-          Service: { ExecStart: ['', renew], ...confined },
-        }, { service: 'certbot', action: 'none' }),
+        unitArtifact(
+          env,
+          node,
+          'certbot.service.d/chatops.conf',
+          {
+            Service: { ExecStart: ['', renew], ...confined },
+          },
+          { service: 'certbot', action: 'none' },
+        ),
       ];
       return { artifacts };
     },

@@ -1,5 +1,25 @@
-import { type Artifact, ConfigError, artifact, escapeSpecifiers, execLine, placeSecret, printEnvFile, raw, sandbox, shellQuote, toYaml } from '@chatops/core';
-import { type Environment, type NodeSpec, type ServiceRenderer, chatopsInstances, nodePath, serviceCertificate, tlsFiles } from '@chatops/environment';
+import {
+  type Artifact,
+  ConfigError,
+  artifact,
+  escapeSpecifiers,
+  execLine,
+  placeSecret,
+  printEnvFile,
+  raw,
+  sandbox,
+  shellQuote,
+  toYaml,
+} from '@chatops/core';
+import {
+  type Environment,
+  type NodeSpec,
+  type ServiceRenderer,
+  chatopsInstances,
+  nodePath,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
 
@@ -37,7 +57,7 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
     '#!/bin/sh',
     '# Rendered by @chatops/units: composes the ChatOps app secrets.yml from secret files at start.',
     '# Usage: write-secrets.sh OUTPUT [UID:GID]. Values are YAML single-quoted; a multi-line value is an error.',
-    '# The file is 0400, owned by UID:GID (the container\'s user) when given.',
+    "# The file is 0400, owned by UID:GID (the container's user) when given.",
     'set -eu',
     'out="$1"',
     'owner="${2:-}"',
@@ -47,7 +67,7 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
     'emit() {',
     '  value=$(cat "$2") || { echo "cannot read secret $1 from $2" >&2; exit 1; }',
     '  case "$value" in *\'',
-    "'*) echo \"secret $1 ($2) spans several lines\" >&2; exit 1 ;; esac",
+    '\'*) echo "secret $1 ($2) spans several lines" >&2; exit 1 ;; esac',
     `  printf "%s: '%s'\\n" "$1" "$(printf '%s' "$value" | sed "s/'/''/g")" >> "$tmp"`,
     '}',
     ...entries.map(([name, path]) => `emit ${name} ${shellQuote(path)}`),
@@ -78,7 +98,8 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
       const base = props.loopbackBase ?? ctx.env.ports.chatopsLocal;
       const { env } = ctx;
       const instances = chatopsInstances(env, node);
-      if (instances.length === 0) throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node), 'roles'], message: `${node.name} has no chatops role` }]);
+      if (instances.length === 0)
+        throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node), 'roles'], message: `${node.name} has no chatops role` }]);
       const paths = chatopsAppPaths(env, node);
       const artifacts: Artifact[] = [];
       const secretEntries: [string, string][] = [];
@@ -92,15 +113,29 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
         secretEntries.push([name, placed.path]);
       }
       artifacts.push(
-        artifact({ path: paths.config, content: toYaml(env.chatops.config, { header: 'Rendered by @chatops/units: ChatOps app config.yml (no secrets).' }), service: 'chatops@*', action: 'restart' }),
-        artifact({ path: paths.writeSecrets, content: writeSecretsScript(secretEntries), mode: '0755', service: 'chatops@*', action: 'restart' }),
+        artifact({
+          path: paths.config,
+          content: toYaml(env.chatops.config, { header: 'Rendered by @chatops/units: ChatOps app config.yml (no secrets).' }),
+          service: 'chatops@*',
+          action: 'restart',
+        }),
+        artifact({
+          path: paths.writeSecrets,
+          content: writeSecretsScript(secretEntries),
+          mode: '0755',
+          service: 'chatops@*',
+          action: 'restart',
+        }),
       );
       for (const i of instances) {
         artifacts.push(
           artifact({
             path: paths.instanceEnv(i.index),
             content: printEnvFile(
-              { CHATOPS_CONTAINER: i.containerName, CHATOPS_PUBLISH: `${joinHostPort(node.localAddress, base + i.index - 1)}:${containerPort}` },
+              {
+                CHATOPS_CONTAINER: i.containerName,
+                CHATOPS_PUBLISH: `${joinHostPort(node.localAddress, base + i.index - 1)}:${containerPort}`,
+              },
               { header: `Rendered by @chatops/units: ${i.unit} (served over TLS at ${joinHostPort(node.address, i.port)}).` },
             ),
             service: i.unit.replace(/\.service$/, ''),
@@ -119,7 +154,12 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           node,
           'chatops@.service',
           {
-            Unit: { Description: raw('ChatOps app instance %i (rendered by @chatops/units)'), Requires: 'docker.service', After: ['docker.service', 'network-online.target'], Wants: 'network-online.target' },
+            Unit: {
+              Description: raw('ChatOps app instance %i (rendered by @chatops/units)'),
+              Requires: 'docker.service',
+              After: ['docker.service', 'network-online.target'],
+              Wants: 'network-online.target',
+            },
             Service: {
               Type: 'simple',
               EnvironmentFile: raw(`${escapeSpecifiers(nodePath(env, node, CHATOPS_APP_DIR))}/instance-%i.env`),
@@ -131,21 +171,39 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
                 execLine([paths.writeSecrets, raw(`${runtime}/secrets.yml`), ...(root ? [] : [container.user])], root ? '' : '+'),
               ],
               ExecStart: execLine([
-                docker, 'run', '--rm',
-                '--name', raw('${CHATOPS_CONTAINER}'),
-                '--publish', raw('${CHATOPS_PUBLISH}'),
-                '--volume', `${paths.config}:${props.containerConfigPath ?? '/usr/src/app/cloud_chatops/config/config.yml'}:ro`,
-                '--volume', raw(`${runtime}/secrets.yml:${props.containerSecretsPath ?? '/usr/src/app/cloud_chatops/secrets/secrets.yml'}:ro`),
-                '--log-driver', 'json-file', '--log-opt', 'max-size=50m', '--log-opt', 'max-file=5',
+                docker,
+                'run',
+                '--rm',
+                '--name',
+                raw('${CHATOPS_CONTAINER}'),
+                '--publish',
+                raw('${CHATOPS_PUBLISH}'),
+                '--volume',
+                `${paths.config}:${props.containerConfigPath ?? '/usr/src/app/cloud_chatops/config/config.yml'}:ro`,
+                '--volume',
+                raw(`${runtime}/secrets.yml:${props.containerSecretsPath ?? '/usr/src/app/cloud_chatops/secrets/secrets.yml'}:ro`),
+                '--log-driver',
+                'json-file',
+                '--log-opt',
+                'max-size=50m',
+                '--log-opt',
+                'max-file=5',
                 // Confinement: read-only root with explicit tmpfs, no capabilities, no setuid gain, bounded
                 // memory (no extra swap) and processes, a non-root user unless the environment says 0:0.
                 '--read-only',
                 ...container.tmpfs.flatMap((dir) => ['--tmpfs', `${dir}:rw,noexec,nosuid,nodev,size=64m`]),
-                '--cap-drop', 'ALL',
-                '--security-opt', 'no-new-privileges',
-                '--memory', container.memory, '--memory-swap', container.memory,
-                '--pids-limit', String(container.pidsLimit),
-                '--user', container.user,
+                '--cap-drop',
+                'ALL',
+                '--security-opt',
+                'no-new-privileges',
+                '--memory',
+                container.memory,
+                '--memory-swap',
+                container.memory,
+                '--pids-limit',
+                String(container.pidsLimit),
+                '--user',
+                container.user,
                 env.chatops.image,
               ]),
               ExecStop: execLine([docker, 'stop', '--time', '20', raw('${CHATOPS_CONTAINER}')]),
@@ -172,7 +230,13 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
           services: Object.fromEntries(
             instances.map((i) => [
               i.containerName,
-              { accept: joinHostPort(node.address, i.port), connect: joinHostPort(node.localAddress, base + i.index - 1), cert: tls.certFile, key: tls.keyFile, sslVersionMin: 'TLSv1.2' as const },
+              {
+                accept: joinHostPort(node.address, i.port),
+                connect: joinHostPort(node.localAddress, base + i.index - 1),
+                cert: tls.certFile,
+                key: tls.keyFile,
+                sslVersionMin: 'TLSv1.2' as const,
+              },
             ]),
           ),
         }),

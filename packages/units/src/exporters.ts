@@ -1,4 +1,14 @@
-import { type Artifact, ConfigError, type SandboxOptions, argsVariable, artifact, execLine, printEnvFile, raw, sandbox } from '@chatops/core';
+import {
+  type Artifact,
+  ConfigError,
+  type SandboxOptions,
+  argsVariable,
+  artifact,
+  execLine,
+  printEnvFile,
+  raw,
+  sandbox,
+} from '@chatops/core';
 import {
   type Environment,
   type MetricsEndpoint,
@@ -30,7 +40,11 @@ export interface ExporterUnitProps {
 }
 
 const DEFAULTS = {
-  'node-exporter': { unit: 'prometheus-node-exporter', binary: '/usr/bin/prometheus-node-exporter', description: 'Prometheus node exporter' },
+  'node-exporter': {
+    unit: 'prometheus-node-exporter',
+    binary: '/usr/bin/prometheus-node-exporter',
+    description: 'Prometheus node exporter',
+  },
   'systemd-exporter': { unit: 'systemd-exporter', binary: '/usr/local/bin/systemd_exporter', description: 'Prometheus systemd exporter' },
 } as const;
 
@@ -42,7 +56,10 @@ const DEFAULTS = {
  */
 // Budgets sit a little above today's score (systemd 252: 1.4 each) so a loosened sandbox fails the test.
 const SANDBOX: Record<ExporterUnitProps['service'], { sandbox: SandboxOptions; budget: number }> = {
-  'node-exporter': { sandbox: { hideProc: false, protectHome: 'read-only', addressFamilies: ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK'] }, budget: 2.0 },
+  'node-exporter': {
+    sandbox: { hideProc: false, protectHome: 'read-only', addressFamilies: ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK'] },
+    budget: 2.0,
+  },
   'systemd-exporter': { sandbox: { hideProc: false, privateUsers: false }, budget: 2.0 },
 };
 
@@ -54,7 +71,10 @@ export function exporterArgsPath(env: Environment, node: NodeSpec, unit: string)
 /** The metrics endpoint Prometheus scrapes for `service` on `node`: the exporter listens exactly there. */
 export function endpointFor(env: Environment, node: NodeSpec, service: ServiceName): MetricsEndpoint {
   const found = metricsEndpoints(env).find((e) => e.service === service && e.node.name === node.name);
-  if (!found) throw new ConfigError([{ path: ['nodes', env.nodes.indexOf(node)], message: `${service} does not run on ${node.name} (no metrics endpoint)` }]);
+  if (!found)
+    throw new ConfigError([
+      { path: ['nodes', env.nodes.indexOf(node)], message: `${service} does not run on ${node.name} (no metrics endpoint)` },
+    ]);
   return found;
 }
 
@@ -82,7 +102,13 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
         path: webConfigPath,
         content: printExporterWebConfig({
           // Mutual TLS: only a client certificate from our CA with clientAuth usage (Prometheus') is accepted.
-          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: tls.caFile },
+          tls_server_config: {
+            cert_file: tls.certFile,
+            key_file: tls.keyFile,
+            min_version: 'TLS12',
+            client_auth_type: 'RequireAndVerifyClientCert',
+            client_ca_file: tls.caFile,
+          },
           ...(ep.basicAuth ? { basic_auth_users: { [account.name]: account.passwordHash } } : {}),
         }),
         mode: '0640',
@@ -102,12 +128,19 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
         webConfig,
         artifact({
           path: argsPath,
-          content: printEnvFile({ ARGS: argsVariable(args) }, { header: `Rendered by @chatops/units: ${d.description} arguments (read by ${unit}.service).` }),
+          content: printEnvFile(
+            { ARGS: argsVariable(args) },
+            { header: `Rendered by @chatops/units: ${d.description} arguments (read by ${unit}.service).` },
+          ),
           service: unit,
           action: 'restart',
         }),
         unitArtifact(env, node, `${unit}.service`, {
-          Unit: { Description: `${d.description} (rendered by @chatops/units)`, Wants: 'network-online.target', After: 'network-online.target' },
+          Unit: {
+            Description: `${d.description} (rendered by @chatops/units)`,
+            Wants: 'network-online.target',
+            After: 'network-online.target',
+          },
           Service: {
             Type: 'simple',
             User: user,
@@ -134,4 +167,7 @@ export const nodeExporterRenderer: ServiceRenderer = exporterUnit({ service: 'no
  * (`systemd_service_restart_total`): units restart on failure every few seconds and never reach `failed`, so a
  * crash loop only shows as restarts (`SystemdUnitCrashLooping`).
  */
-export const systemdExporterRenderer: ServiceRenderer = exporterUnit({ service: 'systemd-exporter', extraArgs: ['--systemd.collector.enable-restart-count'] });
+export const systemdExporterRenderer: ServiceRenderer = exporterUnit({
+  service: 'systemd-exporter',
+  extraArgs: ['--systemd.collector.enable-restart-count'],
+});

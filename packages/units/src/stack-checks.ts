@@ -1,5 +1,13 @@
 import type { Artifact, Diagnostic } from '@chatops/core';
-import { METRICS_KINDS, type RenderContext, type StackCheck, listenersOn, nodePath, nodeWithRole, parseDocument } from '@chatops/environment';
+import {
+  METRICS_KINDS,
+  type RenderContext,
+  type StackCheck,
+  listenersOn,
+  nodePath,
+  nodeWithRole,
+  parseDocument,
+} from '@chatops/environment';
 import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, parseHaproxyConfig } from '@chatops/haproxy-config';
 import { parsePromql } from '@chatops/prometheus-rules';
 import { type InstanceFact, type ListenFact, instanceFacts, listenFacts, resolveNode, splitHostPort } from './_facts.js';
@@ -8,7 +16,10 @@ type Doc = Record<string, unknown>;
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asDoc = (v: unknown): Doc => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : {});
 
-function yamlArtifacts(bundles: ReadonlyMap<string, readonly Artifact[]>, match: (a: Artifact) => boolean): { artifact: Artifact; data: unknown }[] {
+function yamlArtifacts(
+  bundles: ReadonlyMap<string, readonly Artifact[]>,
+  match: (a: Artifact) => boolean,
+): { artifact: Artifact; data: unknown }[] {
   const out: { artifact: Artifact; data: unknown }[] = [];
   for (const bundle of bundles.values()) {
     for (const a of bundle) {
@@ -80,7 +91,9 @@ function scrapeTargets(bundles: ReadonlyMap<string, readonly Artifact[]>): Scrap
   return out;
 }
 
-const EXPORTER_JOBS = new Map(METRICS_KINDS.filter((k) => ['node-exporter', 'systemd-exporter', 'cadvisor'].includes(k.service)).map((k) => [k.job, k.service]));
+const EXPORTER_JOBS = new Map(
+  METRICS_KINDS.filter((k) => ['node-exporter', 'systemd-exporter', 'cadvisor'].includes(k.service)).map((k) => [k.job, k.service]),
+);
 
 /** Every exporter unit is scraped where it listens (port, path, TLS, auth), and every exporter scrape target is a unit. */
 export const scrapeTargetsMatchExporterUnits: StackCheck = {
@@ -89,9 +102,21 @@ export const scrapeTargetsMatchExporterUnits: StackCheck = {
     const targets = scrapeTargets(bundles);
     if (!targets) return [{ path: [], message: 'no prometheus.yml is rendered: nothing scrapes the exporter units' }];
     const facts = listenFacts(ctx.env, bundles);
-    if (facts.length === 0) return [{ path: [], message: 'no exporter unit is rendered (no exporter arguments or cadvisor-tls config found): nothing to match scrape targets against' }];
+    if (facts.length === 0)
+      return [
+        {
+          path: [],
+          message:
+            'no exporter unit is rendered (no exporter arguments or cadvisor-tls config found): nothing to match scrape targets against',
+        },
+      ];
     if (!targets.some((t) => EXPORTER_JOBS.has(t.job))) {
-      return [{ path: [], message: `no scrape job of prometheus.yml targets an exporter (jobs ${[...EXPORTER_JOBS.keys()].join(', ')}): exporters ${facts.map((f) => `${f.unit}@${f.node.name}`).join(', ')} are unscraped` }];
+      return [
+        {
+          path: [],
+          message: `no scrape job of prometheus.yml targets an exporter (jobs ${[...EXPORTER_JOBS.keys()].join(', ')}): exporters ${facts.map((f) => `${f.unit}@${f.node.name}`).join(', ')} are unscraped`,
+        },
+      ];
     }
     const out: Diagnostic[] = [];
     const key = (service: string, node: string, port: number) => `${service}@${node}:${port}`;
@@ -112,15 +137,39 @@ export const scrapeTargetsMatchExporterUnits: StackCheck = {
         continue;
       }
       scraped.add(fact);
-      if (fact.address !== node.address) out.push({ file: fact.file, path: [], message: `${fact.unit} on ${node.name} listens on ${fact.address}, not on the node address ${node.address} that job ${t.jobName} scrapes` });
-      if (t.path !== fact.path) out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'metrics_path'], message: `job ${t.jobName} scrapes path ${t.path} but ${fact.unit} on ${node.name} serves metrics at ${fact.path}` });
-      if (t.scheme !== 'https') out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'scheme'], message: `job ${t.jobName} scrapes over ${t.scheme} but ${fact.unit} on ${node.name} serves TLS` });
+      if (fact.address !== node.address)
+        out.push({
+          file: fact.file,
+          path: [],
+          message: `${fact.unit} on ${node.name} listens on ${fact.address}, not on the node address ${node.address} that job ${t.jobName} scrapes`,
+        });
+      if (t.path !== fact.path)
+        out.push({
+          file: t.file,
+          path: ['scrape_configs', t.jobName, 'metrics_path'],
+          message: `job ${t.jobName} scrapes path ${t.path} but ${fact.unit} on ${node.name} serves metrics at ${fact.path}`,
+        });
+      if (t.scheme !== 'https')
+        out.push({
+          file: t.file,
+          path: ['scrape_configs', t.jobName, 'scheme'],
+          message: `job ${t.jobName} scrapes over ${t.scheme} but ${fact.unit} on ${node.name} serves TLS`,
+        });
       if (fact.basicAuthUsers.length > 0 && (t.basicAuthUser === undefined || !fact.basicAuthUsers.includes(t.basicAuthUser))) {
-        out.push({ file: t.file, path: ['scrape_configs', t.jobName, 'basic_auth'], message: `job ${t.jobName} authenticates as ${t.basicAuthUser ?? '(nobody)'} but ${fact.unit} on ${node.name} accepts ${fact.basicAuthUsers.join(', ')}` });
+        out.push({
+          file: t.file,
+          path: ['scrape_configs', t.jobName, 'basic_auth'],
+          message: `job ${t.jobName} authenticates as ${t.basicAuthUser ?? '(nobody)'} but ${fact.unit} on ${node.name} accepts ${fact.basicAuthUsers.join(', ')}`,
+        });
       }
     }
     for (const f of facts) {
-      if (!scraped.has(f)) out.push({ file: f.file, path: [], message: `${f.unit} on ${f.node.name} listens on ${f.address}:${f.port}${f.path} but no scrape job targets it` });
+      if (!scraped.has(f))
+        out.push({
+          file: f.file,
+          path: [],
+          message: `${f.unit} on ${f.node.name} listens on ${f.address}:${f.port}${f.path} but no scrape job targets it`,
+        });
     }
     return out;
   },
@@ -144,7 +193,14 @@ function renderedEdge(ctx: RenderContext): HaproxyConfig {
 /** The servers of every backend and listen section of a typed HAProxy model, with the section's HTTP check path. */
 function edgeServers(config: HaproxyConfig): BackendServer[] {
   return [...config.backends, ...config.listens].flatMap((b) =>
-    b.servers.map((s) => ({ backend: b.name ?? '', server: s.name, host: s.address, port: s.port, ssl: s.ssl !== undefined, healthPath: b.httpCheck?.uri })),
+    b.servers.map((s) => ({
+      backend: b.name ?? '',
+      server: s.name,
+      host: s.address,
+      port: s.port,
+      ssl: s.ssl !== undefined,
+      healthPath: b.httpCheck?.uri,
+    })),
   );
 }
 
@@ -176,9 +232,22 @@ function haproxyAgainstInstances(ctx: RenderContext, edge: HaproxyConfig, bundle
     // Other services of a ChatOps node (cAdvisor, exporters) are not app servers.
     return node?.roles.includes('chatops') && !listenersOn(env, node).some((l) => l.service !== 'chatops' && l.port === s.port);
   });
-  if (instances.length === 0) return [{ file, path: [], message: 'no chatops instance is rendered (no instance env file found): nothing to match HAProxy backends against' }];
+  if (instances.length === 0)
+    return [
+      {
+        file,
+        path: [],
+        message: 'no chatops instance is rendered (no instance env file found): nothing to match HAProxy backends against',
+      },
+    ];
   if (appServers.length === 0) {
-    return [{ file, path: ['backend'], message: `no HAProxy server targets a chatops node: instances ${instances.map((i) => `${i.node.name}:${i.port}`).join(', ')} are unreachable` }];
+    return [
+      {
+        file,
+        path: ['backend'],
+        message: `no HAProxy server targets a chatops node: instances ${instances.map((i) => `${i.node.name}:${i.port}`).join(', ')} are unreachable`,
+      },
+    ];
   }
   const out: Diagnostic[] = [];
   const matched = new Set<InstanceFact>();
@@ -188,18 +257,29 @@ function haproxyAgainstInstances(ctx: RenderContext, edge: HaproxyConfig, bundle
     const where = { file, path: ['backend', s.backend, 'server', s.server] };
     if (!inst) {
       const ports = instances.filter((f) => f.node.name === node.name).map((f) => f.port);
-      out.push({ ...where, message: `server ${s.server} targets ${node.name}:${s.port ?? '(client port)'} but no chatops unit serves that port (chatops units on ${node.name} serve ${ports.join(', ') || 'nothing'})` });
+      out.push({
+        ...where,
+        message: `server ${s.server} targets ${node.name}:${s.port ?? '(client port)'} but no chatops unit serves that port (chatops units on ${node.name} serve ${ports.join(', ') || 'nothing'})`,
+      });
       continue;
     }
     matched.add(inst);
-    if (!s.ssl) out.push({ ...where, message: `server ${s.server} connects without ssl but ${inst.unit} on ${node.name} is served over TLS by chatops-tls` });
+    if (!s.ssl)
+      out.push({
+        ...where,
+        message: `server ${s.server} connects without ssl but ${inst.unit} on ${node.name} is served over TLS by chatops-tls`,
+      });
     const health = s.healthPath;
     if (health === undefined || !(health === env.chatops.healthPath || health.startsWith(`${env.chatops.healthPath}?`))) {
-      out.push({ ...where, message: `backend ${s.backend} does not health-check ${env.chatops.healthPath} (checks ${health ?? 'nothing'})` });
+      out.push({
+        ...where,
+        message: `backend ${s.backend} does not health-check ${env.chatops.healthPath} (checks ${health ?? 'nothing'})`,
+      });
     }
   }
   for (const inst of instances) {
-    if (!matched.has(inst)) out.push({ file: inst.file, path: [], message: `${inst.unit} on ${inst.node.name} (port ${inst.port}) is in no HAProxy backend` });
+    if (!matched.has(inst))
+      out.push({ file: inst.file, path: [], message: `${inst.unit} on ${inst.node.name} (port ${inst.port}) is in no HAProxy backend` });
   }
   return out;
 }
@@ -216,7 +296,9 @@ interface NameMatcher {
 
 /** `name` matchers of `container_last_seen` selectors in rendered alert rules, read with the PromQL parser. */
 function containerMatchers(bundles: ReadonlyMap<string, readonly Artifact[]>): { matchers: NameMatcher[]; ruleFiles: number } {
-  const files = yamlArtifacts(bundles, (a) => a.service === 'prometheus' || /rules?/.test(a.path)).filter(({ data }) => Array.isArray(asDoc(data).groups));
+  const files = yamlArtifacts(bundles, (a) => a.service === 'prometheus' || /rules?/.test(a.path)).filter(({ data }) =>
+    Array.isArray(asDoc(data).groups),
+  );
   const matchers: NameMatcher[] = [];
   for (const { artifact, data } of files) {
     for (const g of asArray(asDoc(data).groups).map(asDoc)) {
@@ -253,25 +335,48 @@ export const containerNamesMatchAlertRules: StackCheck = {
     const { matchers, ruleFiles } = containerMatchers(bundles);
     if (ruleFiles === 0) return [{ path: [], message: 'no Prometheus rule file is rendered: nothing watches the chatops containers' }];
     const instances = instanceFacts(ctx.env, bundles);
-    if (instances.length === 0) return [{ path: [], message: 'no chatops instance is rendered (no instance env file found): nothing to match alert rules against' }];
+    if (instances.length === 0)
+      return [{ path: [], message: 'no chatops instance is rendered (no instance env file found): nothing to match alert rules against' }];
     const out: Diagnostic[] = [];
     const positive = matchers.filter((m) => m.op === '=' || m.op === '=~');
     if (positive.length === 0) {
-      return [{ path: [], message: `no alert rule watches container_last_seen{name=...}: containers ${instances.map((i) => i.container).join(', ')} are unwatched` }];
+      return [
+        {
+          path: [],
+          message: `no alert rule watches container_last_seen{name=...}: containers ${instances.map((i) => i.container).join(', ')} are unwatched`,
+        },
+      ];
     }
     for (const inst of instances) {
       if (!positive.some((m) => matches(m, inst.container))) {
-        out.push({ file: inst.file, path: [], message: `container ${inst.container} (${inst.unit} on ${inst.node.name}) is watched by no alert rule (rules match name ${positive.map((m) => `${m.op}"${m.value}"`).join(', ')})` });
+        out.push({
+          file: inst.file,
+          path: [],
+          message: `container ${inst.container} (${inst.unit} on ${inst.node.name}) is watched by no alert rule (rules match name ${positive.map((m) => `${m.op}"${m.value}"`).join(', ')})`,
+        });
       }
     }
     const names = new Set(instances.map((i) => i.container));
     for (const m of positive) {
-      if (m.op === '=' && !names.has(m.value)) out.push({ file: m.file, path: ['alert', m.alert], message: `alert ${m.alert} watches container ${m.value}, which no chatops unit starts` });
-      if (m.op === '=~' && ![...names].some((n) => matches(m, n))) out.push({ file: m.file, path: ['alert', m.alert], message: `alert ${m.alert} matches name=~"${m.value}", which matches no container a chatops unit starts` });
+      if (m.op === '=' && !names.has(m.value))
+        out.push({
+          file: m.file,
+          path: ['alert', m.alert],
+          message: `alert ${m.alert} watches container ${m.value}, which no chatops unit starts`,
+        });
+      if (m.op === '=~' && ![...names].some((n) => matches(m, n)))
+        out.push({
+          file: m.file,
+          path: ['alert', m.alert],
+          message: `alert ${m.alert} matches name=~"${m.value}", which matches no container a chatops unit starts`,
+        });
     }
     return out;
   },
 };
 
-export const UNITS_CHECKS: readonly StackCheck[] = [scrapeTargetsMatchExporterUnits, haproxyBackendsMatchAppUnits, containerNamesMatchAlertRules];
-
+export const UNITS_CHECKS: readonly StackCheck[] = [
+  scrapeTargetsMatchExporterUnits,
+  haproxyBackendsMatchAppUnits,
+  containerNamesMatchAlertRules,
+];

@@ -1,7 +1,9 @@
 import { absolutePath, parseWith } from '@chatops/core';
 import { z } from 'zod';
 
-const address = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, { message: 'expected ADDRESS:PORT (an explicit IP address)' });
+const address = z
+  .string()
+  .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, { message: 'expected ADDRESS:PORT (an explicit IP address)' });
 
 /** One `[service]` section of stunnel.conf(5) in server mode: accept TLS, forward plain TCP to `connect`. */
 export const stunnelServiceSchema = z.strictObject({
@@ -23,9 +25,14 @@ export const stunnelConfigSchema = z.strictObject({
     /** An empty string disables the pid file (the unit tracks the process). */
     pid: z.union([z.literal(''), absolutePath]).optional(),
     output: absolutePath.optional(),
-    debug: z.string().regex(/^[0-7]$|^[a-z]+\.[0-7]$/).optional(),
+    debug: z
+      .string()
+      .regex(/^[0-7]$|^[a-z]+\.[0-7]$/)
+      .optional(),
   }),
-  services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), stunnelServiceSchema).refine((s) => Object.keys(s).length > 0, { message: 'at least one service' }),
+  services: z
+    .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), stunnelServiceSchema)
+    .refine((s) => Object.keys(s).length > 0, { message: 'at least one service' }),
 });
 export type StunnelConfig = z.infer<typeof stunnelConfigSchema>;
 export type StunnelService = z.infer<typeof stunnelServiceSchema>;

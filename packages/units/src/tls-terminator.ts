@@ -38,7 +38,11 @@ export function tlsTerminator(env: Environment, node: NodeSpec, props: TlsTermin
       action: 'reload',
     }),
     unitArtifact(env, node, `${props.unit}.service`, {
-      Unit: { Description: `${props.description} (rendered by @chatops/units)`, After: ['network-online.target', `${props.backendUnit}`], Wants: 'network-online.target' },
+      Unit: {
+        Description: `${props.description} (rendered by @chatops/units)`,
+        After: ['network-online.target', `${props.backendUnit}`],
+        Wants: 'network-online.target',
+      },
       Service: {
         Type: 'simple',
         User: props.user ?? 'stunnel4',

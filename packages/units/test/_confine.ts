@@ -13,11 +13,32 @@ import { requireBinary, run } from '@chatops/testing';
  * Everything else is checked only statically, by `systemd-analyze security` and `verify` on the rendered unit.
  */
 export const STATIC_ONLY = [
-  'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'PrivateUsers', 'PrivateIPC', 'PrivateMounts', 'ProtectProc', 'ProcSubset',
-  'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectControlGroups', 'ProtectClock',
-  'ProtectHostname', 'RestrictAddressFamilies', 'RestrictNamespaces', 'RestrictRealtime', 'RestrictSUIDSGID',
-  'RemoveIPC', 'LockPersonality', 'MemoryDenyWriteExecute', 'SystemCallArchitectures', 'SystemCallFilter',
-  'DevicePolicy', 'KeyringMode', 'UMask',
+  'ProtectHome',
+  'PrivateTmp',
+  'PrivateDevices',
+  'PrivateUsers',
+  'PrivateIPC',
+  'PrivateMounts',
+  'ProtectProc',
+  'ProcSubset',
+  'ProtectKernelTunables',
+  'ProtectKernelModules',
+  'ProtectKernelLogs',
+  'ProtectControlGroups',
+  'ProtectClock',
+  'ProtectHostname',
+  'RestrictAddressFamilies',
+  'RestrictNamespaces',
+  'RestrictRealtime',
+  'RestrictSUIDSGID',
+  'RemoveIPC',
+  'LockPersonality',
+  'MemoryDenyWriteExecute',
+  'SystemCallArchitectures',
+  'SystemCallFilter',
+  'DevicePolicy',
+  'KeyringMode',
+  'UMask',
 ] as const;
 
 /** The `[Service]` directives of a rendered unit. */

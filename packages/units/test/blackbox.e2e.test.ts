@@ -30,7 +30,12 @@ function args(defaultsFile: string): string[] {
 }
 
 /** A TLS endpoint on loopback answering every request with `status`. */
-async function tlsEndpoint(host: string, port: number, cert: { cert: string; key: string; chain: string }, status: number): Promise<AsyncDisposable> {
+async function tlsEndpoint(
+  host: string,
+  port: number,
+  cert: { cert: string; key: string; chain: string },
+  status: number,
+): Promise<AsyncDisposable> {
   const server = createServer({ cert: cert.cert + cert.chain, key: cert.key }, (_req, res) => res.writeHead(status).end());
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return { [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -72,7 +77,9 @@ describe('blackbox exporter on loopback', () => {
 
     const defaults = nodePath(env, monitoring, '/etc/default/prometheus-blackbox-exporter');
     // Under what its unit's sandbox allows here (`_confine.ts`): its user, no new privileges, no capabilities, / read-only.
-    const service = serviceOf(bundle.find((a) => a.path === nodePath(env, monitoring, '/etc/systemd/system/prometheus-blackbox-exporter.service'))?.content ?? '');
+    const service = serviceOf(
+      bundle.find((a) => a.path === nodePath(env, monitoring, '/etc/systemd/system/prometheus-blackbox-exporter.service'))?.content ?? '',
+    );
     const started = confined(service, [blackboxBin, ...args(defaults)]);
     await using blackbox = startProcess(started.command, started.args);
     await waitForPort(monitoring.address, env.ports.blackboxExporter, { process: blackbox });
@@ -81,7 +88,8 @@ describe('blackbox exporter on loopback', () => {
     // Prometheus' client certificate: the exporter requires one from our CA (mutual TLS).
     const leaf = ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus'));
     const client = { cert: leaf.cert, key: leaf.key };
-    const probe = (module: string, target: string) => get(`${exporter}/probe?module=${module}&target=${encodeURIComponent(target)}`, ctx.pki.caCert, client);
+    const probe = (module: string, target: string) =>
+      get(`${exporter}/probe?module=${module}&target=${encodeURIComponent(target)}`, ctx.pki.caCert, client);
     const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
     expect(processFacts(blackbox.child.pid ?? 0)).toEqual(expectedFacts(service));
@@ -102,7 +110,9 @@ describe('blackbox exporter on loopback', () => {
     // Without credentials the exporter refuses (mutual TLS + basic auth like every exporter).
     await expect(get(`${exporter}/metrics`, ctx.pki.caCert, client)).resolves.toContain('blackbox_exporter_build_info');
     const anonymous = await new Promise<number>((resolve, reject) => {
-      request(`${exporter}/metrics`, { ca: ctx.pki.caCert, ...client }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+      request(`${exporter}/metrics`, { ca: ctx.pki.caCert, ...client }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+        .on('error', reject)
+        .end();
     });
     expect(anonymous).toBe(401);
     // Without our client certificate (none, or a server leaf of ours, which lacks clientAuth) the TLS handshake
@@ -119,7 +129,9 @@ describe('blackbox exporter on loopback', () => {
         const body = JSON.parse(await get(`https://${monitoring.address}:${env.ports.prometheus}/api/v1/alerts`, ctx.pki.caCert)) as {
           data: { alerts: { labels: Record<string, string>; state: string }[] };
         };
-        const expiring = body.data.alerts.filter((a) => a.labels.alertname === 'CertificateExpiresSoon' && a.labels.instance === internal.instance && a.state === 'firing');
+        const expiring = body.data.alerts.filter(
+          (a) => a.labels.alertname === 'CertificateExpiresSoon' && a.labels.instance === internal.instance && a.state === 'firing',
+        );
         return expiring.length === 2 ? expiring : undefined;
       },
       { timeoutMs: 60_000, what: `CertificateExpiresSoon firing at both severities\n${prom.output().slice(-2000)}` },

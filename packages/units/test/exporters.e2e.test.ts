@@ -17,14 +17,18 @@ interface Client {
 function get(url: string, ca: string, client?: Client): Promise<number | string> {
   return new Promise((resolve) => {
     const auth = Buffer.from(`prometheus:${LOOPBACK_PASSWORDS.prometheus}`).toString('base64');
-    request(url, { ca, ...client, agent: false, headers: { authorization: `Basic ${auth}` } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+    request(
+      url,
+      { ca, ...client, agent: false, headers: { authorization: `Basic ${auth}` } },
+      (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+    )
       .on('error', (e) => resolve(e.message))
       .end();
   });
 }
 
 describe('node-exporter as rendered, confined like its unit, requires our client certificate (mutual TLS)', () => {
-  it('serves Prometheus\' client certificate, and refuses none, another CA\'s and a server leaf of ours', async () => {
+  it("serves Prometheus' client certificate, and refuses none, another CA's and a server leaf of ours", async () => {
     const bin = requireBinary('prometheus-node-exporter');
     using dir = tempDir('exporters-e2e-');
     const loop = await loopbackEnvironment({ dir: dir.path, subnet: 13, chatopsNodes: 1 });
@@ -48,10 +52,18 @@ describe('node-exporter as rendered, confined like its unit, requires our client
     const url = `https://${node.address}:${env.ports.nodeExporter}/metrics`;
     const pair = (c: Client): Client => ({ cert: c.cert, key: c.key });
     const prometheus = pair(ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus')));
-    const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(pkiSettings(env), [clientCertificate(env, monitoring, 'prometheus')], { persist: false });
+    const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(
+      pkiSettings(env),
+      [clientCertificate(env, monitoring, 'prometheus')],
+      { persist: false },
+    );
     expect(await get(url, ctx.pki.caCert, prometheus)).toBe(200);
     // The handshake fails before basic auth is even looked at.
-    for (const client of [undefined, pair(other.material.leaf(clientCertificateId(monitoring, 'prometheus'))), pair(ctx.pki.leaf(certificateId(node, 'node-exporter')))]) {
+    for (const client of [
+      undefined,
+      pair(other.material.leaf(clientCertificateId(monitoring, 'prometheus'))),
+      pair(ctx.pki.leaf(certificateId(node, 'node-exporter'))),
+    ]) {
       expect(await get(url, ctx.pki.caCert, client)).toEqual(expect.any(String));
     }
     expect(exporter.child.exitCode).toBeNull();

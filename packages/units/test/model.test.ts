@@ -19,13 +19,21 @@ const message = errorMessage;
 
 describe('unit file model', () => {
   it('rejects unknown sections and directives, and multi-line values', () => {
-    expect(message(() => printUnitFile({ Service: { ExecStart: '/bin/true', Restrat: 'always' } } as never))).toMatchInlineSnapshot(`"Service.Restrat: unknown key"`);
+    expect(message(() => printUnitFile({ Service: { ExecStart: '/bin/true', Restrat: 'always' } } as never))).toMatchInlineSnapshot(
+      `"Service.Restrat: unknown key"`,
+    );
     expect(message(() => printUnitFile({ Sevice: {} } as never))).toMatchInlineSnapshot(`"Sevice: unknown key"`);
-    expect(message(() => printUnitFile({ Unit: { After: ['a.service', 'b\nc'] } }))).toMatchInlineSnapshot(`"Unit.After.1: a directive value must be a single line without control characters"`);
+    expect(message(() => printUnitFile({ Unit: { After: ['a.service', 'b\nc'] } }))).toMatchInlineSnapshot(
+      `"Unit.After.1: a directive value must be a single line without control characters"`,
+    );
   });
 
   it('prints sections in order and round-trips through the parser', () => {
-    const text = printUnitFile({ Install: { WantedBy: 'multi-user.target' }, Service: { ExecStart: ['', '/bin/true'] }, Unit: { Description: 'x' } });
+    const text = printUnitFile({
+      Install: { WantedBy: 'multi-user.target' },
+      Service: { ExecStart: ['', '/bin/true'] },
+      Unit: { Description: 'x' },
+    });
     expect(text).toMatchInlineSnapshot(`
       "[Unit]
       Description=x
@@ -38,7 +46,11 @@ describe('unit file model', () => {
       WantedBy=multi-user.target
       "
     `);
-    expect(parseUnitFile(text)).toEqual({ Unit: { Description: ['x'] }, Service: { ExecStart: ['', '/bin/true'] }, Install: { WantedBy: ['multi-user.target'] } });
+    expect(parseUnitFile(text)).toEqual({
+      Unit: { Description: ['x'] },
+      Service: { ExecStart: ['', '/bin/true'] },
+      Install: { WantedBy: ['multi-user.target'] },
+    });
   });
 
   it('quotes Exec words so systemd reads back the same argv (property)', () => {
@@ -49,7 +61,9 @@ describe('unit file model', () => {
         expect(splitExecLine(execLine(argv)).argv).toEqual(argv);
       }),
     );
-    expect(execLine(['/usr/bin/docker', 'run', raw('${PUBLISH}'), 'a b', '50%', '$HOME']).raw).toBe('/usr/bin/docker run ${PUBLISH} "a b" 50%% $$HOME');
+    expect(execLine(['/usr/bin/docker', 'run', raw('${PUBLISH}'), 'a b', '50%', '$HOME']).raw).toBe(
+      '/usr/bin/docker run ${PUBLISH} "a b" 50%% $$HOME',
+    );
     expect(message(() => execLine(['docker']))).toMatchInlineSnapshot(`"the command of an Exec line must be an absolute path: docker"`);
   });
 });
@@ -74,9 +88,9 @@ describe('exporter web config', () => {
     expect(message(() => printExporterWebConfig({ basic_auth_users: { prometheus: 'hunter2' } }))).toMatchInlineSnapshot(
       `"basic_auth_users.prometheus: expected a bcrypt hash ($2b$...): expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
     );
-    expect(message(() => printExporterWebConfig({ tls_server_config: { cert_file: '/c', key_file: '/k', ciphers: [] } } as never))).toMatchInlineSnapshot(
-      `"tls_server_config.ciphers: unknown key"`,
-    );
+    expect(
+      message(() => printExporterWebConfig({ tls_server_config: { cert_file: '/c', key_file: '/k', ciphers: [] } } as never)),
+    ).toMatchInlineSnapshot(`"tls_server_config.ciphers: unknown key"`);
   });
 });
 
@@ -88,7 +102,9 @@ describe('stunnel config', () => {
     expect(message(() => printStunnelConfig({ global: {}, services: { a: { ...svc, accept: 'node-1:8080' } } }))).toMatchInlineSnapshot(
       `"services.a.accept: expected ADDRESS:PORT (an explicit IP address)"`,
     );
-    expect(message(() => printStunnelConfig({ global: {}, services: { a: svc, b: svc } }))).toMatchInlineSnapshot(`"stunnel services accept twice on 10.0.0.1:8080"`);
+    expect(message(() => printStunnelConfig({ global: {}, services: { a: svc, b: svc } }))).toMatchInlineSnapshot(
+      `"stunnel services accept twice on 10.0.0.1:8080"`,
+    );
   });
 });
 
@@ -113,6 +129,8 @@ describe('unit values are escaped by type (issue #12)', () => {
       `""--path=/a b" cannot be one word of an unbraced $VARIABLE (empty, white space or control characters)"`,
     );
     expect(message(() => execLine(['/bin/x', raw('a\nb')]))).toMatch(/single line/);
-    expect(message(() => printEnvFile({ A: 'x\ny' }))).toMatchInlineSnapshot(`"A: an environment value must be a single line without control characters"`);
+    expect(message(() => printEnvFile({ A: 'x\ny' }))).toMatchInlineSnapshot(
+      `"A: an environment value must be a single line without control characters"`,
+    );
   });
 });

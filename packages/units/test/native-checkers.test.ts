@@ -23,7 +23,18 @@ it('systemd-analyze verify reports what it rejects (negative control)', () => {
   const analyze = requireBinary('systemd-analyze');
   using root = tempDir('units-verify-neg-');
   copyHostTargets(root.path);
-  writeArtifacts([{ path: '/etc/systemd/system/bad.service', content: '[Service]\nExecStart=/bin/true\nRestart=sometimes\n', mode: '0644', secret: false, service: 'bad' }], root.path);
+  writeArtifacts(
+    [
+      {
+        path: '/etc/systemd/system/bad.service',
+        content: '[Service]\nExecStart=/bin/true\nRestart=sometimes\n',
+        mode: '0644',
+        secret: false,
+        service: 'bad',
+      },
+    ],
+    root.path,
+  );
   expect(verify(analyze, root.path, ['bad.service']).join('\n')).toMatch(/Failed to parse service restart specifier/);
 });
 
@@ -72,7 +83,7 @@ describe.each(['prod', 'dev'] as const)('%s units under their native checkers', 
     }
   });
 
-  it('promtool check web-config accepts the exporters\' web configs (with the real cert files)', () => {
+  it("promtool check web-config accepts the exporters' web configs (with the real cert files)", () => {
     const promtool = requireBinary('promtool');
     using root = tempDir('units-webcfg-');
     const ctx = exampleContext(name);

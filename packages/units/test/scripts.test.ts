@@ -9,15 +9,19 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 describe('write-secrets.sh', () => {
-  it('composes secrets.yml (0400, given to the container\'s uid:gid) from secret files, values intact, never rendered', () => {
+  it("composes secrets.yml (0400, given to the container's uid:gid) from secret files, values intact, never rendered", () => {
     const sh = requireBinary('sh');
     using dir = tempDir('units-secrets-');
     const base = exampleContext('dev');
-    const values = { SLACK_BOT_TOKEN: "xoxb-it's \"quoted\" : # not a comment", SLACK_APP_TOKEN: 'xapp-1', GITHUB_TOKEN: '  spaced  ' };
+    const values = { SLACK_BOT_TOKEN: 'xoxb-it\'s "quoted" : # not a comment', SLACK_APP_TOKEN: 'xapp-1', GITHUB_TOKEN: '  spaced  ' };
     const secrets = new SecretStore(dir.path);
     const refs = Object.fromEntries(Object.keys(values).map((k) => [k, { env: k }]));
     for (const [k, v] of Object.entries(values)) secrets.set({ env: k }, v);
-    const ctx: RenderContext = { ...base, secrets, env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: refs } } };
+    const ctx: RenderContext = {
+      ...base,
+      secrets,
+      env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: refs } },
+    };
     const node = ctx.env.nodes.find((n) => n.roles.includes('chatops'))!;
     const artifacts = chatopsRenderer.render(node, ctx).artifacts;
     writeArtifacts(artifacts);
@@ -41,7 +45,11 @@ describe('write-secrets.sh', () => {
     const base = exampleContext('dev');
     const secrets = new SecretStore(dir.path);
     secrets.set({ env: 'TOKEN' }, 'line1\nline2');
-    const ctx: RenderContext = { ...base, secrets, env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: { TOKEN: { env: 'TOKEN' } } } } };
+    const ctx: RenderContext = {
+      ...base,
+      secrets,
+      env: { ...base.env, pathPrefix: dir.path, chatops: { ...base.env.chatops, secrets: { TOKEN: { env: 'TOKEN' } } } },
+    };
     const node = ctx.env.nodes.find((n) => n.roles.includes('chatops'))!;
     const artifacts = chatopsRenderer.render(node, ctx).artifacts;
     writeArtifacts(artifacts);

@@ -1,8 +1,23 @@
 import { type Artifact, ConfigError } from '@chatops/core';
 import { type RenderContext, type StackCheck, nodeWithRole, unitsOn } from '@chatops/environment';
-import { type HaproxyConfig, type Server, buildEdgeConfig, haproxyRenderer, parseHaproxyConfig, publicCertPath } from '@chatops/haproxy-config';
+import {
+  type HaproxyConfig,
+  type Server,
+  buildEdgeConfig,
+  haproxyRenderer,
+  parseHaproxyConfig,
+  publicCertPath,
+} from '@chatops/haproxy-config';
 import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
-import { UNITS_CHECKS, UNITS_RENDERERS, containerNamesMatchAlertRules, haproxyBackendsCheck, haproxyBackendsMatchAppUnits, haproxyBundlePath, scrapeTargetsMatchExporterUnits } from '@chatops/units';
+import {
+  UNITS_CHECKS,
+  UNITS_RENDERERS,
+  containerNamesMatchAlertRules,
+  haproxyBackendsCheck,
+  haproxyBackendsMatchAppUnits,
+  haproxyBundlePath,
+  scrapeTargetsMatchExporterUnits,
+} from '@chatops/units';
 import { describe, expect, it } from 'vitest';
 import { exampleContext, renderAll } from '@chatops/testing';
 
@@ -48,17 +63,27 @@ describe('cross-checks on the real renderers (prod)', () => {
   });
 
   it('scrape target <-> exporter unit: a different metrics path fails', () => {
-    const bundles = edit(pristine(), 'grafana-1', '/etc/default/systemd-exporter', (t) => t.replace('telemetry-path=/metrics', 'telemetry-path=/metrix'));
-    expect(failure(scrapeTargetsMatchExporterUnits, bundles)).toMatchInlineSnapshot(`"/etc/prometheus/prometheus.yml: scrape_configs.systemd/grafana-1.metrics_path: job systemd/grafana-1 scrapes path /metrics but systemd-exporter on grafana-1 serves metrics at /metrix"`);
+    const bundles = edit(pristine(), 'grafana-1', '/etc/default/systemd-exporter', (t) =>
+      t.replace('telemetry-path=/metrics', 'telemetry-path=/metrix'),
+    );
+    expect(failure(scrapeTargetsMatchExporterUnits, bundles)).toMatchInlineSnapshot(
+      `"/etc/prometheus/prometheus.yml: scrape_configs.systemd/grafana-1.metrics_path: job systemd/grafana-1 scrapes path /metrics but systemd-exporter on grafana-1 serves metrics at /metrix"`,
+    );
   });
 
   it('scrape target <-> exporter unit: cAdvisor behind its TLS terminator on another port fails', () => {
-    const bundles = edit(pristine(), 'chatops-2', '/etc/chatops/stunnel/cadvisor-tls.conf', (t) => t.replace('accept = 10.0.0.22:8080', 'accept = 10.0.0.22:8081'));
-    expect(failure(scrapeTargetsMatchExporterUnits, bundles)).toMatch(/job cadvisor\/chatops-2 scrapes 10\.0\.0\.22:8080 but no cadvisor unit listens there \(it listens on 10\.0\.0\.22:8081\)/);
+    const bundles = edit(pristine(), 'chatops-2', '/etc/chatops/stunnel/cadvisor-tls.conf', (t) =>
+      t.replace('accept = 10.0.0.22:8080', 'accept = 10.0.0.22:8081'),
+    );
+    expect(failure(scrapeTargetsMatchExporterUnits, bundles)).toMatch(
+      /job cadvisor\/chatops-2 scrapes 10\.0\.0\.22:8080 but no cadvisor unit listens there \(it listens on 10\.0\.0\.22:8081\)/,
+    );
   });
 
   it('HAProxy backend <-> app unit: a server on a port no instance serves fails, and the orphaned instance is named', () => {
-    const check = haproxyBackendsCheck({ edge: () => editEdge((s) => (s.address === '10.0.0.22' && s.port === 3001 ? { ...s, port: 3005 } : s)) });
+    const check = haproxyBackendsCheck({
+      edge: () => editEdge((s) => (s.address === '10.0.0.22' && s.port === 3001 ? { ...s, port: 3005 } : s)),
+    });
     expect(failure(check, pristine())).toMatch(
       /haproxy\.cfg: backend\.chatops\.server\.chatops-2-2: server chatops-2-2 targets chatops-2:3005 but no chatops unit serves that port \(chatops units on chatops-2 serve 3000, 3001\)\n.*instance-2\.env: chatops@2\.service on chatops-2 \(port 3001\) is in no HAProxy backend/,
     );
@@ -66,32 +91,48 @@ describe('cross-checks on the real renderers (prod)', () => {
 
   it('HAProxy backend <-> app unit: a server without TLS or without the health check fails', () => {
     const plain = haproxyBackendsCheck({ edge: () => editEdge(({ ssl: _, ...s }) => (s.address === '10.0.0.21' ? s : { ...s, ssl: _ })) });
-    expect(failure(plain, pristine())).toMatch(/server chatops-1-1 connects without ssl but chatops@1\.service on chatops-1 is served over TLS/);
+    expect(failure(plain, pristine())).toMatch(
+      /server chatops-1-1 connects without ssl but chatops@1\.service on chatops-1 is served over TLS/,
+    );
     const edge = editEdge((s) => s);
     const unchecked = haproxyBackendsCheck({ edge: () => ({ ...edge, backends: edge.backends.map(({ httpCheck: _, ...b }) => b) }) });
     expect(failure(unchecked, pristine())).toMatch(/backend chatops does not health-check \/\S* \(checks nothing\)/);
   });
 
   it('HAProxy backend <-> app unit: an instance served elsewhere by chatops-tls fails', () => {
-    const bundles = edit(pristine(), 'chatops-3', '/etc/chatops/stunnel/chatops-tls.conf', (t) => t.replace('accept = 10.0.0.23:3000', 'accept = 10.0.0.23:3100'));
-    expect(failure(haproxyBackendsMatchAppUnits, bundles)).toMatch(/server chatops-3-1 targets chatops-3:3000 but no chatops unit serves that port \(chatops units on chatops-3 serve 3100, 3001\)/);
+    const bundles = edit(pristine(), 'chatops-3', '/etc/chatops/stunnel/chatops-tls.conf', (t) =>
+      t.replace('accept = 10.0.0.23:3000', 'accept = 10.0.0.23:3100'),
+    );
+    expect(failure(haproxyBackendsMatchAppUnits, bundles)).toMatch(
+      /server chatops-3-1 targets chatops-3:3000 but no chatops unit serves that port \(chatops units on chatops-3 serve 3100, 3001\)/,
+    );
   });
 
   it('container name <-> alert rule: a renamed container fails', () => {
-    const bundles = edit(pristine(), 'chatops-1', '/etc/chatops/app/instance-2.env', (t) => t.replace('CHATOPS_CONTAINER="chatops-2"', 'CHATOPS_CONTAINER="chatops-two"'));
-    expect(failure(containerNamesMatchAlertRules, bundles)).toMatch(/instance-2\.env: container chatops-two \(chatops@2\.service on chatops-1\) is watched by no alert rule/);
+    const bundles = edit(pristine(), 'chatops-1', '/etc/chatops/app/instance-2.env', (t) =>
+      t.replace('CHATOPS_CONTAINER="chatops-2"', 'CHATOPS_CONTAINER="chatops-two"'),
+    );
+    expect(failure(containerNamesMatchAlertRules, bundles)).toMatch(
+      /instance-2\.env: container chatops-two \(chatops@2\.service on chatops-1\) is watched by no alert rule/,
+    );
   });
 
   it('container name <-> alert rule: a rule watching a container nobody starts fails', () => {
-    const bundles = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) => t.replaceAll('name="chatops-1"', 'name="chatops-9"'));
+    const bundles = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) =>
+      t.replaceAll('name="chatops-1"', 'name="chatops-9"'),
+    );
     expect(failure(containerNamesMatchAlertRules, bundles)).toMatch(/watches container chatops-9, which no chatops unit starts/);
   });
 
   it('scrape target <-> exporter unit: fails when there is nothing to check', () => {
     expect(failure(scrapeTargetsMatchExporterUnits, new Map())).toMatch(/no prometheus\.yml is rendered/);
-    const noExporters = new Map([...pristine()].map(([node, list]) => [node, list.filter((a) => !/\/etc\/default\/|cadvisor-tls\.conf$/.test(a.path))]));
+    const noExporters = new Map(
+      [...pristine()].map(([node, list]) => [node, list.filter((a) => !/\/etc\/default\/|cadvisor-tls\.conf$/.test(a.path))]),
+    );
     expect(failure(scrapeTargetsMatchExporterUnits, noExporters)).toMatch(/no exporter unit is rendered/);
-    const noJobs = edit(pristine(), 'prometheus-1', '/etc/prometheus/prometheus.yml', (t) => t.replaceAll(/job: (node|systemd|cadvisor)$/gm, 'job: other-$1'));
+    const noJobs = edit(pristine(), 'prometheus-1', '/etc/prometheus/prometheus.yml', (t) =>
+      t.replaceAll(/job: (node|systemd|cadvisor)$/gm, 'job: other-$1'),
+    );
     expect(failure(scrapeTargetsMatchExporterUnits, noJobs)).toMatch(/no scrape job of prometheus\.yml targets an exporter/);
   });
 
@@ -106,7 +147,9 @@ describe('cross-checks on the real renderers (prod)', () => {
     expect(failure(containerNamesMatchAlertRules, new Map())).toMatch(/no Prometheus rule file is rendered/);
     const noInstances = new Map([...pristine()].map(([node, list]) => [node, list.filter((a) => !/instance-\d+\.env$/.test(a.path))]));
     expect(failure(containerNamesMatchAlertRules, noInstances)).toMatch(/no chatops instance is rendered/);
-    const unwatched = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) => t.replaceAll('container_last_seen', 'container_start_time_seconds'));
+    const unwatched = edit(pristine(), 'prometheus-1', '/etc/prometheus/rules/chatops.rules.yml', (t) =>
+      t.replaceAll('container_last_seen', 'container_start_time_seconds'),
+    );
     expect(failure(containerNamesMatchAlertRules, unwatched)).toMatch(/no alert rule watches container_last_seen\{name=\.\.\.\}/);
   });
 
@@ -118,8 +161,12 @@ describe('cross-checks on the real renderers (prod)', () => {
   it('renders a unit for every unit the systemd alert watches (unitsOn)', () => {
     const bundles = pristine();
     for (const node of ctx.env.nodes) {
-      const rendered = (bundles.get(node.name) ?? []).map((a) => /\/etc\/systemd\/system\/([^/]+\.service)$/.exec(a.path)?.[1]).filter((u): u is string => u !== undefined);
-      const ours = unitsOn(ctx.env, node).filter((u) => /^(prometheus-node-exporter|systemd-exporter|cadvisor|chatops@\d+)\.service$/.test(u));
+      const rendered = (bundles.get(node.name) ?? [])
+        .map((a) => /\/etc\/systemd\/system\/([^/]+\.service)$/.exec(a.path)?.[1])
+        .filter((u): u is string => u !== undefined);
+      const ours = unitsOn(ctx.env, node).filter((u) =>
+        /^(prometheus-node-exporter|systemd-exporter|cadvisor|chatops@\d+)\.service$/.test(u),
+      );
       for (const unit of ours) expect(rendered).toContain(unit.replace(/@\d+\.service$/, '@.service'));
     }
   });

@@ -4,16 +4,21 @@ import { prepareRender, renderStack } from '@chatops/stack';
 import { REPO, SERVICE_SIGNATURES, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
-
 describe.each(['prod', 'dev'] as const)('whole-stack render of %s', (name) => {
   it('configures each service of the seed on exactly the nodes that run it', async () => {
     using pki = tempDir('units-stack-pki-');
-    const ctx = await prepareRender(join(REPO, 'examples/cloud-chatops/environments', `${name}.yaml`), { cwd: REPO, pkiDir: pki.path, persistPki: false });
+    const ctx = await prepareRender(join(REPO, 'examples/cloud-chatops/environments', `${name}.yaml`), {
+      cwd: REPO,
+      pkiDir: pki.path,
+      persistPki: false,
+    });
     const { bundles } = renderStack(ctx);
     const placement: Record<string, string[]> = {};
     const expected: Record<string, string[]> = {};
     for (const service of SERVICES) {
-      placement[service] = ctx.env.nodes.filter((n) => (bundles.get(n.name) ?? []).some((a) => SERVICE_SIGNATURES[service].test(a.path))).map((n) => n.name);
+      placement[service] = ctx.env.nodes
+        .filter((n) => (bundles.get(n.name) ?? []).some((a) => SERVICE_SIGNATURES[service].test(a.path)))
+        .map((n) => n.name);
       expected[service] = ctx.env.nodes.filter((n) => servicesOn(ctx.env, n).includes(service)).map((n) => n.name);
     }
     expect(placement).toEqual(expected);

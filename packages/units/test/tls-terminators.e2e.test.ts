@@ -4,16 +4,22 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { Artifact } from '@chatops/core';
-import { type NodeSpec, caBundlePath, certificateId, chatopsInstances, clientCertificate, clientCertificateId, nodeFqdn, nodePath, nodeWithRole, nodesWithRole } from '@chatops/environment';
+import {
+  type NodeSpec,
+  caBundlePath,
+  certificateId,
+  chatopsInstances,
+  clientCertificate,
+  clientCertificateId,
+  nodeFqdn,
+  nodePath,
+  nodeWithRole,
+  nodesWithRole,
+} from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, type PreparedRender, writeArtifacts } from '@chatops/stack';
 import { eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
-import {
-  SYSTEMD_DIR,
-  parseStunnelServices,
-  parseUnitFile,
-  splitExecLine,
-} from '@chatops/units';
+import { SYSTEMD_DIR, parseStunnelServices, parseUnitFile, splitExecLine } from '@chatops/units';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';
 
@@ -109,7 +115,9 @@ beforeAll(async () => {
       chatopsBase: env.ports.chatopsLocal,
       cadvisorTls,
       chatopsTls,
-      cadvisorTlsService: serviceOf(local.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`))?.content ?? ''),
+      cadvisorTlsService: serviceOf(
+        local.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/cadvisor-tls.service`))?.content ?? '',
+      ),
       chatopsTlsService: serviceOf(local.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/chatops-tls.service`))?.content ?? ''),
     });
   }
@@ -149,7 +157,9 @@ interface ClientCert {
 /** One HTTPS request that trusts only `ca` and asks for `servername`, as Prometheus or HAProxy would (with `client`'s certificate when given). */
 function httpsGet(host: string, port: number, path: string, servername: string, ca: string, client?: ClientCert): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host, port, path, servername, ca, ...client, agent: false, timeout: 10_000 }, (res) => collect(res, res.socket as TLSSocket).then(resolve, reject));
+    const req = httpsRequest({ host, port, path, servername, ca, ...client, agent: false, timeout: 10_000 }, (res) =>
+      collect(res, res.socket as TLSSocket).then(resolve, reject),
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -195,7 +205,7 @@ const stunnel = (argv: readonly string[], service: Record<string, string[]>) => 
 };
 
 describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () => {
-  it('cadvisor-tls serves each node\'s cAdvisor metrics over TLS, trusted only through our CA, to clients with our client certificate only', async () => {
+  it("cadvisor-tls serves each node's cAdvisor metrics over TLS, trusted only through our CA, to clients with our client certificate only", async () => {
     requireBinary('stunnel4');
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
@@ -207,7 +217,10 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     await waitForPort(a.node.address, env.ports.cadvisor, { process: tlsA, timeoutMs: 15_000 });
     await waitForPort(b.node.address, env.ports.cadvisor, { process: tlsB, timeoutMs: 15_000 });
 
-    for (const [s, backend] of [[a, cadvisorA], [b, cadvisorB]] as const) {
+    for (const [s, backend] of [
+      [a, cadvisorA],
+      [b, cadvisorB],
+    ] as const) {
       const r = await httpsGet(s.node.address, env.ports.cadvisor, '/metrics', s.fqdn, s.ca, clients.prometheus);
       expect(r).toMatchObject({ status: 200, body: `container_last_seen{name="chatops-1",node="${s.node.name}"} 1.7e9\n`, peer: s.fqdn });
       expect(['TLSv1.2', 'TLSv1.3']).toContain(r.protocol);
@@ -215,7 +228,9 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     }
 
     // A client that trusts another CA (same name, other key) refuses the chain the terminator sends (leaf + our CA).
-    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, otherCa, clients.prometheus)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, otherCa, clients.prometheus)).rejects.toMatchObject({
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
     // Mutual TLS (verifyChain): no client certificate, one from another CA, or a server leaf of ours (no
     // clientAuth usage) never reach cAdvisor.
     for (const client of [undefined, clients.otherCa, clients.serverLeaf]) {
@@ -223,7 +238,10 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     }
     // Plain HTTP to the TLS port gets no answer from cAdvisor.
     await expect(httpGet(a.node.address, env.ports.cadvisor, '/metrics')).rejects.toThrow();
-    await eventually(() => (/SSL_accept: .*http request/.test(tlsA.output()) ? true : undefined), { timeoutMs: 5_000, what: 'stunnel4 to log the refused plain-HTTP request' });
+    await eventually(() => (/SSL_accept: .*http request/.test(tlsA.output()) ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'stunnel4 to log the refused plain-HTTP request',
+    });
     expect(cadvisorA.requests).toEqual(['/metrics']);
     expect(tlsA.child.exitCode).toBeNull();
     expect(tlsB.child.exitCode).toBeNull();
@@ -237,9 +255,14 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
     const instances = chatopsInstances(env);
     expect(instances).toHaveLength(4);
-    const app = (id: string) => (path: string) => (path === env.chatops.healthPath ? { status: 200, body: `healthy ${id}` } : { status: 404, body: `${id}: no ${path}` });
+    const app = (id: string) => (path: string) =>
+      path === env.chatops.healthPath ? { status: 200, body: `healthy ${id}` } : { status: 404, body: `${id}: no ${path}` };
     // Each instance's stand-in answers with its own identity, on the loopback port its container would publish.
-    const [i1, i2, i3, i4] = instances.map((i) => ({ i, id: `${i.node.name}/${i.containerName}`, port: setup(i.node.name).chatopsBase + i.index - 1 }));
+    const [i1, i2, i3, i4] = instances.map((i) => ({
+      i,
+      id: `${i.node.name}/${i.containerName}`,
+      port: setup(i.node.name).chatopsBase + i.index - 1,
+    }));
     // Four stand-ins and two terminators, all disposed (stunnel4 by pid) however the test ends.
     await using s1 = await standIn(i1!.i.node.localAddress, i1!.port, app(i1!.id));
     await using s2 = await standIn(i2!.i.node.localAddress, i2!.port, app(i2!.id));
@@ -248,7 +271,8 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     const backends = new Map([i1!.id, i2!.id, i3!.id, i4!.id].map((id, k) => [id, [s1, s2, s3, s4][k]!]));
     await using tlsA = stunnel(a.chatopsTls, a.chatopsTlsService);
     await using tlsB = stunnel(b.chatopsTls, b.chatopsTlsService);
-    for (const { i } of [i1!, i2!, i3!, i4!]) await waitForPort(i.node.address, i.port, { process: i.node === a.node ? tlsA : tlsB, timeoutMs: 15_000 });
+    for (const { i } of [i1!, i2!, i3!, i4!])
+      await waitForPort(i.node.address, i.port, { process: i.node === a.node ? tlsA : tlsB, timeoutMs: 15_000 });
 
     for (const { i, id } of [i1!, i2!, i3!, i4!]) {
       const s = setup(i.node.name);
@@ -259,9 +283,14 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
       expect(backends.get(id)!.requests, id).toEqual([env.chatops.healthPath, '/slack/events']);
     }
 
-    await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, otherCa)).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, otherCa)).rejects.toMatchObject({
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
     await expect(httpGet(b.node.address, i4!.i.port, env.chatops.healthPath)).rejects.toThrow();
-    await eventually(() => (/SSL_accept: .*http request/.test(tlsB.output()) ? true : undefined), { timeoutMs: 5_000, what: 'stunnel4 to log the refused plain-HTTP request' });
+    await eventually(() => (/SSL_accept: .*http request/.test(tlsB.output()) ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'stunnel4 to log the refused plain-HTTP request',
+    });
     // Neither reached an app instance.
     expect(s1.requests).toHaveLength(2);
     expect(s4.requests).toHaveLength(2);

@@ -10,7 +10,9 @@ describe.each(['prod', 'dev'] as const)('%s units', (name) => {
     const ctx = exampleContext(name);
     const bundles = renderAll(ctx, UNITS_RENDERERS);
     for (const node of ctx.env.nodes) {
-      await expect(describeArtifacts(bundles.get(node.name) ?? [], { skipContentOf: TLS })).toMatchFileSnapshot(`./__snapshots__/${name}/${node.name}.txt`);
+      await expect(describeArtifacts(bundles.get(node.name) ?? [], { skipContentOf: TLS })).toMatchFileSnapshot(
+        `./__snapshots__/${name}/${node.name}.txt`,
+      );
     }
   });
 
