@@ -16,6 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most suites wait on daemons and sockets, not the CPU: two cores run three files at once comfortably
+    // (vitest's default is one worker per core minus one: a serial run here).
+    maxWorkers: 3,
     reporters: ['default', './tools/vitest-summary-reporter.ts'],
   },
 });
