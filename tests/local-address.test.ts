@@ -24,7 +24,7 @@ describe('per-node localAddress', () => {
     expect(file('chatops-2', '/instance-1.env')).toContain('CHATOPS_PUBLISH="127.3.0.22:13000:');
     expect(file('chatops-2', '/chatops@.service')).toMatch(/^RuntimeDirectory=chatops-chatops-2-%i$/m);
     expect(file('chatops-2', '/chatops@.service')).toContain('/run/chatops-chatops-2-%i/secrets.yml');
-    expect(file('lb-1', '/certbot-renew.service')).toContain('--http-01-address 127.3.0.10');
+    expect(file('lb-1', '/certbot.service.d/chatops.conf')).toContain('--http-01-address 127.3.0.10');
     expect(file('lb-1', '/etc/haproxy/haproxy.cfg')).toMatch(/server certbot 127\.3\.0\.10:8888/);
   });
 

@@ -3,7 +3,7 @@ import type { ServiceName } from '@chatops/environment';
 /** The file whose presence on a node shows a service is configured there (its main config or unit). */
 export const SERVICE_SIGNATURES: Readonly<Record<ServiceName, RegExp>> = {
   haproxy: /^\/etc\/haproxy\/haproxy\.cfg$/,
-  certbot: /^\/etc\/systemd\/system\/certbot-renew\.timer$/,
+  certbot: /^\/etc\/systemd\/system\/certbot\.service\.d\/chatops\.conf$/,
   chatops: /^\/etc\/systemd\/system\/chatops@\.service$/,
   cadvisor: /^\/etc\/systemd\/system\/cadvisor\.service$/,
   grafana: /^\/etc\/grafana\/grafana\.ini$/,

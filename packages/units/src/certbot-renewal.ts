@@ -11,10 +11,6 @@ export function haproxyBundlePath(env: Environment, node: NodeSpec): string {
 export interface CertbotRenewalProps {
   /** @default '/usr/bin/certbot' (Debian `certbot`) */
   readonly certbot?: string;
-  /** When the timer fires (systemd.time(7)). @default '*-*-* 00,12:00:00' */
-  readonly onCalendar?: string;
-  /** @default '1h' */
-  readonly randomizedDelay?: string;
   /** HAProxy's PEM bundle path. @default haproxyBundlePath(env, node) */
   readonly bundlePath?: (env: Environment, node: NodeSpec) => string;
 }
@@ -38,17 +34,19 @@ function deployHook(env: Environment, bundle: string): string {
 }
 
 /**
- * Let's Encrypt renewal on the load balancer: `certbot-renew.timer` runs `certbot renew` with the standalone
- * authenticator on the node's `localAddress`:`ports.certbot` (HAProxy routes `/.well-known/acme-challenge/` there, so nothing
- * else binds port 80), and a deploy hook rebuilds HAProxy's PEM bundle and reloads HAProxy. Debian's own
- * `certbot.service` gets a drop-in running the same command, so its packaged timer can never bind port 80.
+ * Let's Encrypt renewal on the load balancer. Debian's `certbot` package ships `certbot.timer` (twice a day,
+ * randomised) and `certbot.service`; we render no timer of our own (two would renew twice) but a drop-in for
+ * Debian's `certbot.service`: `certbot renew` with the standalone authenticator on the node's
+ * `localAddress`:`ports.certbot` (HAProxy routes `/.well-known/acme-challenge/` there, so nothing else binds port
+ * 80), ordered after `haproxy.service`, and a deploy hook that rebuilds HAProxy's PEM bundle and reloads HAProxy.
+ * `certbot-issue.service` obtains the first certificate once.
  */
 export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRenderer {
   // systemd 252 scores each 1.7.
   const budget = { max: 2.0 };
   return {
     service: 'certbot',
-    securityBudgets: { 'certbot-renew.service': budget, 'certbot-issue.service': budget, 'certbot.service': budget },
+    securityBudgets: { 'certbot-issue.service': budget, 'certbot.service': budget },
     render(node, ctx) {
       const { env } = ctx;
       const bundle = (props.bundlePath ?? haproxyBundlePath)(env, node);
@@ -77,11 +75,6 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
         memoryDenyWriteExecute: false,
         denySyscalls: ['@resources'],
       });
-      const service = {
-        Type: 'oneshot',
-        ExecStart: renew,
-        ...confined,
-      };
       const tls = env.tls.public;
       // The first certificate: requested once HAProxy is up (it routes the ACME challenge to certbot), skipped
       // for good once the lineage exists; renewals then keep it current.
@@ -109,37 +102,7 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
             ])
           : undefined;
       const artifacts: Artifact[] = [
-        artifact({ path: hookPath, content: deployHook(env, bundle), mode: '0755', service: 'certbot-renew', action: 'none' }),
-        unitArtifact(
-          env,
-          node,
-          'certbot-renew.service',
-          {
-            Unit: {
-              Description: "Renew the Let's Encrypt certificate (rendered by @chatops/units)",
-              Wants: 'network-online.target',
-              After: ['network-online.target', 'haproxy.service'],
-            },
-            Service: service,
-          },
-          { action: 'none' },
-        ),
-        unitArtifact(
-          env,
-          node,
-          'certbot-renew.timer',
-          {
-            Unit: { Description: "Twice-daily Let's Encrypt renewal (rendered by @chatops/units)" },
-            Timer: {
-              OnCalendar: props.onCalendar ?? '*-*-* 00,12:00:00',
-              RandomizedDelaySec: props.randomizedDelay ?? '1h',
-              Persistent: 'true',
-              Unit: 'certbot-renew.service',
-            },
-            Install: { WantedBy: 'timers.target' },
-          },
-          { service: 'certbot-renew.timer', action: 'restart' },
-        ),
+        artifact({ path: hookPath, content: deployHook(env, bundle), mode: '0755', service: 'certbot', action: 'none' }),
         ...(issue
           ? [
               unitArtifact(
@@ -165,6 +128,9 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
           node,
           'certbot.service.d/chatops.conf',
           {
+            // Debian's unit orders only by itself; the standalone server must not race HAProxy's start, and the
+            // deploy hook reloads HAProxy.
+            Unit: { Wants: 'network-online.target', After: ['network-online.target', 'haproxy.service'] },
             Service: { ExecStart: ['', renew], ...confined },
           },
           { service: 'certbot', action: 'none' },
