@@ -97,6 +97,11 @@ function zodMessage(issue: z.core.$ZodIssue): string {
     if (deepest) return zodMessage(deepest);
   }
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required ${issue.expected} is missing`;
+  // A mapping key its record's key rule refuses: that rule's message (zod's own is "Invalid key in record").
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues.map((i) => zodMessage(i));
+    if (inner.length > 0) return `this key is not allowed: ${inner.join('; ')}`;
+  }
   return issue.message.replace(/^Invalid input: /, '');
 }
 

@@ -316,7 +316,12 @@ export const environmentSchema = z
         .default('/health'),
       config: z.record(z.string(), z.unknown()).default({}).describe("The app's config.yml (no secrets)."),
       secrets: z
-        .record(z.string().regex(/^[A-Za-z_][\w]*$/), secretRef)
+        .record(
+          z.string().regex(/^[A-Za-z_][\w]*$/, {
+            message: 'expected a variable name: ASCII letters, digits and _, not starting with a digit',
+          }),
+          secretRef,
+        )
         .default({})
         .describe("The app's secrets.yml, by reference."),
       container: z

@@ -211,4 +211,15 @@ describe('messages that used to mislead', () => {
       ]
     `);
   });
+  it('a mapping key its record refuses names the rule it breaks (zod\'s own message is "Invalid key in record")', () => {
+    const source = prodSource
+      .replace('    GITHUB_TOKEN: {', '    GITHUB-TOKEN: {')
+      .replace('  evaluationInterval: 15s', '  evaluationInterval: 15s\n  alertFor: { "Node Down": 5m }');
+    expect(errorsOf(source)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:95: chatops.secrets.GITHUB-TOKEN: this key is not allowed: expected a variable name: ASCII letters, digits and _, not starting with a digit",
+        "prod.yaml:101: prometheus.alertFor.Node Down: this key is not allowed: expected an alert name such as NodeDown",
+      ]
+    `);
+  });
 });

@@ -48,6 +48,7 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
   const services = new Map<string, readonly ServiceName[]>();
   const checks: NodeCheck[] = [];
   const problems: Diagnostic[] = [];
+  const seen = new Set<string>();
   for (const node of env.nodes) {
     const placed = servicesOn(env, node);
     services.set(node.name, placed);
@@ -59,9 +60,16 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
         for (const check of out.checks ?? []) checks.push({ ...check, node: node.name });
       } catch (e) {
         // A problem found while rendering is reported against the environment field it came from.
-        if (e instanceof ConfigError)
-          problems.push(...e.diagnostics.map((d) => inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`)));
-        else throw e;
+        if (!(e instanceof ConfigError)) throw e;
+        for (const d of e.diagnostics) {
+          const stated = inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`);
+          // One problem of the environment found by several renderers or on several nodes (an unknown
+          // prometheus.alertFor name: Prometheus and Alertmanager both build the rules) is reported once.
+          const key = `${JSON.stringify(stated.path)}\n${d.message}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          problems.push(stated);
+        }
       }
     }
     try {

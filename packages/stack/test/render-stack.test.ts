@@ -39,6 +39,7 @@ describe('renderStack(ctx, { services, checks })', () => {
         throw new ConfigError([{ path: ['auth', 'scopes', 1], message: 'refused by this renderer' }], model);
       },
     };
+    // Found on both Grafana nodes: one problem of the environment, reported once.
     let error: unknown;
     try {
       renderStack(ctx, { services: [refusing], checks: [] });
@@ -49,7 +50,6 @@ describe('renderStack(ctx, { services, checks })', () => {
     expect((error as ConfigError).message.split('\n')).toMatchInlineSnapshot(`
       [
         "examples/cloud-chatops/environments/prod.yaml:68: grafana.oauth.scopes.1: grafana on grafana-1: refused by this renderer (auth.scopes.1 of what it renders)",
-        "examples/cloud-chatops/environments/prod.yaml:68: grafana.oauth.scopes.1: grafana on grafana-2: refused by this renderer (auth.scopes.1 of what it renders)",
       ]
     `);
   });
@@ -64,6 +64,21 @@ describe('renderStack(ctx, { services, checks })', () => {
     const { environment, secrets } = loadEnvironment(join(dir.path, 'prod.yaml'), { cwd: dir.path, env: { SMTP_PASSWORD: 'x' } });
     expect(errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }))).toMatchInlineSnapshot(
       `"prod.yaml:76: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`,
+    );
+  });
+
+  it('reports a problem two renderers find once (an unknown prometheus.alertFor name: Prometheus and Alertmanager both build the rules)', () => {
+    using dir = tempDir();
+    const source = readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8').replace(
+      '  evaluationInterval: 15s',
+      '  evaluationInterval: 15s\n  alertFor: { NodeDwn: 5m }',
+    );
+    writeFileSync(join(dir.path, 'prod.yaml'), source);
+    const { environment, secrets } = loadEnvironment(join(dir.path, 'prod.yaml'), { cwd: dir.path, env: {} });
+    const message = errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }));
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(
+      /^prod\.yaml:\d+: prometheus\.alertFor\.NodeDwn: (prometheus|alertmanager) on prometheus-1: no default alert is named NodeDwn \(the alerts: /,
     );
   });
 
