@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { connect } from 'node:net';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { loadDesired } from '@chatops/deploy';
 import { LOOPBACK_PASSWORDS, type RunningProcess, requireBinary, startProcess, tempDir } from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haproxyServerScript } from '../src/_remote.js';
 import { type DeployFixture, deployFixture } from './_fixture.js';
 
 const NODES = ['--node', 'lb-1', '--node', 'chatops-1'];
@@ -67,15 +69,13 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     }
     const first = await f.deploy(['apply', 'loopback', '--yes', ...NODES]);
     if (first.code !== 0) throw new Error(`first apply failed:\n${first.stdout}\n${first.stderr}`);
-    // HAProxy as root (it chroots and drops to the haproxy user) on the deployed config; its admin socket is
-    // handed to the test login, as it would be reachable by deploy's root (or haproxy-group) login on a real LB.
+    // HAProxy as root (it chroots and drops to the haproxy user) on the deployed config, which creates its admin
+    // socket root:haproxy 0660 (reachable by deploy's root or haproxy-group login on a real LB).
     for (const d of ['run/haproxy', 'var/lib/haproxy']) mkdirSync(join(f.loopback.nodeRoot('lb-1'), d), { recursive: true });
     haproxy = startProcess('haproxy', ['-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], {
       logFile: join(dir.path, 'haproxy.log'),
     });
     await until('HAProxy admin socket', 10_000, async () => existsSync(socket()));
-    const { uid, gid } = statOwner(f.loopback.nodeRoot('lb-1'));
-    chownSync(socket(), uid, gid);
     await until('both instances UP in HAProxy', 15_000, async () =>
       Object.values(await serverStatus(socket(), 'chatops')).every((s) => s === 'UP'),
     ).catch(async (e) => {
@@ -91,7 +91,34 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     dir[Symbol.dispose]();
   });
 
+  it('the rendered admin socket is root:haproxy 0660: the deploy login drains through it only as a member of the haproxy group', () => {
+    const st = statSync(socket());
+    const haproxyGid = Number(execFileSync('getent', ['group', 'haproxy'], { encoding: 'utf8' }).split(':')[2]);
+    expect({ uid: st.uid, gid: st.gid, mode: (st.mode & 0o777).toString(8) }).toEqual({ uid: 0, gid: haproxyGid, mode: '660' });
+    // The machine must not change (no usermod): the test login's uid runs deploy's own drain script with the
+    // haproxy group as a supplementary group (setpriv), as a deploy user added to the group would, and without it.
+    const { uid, gid } = statOwner(f.loopback.nodeRoot('lb-1'));
+    const drain = (state: 'drain' | 'ready', groups: string[]) =>
+      spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, ...groups, 'bash', '-s'], {
+        input: haproxyServerScript({ socket: socket(), backend: 'chatops', server: 'chatops-1-1', state, attempts: 20 }),
+        encoding: 'utf8',
+      });
+    const refused = drain('drain', ['--clear-groups']);
+    expect(refused.status).toBe(13);
+    expect(refused.stdout).toMatch(/lb-failed\tchatops\/chatops-1-1\t.*Permission denied/);
+    const drained = drain('drain', [`--groups=${haproxyGid}`]);
+    expect(drained.stdout).toBe('E\tdrained\tchatops/chatops-1-1\n');
+    expect(drained.status).toBe(0);
+    const ready = drain('ready', [`--groups=${haproxyGid}`]);
+    expect(ready.stdout).toBe('E\tready\tchatops/chatops-1-1\n');
+    expect(ready.status).toBe(0);
+  });
+
   it('drains each instance in HAProxy, restarts it, waits for its health endpoint, sets it ready; the other keeps serving', async () => {
+    // The ssh login of these tests cannot gain the haproxy group (the machine's groups are left alone): the socket
+    // is handed to it instead.
+    const owner = statOwner(f.loopback.nodeRoot('lb-1'));
+    chownSync(socket(), owner.uid, owner.gid);
     const https = f.loopback.ports.https;
     const record = join(f.sshd.node('chatops-1').hangPidFile, '..', 'roll.log');
     writeFileSync(record, '');

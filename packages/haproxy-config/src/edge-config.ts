@@ -213,7 +213,8 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       user: 'haproxy',
       group: 'haproxy',
       maxconn: props.maxconn ?? 4096,
-      statsSockets: [{ path: adminSocket, mode: '660', level: 'admin', exposeFdListeners: true }],
+      // root:haproxy 0660: a non-root deploy login in the haproxy group can drain servers (README "Deploy").
+      statsSockets: [{ path: adminSocket, mode: '660', group: 'haproxy', level: 'admin', exposeFdListeners: true }],
       statsTimeout: '30s',
       sslDefaultBindCiphers: MOZILLA_INTERMEDIATE.ciphers,
       sslDefaultBindCiphersuites: MOZILLA_INTERMEDIATE.ciphersuites,

@@ -43,13 +43,18 @@ export const logTargetSchema = z.strictObject({
   minLevel: syslogLevel.optional(),
 });
 
-/** `stats socket <path> [mode] [level] [expose-fd listeners]`: the runtime API. */
+/** `stats socket <path> [mode] [group] [level] [expose-fd listeners]`: the runtime API. */
 export const statsSocketSchema = z.strictObject({
   path: absoluteFile,
   /** Octal permissions of the socket file, e.g. `660`. @default inherited (HAProxy's own default is tcp) */
   mode: z
     .string()
     .regex(/^[0-7]{3}$/, { message: 'expected an octal mode like 660' })
+    .optional(),
+  /** Group owning the socket file (HAProxy creates it as root before dropping privileges). @default root's */
+  group: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*$/, { message: 'expected a system group name' })
     .optional(),
   /** @default 'operator' */
   level: z.enum(['user', 'operator', 'admin']).optional(),

@@ -32,7 +32,14 @@ function printGlobal(g: Global): string[] {
   if (g.hardStopAfter) out.push(`hard-stop-after ${g.hardStopAfter}`);
   for (const s of g.statsSockets) {
     out.push(
-      line('stats socket', s.path, s.mode && `mode ${s.mode}`, s.level && `level ${s.level}`, s.exposeFdListeners && 'expose-fd listeners'),
+      line(
+        'stats socket',
+        s.path,
+        s.mode && `mode ${s.mode}`,
+        s.group && `group ${s.group}`,
+        s.level && `level ${s.level}`,
+        s.exposeFdListeners && 'expose-fd listeners',
+      ),
     );
   }
   if (g.statsTimeout) out.push(`stats timeout ${g.statsTimeout}`);
