@@ -33,6 +33,10 @@ run the daemon's own checker at the final paths, daemon-reload if a unit changed
 changed and wait until healthy; ChatOps instances one at a time, drained in HAProxy. Any failure restores that
 node's files and reloads back.
 
+Nodes whose rendered files are unchanged since this machine last saw them converged (<root>/.deploy/<env>.json,
+kept by plan and apply) are not inspected: apply assumes they are still as deploy left them. plan, --check-all
+and --force inspect every node (drift there is found).
+
 Exit codes: 0 applied or nothing to do, 1 failed (rolled back), drift refused, preflight failed or a node
 cannot be reached; 2 bad input or usage.
 

@@ -1,4 +1,5 @@
 export { type ApplyOptions, type ApplyReport, type DeployEvent, type StepOutcome, apply } from './apply.js';
+export { AppliedRecord } from './applied-record.js';
 export { type DesiredFile, type DesiredState, type DesiredStep, desiredState, unitsOf } from './desired-state.js';
 export { type ExportedFile, exportAnsible } from './export-ansible.js';
 export { type LoadDesiredOptions, type LoadedDesired, loadDesired } from './load-desired.js';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { CheckCache, type CheckOutcome, locateEnvironment, runNativeChecks, writeOutput } from '@chatops/render';
 import { type PreparedRender, type StackResult, buildManifest, prepareRender, renderStack } from '@chatops/stack';
+import type { AppliedRecord } from './applied-record.js';
 import { type DesiredState, desiredState } from './desired-state.js';
 
 export interface LoadDesiredOptions {
@@ -19,6 +20,8 @@ export interface LoadedDesired {
   readonly rejected: readonly CheckOutcome[];
   /** The render itself (what `plan --report` draws). */
   readonly rendered: { readonly ctx: PreparedRender; readonly result: StackResult };
+  /** Where this machine keeps its {@link AppliedRecord} of the environment: `<root>/.deploy/<env>.json`. */
+  readonly recordFile: string;
 }
 
 /**
@@ -40,5 +43,10 @@ export async function loadDesired(name: string, options: LoadDesiredOptions): Pr
   const rejected = outcomes.filter((o) => o.status === 'failed' || (o.status === 'unavailable' && Boolean(options.env.CI)));
   if (options.out && rejected.length === 0)
     writeOutput(resolve(options.cwd, options.out), ctx.env.name, result, buildManifest(ctx.env, result));
-  return { desired: desiredState(ctx, result), rejected, rendered: { ctx, result } };
+  return {
+    desired: desiredState(ctx, result),
+    rejected,
+    rendered: { ctx, result },
+    recordFile: resolve(located.root, '.deploy', `${name}.json`),
+  };
 }

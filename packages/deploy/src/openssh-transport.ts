@@ -127,6 +127,7 @@ export class OpenSshTransport implements Transport {
   /** Stops every master connection and removes the control directory. */
   async close(): Promise<void> {
     for (const target of this.#targets.values()) {
+      if (!this.#counts.has(target.node)) continue; // never connected: no master to stop
       spawnSync('ssh', [...this.args(target), '-O', 'exit', target.host], { stdio: 'ignore', timeout: 5_000 });
     }
     rmSync(this.#controlDir, { recursive: true, force: true });

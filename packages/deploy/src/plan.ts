@@ -1,6 +1,7 @@
 import { type Environment, findNode, nodePath, secretRefs, servicesOn } from '@chatops/environment';
 import { createTwoFilesPatch } from 'diff';
 import { type InspectResult, type Journal, type StateEntry, inspectScript, parseInspect } from './_remote.js';
+import { nodeDigest } from './applied-record.js';
 import type { DesiredFile, DesiredState, DesiredStep } from './desired-state.js';
 import { SERVICE_REQUIREMENTS, SERVICE_USERS, secretConsumer, userFix } from './service-requirements.js';
 import type { Transport } from './transport.js';
@@ -62,6 +63,11 @@ export interface Plan {
   readonly changes: boolean;
   readonly drift: boolean;
   readonly problems: readonly PreflightProblem[];
+  /**
+   * Selected nodes left out without a round trip: their desired files are exactly those recorded as converged
+   * (`unchangedSince`), so they are assumed to be still as deploy left them (drift there is not looked for).
+   */
+  readonly assumed: readonly string[];
 }
 
 export interface PlanOptions {
@@ -71,12 +77,20 @@ export interface PlanOptions {
   readonly force?: boolean;
   /** Nodes inspected at once. @default 8 */
   readonly parallel?: number;
+  /**
+   * Digests of the nodes as last seen converged (`AppliedRecord`): a selected node whose desired files
+   * still have that digest is not inspected and lands in `assumed`. @default every selected node is inspected
+   */
+  readonly unchangedSince?: ReadonlyMap<string, string>;
 }
 
 /** Inspects every selected node in one round trip each and compares it with the desired state. */
 export async function plan(desired: DesiredState, transport: Transport, options: PlanOptions = {}): Promise<Plan> {
   const env = desired.env;
-  const selected = env.nodes.filter((n) => !options.nodes || options.nodes.includes(n.name)).map((n) => n.name);
+  const chosen = env.nodes.filter((n) => !options.nodes || options.nodes.includes(n.name)).map((n) => n.name);
+  const since = options.unchangedSince;
+  const assumed = since ? chosen.filter((n) => since.get(n) === nodeDigest(desired, n)) : [];
+  const selected = chosen.filter((n) => !assumed.includes(n));
   const nodes = await mapLimited(selected, options.parallel ?? 8, async (node) => {
     const steps = desired.steps.filter((s) => s.node === node);
     const request = inspectRequest(env, node, steps, desired.stateDir(node));
@@ -91,6 +105,7 @@ export async function plan(desired: DesiredState, transport: Transport, options:
     changes: nodes.some((n) => n.steps.some((s) => s.writes.length > 0 || s.units.length > 0 || s.replay)),
     drift: nodes.some((n) => n.drift.length > 0),
     problems,
+    assumed,
   };
 }
 

@@ -5,6 +5,7 @@ import { REPORT_PATH, UsageError } from '@chatops/render';
 import { certificateRequests } from '@chatops/stack';
 import { Command, CommanderError, Option } from 'commander';
 import { type ApplyReport, type DeployEvent, apply } from './apply.js';
+import { AppliedRecord } from './applied-record.js';
 import { exportAnsible } from './export-ansible.js';
 import { APPLY_HELP, EXPORT_HELP, OVERVIEW_HELP, PLAN_HELP } from './help-text.js';
 import { type LoadedDesired, loadDesired } from './load-desired.js';
@@ -37,6 +38,7 @@ interface Flags {
   json?: boolean;
   yes?: boolean;
   force?: boolean;
+  checkAll?: boolean;
   debug?: boolean;
   report?: boolean;
 }
@@ -69,6 +71,7 @@ export async function runDeployCli(argv: readonly string[], io: DeployIo): Promi
   common(program.command('apply').description('apply the plan; exit 0 applied or nothing to do, 1 failed (rolled back)'))
     .addHelpText('after', APPLY_HELP)
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--check-all', 'inspect every node, also those whose rendered files are unchanged since this machine last saw them converged')
     .action(async (name: string, flags: Flags) => {
       code = await run('apply', name, flags, io);
     });
@@ -99,7 +102,12 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
     const parallel = Number(flags.parallel ?? 4);
     if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: expected a positive integer, got ${flags.parallel}`);
     if (command === 'apply' && !flags.yes && !io.tty) throw new UsageError('apply changes nodes: pass --yes when not on a terminal');
-    const { desired, rejected, rendered } = await loadDesired(name, { cwd: io.cwd, env: io.env, config: flags.config, out: flags.out });
+    const { desired, rejected, rendered, recordFile } = await loadDesired(name, {
+      cwd: io.cwd,
+      env: io.env,
+      config: flags.config,
+      out: flags.out,
+    });
     if (rejected.length > 0) {
       for (const r of rejected) out.error(`render rejected: ${r.node}: ${r.name}:\n${r.output}`);
       out.error('refusing to deploy a render that fails its checks (run chatops-render for details)');
@@ -109,24 +117,37 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
       if (!desired.env.nodes.some((x) => x.name === n)) throw new UsageError(`--node ${n}: no such node in ${desired.env.name}`);
     const targets = desired.env.nodes.map((n) => sshTarget(desired.env, n));
     transport = io.transport ? io.transport(targets) : new OpenSshTransport({ targets });
-    const p = await plan(desired, transport, { nodes: flags.node, force: flags.force, parallel });
+    // apply skips nodes whose rendered files are unchanged since they were last seen converged (plan, --force and
+    // --check-all inspect every node): see AppliedRecord for what that assumes.
+    const record = AppliedRecord.open(recordFile);
+    const skipUnchanged = command === 'apply' && !flags.force && !flags.checkAll;
+    const p = await plan(desired, transport, {
+      nodes: flags.node,
+      force: flags.force,
+      parallel,
+      ...(skipUnchanged ? { unchangedSince: record.digests } : {}),
+    });
     out.plan(p);
     if (p.problems.length > 0) {
+      record.update(desired, p);
       out.problems(p);
       return DEPLOY_EXIT.failed;
     }
     if (command === 'plan') {
+      record.update(desired, p);
       out.summary(p, undefined, transport);
       if (flags.report) out.report(await writePlanReport(rendered, p, resolve(io.cwd, flags.out ?? 'out'), io.cwd));
       return p.changes || p.drift ? DEPLOY_EXIT.changes : DEPLOY_EXIT.ok;
     }
     if (p.drift && !flags.force) {
+      record.update(desired, p);
       out.error(
         'refusing to apply: files changed on the node since the last apply (drift, listed above); re-run with --force to overwrite them',
       );
       return DEPLOY_EXIT.failed;
     }
     if (!p.changes) {
+      record.update(desired, p);
       out.summary(p, undefined, transport);
       return DEPLOY_EXIT.ok;
     }
@@ -134,7 +155,9 @@ async function run(command: 'plan' | 'apply', name: string, flags: Flags, io: De
       out.error('nothing applied');
       return DEPLOY_EXIT.failed;
     }
+    record.forgetChanging(p);
     const report = await apply(desired, transport, p, { parallel, force: flags.force, onEvent: (e) => out.event(e) });
+    record.update(desired, p, report);
     out.summary(p, report, transport);
     return report.status === 'applied' || report.status === 'nothing-to-do' ? DEPLOY_EXIT.ok : DEPLOY_EXIT.failed;
   } catch (e) {
@@ -214,6 +237,13 @@ class Output {
   }
 
   plan(p: Plan): void {
+    if (p.assumed.length > 0) {
+      if (this.json) for (const node of p.assumed) this.#emit({ type: 'assumed', node });
+      else
+        this.io.stdout(
+          `not inspected (rendered files unchanged since last seen converged; --check-all inspects them): ${p.assumed.join(', ')}\n`,
+        );
+    }
     for (const n of p.nodes) {
       if (this.json) {
         for (const s of n.steps) {

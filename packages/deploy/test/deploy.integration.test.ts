@@ -101,10 +101,18 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     expect(r.stdout).toMatch(/^lb-1 +\d+ +0 +0 +0 +0 +\d+ +\d+ +applied$/m);
   });
 
-  it('second apply changes nothing, fires nothing, one round trip per node', async () => {
+  it('second apply changes nothing, fires nothing: no round trip to nodes unchanged since they converged, one with --check-all', async () => {
     const before = snapshotNode(root('lb-1'));
     clearCalls();
-    const r = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json']);
+    const quick = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json']);
+    expect(quick.code).toBe(0);
+    const events = quick.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'assumed').map((e) => e.node)).toEqual(['lb-1', 'monitoring-1']);
+    expect(events.find((e) => e.type === 'summary')).toEqual({ type: 'summary', status: 'nothing-to-do', nodes: [] });
+    const r = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json', '--check-all']);
     expect(r.code).toBe(0);
     const summary = r.stdout
       .trim()
@@ -199,6 +207,14 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     const file = onNode('monitoring-1', 'etc/prometheus/prometheus.yml');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, `${original}# hand edit\n`);
+    // What apply assumes: a node whose rendered files did not change since it converged is not inspected, so the
+    // hand edit goes unseen by an apply that changes nothing there...
+    const unseen = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+    expect(unseen.code).toBe(0);
+    expect(unseen.stdout).toContain(
+      'not inspected (rendered files unchanged since last seen converged; --check-all inspects them): lb-1, monitoring-1',
+    );
+    // ...until a plan (which inspects every node) or a change to that node's files.
     const p = await f.deploy(['plan', 'loopback', ...only]);
     expect(p.code).toBe(2);
     expect(p.stdout).toContain(`! ${file}  DRIFT: changed on the node since the last apply`);
@@ -206,8 +222,16 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to apply: files changed on the node since the last apply');
     expect(readFileSync(file, 'utf8')).toContain('# hand edit');
+    // A change to that node's rendered files makes apply inspect it: the drift is found there too.
+    f.editEnvironment((doc) => {
+      doc.prometheus = { ...(doc.prometheus ?? {}), scrapeInterval: '15s' };
+    });
+    const changed = await f.deploy(['apply', 'loopback', '--yes', ...only]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(`! ${file}  DRIFT: changed on the node since the last apply`);
+    expect(readFileSync(file, 'utf8')).toContain('# hand edit');
     const forced = await f.deploy(['apply', 'loopback', '--yes', '--force', ...only]);
     expect(forced.code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(readFileSync(file, 'utf8')).not.toContain('# hand edit');
   });
 });

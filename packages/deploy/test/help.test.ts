@@ -42,6 +42,7 @@ describe('chatops-deploy --help', () => {
         '--json',
         '--force',
         '--yes',
+        '--check-all',
         'ChatOps instances one at a time',
         'npx @chatops/deploy apply prod --yes',
       ],
