@@ -271,25 +271,36 @@ async function rollInstances(
     const r = await transport.run(node, script, `apply:${step.phase}`);
     return { code: r.code, events: parseEvents(r.stdout), stderr: r.stderr };
   };
-  const balancers = async (i: RolledInstance, to: 'drain' | 'ready'): Promise<string | undefined> => {
+  const balancers = async (i: RolledInstance, to: 'drain' | 'ready', tries = attempts): Promise<string | undefined> => {
     for (const lb of i.balancers) {
-      const r = await run(lb.node, haproxyServerScript({ socket: lb.socket, backend: i.backend, server: i.server, state: to, attempts }));
+      const r = await run(
+        lb.node,
+        haproxyServerScript({ socket: lb.socket, backend: i.backend, server: i.server, state: to, attempts: tries }),
+      );
       for (const e of r.events) say(`${lb.node}: ${e.kind} ${e.fields.join(' ')}`.trim());
+      const timeout = r.events.find((e) => e.kind === 'lb-timeout');
+      if (timeout && to === 'drain')
+        return `${lb.node}: HAProxy drain of ${i.backend}/${i.server} timed out after ${tries * 0.5} s with ${timeout.fields[2] || '?'} session(s) still open`;
+      if (timeout)
+        return `${lb.node}: HAProxy reports ${i.backend}/${i.server} ${timeout.fields[2] || 'not UP'} after it was set ready: its own health checks keep it out of rotation until it answers`;
       if (r.code !== 0)
         return `${lb.node}: HAProxy ${to} of ${i.backend}/${i.server} failed: ${r.events.map((e) => `${e.kind} ${e.fields.slice(1).join(' ')}`).join('; ') || r.stderr.trim()}`;
     }
     return undefined;
   };
+  // On failure the instance being rolled is restarted on the previous files and set READY again, not left in
+  // drain/maint: HAProxy's own health checks then keep it out of rotation while it is unhealthy and bring it back
+  // when it recovers, with no operator step. The roll stops: instances not yet rolled are never touched.
   const undo = async (why: string, current?: RolledInstance): Promise<RollResult> => {
     const back = rollbackScript({ ...base, paths: step.writes.map((w) => w.artifact.path), daemonReload: step.daemonReload, units: done });
     const r = await run(step.node, back);
     const restored = r.events.filter((e) => e.kind === 'restored').map((e) => e.fields[0]!);
-    if (current) await balancers(current, 'ready');
+    const ready = current ? await balancers(current, 'ready', 1) : undefined;
     return {
       written: [],
       fired,
       restored,
-      error: `${why}; ${restored.length} file(s) restored to their previous version${done.length ? `, ${done.map((u) => u.unit).join(', ')} restarted on them` : ''}`,
+      error: `${why}; ${restored.length} file(s) restored to their previous version${done.length ? `, ${done.map((u) => u.unit).join(', ')} restarted on them` : ''}${current ? `; ${current.backend}/${current.server} set ready again${ready ? ` (${ready})` : ''}` : ''}`,
     };
   };
   try {

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createServer, request } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { loadDesired } from '@chatops/deploy';
+import { OpenSshTransport, apply, loadDesired, plan, sshTarget } from '@chatops/deploy';
 import { LOOPBACK_PASSWORDS, type RunningProcess, requireBinary, startProcess, tempDir } from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyServerScript } from '../src/_remote.js';
@@ -30,6 +30,12 @@ async function serverStatus(socket: string, backend: string): Promise<Record<str
   return Object.fromEntries(rows.filter((r) => r[0] === backend && r[1] !== 'FRONTEND' && r[1] !== 'BACKEND').map((r) => [r[1]!, r[17]!]));
 }
 
+/** HAProxy's current sessions of each server of a backend (`show stat` scur). */
+async function sessions(socket: string, backend: string): Promise<Record<string, string>> {
+  const rows = (await haproxyCommand(socket, 'show stat')).split('\n').map((l) => l.split(','));
+  return Object.fromEntries(rows.filter((r) => r[0] === backend && r[1] !== 'FRONTEND' && r[1] !== 'BACKEND').map((r) => [r[1]!, r[4]!]));
+}
+
 async function until(what: string, ms: number, test: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -47,6 +53,10 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
   let f: DeployFixture;
   let haproxy: RunningProcess | undefined;
   const servers: ReturnType<typeof createServer>[] = [];
+  /** HTTP status each stand-in instance answers (default 200). */
+  const statuses = new Map<number, number>();
+  /** Responses to /hold not sent yet. */
+  const holding: import('node:http').ServerResponse[] = [];
   const socket = () => join(f.loopback.nodeRoot('lb-1'), 'run/haproxy/admin.sock');
 
   beforeAll(async () => {
@@ -60,8 +70,13 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     for (const i of [1, 2]) {
       const server = createServer(
         { key: file('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem') },
-        (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(`instance ${i}\n`);
+        (req, res) => {
+          // /hold: a request that stays open (a long session HAProxy must drain); never answered.
+          if (req.url === '/hold') {
+            holding.push(res);
+            return;
+          }
+          res.writeHead(statuses.get(i) ?? 200, { 'content-type': 'text/plain' }).end(`instance ${i}\n`);
         },
       );
       await new Promise<void>((resolve) => server.listen(f.loopback.ports.chatops + i - 1, address, resolve));
@@ -86,7 +101,10 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
   });
   afterAll(async () => {
     await haproxy?.stop();
-    for (const s of servers) s.close();
+    for (const s of servers) {
+      s.closeAllConnections();
+      s.close();
+    }
     await f?.[Symbol.asyncDispose]();
     dir[Symbol.dispose]();
   });
@@ -171,6 +189,102 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     );
     expect(await serverStatus(socket(), 'chatops')).toEqual({ 'chatops-1-1': 'UP', 'chatops-1-2': 'UP' });
   });
+
+  /** Apply through the API with short bounded waits (the CLI's are 20 health polls and 60 HAProxy polls). */
+  const applyQuickly = async (healthAttempts: number, balancerAttempts: number) => {
+    const { desired } = await loadDesired('loopback', { cwd: dir.path, env: {}, config: f.loopback.file });
+    const transport = new OpenSshTransport({ targets: desired.env.nodes.map((n) => sshTarget(desired.env, n)) });
+    try {
+      const p = await plan(desired, transport, { nodes: ['lb-1', 'chatops-1'] });
+      expect(p.problems).toEqual([]);
+      const messages: string[] = [];
+      const report = await apply(desired, transport, p, {
+        healthAttempts,
+        balancerAttempts,
+        onEvent: (e) => messages.push(e.message),
+      });
+      return { report, messages };
+    } finally {
+      await transport.close();
+    }
+  };
+  const restarts = () =>
+    f.sshd
+      .node('chatops-1')
+      .systemctlCalls()
+      .map((c) => c.args.join(' '))
+      .filter((c) => c.startsWith('restart chatops@'));
+  const unitFile = () => join(f.loopback.nodeRoot('chatops-1'), 'etc/systemd/system/chatops@.service');
+
+  it('a drain that does not finish (a session stays open) is bounded: named in the error, nothing restarted, the server set ready again', async () => {
+    const owner = statOwner(f.loopback.nodeRoot('lb-1'));
+    chownSync(socket(), owner.uid, owner.gid);
+    const https = f.loopback.ports.https;
+    const lbAddress = f.loopback.document.nodes.find((n) => n.name === 'lb-1')!.address;
+    // Round-robin: two held requests through HAProxy, one on each instance.
+    const held = [1, 2].map(() =>
+      request({
+        host: lbAddress,
+        port: https,
+        path: '/hold',
+        servername: 'chatops.chatops.test',
+        headers: {
+          host: 'chatops.chatops.test',
+          authorization: `Basic ${Buffer.from(`admin:${LOOPBACK_PASSWORDS.admin}`).toString('base64')}`,
+        },
+        rejectUnauthorized: false,
+      }).on('error', () => {}),
+    );
+    for (const r of held) r.end();
+    await until('one session on each instance', 10_000, async () =>
+      Object.values(await sessions(socket(), 'chatops')).every((n) => n === '1'),
+    );
+    const before = readFileSync(unitFile(), 'utf8');
+    f.editEnvironment((doc) => {
+      doc.chatops.image = 'registry.chatops.test/chatops:v3';
+    });
+    f.sshd.node('chatops-1').clearSystemctlCalls();
+    try {
+      const { report } = await applyQuickly(4, 4);
+      expect(report.status).toBe('failed');
+      const failed = report.steps.find((s) => s.phase === 'chatops')!;
+      expect(failed.error).toMatch(/^lb-1: HAProxy drain of chatops\/chatops-1-1 timed out after 2 s with 1 session\(s\) still open; /);
+      expect(failed.error).toContain('chatops/chatops-1-1 set ready again');
+    } finally {
+      for (const r of holding.splice(0)) r.end('released\n');
+      for (const r of held) r.destroy();
+    }
+    await until('no session left', 10_000, async () => Object.values(await sessions(socket(), 'chatops')).every((n) => n === '0'));
+    expect(restarts()).toEqual([]);
+    expect(readFileSync(unitFile(), 'utf8')).toBe(before);
+    expect(await serverStatus(socket(), 'chatops')).toEqual({ 'chatops-1-1': 'UP', 'chatops-1-2': 'UP' });
+  }, 60_000);
+  it('an instance that fails its health check after the restart stops the roll: files restored, it is restarted on them and set ready, the other is never touched', async () => {
+    const before = readFileSync(unitFile(), 'utf8');
+    f.editEnvironment((doc) => {
+      doc.chatops.image = 'registry.chatops.test/chatops:v4';
+    });
+    f.sshd.node('chatops-1').clearSystemctlCalls();
+    statuses.set(1, 503);
+    try {
+      const { report } = await applyQuickly(2, 20);
+      expect(report.status).toBe('failed');
+      const failed = report.steps.find((s) => s.phase === 'chatops')!;
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/^chatops@1\.service did not become healthy in time: .*answered 503/);
+      expect(failed.error).toContain('file(s) restored to their previous version, chatops@1.service restarted on them');
+      expect(failed.error).toContain('chatops/chatops-1-1 set ready again');
+    } finally {
+      statuses.delete(1);
+    }
+    // Restarted (unhealthy), then restarted again on the restored files; chatops@2 never restarted.
+    expect(restarts()).toEqual(['restart chatops@1.service', 'restart chatops@1.service']);
+    expect(readFileSync(unitFile(), 'utf8')).toBe(before);
+    // Set ready, not left drained: HAProxy's own checks decide whether it gets traffic (here they are failing).
+    const status = await serverStatus(socket(), 'chatops');
+    expect(status['chatops-1-1']).toMatch(/^(UP|DOWN)\b/);
+    expect(status['chatops-1-2']).toBe('UP');
+  }, 60_000);
 });
 
 function statOwner(path: string): { uid: number; gid: number } {
