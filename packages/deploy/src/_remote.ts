@@ -205,6 +205,11 @@ export interface ApplyRequest {
   /** How each fired unit's health is checked (default `systemctl is-active`). */
   readonly health?: Readonly<Record<string, HealthProbe>>;
   /**
+   * Units whose reload is proven through HAProxy's runtime API: unit -> admin socket. The worker's pid (`show
+   * info`) must change after the reload; unchanged within the health wait = the new config was not loaded.
+   */
+  readonly reloadProof?: Readonly<Record<string, string>>;
+  /**
    * Units of the journal this script does not fire (ChatOps instances rolled one at a time by later round trips).
    * When any, the script leaves the journal and state alone; {@link finishScript} or {@link rollbackScript} ends the step.
    */
@@ -276,7 +281,9 @@ ${HEALTHY_FN}
 DR=${r.journal.daemonReload ? 1 : 0}
 UNITS=(${fired.map((u) => shq(u.unit)).join(' ')})
 ACTIONS=(${fired.map((u) => u.action).join(' ')})
-PROBES=(${fired.map((u) => shq(probeArgs(r.health?.[u.unit]))).join(' ')})`);
+PROBES=(${fired.map((u) => shq(probeArgs(r.health?.[u.unit]))).join(' ')})
+SOCKS=(${fired.map((u) => shq(r.reloadProof?.[u.unit] ?? '')).join(' ')})
+${RELOAD_PROOF_FN}`);
   r.writes.forEach((w, i) =>
     parts.push(
       `swap ${i} ${shq(w.path)} ${w.mode} ${shq(w.owner)} ${shq(w.group)} || { ev fail swap ${shq(w.path)}; UNITS=(); rollback; exit 21; }; ev swapped ${shq(w.path)}`,
@@ -290,8 +297,10 @@ PROBES=(${fired.map((u) => shq(probeArgs(r.health?.[u.unit]))).join(' ')})`);
   parts.push(`if [ $DR = 1 ]; then out=$(systemctl daemon-reload 2>&1) || { ev unit-failed daemon-reload "$(printf '%s' "$out" | b64)"; rollback; exit 11; }; ev daemon-reload; fi
 for i in "\${!UNITS[@]}"; do
   u=\${UNITS[$i]}; a=\${ACTIONS[$i]}
+  pre=""; [ -n "\${SOCKS[$i]}" ] && pre=$(hap_pid "\${SOCKS[$i]}")
   out=$(systemctl "$a" "$u" 2>&1) || { ev unit-failed "$a $u" "$(printf '%s' "$out" | b64)"; rollback; exit 11; }
   ev fired "$a" "$u"
+  if [ -n "$pre" ]; then took_effect "\${SOCKS[$i]}" "$pre" ${r.healthAttempts} || { ev unhealthy "$u" "$(printf '%s\n' "HAProxy's runtime API still reports worker pid $pre: the $a did not take effect" | b64)"; rollback; exit 12; }; fi
   healthy "$u" ${r.healthAttempts} "\${PROBES[$i]}" || { ev unhealthy "$u" "$(health_detail "$u" | b64)"; rollback; exit 12; }
   ev healthy "$u" "$HOW"
 done
@@ -377,6 +386,24 @@ const HEALTHY_FN = `healthy() {
   LAST=""; return 1
 }
 health_detail() { [ -n "\${LAST:-}" ] && echo "$LAST"; systemctl status "$1" 2>&1 | tail -n 5; }`;
+
+/**
+ * `hap_pid <socket>`: the pid of the HAProxy worker answering on its admin socket (empty when unreachable).
+ * `took_effect <socket> <old pid> <attempts>`: polls 0.5 s apart until a different worker answers (event
+ * `reloaded`); a socket that stops answering (e.g. re-created with other permissions) is `reload-unverified`, not
+ * a failure; the old pid throughout is a failure.
+ */
+const RELOAD_PROOF_FN = `hap_pid() { [ -S "$1" ] || return 0; perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 0; print $s "show info\\n"; print while <$s>;' "$1" 2>/dev/null | awk -F': ' '$1 == "Pid" { print $2; exit }'; }
+took_effect() {
+  local sock=$1 old=$2 n=$3 i now=""
+  for i in $(seq 1 "$n"); do
+    now=$(hap_pid "$sock")
+    if [ -n "$now" ] && [ "$now" != "$old" ]; then ev reloaded "$sock" "worker $old -> $now"; return 0; fi
+    sleep 0.5
+  done
+  if [ -z "$now" ]; then ev reload-unverified "$sock"; return 0; fi
+  return 1
+}`;
 
 function preamble(stateDir: string, phase: string, runId: string): string {
   return `set -u

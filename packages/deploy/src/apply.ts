@@ -9,6 +9,8 @@ import {
   printState,
   rollbackScript,
 } from './_remote.js';
+import { findNode, nodePath } from '@chatops/environment';
+import { HAPROXY_PATHS } from '@chatops/haproxy-config';
 import type { DesiredState } from './desired-state.js';
 import { type NodePlan, type Plan, type StepPlan, mapLimited } from './plan.js';
 import { healthProbes } from './health-probes.js';
@@ -117,6 +119,7 @@ async function applyStep(
   const script = applyScript({
     deferred: rolled.map((u) => u.unit),
     health: Object.fromEntries(healthProbes(desired.env, step.node)),
+    reloadProof: reloadProofs(desired, step.node),
     stateDir: desired.stateDir(step.node),
     runId,
     phase: step.phase,
@@ -184,6 +187,13 @@ async function applyStep(
   const error = failureText(events, code);
   emit({ type: 'failed', node: step.node, phase: step.phase, message: error });
   return { node: step.node, phase: step.phase, status: 'failed', written, fired, restored, error };
+}
+
+/** HAProxy's reload is proven by a new worker pid on its admin socket (load balancers only). */
+function reloadProofs(desired: DesiredState, node: string): Record<string, string> {
+  const spec = findNode(desired.env, node);
+  if (!spec.roles.includes('loadbalancer')) return {};
+  return { 'haproxy.service': nodePath(desired.env, spec, HAPROXY_PATHS.adminSocket) };
 }
 
 /** The last lines of the node script's stderr, with anything that looks like encoded file content removed. */

@@ -36,7 +36,9 @@ function processGroup(pid: number): number {
 
 // Let's Encrypt mode, so the public bundle is createOnly (certbot owns it after the bootstrap). The init system
 // cannot run here: systemctl is a recording STAND-IN that can be told to fail or hang; haproxy -c is the real one.
-describe('chatops-deploy failures on a real sshd node (systemctl is a recording STAND-IN)', () => {
+// Each CLI run renders the environment first (~1 s on a quiet machine, ~8 s at a load average of 30): tests making
+// several runs get more than the default 60 s.
+describe('chatops-deploy failures on a real sshd node (systemctl is a recording STAND-IN)', { timeout: 180_000 }, () => {
   const dir = tempDir('chatops-deploy-fail-');
   let f: DeployFixture;
   const root = () => f.loopback.nodeRoot('lb-1');

@@ -7,7 +7,9 @@ import { DEPLOYED, type DeployFixture, deployFixture, snapshotNode } from './_fi
 const only = DEPLOYED.flatMap((n) => ['--node', n]);
 
 // One set of sshd nodes for the whole file: each test starts from the state the previous one left.
-describe('chatops-deploy against real sshd nodes on loopback (systemctl is a recording STAND-IN)', () => {
+// Each CLI run renders the environment first (~1 s on a quiet machine, ~8 s at a load average of 30): tests making
+// several runs get more than the default 60 s.
+describe('chatops-deploy against real sshd nodes on loopback (systemctl is a recording STAND-IN)', { timeout: 180_000 }, () => {
   const dir = tempDir('chatops-deploy-');
   let f: DeployFixture;
   const root = (node: string) => f.loopback.nodeRoot(node);
@@ -214,7 +216,7 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     expect(unseen.stdout).toContain(
       'not inspected (rendered files unchanged since last seen converged; --check-all inspects them): lb-1, monitoring-1',
     );
-    // ...until a plan (which inspects every node) or a change to that node's files.
+    // ...until a plan (which inspects every node), apply --check-all, or a change to that node's files.
     const p = await f.deploy(['plan', 'loopback', ...only]);
     expect(p.code).toBe(2);
     expect(p.stdout).toContain(`! ${file}  DRIFT: changed on the node since the last apply`);
@@ -222,16 +224,8 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to apply: files changed on the node since the last apply');
     expect(readFileSync(file, 'utf8')).toContain('# hand edit');
-    // A change to that node's rendered files makes apply inspect it: the drift is found there too.
-    f.editEnvironment((doc) => {
-      doc.prometheus = { ...(doc.prometheus ?? {}), scrapeInterval: '15s' };
-    });
-    const changed = await f.deploy(['apply', 'loopback', '--yes', ...only]);
-    expect(changed.code).toBe(1);
-    expect(changed.stdout).toContain(`! ${file}  DRIFT: changed on the node since the last apply`);
-    expect(readFileSync(file, 'utf8')).toContain('# hand edit');
     const forced = await f.deploy(['apply', 'loopback', '--yes', '--force', ...only]);
     expect(forced.code).toBe(0);
-    expect(readFileSync(file, 'utf8')).not.toContain('# hand edit');
+    expect(readFileSync(file, 'utf8')).toBe(original);
   });
 });

@@ -13,7 +13,9 @@ function pendingSection(html: string): string {
   return match[1]!;
 }
 
-describe('chatops-deploy plan --report (real sshd node; systemctl is a recording STAND-IN)', () => {
+// Each CLI run renders the environment first (~1 s on a quiet machine, ~8 s at a load average of 30): tests making
+// several runs get more than the default 60 s.
+describe('chatops-deploy plan --report (real sshd node; systemctl is a recording STAND-IN)', { timeout: 180_000 }, () => {
   const dir = tempDir('chatops-deploy-report-');
   let f: DeployFixture;
   const report = () => join(dir.path, 'out/loopback/report/index.html');

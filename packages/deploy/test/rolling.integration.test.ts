@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -48,7 +48,9 @@ async function until(what: string, ms: number, test: () => Promise<boolean>): Pr
 // The real HAProxy runs the config deploy put on lb-1; the two ChatOps instances are small HTTPS servers with the
 // instance certificate deploy rendered (containers cannot run here); systemctl is a recording STAND-IN whose
 // restart hook records what HAProxy and a client through it see at the moment each instance restarts.
-describe('chatops-deploy rolls ChatOps instances one at a time through the real HAProxy runtime API', () => {
+// Each CLI run renders the environment first (~1 s on a quiet machine, ~8 s at a load average of 30): tests making
+// several runs get more than the default 60 s.
+describe('chatops-deploy rolls ChatOps instances one at a time through the real HAProxy runtime API', { timeout: 180_000 }, () => {
   const dir = tempDir('chatops-deploy-roll-');
   let f: DeployFixture;
   let haproxy: RunningProcess | undefined;
@@ -87,7 +89,8 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     // HAProxy as root (it chroots and drops to the haproxy user) on the deployed config, which creates its admin
     // socket root:haproxy 0660 (reachable by deploy's root or haproxy-group login on a real LB).
     for (const d of ['run/haproxy', 'var/lib/haproxy']) mkdirSync(join(f.loopback.nodeRoot('lb-1'), d), { recursive: true });
-    haproxy = startProcess('haproxy', ['-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], {
+    // Master-worker (-W), as Debian's unit runs it: a reload (USR2 to the master) starts a new worker.
+    haproxy = startProcess('haproxy', ['-W', '-db', '-f', join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg')], {
       logFile: join(dir.path, 'haproxy.log'),
     });
     await until('HAProxy admin socket', 10_000, async () => existsSync(socket()));
@@ -221,8 +224,8 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     chownSync(socket(), owner.uid, owner.gid);
     const https = f.loopback.ports.https;
     const lbAddress = f.loopback.document.nodes.find((n) => n.name === 'lb-1')!.address;
-    // Round-robin: two held requests through HAProxy, one on each instance.
-    const held = [1, 2].map(() =>
+    // Round-robin: held requests through HAProxy until each instance has at least one.
+    const held = [1, 2, 3, 4].map(() =>
       request({
         host: lbAddress,
         port: https,
@@ -237,7 +240,7 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     );
     for (const r of held) r.end();
     await until('one session on each instance', 10_000, async () =>
-      Object.values(await sessions(socket(), 'chatops')).every((n) => n === '1'),
+      Object.values(await sessions(socket(), 'chatops')).every((n) => Number(n) >= 1),
     );
     const before = readFileSync(unitFile(), 'utf8');
     f.editEnvironment((doc) => {
@@ -248,7 +251,7 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
       const { report } = await applyQuickly(4, 4);
       expect(report.status).toBe('failed');
       const failed = report.steps.find((s) => s.phase === 'chatops')!;
-      expect(failed.error).toMatch(/^lb-1: HAProxy drain of chatops\/chatops-1-1 timed out after 2 s with 1 session\(s\) still open; /);
+      expect(failed.error).toMatch(/^lb-1: HAProxy drain of chatops\/chatops-1-1 timed out after 2 s with \d+ session\(s\) still open; /);
       expect(failed.error).toContain('chatops/chatops-1-1 set ready again');
     } finally {
       for (const r of holding.splice(0)) r.end('released\n');
@@ -258,7 +261,7 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     expect(restarts()).toEqual([]);
     expect(readFileSync(unitFile(), 'utf8')).toBe(before);
     expect(await serverStatus(socket(), 'chatops')).toEqual({ 'chatops-1-1': 'UP', 'chatops-1-2': 'UP' });
-  }, 60_000);
+  });
   it('an instance that fails its health check after the restart stops the roll: files restored, it is restarted on them and set ready, the other is never touched', async () => {
     const before = readFileSync(unitFile(), 'utf8');
     f.editEnvironment((doc) => {
@@ -284,7 +287,63 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     const status = await serverStatus(socket(), 'chatops');
     expect(status['chatops-1-1']).toMatch(/^(UP|DOWN)\b/);
     expect(status['chatops-1-2']).toBe('UP');
-  }, 60_000);
+  });
+
+  it("HAProxy's reload is proven by a new worker pid on its admin socket; a reload that does not take effect is rolled back", async () => {
+    const lb = f.sshd.node('lb-1');
+    const owner = statOwner(f.loopback.nodeRoot('lb-1'));
+    chownSync(socket(), owner.uid, owner.gid);
+    const request = join(lb.hangPidFile, '..', 'reload-request');
+    // The stand-in systemctl's reload hook asks this process (root) to play init: USR2 to HAProxy's master, then
+    // hand the socket the new worker creates to the test login again; the hook waits (bounded) until done.
+    lb.hookSystemctl(
+      'reload haproxy.service',
+      `touch '${request}'; i=0; while [ -e '${request}' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done\n`,
+    );
+    let inode = statSync(socket()).ino;
+    const init = setInterval(() => {
+      if (!existsSync(request)) return;
+      if (statSync(socket()).ino === inode) {
+        if (!existsSync(`${request}.sent`)) {
+          writeFileSync(`${request}.sent`, '');
+          process.kill(haproxy!.pid, 'SIGUSR2');
+        }
+        return;
+      }
+      inode = statSync(socket()).ino;
+      chownSync(socket(), owner.uid, owner.gid);
+      rmSync(`${request}.sent`, { force: true });
+      rmSync(request, { force: true });
+    }, 50);
+    const workerPid = async () => (await haproxyCommand(socket(), 'show info')).match(/^Pid: (\d+)$/m)?.[1];
+    try {
+      const before = await workerPid();
+      f.editEnvironment((doc) => {
+        doc.users.push({ name: 'ops-reload', passwordHash: doc.users[0].passwordHash });
+      });
+      const { report, messages } = await applyQuickly(20, 20);
+      expect(report.status, messages.join('\n')).toBe('applied');
+      const after = await workerPid();
+      expect(after).not.toBe(before);
+      expect(messages).toContain(`reloaded ${socket()} worker ${before} -> ${after}`);
+    } finally {
+      clearInterval(init);
+      lb.resetSystemctl();
+    }
+    // A reload that does not take effect (init does nothing: the old worker keeps answering): rolled back.
+    const cfg = join(f.loopback.nodeRoot('lb-1'), 'etc/haproxy/haproxy.cfg');
+    const config = readFileSync(cfg, 'utf8');
+    f.editEnvironment((doc) => {
+      doc.users.push({ name: 'ops-ignored', passwordHash: doc.users[0].passwordHash });
+    });
+    const { report } = await applyQuickly(4, 20);
+    expect(report.status).toBe('failed');
+    const failed = report.steps.find((s) => s.phase === 'haproxy')!;
+    expect(failed.error).toMatch(
+      /^haproxy\.service did not become healthy in time; 1 file\(s\) restored to their previous version, units reloaded back:\nHAProxy's runtime API still reports worker pid \d+: the reload did not take effect/,
+    );
+    expect(readFileSync(cfg, 'utf8')).toBe(config);
+  });
 });
 
 function statOwner(path: string): { uid: number; gid: number } {
