@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     // The whole-stack e2e has its own command (`npm run e2e`, vitest.e2e.config.ts).
-    exclude: ['**/node_modules/**', 'tests/whole-stack.e2e.test.ts'],
+    exclude: ['**/node_modules/**', 'tests/whole-stack.e2e.test.ts', 'packages/deploy/test/export-ansible.e2e.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -5,5 +5,9 @@ import base from './vitest.config.js';
 // delays. Kept out of `npm test` (which must stay well under five minutes); CI runs both.
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ['tests/whole-stack.e2e.test.ts'], exclude: ['**/node_modules/**'] },
+  test: {
+    ...base.test,
+    include: ['tests/whole-stack.e2e.test.ts', 'packages/deploy/test/export-ansible.e2e.test.ts'],
+    exclude: ['**/node_modules/**'],
+  },
 });
