@@ -209,7 +209,12 @@ export function publicUrl(env: Environment, subdomain?: string, path = '/'): str
   return `https://${publicHost(env, subdomain)}${port}${path}`;
 }
 
-/** `https://` URL of a service on a node over the private network (by FQDN, as the certificates name it). */
+/**
+ * `https://` URL of a service on a node over the private network, by the node's address: nothing on the nodes
+ * resolves `*.<internalDomain>` (no DNS zone, no /etc/hosts of ours), and every leaf names its address (IP SAN),
+ * so full verification holds. Clients that can send a server name send `nodeFqdn` as well (SNI + name check):
+ * HAProxy (`sni`/`verifyhost`), Prometheus (`server_name`), Grafana (`serverName`).
+ */
 export function internalUrl(env: Environment, node: NodeSpec, port: number, path = ''): string {
-  return `https://${nodeFqdn(env, node)}:${port}${path}`;
+  return `https://${node.address}:${port}${path}`;
 }

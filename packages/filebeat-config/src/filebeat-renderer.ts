@@ -8,7 +8,6 @@ import {
   caBundlePath,
   clientCertificate,
   clientTlsFiles,
-  nodeFqdn,
   nodePath,
   nodeWithRole,
 } from '@chatops/environment';
@@ -29,9 +28,13 @@ export interface NodeFilebeat {
   readonly inputFiles: ReadonlyMap<string, InputsFile>;
 }
 
-/** Where Filebeat on any node ships to: the Logstash node's beats input, by the FQDN its certificate names. */
+/**
+ * Where Filebeat on any node ships to: the Logstash node's beats input by its address. Nothing resolves internal
+ * names, and Beats has no setting for a TLS server name: `ssl.verification_mode: full` checks the address against
+ * the certificate's IP SANs (every leaf of ours carries its node's address).
+ */
 export function logstashEndpoint(env: Environment): { host: string; port: number } {
-  return { host: nodeFqdn(env, nodeWithRole(env, 'logstash')), port: env.ports.logstash };
+  return { host: nodeWithRole(env, 'logstash').address, port: env.ports.logstash };
 }
 
 /**

@@ -20,7 +20,7 @@ describe('in the whole stack (dev, real PKI, every registered renderer)', () => 
     for (const node of ctx.env.nodes) {
       const files = bundles.get(node.name) ?? [];
       expect(parseFilebeatConfig(files.find((a) => a.path === FILEBEAT_CONFIG_PATH)?.content ?? '').output.logstash?.hosts).toEqual([
-        'elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:5044',
+        '10.1.0.51:5044',
       ]);
       expect(files.find((a) => a.path === '/etc/chatops/tls/ca.pem')?.content).toBe(ctx.pki.caCert);
     }
@@ -41,7 +41,7 @@ describe('in the whole stack (dev, real PKI, every registered renderer)', () => 
     expect(messages).toHaveLength(2 * ctx.env.nodes.length);
     expect(messages.slice(0, 2)).toMatchInlineSnapshot(`
       [
-        "filebeat on lb-1: output.logstash.hosts[0] elastic-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:5044: Logstash's beats input listens on port 5055",
+        "filebeat on lb-1: output.logstash.hosts[0] 10.1.0.51:5044: Logstash's beats input listens on port 5055",
         "filebeat on lb-1: output.logstash.ssl is enabled but Logstash's beats input does not use TLS",
       ]
     `);

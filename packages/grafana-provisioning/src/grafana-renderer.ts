@@ -5,6 +5,7 @@ import {
   type RenderContext,
   type ServiceRenderer,
   internalUrl,
+  nodeFqdn,
   nodePath,
   OAUTH_GROUP_CLAIMS,
   nodeWithRole,
@@ -175,6 +176,8 @@ export function prometheusDatasourceFile(ctx: RenderContext, passwordFile: strin
           httpMethod: 'POST',
           timeInterval: env.prometheus.scrapeInterval,
           tlsAuthWithCACert: true,
+          // The URL is Prometheus' address (nothing resolves internal names); Grafana sends and verifies its FQDN.
+          serverName: nodeFqdn(env, prometheus),
           prometheusType: 'Prometheus',
         },
         secureJsonData: {

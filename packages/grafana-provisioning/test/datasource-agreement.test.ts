@@ -39,7 +39,7 @@ describe('grafana datasource agreement (stack check)', () => {
     edit(map, prom.name, nodePath(ctx.env, prom, PROMETHEUS_PATHS.defaults), (s) => s.replace(':9090', ':9091'));
     const problems = grafanaDatasourceAgreement.check(ctx, map);
     expect(new ConfigError(problems).message).toMatchInlineSnapshot(`
-      "ports.prometheus: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource https://monitoring-1.internal.dev-cloud-chatops.nubes.rl.ac.uk:9090 uses port 9090, Prometheus listens on 10.1.0.41:9091
+      "ports.prometheus: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource https://10.1.0.41:9090 uses port 9090, Prometheus listens on 10.1.0.41:9091
       serviceAccounts.grafana.name: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource user grafana is not in Prometheus' web.yml (admin, ops, grafana-old, prometheus)"
     `);
   });

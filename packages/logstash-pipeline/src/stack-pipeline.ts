@@ -82,6 +82,7 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
     section('output', [
       elasticsearchOutput({
         id: 'elasticsearch',
+        // By address (nothing resolves internal names); full verification checks it against the IP SAN.
         hosts: [internalUrl(env, es, env.ports.elasticsearch)],
         sslEnabled: true,
         sslCertificateAuthorities: [files.caFile],
