@@ -61,7 +61,7 @@ function inhibitRule(i: AlertInhibition): InhibitRule {
           ...(i.target.severity ? [`severity="${i.target.severity}"`] : []),
           ...(i.target.matchers ?? []),
         ];
-  return { source_matchers: source, target_matchers: target, equal: [...i.equal] };
+  return { source_matchers: source, target_matchers: target, ...(i.equal.length > 0 ? { equal: [...i.equal] } : {}) };
 }
 
 /**

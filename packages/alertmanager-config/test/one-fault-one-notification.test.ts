@@ -25,6 +25,9 @@ function faults(env: Environment): Record<string, Labels[]> {
     instance: `${app.address}:${port}`,
   });
   const grafanaProbe = probeTargets(env).find((t) => t.proxy === 'grafana');
+  const kibanaProbe = probeTargets(env).find((t) => t.proxy === 'kibana');
+  const chatopsProbe = probeTargets(env).find((t) => t.proxy === 'chatops');
+  const kibana = nodeWithRole(env, 'kibana');
   const internal = probeTargets(env).find((t) => t.job === 'probe-internal' && t.node.name === app.name);
   const probeLabels = (t: typeof internal): Labels => ({
     job: t?.job ?? '',
@@ -117,6 +120,54 @@ function faults(env: Environment): Record<string, Labels[]> {
       })),
       { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
     ],
+    'grafana-server failed on every Grafana node': [
+      unit(grafana1?.name ?? '', 'grafana-server.service'),
+      unit(grafana2?.name ?? '', 'grafana-server.service'),
+      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'grafana', state: 'DOWN' },
+      ...[grafana1, grafana2].map((g) => ({
+        alertname: 'HaproxyBackendServerDown',
+        severity: 'critical',
+        ...haproxy,
+        node: g?.name ?? '',
+        lb_node: lb.name,
+        proxy: 'grafana',
+        server: g?.name ?? '',
+        state: 'DOWN',
+      })),
+      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
+    ],
+    'kibana.service failed (its only node)': [
+      unit(kibana.name, 'kibana.service'),
+      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'kibana', state: 'DOWN' },
+      {
+        alertname: 'HaproxyBackendServerDown',
+        severity: 'critical',
+        ...haproxy,
+        node: kibana.name,
+        lb_node: lb.name,
+        proxy: 'kibana',
+        server: kibana.name,
+        state: 'DOWN',
+      },
+      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(kibanaProbe), proxy: 'kibana' },
+    ],
+    'every ChatOps instance failed': [
+      ...nodesWithRole(env, 'chatops').flatMap((n) => chatopsInstances(env, n).map((i) => unit(n.name, i.unit))),
+      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'chatops', state: 'DOWN' },
+      ...haproxyServers(env)
+        .filter((x) => x.proxy === 'chatops')
+        .map((x) => ({
+          alertname: 'HaproxyBackendServerDown',
+          severity: 'critical',
+          ...haproxy,
+          node: x.node.name,
+          lb_node: lb.name,
+          proxy: 'chatops',
+          server: x.server,
+          state: 'DOWN',
+        })),
+      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(chatopsProbe), proxy: 'chatops' },
+    ],
     'one server down': [
       {
         alertname: 'HaproxyBackendServerDown',
@@ -167,6 +218,9 @@ describe('each single fault notifies each receiver once', () => {
       'one ChatOps unit failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
       'lb down: slack <- NodeDown/critical; email <- NodeDown/critical',
       'backend down: slack <- HaproxyBackendDown/critical; email <- HaproxyBackendDown/critical',
+      'grafana-server failed on every Grafana node: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'kibana.service failed (its only node): slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
+      'every ChatOps instance failed: slack <- SystemdUnitDown/critical; email <- SystemdUnitDown/critical',
       'one server down: slack <- HaproxyBackendServerDown/critical; email <- HaproxyBackendServerDown/critical',
       'Slack down: email <- AlertmanagerNotificationsFailing/warning',
       'certificate expiring in 3 days: slack <- CertificateExpiresSoon/critical; email <- CertificateExpiresSoon/critical',

@@ -67,7 +67,8 @@ function anyOf(label: string, values: readonly string[]): string {
 /**
  * A failed or crash-looping systemd unit explains, on its node: the alerts of its service's scrape jobs (`TargetDown`, the
  * containers cAdvisor no longer reports, HAProxy's public hosts failing their probes), its HAProxy servers
- * going DOWN, and for a ChatOps instance unit its container and its server. The systemd exporter's own unit is
+ * going DOWN, and for a ChatOps instance unit its container and its server; on any node, its whole backend being
+ * down and its public host failing its probe (`wholeServiceInhibitions`). The systemd exporter's own unit is
  * left out (its failure takes `SystemdUnitDown` with it).
  */
 function unitInhibitions(env: Environment, present: ReadonlySet<string>): AlertInhibition[] {
@@ -97,6 +98,7 @@ function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environ
         equal: ['node'],
       });
     }
+    if (proxies.has(service)) out.push(...wholeServiceInhibitions(source(units), service, present));
   }
   const nodes = nodesWithRole(env, 'chatops');
   const first = nodes[0];
@@ -116,7 +118,25 @@ function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environ
       });
     }
   }
+  if (first && proxies.has('chatops')) {
+    const instanceUnits = chatopsInstances(env, first).map((i) => i.unit);
+    if (instanceUnits.length > 0) out.push(...wholeServiceInhibitions(source(instanceUnits), 'chatops', present));
+  }
   return out;
+}
+
+/**
+ * A routed service whose units fail on every node it runs on (both Grafana nodes, the one Kibana node) also
+ * takes its whole HAProxy backend down, and its public host fails its probe: both alerts carry the load
+ * balancer's node, not the failed units', so they are muted by the service's unit alerts on any node (no
+ * `equal`). Otherwise one outage would page twice (the unit alerts group together by `alertname`, the backend
+ * alert is another group). The cost: while a unit of the service is failed, a backend outage it does not
+ * explain pages only through the unit alert; the servers' own alerts are muted by the (itself muted) backend
+ * alert until the unit is fixed, when they surface.
+ */
+function wholeServiceInhibitions(source: AlertInhibition['source'], proxy: string, present: ReadonlySet<string>): AlertInhibition[] {
+  const alertnames = ['HaproxyBackendDown', 'EndpointProbeFailed'].filter((a) => present.has(a));
+  return alertnames.length > 0 ? [{ source, target: { alertnames, matchers: [anyOf('proxy', [proxy])] }, equal: [] }] : [];
 }
 
 /**

@@ -37,6 +37,7 @@ type Tested =
   | 'NodeDown'
   | 'TargetDown'
   | 'HaproxyBackendServerDown'
+  | 'HaproxyBackendDown'
   | 'EndpointProbeFailed'
   | 'CertificateExpiresSoon';
 
@@ -416,5 +417,39 @@ function singleFaultTests(env: Environment): RuleTestCase[] {
       ],
     }),
   );
+
+  // Grafana's unit fails on every Grafana node: HAProxy marks the whole backend (and its servers) DOWN a scrape
+  // before the units are reported failed. The backend alert carries the load balancer's node, so only the
+  // unit alerts firing first let Alertmanager mute it (one page for the whole outage).
+  const grafanas = nodesWithRole(env, 'grafana');
+  const grafanaServers = haproxyServers(env).filter((x) => x.proxy === 'grafana');
+  if (grafanas.length > 0 && grafanaServers.length > 0) {
+    const grafanaUnits = grafanas.map((g) => unit(g, 'grafana-server.service'));
+    const backend: Labels = { ...haproxy, proxy: 'grafana', state: 'DOWN' };
+    tests.push(
+      ruleTest({
+        name: 'single fault: grafana-server.service failed on every Grafana node -> SystemdUnitDown fires before HaproxyBackendDown',
+        interval: env.prometheus.scrapeInterval,
+        inputSeries: [
+          ...grafanaUnits.map((u) => ({ series: series('systemd_unit_state', u), values: step(k + 1, 0, 1) })),
+          { series: series('haproxy_backend_status', backend), values: step(k, 0, 1) },
+          ...grafanaServers.map((x) => ({
+            series: series('haproxy_server_status', serverLabels(x.server, x.proxy)),
+            values: step(k, 0, 1),
+          })),
+        ],
+        alerts: [
+          {
+            at: time(k + 1, delay.cause),
+            alertname: 'SystemdUnitDown',
+            expected: grafanaUnits.map((u) => expected('SystemdUnitDown', u)),
+          },
+          { at: time(k + 1, delay.cause), alertname: 'HaproxyBackendDown', expected: [] },
+          { at: time(k + 1, delay.cause), alertname: 'HaproxyBackendServerDown', expected: [] },
+          { at: end, alertname: 'HaproxyBackendDown', expected: [expected('HaproxyBackendDown', backend)] },
+        ],
+      }),
+    );
+  }
   return tests;
 }
