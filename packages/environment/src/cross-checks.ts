@@ -56,6 +56,13 @@ export function crossCheck(env: Environment): Diagnostic[] {
   if (accounts[0] === accounts[1])
     out.push({ path: ['serviceAccounts', 'prometheus', 'name'], message: 'service accounts must have distinct names' });
 
+  const grafanas = env.nodes.filter((n) => n.roles.includes('grafana'));
+  if (grafanas.length > 1 && env.grafana.database.type === 'sqlite3')
+    out.push({
+      path: ['grafana', 'database'],
+      message: `${grafanas.length} Grafana nodes (${grafanas.map((n) => n.name).join(', ')}) would each keep their own SQLite database (users, sessions and API tokens diverging, a failover logging everyone out): give them a shared one (grafana.database: { type: postgres, host, password }) or place grafana on one node`,
+    });
+
   out.push(...derivedLimits(env));
   return out;
 }

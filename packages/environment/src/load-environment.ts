@@ -206,8 +206,11 @@ function readChain(absFile: string, cwd: string): ParsedDocument[] {
   return chain;
 }
 
-/** An override with one of these keys is a different variant (secret source, TLS mode): it replaces, never merges. */
-const VARIANT_KEYS = ['env', 'file', 'onNode', 'mode'];
+/**
+ * An override with one of these keys is a different variant (secret source, TLS mode, Grafana's database type):
+ * it replaces, never merges.
+ */
+const VARIANT_KEYS = ['env', 'file', 'onNode', 'mode', 'type'];
 
 /** Objects merge key by key; arrays, scalars and variant objects in the overriding document replace the base's. */
 export function deepMerge(base: unknown, over: unknown): unknown {

@@ -1,4 +1,5 @@
 import {
+  absolutePath,
   bcryptHash,
   duration,
   durationMs,
@@ -222,6 +223,50 @@ export const oauthSchema = z
   })
   .describe('Grafana generic OAuth login.');
 
+/** A PostgreSQL identifier Grafana's ini and psql take without quoting. */
+const pgIdentifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'expected a lower-case PostgreSQL identifier (letters, digits, _; at most 63)' });
+
+const grafanaDatabaseSchema = z
+  .strictObject({
+    type: z
+      .enum(['sqlite3', 'postgres'])
+      .default('sqlite3')
+      .describe('sqlite3: a file on the node (one Grafana node only); postgres: one database every Grafana node shares.'),
+    host: hostPort
+      .optional()
+      .describe('postgres: host:port of the PostgreSQL server. An address needs no name resolution on the Grafana nodes.'),
+    name: pgIdentifier.default('grafana').describe('postgres: the database.'),
+    user: pgIdentifier.default('grafana').describe('postgres: the role Grafana logs in as (owner of the database, nothing else).'),
+    password: secretRef.optional().describe("postgres: the role's password."),
+    sslMode: z
+      .enum(['require', 'verify-ca', 'verify-full'])
+      .default('verify-full')
+      .describe('postgres: TLS to the server (never off); verify-full checks the certificate and its name.'),
+    caFile: absolutePath
+      .optional()
+      .describe(
+        "postgres: CA bundle on the Grafana nodes that signed the server's certificate. @default /etc/ssl/certs/ca-certificates.crt",
+      ),
+    serverName: hostname
+      .optional()
+      .describe("postgres: the name verify-full checks in the server's certificate. @default the host part of host"),
+  })
+  .superRefine((d, ctx) => {
+    if (d.type === 'postgres') {
+      for (const key of ['host', 'password'] as const)
+        if (d[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when type is postgres' });
+    } else {
+      for (const key of ['host', 'password', 'caFile', 'serverName'] as const)
+        if (d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for type postgres' });
+    }
+  })
+  .prefault({})
+  .describe(
+    "Grafana's database (users, sessions, API tokens, preferences). Several Grafana nodes must share one (postgres); each keeping its own SQLite file would diverge.",
+  );
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -270,6 +315,7 @@ export const environmentSchema = z
           'Key Grafana signs and encrypts its stored secrets with; shared by every Grafana node. Without it Grafana uses its well-known default.',
         ),
       oauth: oauthSchema,
+      database: grafanaDatabaseSchema,
     }),
     alerting: z
       .strictObject({

@@ -31,7 +31,7 @@ describe('values that cannot be written safely are refused at load time', () => 
     );
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:106: elastic.logstashPassword.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline",
+        "prod.yaml:107: elastic.logstashPassword.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline",
       ]
     `);
   });
@@ -58,8 +58,8 @@ describe('values that cannot be written safely are refused at load time', () => 
       .replace('evaluationInterval: 15s', 'evaluationInterval: 15s\n  dataPath: /var/lib/prometheus data');
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:95: chatops.secrets.GITHUB_TOKEN.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a space",
-        "prod.yaml:101: prometheus.dataPath: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a space",
+        "prod.yaml:96: chatops.secrets.GITHUB_TOKEN.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a space",
+        "prod.yaml:102: prometheus.dataPath: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a space",
       ]
     `);
   });
@@ -117,7 +117,7 @@ describe('the schema accepts only what the stack renders', () => {
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
         "prod.yaml:10: nodes.lb-1.address: IPv6 node addresses are not supported yet (HAProxy servers, scrape targets and Beats hosts are rendered as address:port): use an IPv4 address",
-        "prod.yaml:83: alerting.repeatInterval: expected a duration longer than 0s",
+        "prod.yaml:84: alerting.repeatInterval: expected a duration longer than 0s",
       ]
     `);
     // The hash rule runs after the schema passes: alone, it is reported with the user named.
@@ -149,7 +149,7 @@ describe('the schema accepts only what the stack renders', () => {
         "prod.yaml:6: domain: node name prometheus-1.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa would be 265 characters (at most 253)",
         "prod.yaml:41: tls.internal.leafValidityDays: 400 days is longer than caValidityDays (365): a certificate may not outlive its CA",
         "prod.yaml:42: tls.internal.renewBeforeDays: 400 days is not shorter than leafValidityDays (400): every certificate would be re-issued on every render",
-        "prod.yaml:101: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (at most 65534 here)",
+        "prod.yaml:102: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (at most 65534 here)",
       ]
     `);
   });
@@ -207,7 +207,7 @@ describe('messages that used to mislead', () => {
         "prod.yaml:9: nodes.0.name: expected a lower-case name of letters, digits and hyphens",
         "prod.yaml:41: tls.internal.keyBits: expected an RSA key size of 2048, 3072 or 4096 bits",
         "prod.yaml:47: users.ops.passwordHash: MD5-crypt hashes are too weak and not accepted: use bcrypt ($2b$, e.g. htpasswd -nbB user password)",
-        "prod.yaml:99: prometheus.<<: unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:",
+        "prod.yaml:100: prometheus.<<: unknown key: YAML 1.2 has no merge keys (<<), so this is an ordinary key here; repeat the values, or put shared settings in a base file and use extends:",
       ]
     `);
   });
@@ -217,8 +217,8 @@ describe('messages that used to mislead', () => {
       .replace('  evaluationInterval: 15s', '  evaluationInterval: 15s\n  alertFor: { "Node Down": 5m }');
     expect(errorsOf(source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:95: chatops.secrets.GITHUB-TOKEN: this key is not allowed: expected a variable name: ASCII letters, digits and _, not starting with a digit",
-        "prod.yaml:101: prometheus.alertFor.Node Down: this key is not allowed: expected an alert name such as NodeDown",
+        "prod.yaml:96: chatops.secrets.GITHUB-TOKEN: this key is not allowed: expected a variable name: ASCII letters, digits and _, not starting with a digit",
+        "prod.yaml:102: prometheus.alertFor.Node Down: this key is not allowed: expected an alert name such as NodeDown",
       ]
     `);
   });

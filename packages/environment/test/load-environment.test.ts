@@ -118,7 +118,29 @@ describe('bad input', () => {
       [
         "prod.yaml:7: domian: unknown key",
         "prod.yaml:47: users.ops.passwordHash: expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password",
-        "prod.yaml:88: chatops.instancesPerNode: expected number, received string",
+        "prod.yaml:89: chatops.instancesPerNode: expected number, received string",
+      ]
+    `);
+  });
+
+  it('refuses several Grafana nodes on SQLite (each its own users and sessions), and a postgres database without host or password', () => {
+    const sqlite = prodSource.replace(/^  database: .*\n/m, '');
+    expect(errorsOf('prod.yaml', sqlite)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:58: grafana.database: 2 Grafana nodes (grafana-1, grafana-2) would each keep their own SQLite database (users, sessions and API tokens diverging, a failover logging everyone out): give them a shared one (grafana.database: { type: postgres, host, password }) or place grafana on one node",
+      ]
+    `);
+    const incomplete = prodSource.replace(/^  database: .*$/m, '  database: { type: postgres }');
+    expect(errorsOf('prod.yaml', incomplete)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:71: grafana.database.host: required when type is postgres",
+        "prod.yaml:71: grafana.database.password: required when type is postgres",
+      ]
+    `);
+    const mixed = prodSource.replace(/^  database: .*$/m, '  database: { type: sqlite3, host: 10.0.0.60:5432 }');
+    expect(errorsOf('prod.yaml', mixed)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:71: grafana.database.host: only for type postgres",
       ]
     `);
   });
@@ -181,7 +203,7 @@ describe('bad input', () => {
     );
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:74: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
+        "prod.yaml:75: alerting.slack.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set",
       ]
     `);
   });
@@ -193,7 +215,7 @@ describe('bad input', () => {
     );
     expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:95: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
+        "prod.yaml:96: chatops.secrets.GITHUB_TOKEN: expected a secret reference: exactly one of { env: NAME }, { file: path } or { onNode: /abs/path }",
       ]
     `);
   });

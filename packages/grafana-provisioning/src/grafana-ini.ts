@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, absolutePath, hostname, ipAddress, parseWith, port, toIni } from '@chatops/core';
+import { ConfigError, type Diagnostic, absolutePath, hostPort, hostname, ipAddress, parseWith, port, toIni } from '@chatops/core';
 import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
@@ -103,6 +103,28 @@ const genericOauth = z
     }
   });
 
+/** `[database]`: SQLite on the node, or a shared PostgreSQL over TLS (never `disable`). */
+const database = z
+  .strictObject({
+    type: z.enum(['sqlite3', 'postgres']).optional(),
+    host: hostPort.optional(),
+    name: line.optional(),
+    user: line.optional(),
+    password: secretReference.optional(),
+    ssl_mode: z.enum(['require', 'verify-ca', 'verify-full']).optional(),
+    ca_cert_path: absolutePath.optional(),
+    server_cert_name: hostname.optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.type === 'postgres') {
+      for (const key of ['host', 'name', 'user', 'password', 'ssl_mode'] as const)
+        if (d[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when type is postgres' });
+    } else {
+      for (const key of ['host', 'user', 'password', 'ssl_mode', 'ca_cert_path', 'server_cert_name'] as const)
+        if (d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for a server database (postgres)' });
+    }
+  });
+
 const log = z.strictObject({
   mode: z.enum(['console', 'file', 'console file', 'syslog']).optional(),
   level: z.enum(['debug', 'info', 'warn', 'error', 'critical']).optional(),
@@ -136,6 +158,7 @@ export const grafanaIniSchema = z.strictObject({
   'auth.anonymous': enabledOnly.optional(),
   'auth.basic': enabledOnly.optional(),
   'auth.generic_oauth': genericOauth.optional(),
+  database: database.optional(),
   log: log.optional(),
   'log.file': logFile.optional(),
   analytics: analytics.optional(),

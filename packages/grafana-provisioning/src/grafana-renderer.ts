@@ -64,6 +64,28 @@ export interface GrafanaIniRefs {
   readonly oauthClientSecretFile: string;
   /** @default undefined (Grafana's built-in default key) */
   readonly secretKeyFile?: string;
+  /** The shared database's password (`grafana.database.type: postgres`). */
+  readonly databasePasswordFile?: string;
+}
+
+/** The system CA bundle on Debian: where a PostgreSQL server's certificate is verified by default. */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** `[database]`: SQLite in the data directory, or the environment's shared PostgreSQL over verified TLS. */
+export function grafanaDatabase(env: Environment, passwordFile: string | undefined): GrafanaIniInput['database'] {
+  const db = env.grafana.database;
+  if (db.type === 'sqlite3') return { type: 'sqlite3' };
+  if (!db.host || !passwordFile) throw new Error('grafanaDatabase: a postgres database needs its host and password file');
+  return {
+    type: 'postgres',
+    host: db.host,
+    name: db.name,
+    user: db.user,
+    password: fileReference(passwordFile),
+    ssl_mode: db.sslMode,
+    ca_cert_path: db.caFile ?? SYSTEM_CA_BUNDLE,
+    ...(db.serverName ? { server_cert_name: db.serverName } : {}),
+  };
 }
 
 /**
@@ -147,6 +169,7 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
       use_pkce: true,
       use_refresh_token: oauth.refreshToken,
     },
+    database: grafanaDatabase(env, refs.databasePasswordFile),
     log: { mode: 'file', level: 'info' },
     'log.file': { log_rotate: true, daily_rotate: true, max_days: 7 },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
@@ -225,6 +248,9 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
   const clientSecret = placeSecret(env.grafana.oauth.clientSecret, secrets, secretProps('oauth-client-secret'));
   const dsPassword = placeSecret(env.serviceAccounts.grafana.password, secrets, secretProps('prometheus-password'));
   const secretKey = env.grafana.secretKey ? placeSecret(env.grafana.secretKey, secrets, secretProps('secret-key')) : undefined;
+  const dbPassword = env.grafana.database.password
+    ? placeSecret(env.grafana.database.password, secrets, secretProps('database-password'))
+    : undefined;
 
   const ini = grafanaIni(
     env,
@@ -235,6 +261,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
       adminPasswordFile: admin.path,
       oauthClientSecretFile: clientSecret.path,
       ...(secretKey ? { secretKeyFile: secretKey.path } : {}),
+      ...(dbPassword ? { databasePasswordFile: dbPassword.path } : {}),
     },
     props,
   );
@@ -249,6 +276,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
     ...admin.artifacts,
     ...clientSecret.artifacts,
     ...(secretKey?.artifacts ?? []),
+    ...(dbPassword?.artifacts ?? []),
     ...dsPassword.artifacts,
     file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, renderDatasourceFile(datasources, { header: HEADER })),
     file(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRAFANA_RENDERER, grafanaIni, renderGrafana } from '@chatops/grafana-provisioning';
+import { GRAFANA_RENDERER, grafanaIni, renderGrafana, renderGrafanaIni } from '@chatops/grafana-provisioning';
 import { exampleContext, devSecretValues, grafanaNode } from './_fixtures.js';
 
 describe('grafana renderer', () => {
@@ -88,7 +88,7 @@ describe('grafana renderer', () => {
 });
 
 describe('OAuth login against INDIGO IAM', () => {
-  const refs = { certFile: '/c', keyFile: '/k', adminPasswordFile: '/a', oauthClientSecretFile: '/s' };
+  const refs = { certFile: '/c', keyFile: '/k', adminPasswordFile: '/a', oauthClientSecretFile: '/s', databasePasswordFile: '/d' };
   const oauthOf = (patch: object) => {
     const { env } = exampleContext('prod');
     const patched = { ...env, grafana: { ...env.grafana, oauth: { ...env.grafana.oauth, ...patch } } };
@@ -114,5 +114,53 @@ describe('OAuth login against INDIGO IAM', () => {
     });
     expect(oauth?.scopes).toContain('offline_access');
     expect(ini['auth.basic']).toEqual({ enabled: false });
+  });
+});
+
+describe("Grafana's database", () => {
+  it('several Grafana nodes share the PostgreSQL database over verified TLS, its password by reference', () => {
+    const ctx = exampleContext('prod');
+    const artifacts = renderGrafana(grafanaNode(ctx.env), ctx);
+    const ini = artifacts.find((a) => a.path.endsWith('/grafana.ini'))?.content ?? '';
+    expect(ini.slice(ini.indexOf('[database]'), ini.indexOf('[log]'))).toMatchInlineSnapshot(`
+      "[database]
+      type = postgres
+      host = 10.0.0.60:5432
+      name = grafana
+      user = grafana
+      password = $__file{/etc/chatops/secrets/grafana-database-password}
+      ssl_mode = verify-full
+      ca_cert_path = /etc/ssl/certs/ca-certificates.crt
+
+      "
+    `);
+    // prod's password is provisioned on the node (onNode): referenced where it is, never copied.
+    expect(artifacts.some((a) => a.path.includes('database-password'))).toBe(false);
+  });
+
+  it('one Grafana node keeps SQLite in its data directory', () => {
+    const ctx = exampleContext('dev');
+    const ini = renderGrafana(grafanaNode(ctx.env), ctx).find((a) => a.path.endsWith('/grafana.ini'))?.content ?? '';
+    expect(ini).toMatch(/^\[database\]\ntype = sqlite3\n/m);
+  });
+
+  it('the ini model refuses a server database without TLS settings, and server settings on SQLite', () => {
+    const { env } = exampleContext('prod');
+    const base = grafanaIni(env, grafanaNode(env), {
+      certFile: '/c',
+      keyFile: '/k',
+      adminPasswordFile: '/a',
+      oauthClientSecretFile: '/s',
+      databasePasswordFile: '/d',
+    });
+    expect(() =>
+      renderGrafanaIni({
+        ...base,
+        database: { type: 'postgres', host: '10.0.0.60:5432', name: 'grafana', user: 'grafana', password: '$__file{/d}' },
+      }),
+    ).toThrow(/database\.ssl_mode: required when type is postgres/);
+    expect(() => renderGrafanaIni({ ...base, database: { type: 'sqlite3', password: '$__file{/d}' } })).toThrow(
+      /database\.password: only for a server database/,
+    );
   });
 });

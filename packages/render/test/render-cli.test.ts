@@ -207,7 +207,7 @@ describe('chatops-render <env>', () => {
     const r = await cli(['prod', '--config', config], dir.path);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatchInlineSnapshot(`
-      "error: config/environments/prod.yaml:106: elastic.logstashPassword.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline
+      "error: config/environments/prod.yaml:107: elastic.logstashPassword.onNode: expected an absolute path of letters, digits and / . _ - + @ , : ~; found a newline
       "
     `);
     expect(existsSync(join(dir.path, 'out'))).toBe(false);

@@ -63,7 +63,7 @@ describe('renderStack(ctx, { services, checks })', () => {
     writeFileSync(join(dir.path, 'prod.yaml'), source);
     const { environment, secrets } = loadEnvironment(join(dir.path, 'prod.yaml'), { cwd: dir.path, env: { SMTP_PASSWORD: 'x' } });
     expect(errorMessage(() => renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] }))).toMatchInlineSnapshot(
-      `"prod.yaml:76: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`,
+      `"prod.yaml:77: alerting.email.username: alertmanager on prometheus-1: an SMTP password needs a username: Alertmanager only authenticates when both are set"`,
     );
   });
 
