@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { type Artifact, ConfigError } from '@chatops/core';
-import { loadEnvironment } from '@chatops/environment';
-import { renderStack } from '@chatops/stack';
-import { FIXED_PKI, REPO, tempDir } from '@chatops/testing';
+import { ConfigError } from '@chatops/core';
+import { type RenderContext, loadEnvironment } from '@chatops/environment';
+import { runNativeChecks } from '@chatops/render';
+import { RENDERERS, type StackResult, certificateRequests, pkiSettings, prepareRender, renderStack } from '@chatops/stack';
+import { REPO, requireBinary, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { dump, load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,12 +14,16 @@ import { parsedBundle, shapeOf } from './rendered-structure.js';
 // located in the environment file (exit 2), or renders (exit 0) without adding a file, nor a line, key, directive,
 // section, list element or word to any rendered file (each re-parsed with its format's parser and compared with
 // the render of the unchanged environment). Never a crash (exit 70), never a refusal located in a generated file.
+// It runs what the CLI runs: load, certificate issuance (a real PKI, in memory), every renderer, the stack's
+// cross-checks; and on a sample of accepted values, the daemons' own checkers (haproxy -c, promtool, amtool).
 
 const EXAMPLE = load(readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8')) as Record<string, unknown>;
 /** The production example with one node per role (every renderer runs once: a render is the slow part). */
 const PROD = {
   ...EXAMPLE,
   nodes: (EXAMPLE.nodes as { name: string }[]).filter((n) => !['chatops-2', 'chatops-3', 'grafana-2'].includes(n.name)),
+  // ECDSA keys: a value that renames a node or the CA issues new certificates, RSA keys would make that the slow part.
+  tls: { ...(EXAMPLE.tls as object), internal: { ...(EXAMPLE.tls as { internal: object }).internal, keyAlgorithm: 'ecdsa-p256' } },
 };
 
 /** The production example with every optional string field set too, so that each of them is exercised. */
@@ -45,6 +50,9 @@ FULL.chatops.healthPath = '/health';
 FULL.prometheus.dataPath = '/var/lib/prometheus/metrics2';
 Object.assign(FULL.elastic, { dataPath: '/var/lib/elasticsearch', logPath: '/var/log/elasticsearch', retention: '30d' });
 FULL.tls.internal.keyAlgorithm = 'ecdsa-p256';
+
+/** Services whose files a daemon's own checker reads (haproxy -c, promtool check config/rules/web-config, amtool). */
+const CHECKED = ['haproxy', 'prometheus', 'alertmanager'];
 
 /** A field: a path to a string value, or (`key: true`) to a mapping key whose name is the value. */
 type Path = (string | number)[];
@@ -177,18 +185,33 @@ describe('hostile strings in every string field (fixed seed)', () => {
   afterAll(() => dir[Symbol.dispose]());
   const file = join(dir.path, 'prod.yaml');
   writeFileSync(join(dir.path, 'grafana-secret-key'), 'a-grafana-secret-key');
-  const render = (doc: unknown) => {
+  // One PKI per base environment, issued once and reused by every run whose certificates it already holds (same
+  // CA settings, same requests); a value that renames a node or the CA is issued anew, in memory, as the CLI would.
+  const pkis = new Map<unknown, { pki: RenderContext['pki']; key: string }>();
+  const pkiKey = (env: RenderContext['env']) => JSON.stringify([pkiSettings(env), certificateRequests(env)]);
+  const render = async (base: unknown, doc: unknown): Promise<{ ctx: RenderContext; result: StackResult }> => {
     writeFileSync(file, dump(doc));
-    const { environment, secrets } = loadEnvironment(file, { cwd: dir.path, env: { SMTP_PASSWORD: 'smtp-password' } });
-    // The fixed test PKI names no host, so the certificate cross-checks are left out here.
-    return renderStack({ env: environment, secrets, pki: FIXED_PKI }, { checks: [] });
+    const options = { cwd: dir.path, env: { SMTP_PASSWORD: 'smtp-password' } };
+    let ctx: RenderContext;
+    const known = pkis.get(base);
+    if (known) {
+      const { environment, secrets } = loadEnvironment(file, { ...options, certificates: (env) => certificateRequests(env) });
+      ctx =
+        pkiKey(environment) === known.key
+          ? { env: environment, secrets, pki: known.pki }
+          : await prepareRender(file, { ...options, pkiDir: mkdtempSync(join(dir.path, 'pki-')), persistPki: false });
+    } else {
+      ctx = await prepareRender(file, { ...options, pkiDir: mkdtempSync(join(dir.path, 'pki-')), persistPki: false });
+      pkis.set(base, { pki: ctx.pki, key: pkiKey(ctx.env) });
+    }
+    return { ctx, result: renderStack(ctx) };
   };
   /** Per node (environment order): each non-secret file's content and parsed structure. */
   type Baseline = Map<string, { content: string; parsed: unknown }>[];
   const baselines = new Map<unknown, Baseline>();
-  const baselineOf = (base: unknown): Baseline => {
+  const baselineOf = async (base: unknown): Promise<Baseline> => {
     if (!baselines.has(base)) {
-      const nodes = [...render(base).bundles.values()].map((artifacts) => {
+      const nodes = [...(await render(base, base)).result.bundles.values()].map((artifacts) => {
         const parsed = parsedBundle(artifacts);
         return new Map(artifacts.filter((a) => !a.secret).map((a) => [a.path, { content: a.content, parsed: parsed.get(a.path) }]));
       });
@@ -197,20 +220,23 @@ describe('hostile strings in every string field (fixed seed)', () => {
     return baselines.get(base)!;
   };
 
+  /** Accepted values that changed a file a daemon's own checker reads, by that service (first found first). */
+  const accepted = new Map<string, { ctx: RenderContext; result: StackResult; what: string }>();
   const property = (base: unknown, fields: readonly Field[]) =>
-    fc.property(
+    fc.asyncProperty(
       fc.constantFrom(...fields).chain((field) => {
         const original = field.key ? String(field.path[field.path.length - 1]) : String(valueAt(base, field.path));
         return around(original).map((value) => ({ field, original, value }));
       }),
       ({ field, value }) => predicate(base, field, value),
     );
-  const predicate = (base: unknown, field: Field, value: string) => {
+  const predicate = async (base: unknown, field: Field, value: string) => {
     const original = field.key ? String(field.path[field.path.length - 1]) : String(valueAt(base, field.path));
     const what = `${field.path.join('.')}${field.key ? ' (key)' : ''} = ${JSON.stringify(value)}`;
-    let bundles: ReadonlyMap<string, readonly Artifact[]>;
+    const baseline = await baselineOf(base);
+    let rendered: { ctx: RenderContext; result: StackResult };
     try {
-      bundles = render(withValue(base, field, value)).bundles;
+      rendered = await render(base, withValue(base, field, value));
     } catch (e) {
       // Refused: a message located in the environment file (exit 2), never anything else (exit 70).
       expect(e, what).toBeInstanceOf(ConfigError);
@@ -220,7 +246,7 @@ describe('hostile strings in every string field (fixed seed)', () => {
       }
       return;
     }
-    const baseline = baselineOf(base);
+    const bundles = rendered.result.bundles;
     // A key holding the value (or the value it replaced) may be renamed, not added.
     const key = (k: string) => (k.includes(original) || k === value || (value !== '' && k.includes(value)) ? '*' : k);
     // Nodes in environment order (a node's name is a field too).
@@ -232,6 +258,8 @@ describe('hostile strings in every string field (fixed seed)', () => {
       expect(files.map((a) => a.path).sort(), `${node}: ${what}`).toEqual([...before.keys()].sort());
       // Only files whose text changed can have changed structure (re-parsing all of them is the slow part).
       const changed = files.filter((a) => a.content !== before.get(a.path)!.content);
+      for (const service of new Set(changed.map((a) => a.service)))
+        if (CHECKED.includes(service) && !accepted.has(service)) accepted.set(service, { ...rendered, what });
       const now = parsedBundle(changed);
       for (const a of changed)
         expect(shapeOf(now.get(a.path), key), `${node}:${a.path}: ${what}`).toBe(shapeOf(before.get(a.path)!.parsed, key));
@@ -239,11 +267,29 @@ describe('hostile strings in every string field (fixed seed)', () => {
   };
 
   // Generous timeouts: a loaded CI machine renders several times slower (about 10 s each when idle).
-  it('path fields', () => {
-    fc.assert(property(PROD, PATH_FIELDS), { seed: 12, numRuns: 200 });
+  it('path fields', async () => {
+    await fc.assert(property(PROD, PATH_FIELDS), { seed: 12, numRuns: 200 });
   }, 180_000);
 
-  it('every other string field', () => {
-    fc.assert(property(FULL, STRING_FIELDS), { seed: 12, numRuns: 250 });
+  it('every other string field', async () => {
+    await fc.assert(property(FULL, STRING_FIELDS), { seed: 12, numRuns: 250 });
   }, 180_000);
+
+  // The real checkers take about a second per service: only the first accepted value (in the fixed seed's order)
+  // that changed each checked service's files is checked, with only that service rendered.
+  it("the daemons' own checkers accept what a hostile-but-valid value renders (sampled)", async () => {
+    for (const tool of ['haproxy', 'promtool', 'amtool']) requireBinary(tool);
+    const sampled: string[] = [];
+    for (const service of CHECKED) {
+      const first = accepted.get(service);
+      expect(first, `no accepted value changed ${service}'s files`).toBeDefined();
+      const { ctx, result, what } = first!;
+      const renderers = RENDERERS.filter((r) => r.service === service);
+      const outcomes = await runNativeChecks(ctx, result, { services: renderers, checks: [] });
+      expect(outcomes.length, service).toBeGreaterThan(0);
+      for (const o of outcomes) expect(`${o.node} ${o.name}: ${o.status}`, `${what}: ${o.output}`).toBe(`${o.node} ${o.name}: passed`);
+      sampled.push(`${service}: ${what}`);
+    }
+    expect(sampled).toHaveLength(CHECKED.length);
+  }, 120_000);
 });

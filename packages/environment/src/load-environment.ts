@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { ConfigError, type Diagnostic, type DocumentPath, SecretStore, readSecret, sortDiagnostics, zodDiagnostics } from '@chatops/core';
+import { certificateNameProblems } from './certificate-names.js';
 import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
 import { environmentWarnings } from './image-pinning.js';
 import { type ParsedDocument, parseDocumentFile } from './parse-document.js';
+import type { CertificateRequest } from './render-context.js';
 import { environmentSchema } from './schema.js';
 import { secretRefs } from './secret-refs.js';
 import { secretValueProblem } from './secret-value-rules.js';
@@ -16,6 +18,11 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Resolve secret values (off for `schema`-only uses such as linting in CI without secrets). @default true */
   readonly resolveSecrets?: boolean;
+  /**
+   * The certificates the stack will request for this environment (`certificateRequests` of @chatops/stack), so
+   * that names X.509 cannot carry are refused at load, located, before anything is issued. @default none
+   */
+  readonly certificates?: (env: Environment) => readonly CertificateRequest[];
 }
 
 export interface LoadedEnvironment {
@@ -69,7 +76,8 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     baseDir: dirname(sourceFile),
     sourceFile,
   };
-  const problems = crossCheck(environment);
+  const isSet = (path: DocumentPath) => chain.some((d) => hasPath(d.data, path));
+  const problems = [...crossCheck(environment), ...certificateNameProblems(environment, options.certificates?.(environment) ?? [], isSet)];
   if (problems.length > 0) throw new ConfigError(sortDiagnostics(problems.map((d) => ({ ...d, ...locate(d.path) }))), merged);
 
   const secrets = new SecretStore(environment.baseDir);

@@ -52,14 +52,15 @@ export function clientCertificateId(node: NodeSpec, client: ServiceName): string
 
 /**
  * The leaf a client on a node presents to servers that require one (mutual TLS): `clientAuth` usage only, so it
- * can never serve, and no server leaf (serverAuth only) can act as a client. Its common name names the client
- * (`prometheus.<node FQDN>`), its alternative names the node, like every leaf.
+ * can never serve, and no server leaf (serverAuth only) can act as a client. Its common name names the client on
+ * its node (`prometheus.prometheus-1`: with the FQDN it outgrew X.509's 64 characters in the examples), its
+ * alternative names the node, like every leaf.
  */
 export function clientCertificate(env: Environment, node: NodeSpec, client: ServiceName): CertificateRequest {
   const fqdn = nodeFqdn(env, node);
   return {
     id: clientCertificateId(node, client),
-    commonName: `${client}.${fqdn}`,
+    commonName: `${client}.${node.name}`,
     dnsNames: [fqdn, node.name],
     ipAddresses: [node.address],
     usages: ['client'],

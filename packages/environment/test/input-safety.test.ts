@@ -147,6 +147,7 @@ describe('the schema accepts only what the stack renders', () => {
       [
         "prod.yaml:6: domain: 256 characters once prefixed with alertmanager. (at most 253): use a domain of at most 240",
         "prod.yaml:6: domain: node name prometheus-1.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa would be 265 characters (at most 253)",
+        "prod.yaml:6: domain: the public certificate's common name is the domain: 243 characters (X.509 allows 64)",
         "prod.yaml:41: tls.internal.leafValidityDays: 400 days is longer than caValidityDays (365): a certificate may not outlive its CA",
         "prod.yaml:42: tls.internal.renewBeforeDays: 400 days is not shorter than leafValidityDays (400): every certificate would be re-issued on every render",
         "prod.yaml:102: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (at most 65534 here)",

@@ -65,6 +65,9 @@ const OID = {
   sha256WithRsa: '1.2.840.113549.1.1.11',
 };
 
+/** RFC 5280 upper bounds of a common name and an organization name (ub-common-name, ub-organization-name). */
+const UB_NAME = 64;
+
 function name(dn: DistinguishedName): Buffer {
   const rdn = (type: string, value: string) => set(sequence(oid(type), utf8String(value)));
   return sequence(rdn(OID.commonName, dn.commonName), ...(dn.organization ? [rdn(OID.organization, dn.organization)] : []));
@@ -93,6 +96,16 @@ function ipBytes(ip: string): Buffer {
  * client expects. DER is assembled here and signed by Node's native crypto: node-forge, used before, has no ECDSA.
  */
 export function createCertificate(spec: CertificateSpec): string {
+  // Guards (the environment's load-time rules keep its values inside them): never sign what X.509 cannot carry.
+  for (const [what, value] of [
+    ['common name', spec.subject.commonName],
+    ['organization', spec.subject.organization],
+  ] as const) {
+    if (value !== undefined && [...value].length > UB_NAME)
+      throw new Error(`${what} ${JSON.stringify(value)} is longer than ${UB_NAME} characters`);
+  }
+  for (const dns of spec.dnsNames ?? [])
+    if (!/^[\x21-\x7e]+$/.test(dns)) throw new Error(`DNS name ${JSON.stringify(dns)} is not printable ASCII`);
   const spki = createPublicKey(spec.keyPair.publicKey).export({ type: 'spki', format: 'der' });
   const signer = createPrivateKey(spec.issuer?.privateKey ?? spec.keyPair.privateKey);
   const ec = signer.asymmetricKeyType === 'ec';

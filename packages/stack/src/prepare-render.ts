@@ -77,7 +77,7 @@ export function pkiSettings(env: Environment): PkiSettings {
 
 /** Loads an environment and makes its PKI current: everything a pure render needs. */
 export async function prepareRender(file: string, options: PrepareOptions = {}): Promise<PreparedRender> {
-  const loaded = loadEnvironment(file, options);
+  const loaded = loadEnvironment(file, { ...options, certificates: (env) => certificateRequests(env, options.services) });
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);
