@@ -59,8 +59,9 @@ function expected(alert: Tested, labels: Labels, severity = 'critical', value = 
 }
 
 /**
- * promtool tests of `defaultAlertRules(env)` (with its default `for` durations): a failed unit fires only where
- * it is placed, a stale and a vanished ChatOps container both fire, a target that stops answering fires, and a
+ * promtool tests of `defaultAlertRules(env)` (with its default `for` durations): a failed unit fires (the
+ * scrape config keeps only the units placed on a node: `placedUnitsRelabeling`), a stale and a vanished ChatOps
+ * container both fire, a target that stops answering fires, and a
  * DOWN HAProxy server fires. Render them with `printRuleTestFile` next to the rendered rule file.
  */
 export function defaultRuleTests(env: Environment): RuleTestCase[] {
@@ -74,19 +75,15 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
   const failing = units[0] ?? 'filebeat.service';
   const instance = `${node.address}:${env.ports.systemdExporter}`;
   const base = { job: 'systemd', node: node.name, instance, type: 'service' };
-  const foreign =
-    ['grafana-server.service', 'haproxy.service', 'kibana.service', 'certbot.service'].find((u) => !units.includes(u)) ??
-    'unplaced.service';
   const failed = { ...base, name: failing, state: 'failed' };
   tests.push(
     ruleTest({
-      name: `SystemdUnitDown fires for ${failing} on ${node.name} only`,
+      name: `SystemdUnitDown fires for ${failing} on ${node.name}`,
       interval: '1m',
       inputSeries: [
         { series: series('systemd_unit_state', failed), values: '0 0 1x8' },
         { series: series('systemd_unit_state', { ...base, name: failing, state: 'active' }), values: '1 1 0x8' },
         ...units.slice(1).map((u) => ({ series: series('systemd_unit_state', { ...base, name: u, state: 'active' }), values: '1x10' })),
-        { series: series('systemd_unit_state', { ...base, name: foreign, state: 'inactive' }), values: '1x10' },
       ],
       alerts: [
         { at: '1m', alertname: 'SystemdUnitDown', expected: [] },
@@ -123,8 +120,14 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
       instance: `${i.node.address}:${env.ports.cadvisor}`,
       name: i.containerName,
     });
+    const target = (n: (typeof instances)[number]['node']) => ({
+      job: 'cadvisor',
+      node: n.name,
+      instance: `${n.address}:${env.ports.cadvisor}`,
+    });
     const fired = [expected('ChatOpsInstanceDown', cadvisor(stale))];
-    if (gone) fired.push(expected('ChatOpsInstanceDown', { job: 'cadvisor', node: gone.node.name, name: gone.containerName }));
+    if (gone) fired.push(expected('ChatOpsInstanceDown', { ...target(gone.node), name: gone.containerName }));
+    const cadvisorNodes = [...new Map(instances.map((i) => [i.node.name, i.node])).values()];
     tests.push(
       ruleTest({
         name: 'ChatOpsInstanceDown fires for a stale and for a vanished container',
@@ -132,6 +135,7 @@ export function defaultRuleTests(env: Environment): RuleTestCase[] {
         inputSeries: [
           { series: series('container_last_seen', cadvisor(stale)), values: '0+60x2 120x8' },
           ...healthy.map((i) => ({ series: series('container_last_seen', cadvisor(i)), values: '0+60x10' })),
+          ...cadvisorNodes.map((n) => ({ series: series('up', target(n)), values: '1x10' })),
         ],
         // The stale one's last sighting (2m) is over a minute old from 3m on.
         alerts: [{ at: at(3 * 60_000 + durationMs(delay.symptom) + 60_000), alertname: 'ChatOpsInstanceDown', expected: fired }],
@@ -323,7 +327,14 @@ function singleFaultTests(env: Environment): RuleTestCase[] {
   const gone = (node: NodeSpec) =>
     instances
       .filter((i) => i.node.name === node.name)
-      .map((i) => expected('ChatOpsInstanceDown', { job: 'cadvisor', node: node.name, name: i.containerName }));
+      .map((i) =>
+        expected('ChatOpsInstanceDown', {
+          job: 'cadvisor',
+          node: node.name,
+          instance: `${node.address}:${env.ports.cadvisor}`,
+          name: i.containerName,
+        }),
+      );
   const tests: RuleTestCase[] = [];
 
   // A dead app node: cAdvisor's scrape fails first, the node's last target one scrape later, HAProxy marks its

@@ -4,7 +4,6 @@ import { ConfigError } from '@chatops/core';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
 import { haproxyServers } from './haproxy-servers.js';
-import { unitsOn } from '@chatops/environment';
 
 /**
  * Severity labels of the default rules; Alertmanager routes `critical` to Slack and e-mail, `warning` to Slack,
@@ -105,27 +104,29 @@ function rule(props: AlertingRule & { for: string }, options: DefaultRulesOption
   return { ...props, for: options.for ?? props.for };
 }
 
-/** The ChatOps alert: cAdvisor stopped seeing one of the app's containers (stale, or gone altogether). */
+/**
+ * The ChatOps alert: cAdvisor stopped seeing one of the app's containers (stale, or gone altogether). Its size
+ * does not grow with the fleet: every ChatOps node runs `chatops-1` ... `chatops-<instancesPerNode>` and runs
+ * cAdvisor, so each expected container is `up{job="cadvisor"}` of a node labelled with one of those names (one
+ * term per name, not per node), and is missing when no `container_last_seen` of that node has that name. A node
+ * whose cAdvisor is down (up 0) still has its `up` series: its containers fire (muted by NodeDown/TargetDown).
+ */
 export function chatopsInstanceDownRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule | undefined {
   const instances = chatopsInstances(env);
   if (instances.length === 0) return undefined;
   const names = [...new Set(instances.map((i) => i.containerName))];
-  const stale = `time() - ${selector('container_last_seen', [
+  const seen = selector('container_last_seen', [
     ['job', '=', 'cadvisor'],
     ['name', '=~', exactRegex(names)],
-  ])} > 60`;
-  const absent = instances.map(
-    (i) =>
-      `absent(${selector('container_last_seen', [
-        ['job', '=', 'cadvisor'],
-        ['node', '=', i.node.name],
-        ['name', '=', i.containerName],
-      ])})`,
+  ]);
+  const stale = `time() - ${seen} > 60`;
+  const vanished = names.map(
+    (name) => `(label_replace(up{job="cadvisor"}, "name", ${promqlString(name)}, "job", ".*") unless on (node, name) ${seen})`,
   );
   return rule(
     {
       alert: 'ChatOpsInstanceDown',
-      expr: [stale, ...absent].join(' or '),
+      expr: [stale, ...vanished].join(' or '),
       // After NodeDown and TargetDown (its cAdvisor), which mute it: a node or cAdvisor down is one page.
       for: alertDelays(env, options).symptom,
       labels: { severity: 'critical' },
@@ -135,24 +136,19 @@ export function chatopsInstanceDownRule(env: Environment, options: DefaultRulesO
   );
 }
 
-/** The systemd alert: a unit placed on a node (per `unitsOn`) is failed or inactive. */
+/**
+ * The systemd alert: a unit placed on a node (per `unitsOn`) is failed or inactive. Constant size: the scrape
+ * config of each node's systemd exporter keeps only the `systemd_unit_state` series of the units placed there
+ * (`placedUnitsRelabeling`), so any failed or inactive unit Prometheus has is one that must run.
+ */
 export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule {
-  const terms = env.nodes
-    .map((node) => [node, unitsOn(env, node)] as const)
-    .filter(([, units]) => units.length > 0)
-    .map(
-      ([node, units]) =>
-        `${selector('systemd_unit_state', [
-          ['job', '=', 'systemd'],
-          ['node', '=', node.name],
-          ['name', '=~', exactRegex(units)],
-          ['state', '=~', 'failed|inactive'],
-        ])} == 1`,
-    );
   return rule(
     {
       alert: 'SystemdUnitDown',
-      expr: terms.join(' or '),
+      expr: `${selector('systemd_unit_state', [
+        ['job', '=', 'systemd'],
+        ['state', '=~', 'failed|inactive'],
+      ])} == 1`,
       // A cause: it mutes the alerts of its service's scrape jobs, HAProxy servers and ChatOps containers.
       for: alertDelays(env, options).cause,
       labels: { severity: 'critical' },
@@ -169,21 +165,11 @@ export function systemdUnitDownRule(env: Environment, options: DefaultRulesOptio
  * `--systemd.collector.enable-restart-count`) tells.
  */
 export function systemdUnitCrashLoopingRule(env: Environment, options: DefaultRulesOptions = {}): AlertingRule {
-  const terms = env.nodes
-    .map((node) => [node, unitsOn(env, node)] as const)
-    .filter(([, units]) => units.length > 0)
-    .map(
-      ([node, units]) =>
-        `increase(${selector('systemd_service_restart_total', [
-          ['job', '=', 'systemd'],
-          ['node', '=', node.name],
-          ['name', '=~', exactRegex(units)],
-        ])}[10m]) > 2`,
-    );
   return rule(
     {
       alert: 'SystemdUnitCrashLooping',
-      expr: terms.join(' or '),
+      // Constant size, like SystemdUnitDown: only placed units' counters are kept (`placedUnitsRelabeling`).
+      expr: `increase(${selector('systemd_service_restart_total', [['job', '=', 'systemd']])}[10m]) > 2`,
       // A cause, like SystemdUnitDown: it mutes the same alerts.
       for: alertDelays(env, options).cause,
       labels: { severity: 'critical' },

@@ -91,6 +91,7 @@ export {
 export {
   type PrometheusFlags,
   type StackMonitoringPaths,
+  placedUnitsRelabeling,
   printPrometheusDefaults,
   prometheusArgs,
   prometheusNode,

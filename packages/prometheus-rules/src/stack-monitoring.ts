@@ -8,8 +8,10 @@ import {
   nodeFqdn,
   nodeWithRole,
   nodesWithRole,
+  unitsOn,
 } from '@chatops/environment';
-import type { PrometheusConfig, ScrapeConfig } from './prometheus-config.js';
+import { exactRegex } from './default-rules.js';
+import type { PrometheusConfig, RelabelConfig, ScrapeConfig } from './prometheus-config.js';
 import type { WebConfig } from './web-config.js';
 
 /** Node paths the stack's Prometheus config refers to. */
@@ -22,6 +24,29 @@ export interface StackMonitoringPaths {
   readonly ruleFiles: readonly string[];
   /** Prometheus' client leaf (clientAuth), presented to every target: exporters require it (mutual TLS). @default none */
   readonly clientCert?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/** The systemd exporter's per-unit metrics the default rules alert on (`placedUnitsRelabeling` filters them). */
+const PER_UNIT_METRICS = 'systemd_unit_state|systemd_service_restart_total';
+
+/**
+ * Metric relabeling of a node's systemd exporter: keeps `systemd_unit_state` and `systemd_service_restart_total`
+ * only for the units placed on the node (`unitsOn`), so that `SystemdUnitDown` and `SystemdUnitCrashLooping` are
+ * constant expressions over the fleet (any failed, inactive or restarting unit Prometheus stores must run).
+ * Other series pass unchanged.
+ */
+export function placedUnitsRelabeling(units: readonly string[]): RelabelConfig[] {
+  const mark = '__tmp_chatops_placed';
+  return [
+    {
+      source_labels: ['__name__', 'name'],
+      regex: `(?:${PER_UNIT_METRICS});(?:${exactRegex([...new Set(units)])})`,
+      target_label: mark,
+      replacement: 'yes',
+    },
+    { source_labels: ['__name__', mark], regex: `(?:${PER_UNIT_METRICS});`, action: 'drop' },
+    { regex: mark, action: 'labeldrop' },
+  ];
 }
 
 /**
@@ -43,6 +68,7 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
     ...(e.basicAuth ? { basic_auth: auth } : {}),
     tls_config: tls(e.node),
     static_configs: [{ targets: [`${e.node.address}:${e.port}`], labels: { job: e.job, node: e.node.name } }],
+    ...(e.service === 'systemd-exporter' ? { metric_relabel_configs: placedUnitsRelabeling(unitsOn(env, e.node)) } : {}),
   }));
   // Probes go through the blackbox exporter's own endpoint (TLS, basic auth); `up` of a probe job is the
   // exporter's, labelled with its node, and `target_node` names the node whose endpoint is probed.

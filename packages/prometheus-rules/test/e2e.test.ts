@@ -129,17 +129,20 @@ describe('Prometheus on loopback', () => {
     const metricsFor = (e: MetricsEndpoint) => (): string => {
       switch (e.job) {
         case 'systemd':
-          return unitsOn(env, e.node)
-            .map((unit) => {
-              const failed = haproxyFailed && e.node.name === lb.name && unit === 'haproxy.service';
-              return [
-                `systemd_unit_state{name="${unit}",state="active",type="service"} ${failed ? 0 : 1}`,
-                `systemd_unit_state{name="${unit}",state="failed",type="service"} ${failed ? 1 : 0}`,
-                `systemd_unit_state{name="${unit}",state="inactive",type="service"} 0`,
-              ].join('\n');
-            })
-            .join('\n')
-            .concat('\n');
+          return (
+            unitsOn(env, e.node)
+              .map((unit) => {
+                const failed = haproxyFailed && e.node.name === lb.name && unit === 'haproxy.service';
+                return [
+                  `systemd_unit_state{name="${unit}",state="active",type="service"} ${failed ? 0 : 1}`,
+                  `systemd_unit_state{name="${unit}",state="failed",type="service"} ${failed ? 1 : 0}`,
+                  `systemd_unit_state{name="${unit}",state="inactive",type="service"} 0`,
+                ].join('\n');
+              })
+              .join('\n')
+              // A unit not placed on the node, inactive: the scrape config drops it (placedUnitsRelabeling).
+              .concat('\nsystemd_unit_state{name="not-placed-here.service",state="inactive",type="service"} 1\n')
+          );
         case 'cadvisor':
           return chatopsInstances(env, e.node)
             .map((i) => `container_last_seen{name="${i.containerName}"} ${Math.floor(Date.now() / 1000)}\n`)
