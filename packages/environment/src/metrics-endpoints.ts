@@ -38,8 +38,22 @@ export const METRICS_KINDS: readonly EndpointKind[] = [
   { job: 'cadvisor', service: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false },
 ];
 
-/** Every metrics endpoint of the environment, grouped by job order then node order. */
+const computed = new WeakMap<Environment, readonly MetricsEndpoint[]>();
+
+/**
+ * Every metrics endpoint of the environment, grouped by job order then node order. Computed once per environment
+ * object (each exporter's renderer asks for its own endpoint on every node: a fleet-sized scan each time).
+ */
 export function metricsEndpoints(env: Environment): MetricsEndpoint[] {
+  let endpoints = computed.get(env);
+  if (!endpoints) {
+    endpoints = compute(env);
+    computed.set(env, endpoints);
+  }
+  return [...endpoints];
+}
+
+function compute(env: Environment): MetricsEndpoint[] {
   return METRICS_KINDS.flatMap((kind) =>
     env.nodes
       .filter((node) => servicesOn(env, node).includes(kind.service))

@@ -27,7 +27,7 @@ export function parseDocument(source: string, file: string, ext: string): Parsed
     case '.yaml':
     case '.yml':
       try {
-        return { file, data: load(source, { filename: file }), locate: yamlLineLocator(source) };
+        return { file, data: load(source, { filename: file }), locate: lazyLocator(() => yamlLineLocator(source)) };
       } catch (e) {
         if (!(e instanceof YAMLException)) throw e;
         const mark = e.mark;
@@ -37,7 +37,7 @@ export function parseDocument(source: string, file: string, ext: string): Parsed
       }
     case '.toml':
       try {
-        return { file, data: TOML.parse(source), locate: tomlLineLocator(source) };
+        return { file, data: TOML.parse(source), locate: lazyLocator(() => tomlLineLocator(source)) };
       } catch (e) {
         const err = e as Error & { line?: number; col?: number };
         const reason = err.message.split('\n')[0]?.replace(/ at row \d+, col \d+, pos \d+:?$/, '') ?? 'syntax error';
@@ -52,7 +52,7 @@ export function parseDocument(source: string, file: string, ext: string): Parsed
       }
     case '.json':
       try {
-        return { file, data: JSON.parse(source), locate: jsonLineLocator(source) };
+        return { file, data: JSON.parse(source), locate: lazyLocator(() => jsonLineLocator(source)) };
       } catch (e) {
         const m = /position (\d+)/.exec((e as Error).message);
         const line = m ? source.slice(0, Number(m[1])).split('\n').length : undefined;
@@ -61,6 +61,15 @@ export function parseDocument(source: string, file: string, ext: string): Parsed
     default:
       throw new ConfigError([{ file, path: [], message: `unsupported file type ${ext || '(none)'}: use .yaml, .yml, .toml or .json` }]);
   }
+}
+
+/**
+ * A locator built on its first use: locating needs a second parse of the whole source (events with offsets),
+ * which most readers never need (only a document with an error is located).
+ */
+function lazyLocator(build: () => LineLocator): LineLocator {
+  let built: LineLocator | undefined;
+  return (path) => (built ??= build())(path);
 }
 
 /** JSON is YAML: reuse the YAML locator. */

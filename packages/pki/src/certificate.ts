@@ -170,7 +170,11 @@ export interface CertificateInfo {
 }
 
 export function inspectCertificate(pem: string): CertificateInfo {
-  const cert = new X509Certificate(pem);
+  return inspectX509(new X509Certificate(pem));
+}
+
+/** `inspectCertificate` of an already parsed certificate (parse once, check several things). */
+export function inspectX509(cert: X509Certificate): CertificateInfo {
   const names = (cert.subjectAltName ?? '').split(', ').filter((n) => n !== '');
   return {
     subject: commonName(cert.subject),

@@ -24,8 +24,9 @@ export interface NativeCheckOptions extends StackOptions {
 }
 
 /**
- * Runs every daemon's own checker: renders the stack again under a scratch path prefix, writes the real files
- * there (certificates included), runs the checks in parallel, and removes the scratch directory. Checks that
+ * Runs every daemon's own checker: renders the nodes that have checks to run again under a scratch path prefix,
+ * writes their real files there (certificates included), runs the checks in parallel, and removes the scratch
+ * directory. Checks that
  * passed before on identical inputs are not run again.
  */
 export async function runNativeChecks(ctx: RenderContext, result: StackResult, options: NativeCheckOptions = {}): Promise<CheckOutcome[]> {
@@ -37,13 +38,22 @@ export async function runNativeChecks(ctx: RenderContext, result: StackResult, o
   const scratch = mkdtempSync(join(tmpdir(), 'chatops-check-'));
   try {
     const scratchCtx: RenderContext = { ...ctx, env: { ...ctx.env, pathPrefix: join(scratch, '{node}') } };
-    const scratchResult = renderStack(scratchCtx, options);
+    // Only the nodes with a checker to run, and no stack checks (they passed on `result`): in a large fleet most
+    // nodes have no native check, and writing their files would cost more than the checks themselves.
+    const nodes = [...new Set(result.checks.filter((_, i) => !cache?.has(keys[i])).map((c) => c.node))];
+    const scratchResult = renderStack(scratchCtx, { ...options, checks: [], nodes });
     for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts);
-    const outcomes = await mapLimited(scratchResult.checks, availableParallelism(), (check, i) =>
-      cache?.has(keys[i])
-        ? Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true })
-        : runCheck(check, join(scratch, check.node)),
-    );
+    // The scratch render's checks, in the same order per node as `result`'s (same renderers, same node).
+    const scratchChecks = new Map<string, NodeCheck[]>();
+    for (const c of scratchResult.checks)
+      scratchChecks.set(`${c.node}\0${c.name}`, [...(scratchChecks.get(`${c.node}\0${c.name}`) ?? []), c]);
+    const outcomes = await mapLimited(result.checks, availableParallelism(), (check, i) => {
+      if (cache?.has(keys[i]))
+        return Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true });
+      const scratchCheck = scratchChecks.get(`${check.node}\0${check.name}`)?.shift();
+      if (!scratchCheck) throw new Error(`check ${check.name} on ${check.node} missing from the scratch render`);
+      return runCheck(scratchCheck, join(scratch, check.node));
+    });
     if (cache && options.updateCache !== false) {
       cache.save(outcomes.flatMap((o, i) => (o.status === 'passed' && !o.cached && keys[i] ? [keys[i]] : [])));
     }

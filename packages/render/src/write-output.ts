@@ -12,8 +12,9 @@ export interface WriteOutcome {
 /**
  * Writes `out/<env>/<node>/<path>` and `out/<env>/manifest.json` all or nothing: everything goes to a staging
  * directory first, which then replaces the previous output with renames. An output that is already identical is
- * left alone (same bytes, same modes, same mtimes). `extraFiles` (path under `out/<env>/` → text, e.g.
- * `report/index.html`) are written with them, mode 0644; a previous run's extra file not given again is removed.
+ * left alone (same bytes, same modes, same mtimes); a file edited by hand after the render is rewritten.
+ * `extraFiles` (path under `out/<env>/` → text, e.g. `report/index.html`) are written with them, mode 0644; a
+ * previous run's extra file not given again is removed.
  */
 export function writeOutput(
   outDir: string,
@@ -49,16 +50,29 @@ export function writeOutput(
   return { dir: target, changed: true };
 }
 
+/**
+ * Whether `target` already holds this render. An identical manifest.json already vouches for every non-secret
+ * file's bytes (their SHA-256): those are only stat()ed (mode, size, and neither modified nor had their inode
+ * changed after the manifest was written: ctime catches an edit whose mtime was set back); secrets, whose hashes
+ * the manifest leaves out, and the extra files are read and compared.
+ */
 function isUpToDate(target: string, result: StackResult, manifestText: string, extraFiles: ReadonlyMap<string, string>): boolean {
   try {
-    if (readFileSync(join(target, 'manifest.json'), 'utf8') !== manifestText) return false;
+    const manifestFile = join(target, 'manifest.json');
+    if (readFileSync(manifestFile, 'utf8') !== manifestText) return false;
+    const written = statSync(manifestFile).mtimeMs;
     for (const [path, text] of extraFiles) if (readFileSync(join(target, path), 'utf8') !== text) return false;
     let expected = 1 + extraFiles.size; // manifest.json and the extra files
     for (const [node, artifacts] of result.bundles) {
       for (const a of artifacts) {
         const path = join(target, node, a.path);
-        if ((statSync(path).mode & 0o777) !== Number.parseInt(a.mode, 8)) return false;
-        if (readFileSync(path, 'utf8') !== a.content) return false;
+        const st = statSync(path);
+        if ((st.mode & 0o777) !== Number.parseInt(a.mode, 8)) return false;
+        if (a.secret) {
+          if (readFileSync(path, 'utf8') !== a.content) return false;
+        } else if (st.size !== Buffer.byteLength(a.content, 'utf8') || st.mtimeMs > written || st.ctimeMs > written) {
+          return false;
+        }
         expected++;
       }
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { environmentJsonSchema } from '@chatops/environment';
 import { type CliIo, runCli } from '@chatops/render';
@@ -91,6 +91,17 @@ describe('chatops-render <env>', () => {
     expect(second.stdout).toMatch(/certificates: all reused/);
     expect(second.stdout).toMatch(/^unchanged: out\/prod$/m);
     expect(snapshotTree(out)).toEqual(before);
+
+    // Unchanged is decided from the manifest's hashes without reading files back, yet a file edited by hand
+    // (same size) after the render is noticed and rewritten, even with its mtime set back (its ctime moved).
+    const edited = join(out, 'lb-1/etc/chatops/tls/ca.pem');
+    const pem = readFileSync(edited, 'utf8');
+    const { atime, mtime } = statSync(edited);
+    writeFileSync(edited, pem.replace('-----BEGIN CERTIFICATE-----', '-----BEGIN CERTIFICATX-----'));
+    utimesSync(edited, atime, mtime);
+    const third = await cli(['prod', '--config', config], dir.path);
+    expect(third.stdout).toMatch(/^wrote out\/prod$/m);
+    expect(readFileSync(edited, 'utf8')).toBe(pem);
   });
 
   it('exits 1 when a daemon checker rejects the rendered config, and writes nothing', async () => {

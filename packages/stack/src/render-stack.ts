@@ -18,6 +18,11 @@ export interface StackOptions {
   readonly services?: readonly ServiceRenderer[];
   /** Checks across the renderers' outputs. @default CHECKS */
   readonly checks?: readonly StackCheck[];
+  /**
+   * Render only these nodes (the result holds only their bundles); the stack checks, which look across every
+   * node, are then the caller's to run or skip. @default every node
+   */
+  readonly nodes?: readonly string[];
 }
 
 export interface NodeCheck extends NativeCheck {
@@ -49,7 +54,9 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
   const checks: NodeCheck[] = [];
   const problems: Diagnostic[] = [];
   const seen = new Set<string>();
+  const only = options.nodes ? new Set(options.nodes) : undefined;
   for (const node of env.nodes) {
+    if (only && !only.has(node.name)) continue;
     const placed = servicesOn(env, node);
     services.set(node.name, placed);
     const artifacts: Artifact[] = [];

@@ -16,6 +16,21 @@ type Doc = Record<string, unknown>;
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asDoc = (v: unknown): Doc => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : {});
 
+/** Parsed artifacts, shared by the checks of one render (the same artifact objects): each file is parsed once. */
+const parsed = new WeakMap<Artifact, { data: unknown } | undefined>();
+
+function parseArtifact(a: Artifact): { data: unknown } | undefined {
+  if (parsed.has(a)) return parsed.get(a);
+  let result: { data: unknown } | undefined;
+  try {
+    result = { data: parseDocument(a.content, a.path, a.path.endsWith('.json') ? '.json' : '.yml').data };
+  } catch {
+    // Not ours to validate: the owning package's checks report syntax errors.
+  }
+  parsed.set(a, result);
+  return result;
+}
+
 function yamlArtifacts(
   bundles: ReadonlyMap<string, readonly Artifact[]>,
   match: (a: Artifact) => boolean,
@@ -24,11 +39,8 @@ function yamlArtifacts(
   for (const bundle of bundles.values()) {
     for (const a of bundle) {
       if (a.secret || !/\.(ya?ml|json)$/.test(a.path) || !match(a)) continue;
-      try {
-        out.push({ artifact: a, data: parseDocument(a.content, a.path, a.path.endsWith('.json') ? '.json' : '.yml').data });
-      } catch {
-        // Not ours to validate: the owning package's checks report syntax errors.
-      }
+      const doc = parseArtifact(a);
+      if (doc) out.push({ artifact: a, data: doc.data });
     }
   }
   return out;
@@ -296,8 +308,8 @@ interface NameMatcher {
 
 /** `name` matchers of `container_last_seen` selectors in rendered alert rules, read with the PromQL parser. */
 function containerMatchers(bundles: ReadonlyMap<string, readonly Artifact[]>): { matchers: NameMatcher[]; ruleFiles: number } {
-  const files = yamlArtifacts(bundles, (a) => a.service === 'prometheus' || /rules?/.test(a.path)).filter(({ data }) =>
-    Array.isArray(asDoc(data).groups),
+  const files = yamlArtifacts(bundles, (a) => (a.service === 'prometheus' || /rules?/.test(a.path)) && a.content.includes('groups')).filter(
+    ({ data }) => Array.isArray(asDoc(data).groups),
   );
   const matchers: NameMatcher[] = [];
   for (const { artifact, data } of files) {
