@@ -9,6 +9,7 @@ export {
 export { freePorts } from './ports.js';
 export { type RenderedExample, errorMessage, renderExample } from './render-example.js';
 export { type RunningProcess, type StartOptions, eventually, startProcess, waitForPort } from './processes.js';
+export { cachedPki } from './cached-pki.js';
 export { writeScaledEnvironment } from './scaled-environment.js';
 export { SERVICE_SIGNATURES } from './service-signatures.js';
 export { type TempDir, tempDir } from './temp-dir.js';
