@@ -14,6 +14,8 @@ export const haproxyUpstreamCertificates: StackCheck = {
     const { env } = ctx;
     const lbIndex = env.nodes.indexOf(nodeWithRole(env, 'loadbalancer'));
     const ca = new X509Certificate(ctx.pki.caCert);
+    // Several servers share a node's certificate (one per app instance): parse and verify each one once.
+    const verdicts = new Map<string, { namesNode: boolean; signed: boolean }>();
     for (const u of edgeUpstreams(env)) {
       const id = certificateId(u.node, u.backend);
       const where = `HAProxy backend ${u.backend} server ${u.server} (${u.node.name}:${u.port})`;
@@ -27,12 +29,16 @@ export const haproxyUpstreamCertificates: StackCheck = {
         });
         continue;
       }
-      const cert = new X509Certificate(leaf.cert);
       const fqdn = nodeFqdn(env, u.node);
-      if (cert.checkHost(fqdn) === undefined)
+      let verdict = verdicts.get(id);
+      if (!verdict) {
+        const cert = new X509Certificate(leaf.cert);
+        verdict = { namesNode: cert.checkHost(fqdn) !== undefined, signed: cert.checkIssued(ca) && cert.verify(ca.publicKey) };
+        verdicts.set(id, verdict);
+      }
+      if (!verdict.namesNode)
         out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} does not name ${fqdn}, which HAProxy verifies` });
-      if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey))
-        out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} is not signed by our CA` });
+      if (!verdict.signed) out.push({ path: ['nodes', lbIndex], message: `${where}: certificate ${id} is not signed by our CA` });
       const deployed = (bundles.get(u.node.name) ?? []).some((a) => a.content.includes(leaf.cert.trim()));
       if (!deployed)
         out.push({
