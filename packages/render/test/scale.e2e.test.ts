@@ -23,5 +23,6 @@ describe('chatops-render at fleet scale', () => {
     expect(summary.issuedCertificates).toEqual([]);
     expect(summary.checks.length).toBeGreaterThan(0);
     expect(summary.checks.filter((c) => c.status !== 'passed' || c.cached)).toEqual([]);
-  });
+    // Seconds on an idle machine; minutes when the suite shares two cores with other work or the PKI cache is cold.
+  }, 240_000);
 });
