@@ -1,15 +1,9 @@
+import { type KeyObject, X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@chatops/core';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
-import {
-  type CertificateInfo,
-  canonicalIp,
-  createCertificate,
-  inspectCertificate,
-  isSignedBy,
-  keyMatchesCertificate,
-} from './certificate.js';
+import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, inspectX509 } from './certificate.js';
 import { generateKeyPairOf } from './key-pair.js';
 import { DAY_MS, type PkiSettings } from './pki-settings.js';
 
@@ -51,6 +45,20 @@ export interface CertificateListing extends CertificateInfo {
 const CA_ID = 'ca';
 const PUBLIC_ID = 'public';
 
+/**
+ * What earlier runs verified (the key matches the certificate, the CA signed it) and read from each stored pair,
+ * keyed by the SHA-256 of the CA certificate, certificate and key: a pair whose bytes are unchanged is not parsed
+ * or verified again. Its dates, names and key algorithm are still checked on every run.
+ */
+const CHECKED_FILE = 'checked.json';
+type CheckedRecord = Record<string, Omit<CertificateInfo, 'notBefore' | 'notAfter'> & { notBefore: string; notAfter: string }>;
+
+function pairDigest(pair: StoredPair, caCert: string | undefined): string {
+  return createHash('sha256')
+    .update(`${caCert ?? ''}\0${pair.cert}\0${pair.key}`)
+    .digest('hex');
+}
+
 function fileBase(id: string): string {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(id)) throw new Error(`invalid certificate id ${id}`);
   return id.replace('/', '__');
@@ -75,6 +83,35 @@ export class PkiStore {
     const base = join(this.dir, fileBase(id));
     writeFileAtomic(`${base}.key.pem`, pair.key, 0o600);
     writeFileAtomic(`${base}.cert.pem`, pair.cert, 0o644);
+  }
+
+  private readChecked(): Map<string, CertificateInfo> {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(this.dir, CHECKED_FILE), 'utf8'));
+    } catch {
+      // Missing or unreadable: every pair is verified again (and the record rewritten).
+      return new Map();
+    }
+    const known = new Map<string, CertificateInfo>();
+    if (!data || typeof data !== 'object') return known;
+    // An entry of the wrong shape (edited by hand) is ignored: its pair is verified again.
+    for (const [k, v] of Object.entries(data as CheckedRecord)) {
+      const info = checkedInfo(v);
+      if (info) known.set(k, info);
+    }
+    return known;
+  }
+
+  private writeChecked(checked: ReadonlyMap<string, CertificateInfo>): void {
+    const data: CheckedRecord = {};
+    for (const [k, v] of [...checked].sort(([a], [b]) => (a < b ? -1 : 1)))
+      data[k] = { ...v, notBefore: v.notBefore.toISOString(), notAfter: v.notAfter.toISOString() };
+    const text = `${JSON.stringify(data)}\n`;
+    const file = join(this.dir, CHECKED_FILE);
+    if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(file, text, 0o644);
   }
 
   /** Makes sure the CA, the public certificate and every requested leaf exist and are current. */
@@ -106,7 +143,10 @@ export class PkiStore {
     let ca = this.read(CA_ID);
     // A leaf never outlives its CA: a CA with less validity left than a new leaf would get is renewed (and with it
     // every leaf), rather than issuing leaves it cannot vouch for until their end.
-    const caReason = ca ? (staleReason(ca, now, renewMs, undefined, undefined, algorithm) ?? outlivedBy(ca, now, leafDays)) : 'missing';
+    const caCheck = ca ? staleReason(ca, now, renewMs, undefined, undefined, algorithm) : undefined;
+    const caReason = caCheck
+      ? (caCheck.reason ?? (caCheck.info ? outlivedBy(caCheck.info.notAfter, now, leafDays) : 'unreadable'))
+      : 'missing';
     if (!ca || caReason) {
       const keyPair = await newKeyPair();
       const cert = createCertificate({
@@ -121,7 +161,7 @@ export class PkiStore {
       save(CA_ID, ca);
     }
     const caPair = ca;
-    const caNotAfter = inspectCertificate(caPair.cert).notAfter;
+    const caNotAfter = !caReason && caCheck?.info ? caCheck.info.notAfter : inspectCertificate(caPair.cert).notAfter;
     const publicRequest: CertificateRequest = {
       id: PUBLIC_ID,
       commonName: settings.publicDomain,
@@ -133,15 +173,22 @@ export class PkiStore {
     // Decide first, then generate every missing key in parallel (native keygen runs off the main thread).
     const all = [publicRequest, ...requests];
     const existing = new Map(all.map((r) => [r.id, this.read(r.id)] as const));
+    // Each stored certificate is parsed once and the CA's key once (a large fleet has thousands of leaves); pairs
+    // whose bytes an earlier run verified are not parsed or verified again (CHECKED_FILE).
+    const caKey = new X509Certificate(caPair.cert).publicKey;
+    const known = this.readChecked();
+    const checked = new Map<string, CertificateInfo>();
+    const expiry = new Map<string, Date>();
     const decisions = all.map((r) => {
       const pair = existing.get(r.id);
       const selfSigned = r.id === PUBLIC_ID;
-      const reason = !pair
-        ? 'missing'
-        : caReason && !selfSigned
-          ? 'CA re-issued'
-          : (staleReason(pair, now, renewMs, selfSigned ? undefined : caPair.cert, r, algorithm) ??
-            (selfSigned ? undefined : outlives(pair, caNotAfter)));
+      if (!pair) return { request: r, pair, reason: 'missing' };
+      if (caReason && !selfSigned) return { request: r, pair, reason: 'CA re-issued' };
+      const digest = pairDigest(pair, selfSigned ? undefined : caPair.cert);
+      const { reason: stale, info } = staleReason(pair, now, renewMs, selfSigned ? undefined : caKey, r, algorithm, known.get(digest));
+      const reason = stale ?? (selfSigned || !info ? undefined : outlives(info.notAfter, caNotAfter));
+      if (info) expiry.set(r.id, info.notAfter);
+      if (info && !reason) checked.set(digest, info);
       return { request: r, pair, reason };
     });
     const total = decisions.filter((d) => d.reason || !d.pair).length + (reasons[CA_ID] ? 1 : 0);
@@ -168,6 +215,7 @@ export class PkiStore {
           ...(selfSigned ? {} : { issuer: { cert: caPair.cert, privateKey: caPair.key } }),
         });
         const pair = { cert, key: keyPair.privateKey };
+        expiry.delete(d.request.id);
         reasons[d.request.id] = d.reason ?? 'missing';
         save(d.request.id, pair);
         options.onProgress?.(++done, total);
@@ -175,24 +223,24 @@ export class PkiStore {
       }),
     );
     const leaves = new Map(fresh);
-    const toIssued = (pair: StoredPair, chain: string): IssuedCertificate => ({
+    const toIssued = (id: string, pair: StoredPair, chain: string): IssuedCertificate => ({
       cert: pair.cert,
       key: pair.key,
       chain,
-      notAfter: inspectCertificate(pair.cert).notAfter,
+      notAfter: expiry.get(id) ?? inspectCertificate(pair.cert).notAfter,
     });
     const publicPair = leaves.get(PUBLIC_ID);
     if (!publicPair) throw new Error('public certificate missing');
     const issuedCache = new Map<string, IssuedCertificate>();
     const material: PkiMaterial = {
       caCert: caPair.cert,
-      publicCert: toIssued(publicPair, ''),
+      publicCert: toIssued(PUBLIC_ID, publicPair, ''),
       leaf(id: string): IssuedCertificate {
         const cached = issuedCache.get(id);
         if (cached) return cached;
         const pair = id === PUBLIC_ID ? undefined : leaves.get(id);
         if (!pair) throw new Error(`no certificate was requested for ${id}: add it to the renderer's certificates()`);
-        const issued = toIssued(pair, caPair.cert);
+        const issued = toIssued(id, pair, caPair.cert);
         issuedCache.set(id, issued);
         return issued;
       },
@@ -201,7 +249,9 @@ export class PkiStore {
       // The CA first: a leaf on disk must never be signed by a CA that is not.
       for (const id of [...pending.keys()].sort((a, b) => Number(b === CA_ID) - Number(a === CA_ID))) this.write(id, pending.get(id)!);
       pending.clear();
+      this.writeChecked(checked);
     };
+    if (persist) this.writeChecked(checked);
     return { material, issued: Object.keys(reasons).sort(), reasons, persist: persistPending };
   }
 
@@ -218,45 +268,95 @@ export class PkiStore {
   }
 }
 
+/** A CHECKED_FILE entry as CertificateInfo, or undefined when it does not have that shape. */
+function checkedInfo(v: unknown): CertificateInfo | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const e = v as Record<string, unknown>;
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  const date = (x: unknown) => (typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? new Date(x) : undefined);
+  const notBefore = date(e.notBefore);
+  const notAfter = date(e.notAfter);
+  const text = ['subject', 'issuer', 'serial', 'keyAlgorithm'].every((k) => typeof e[k] === 'string');
+  if (!notBefore || !notAfter || !text || typeof e.isCa !== 'boolean' || !strings(e.dnsNames) || !strings(e.ipAddresses)) return undefined;
+  return {
+    subject: e.subject as string,
+    issuer: e.issuer as string,
+    serial: e.serial as string,
+    notBefore,
+    notAfter,
+    dnsNames: e.dnsNames as string[],
+    ipAddresses: e.ipAddresses as string[],
+    isCa: e.isCa,
+    keyAlgorithm: e.keyAlgorithm as string,
+  };
+}
+
 /** Why a CA must be renewed before issuing a leaf valid for `leafDays` from now: it would expire first. */
-function outlivedBy(ca: StoredPair, now: Date, leafDays: number): string | undefined {
-  const caEnd = inspectCertificate(ca.cert).notAfter;
+function outlivedBy(caEnd: Date, now: Date, leafDays: number): string | undefined {
   const leafEnd = new Date(now.getTime() + leafDays * DAY_MS);
   return caEnd < leafEnd ? `expires ${caEnd.toISOString()}, before a certificate issued now (${leafDays} days) would` : undefined;
 }
 
 /** Why a stored leaf must be re-issued although otherwise current: it is valid longer than its CA. */
-function outlives(leaf: StoredPair, caEnd: Date): string | undefined {
-  return inspectCertificate(leaf.cert).notAfter > caEnd ? `outlives its CA (which expires ${caEnd.toISOString()})` : undefined;
+function outlives(leafEnd: Date, caEnd: Date): string | undefined {
+  return leafEnd > caEnd ? `outlives its CA (which expires ${caEnd.toISOString()})` : undefined;
 }
 
-/** Why a stored certificate must be re-issued, or undefined when it can be reused. */
+/**
+ * Why a stored certificate must be re-issued (undefined when it can be reused), and what it says when it could be
+ * read. `caKey`: the current CA's public key, for a leaf. `verified`: what an earlier run read from exactly these
+ * bytes after verifying the key and signature (CHECKED_FILE): only dates, names and algorithm are checked then.
+ */
 function staleReason(
   pair: StoredPair,
   now: Date,
   renewMs: number,
-  caCert: string | undefined,
+  caKey: KeyObject | undefined,
   request: CertificateRequest | undefined,
   algorithm: string,
-): string | undefined {
+  verified?: CertificateInfo,
+): { reason: string | undefined; info?: CertificateInfo } {
+  if (verified) return datesAndNames(verified, now, renewMs, request, algorithm);
+  let cert: X509Certificate;
   let info: CertificateInfo;
   try {
-    info = inspectCertificate(pair.cert);
-    if (!keyMatchesCertificate(pair.key, pair.cert)) return 'key does not match certificate';
+    cert = new X509Certificate(pair.cert);
+    info = inspectX509(cert);
+    if (!cert.checkPrivateKey(createPrivateKey(pair.key))) return { reason: 'key does not match certificate' };
   } catch {
-    return 'unreadable';
+    return { reason: 'unreadable' };
   }
-  if (info.keyAlgorithm !== algorithm) return `key algorithm changed (${info.keyAlgorithm} -> ${algorithm})`;
-  if (info.notAfter.getTime() - now.getTime() <= renewMs) return `expires ${info.notAfter.toISOString()} (inside the renewal window)`;
-  if (info.notBefore.getTime() > now.getTime() + 300_000) return 'not yet valid';
-  if (caCert && !isSignedBy(pair.cert, caCert)) return 'not signed by the current CA';
+  if (caKey && !verifies(cert, caKey)) return { reason: 'not signed by the current CA', info };
+  return datesAndNames(info, now, renewMs, request, algorithm);
+}
+
+function datesAndNames(
+  info: CertificateInfo,
+  now: Date,
+  renewMs: number,
+  request: CertificateRequest | undefined,
+  algorithm: string,
+): { reason: string | undefined; info: CertificateInfo } {
+  const reason = (r: string | undefined) => ({ reason: r, info });
+  if (info.keyAlgorithm !== algorithm) return reason(`key algorithm changed (${info.keyAlgorithm} -> ${algorithm})`);
+  if (info.notAfter.getTime() - now.getTime() <= renewMs)
+    return reason(`expires ${info.notAfter.toISOString()} (inside the renewal window)`);
+  if (info.notBefore.getTime() > now.getTime() + 300_000) return reason('not yet valid');
   if (request) {
-    if (info.subject !== request.commonName) return 'common name changed';
+    if (info.subject !== request.commonName) return reason('common name changed');
     const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
     const ips = request.ipAddresses.map(canonicalIp);
-    if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, ips)) return 'subject alternative names changed';
+    if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, ips)) return reason('subject alternative names changed');
   }
-  return undefined;
+  return reason(undefined);
+}
+
+function verifies(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.verify(key);
+  } catch {
+    return false;
+  }
 }
 
 /** Certificates start an hour in the past so clients with a slightly slow clock accept them. */

@@ -100,6 +100,30 @@ describe('PkiStore', () => {
     expect(rotated.material.caCert).not.toBe(caBefore);
   });
 
+  it('records what it verified (checked.json) and verifies again only pairs whose bytes changed', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    const again = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    expect(again.issued).toEqual([]);
+    const checkedFile = join(dir.path, 'checked.json');
+    const checked = JSON.parse(readFileSync(checkedFile, 'utf8')) as Record<string, { notAfter: string }>;
+    expect(Object.keys(checked)).toHaveLength(REQUESTS.length + 1);
+    // Dates are still checked against a recorded pair: inside the renewal window it is re-issued.
+    const late = await store.ensure(SETTINGS, REQUESTS, { now: new Date(NOW.getTime() + 70 * 86_400_000), persist: false });
+    expect(late.reasons['lb-1/haproxy']).toMatch(/inside the renewal window/);
+    // Another certificate's key put in place of lb-1's: the recorded verdict does not cover these bytes.
+    writeFileSync(join(dir.path, 'lb-1__haproxy.key.pem'), readFileSync(join(dir.path, 'mon-1__prometheus.key.pem'), 'utf8'));
+    const swapped = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    expect(swapped.issued).toEqual(['lb-1/haproxy']);
+    expect(swapped.reasons['lb-1/haproxy']).toBe('key does not match certificate');
+    // A record edited by hand into another shape is ignored (the pair is verified again), not a crash.
+    const entries = Object.keys(JSON.parse(readFileSync(checkedFile, 'utf8')));
+    writeFileSync(checkedFile, JSON.stringify(Object.fromEntries(entries.map((k) => [k, { dnsNames: 'x' }]))));
+    expect((await store.ensure(SETTINGS, REQUESTS, { now: NOW })).issued).toEqual([]);
+    expect(Object.keys(JSON.parse(readFileSync(checkedFile, 'utf8')))).toHaveLength(REQUESTS.length + 1);
+  });
+
   it('renews the CA (and every leaf) when a new leaf would outlive it: no leaf is valid longer than its CA', async () => {
     using dir = tempDir();
     const store = new PkiStore(dir.path);
