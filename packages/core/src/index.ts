@@ -56,8 +56,10 @@ export {
 export { type SandboxOptions, sandbox } from './systemd-sandbox.js';
 export { toToml } from './toml.js';
 export {
+  EDGE_HASH_ROUNDS,
   PATH_CHARACTERS,
   type PasswordHashFormat,
+  SHA512_CRYPT_EDGE,
   absolutePath,
   describeUnsafe,
   bcryptHash,
@@ -76,5 +78,6 @@ export {
   passwordHashPatterns,
   port,
   portablePath,
+  sha512CryptEdgeHash,
 } from './types.js';
 export { type YamlOptions, stripUndefined, toYaml, withHeader } from './yaml.js';

@@ -134,5 +134,27 @@ export const bcryptHash = z
   .string()
   .regex(passwordHashPatterns.bcrypt, { error: (issue) => `expected a bcrypt hash ($2b$...): ${hashMessage(String(issue.input))}` });
 
+/** Rounds an edge SHA-512-crypt hash may use: glibc's default (5,000) up to 999,999. */
+export const EDGE_HASH_ROUNDS = { min: 5_000, max: 999_999 } as const;
+
+/**
+ * A SHA-512-crypt hash for HAProxy's userlist: `$6$<salt>$<hash>` (5,000 rounds, what `openssl passwd -6`
+ * prints) or `$6$rounds=<N>$<salt>$<hash>` with N from 5,000 to 999,999 written without leading zeros (what
+ * `mkpasswd -m sha-512 -R N` prints); salt of 8 to 16 characters.
+ */
+export const SHA512_CRYPT_EDGE = new RegExp(`^\\$6\\$(rounds=([5-9]\\d{3}|[1-9]\\d{4,5})\\$)?${B64}{8,16}\\$${B64}{86}$`);
+
+function edgeHashMessage(value: string): string {
+  const rounds = /^\$6\$rounds=(\d{1,12})\$/.exec(value)?.[1];
+  if (rounds !== undefined && !/^0/.test(rounds) && (Number(rounds) < EDGE_HASH_ROUNDS.min || Number(rounds) > EDGE_HASH_ROUNDS.max))
+    return `SHA-512-crypt rounds must be from ${EDGE_HASH_ROUNDS.min} to ${EDGE_HASH_ROUNDS.max} (fewer make each guess cheaper, more cost HAProxy that much CPU on every request)`;
+  if (/^\$6\$/.test(value))
+    return 'malformed SHA-512-crypt hash: expected $6$<salt>$<86 characters> or $6$rounds=<N>$<salt>$<86 characters>, salt of 8 to 16 characters of [./A-Za-z0-9] (openssl passwd -6)';
+  return 'expected a SHA-512-crypt hash ($6$..., from openssl passwd -6 or mkpasswd -m sha-512 -R <rounds>)';
+}
+
+/** The edge userlist's own hash of a user's password: SHA-512-crypt, `SHA512_CRYPT_EDGE`. */
+export const sha512CryptEdgeHash = z.string().regex(SHA512_CRYPT_EDGE, { error: (issue) => edgeHashMessage(String(issue.input)) });
+
 /** Prometheus/Alertmanager label name. */
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)' });

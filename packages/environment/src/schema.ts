@@ -8,6 +8,7 @@ import {
   hostPort,
   hostname,
   passwordHash,
+  sha512CryptEdgeHash,
   port,
   portablePath,
   secretRef,
@@ -145,6 +146,11 @@ export const internalTlsSchema = z
 export const userSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'expected a user name of letters, digits, _, . and -' }),
   passwordHash: passwordHash.describe('crypt(3) hash ($2b$ bcrypt also works for Prometheus and Alertmanager web auth).'),
+  edgePasswordHash: sha512CryptEdgeHash
+    .optional()
+    .describe(
+      "SHA-512-crypt hash of the same password for HAProxy's userlist, which checks it on every request: $6$<salt>$<hash> from `openssl passwd -6` (5,000 rounds) or $6$rounds=<N>$... (5,000-999,999). Each guess is cheaper than bcrypt's (see the README's Performance section); without it the edge checks passwordHash.",
+    ),
 });
 
 export const serviceAccountSchema = z

@@ -242,7 +242,9 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       },
     ],
     userlists: [
-      { name: USERS_LIST, users: env.users.map((u) => ({ name: u.name, password: u.passwordHash })) },
+      // The edge's own SHA-512-crypt hash where the user gives one (checked on every request: bcrypt costs a
+      // core ~70 ms each), else the bcrypt hash Prometheus and Alertmanager check too.
+      { name: USERS_LIST, users: env.users.map((u) => ({ name: u.name, password: u.edgePasswordHash ?? u.passwordHash })) },
       { name: METRICS_LIST, users: [{ name: env.serviceAccounts.prometheus.name, password: env.serviceAccounts.prometheus.passwordHash }] },
     ],
     frontends: [

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { type Server, createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
@@ -43,6 +44,11 @@ interface Echo {
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const ADMIN = basic('admin', LOOPBACK_PASSWORDS.admin);
+/** A second user whose edge hash is SHA-512-crypt (`users[].edgePasswordHash`), of the admin's password. */
+const EDGE_USER = 'operator';
+/** The loopback environment's bcrypt hash (cost 10) of LOOPBACK_PASSWORDS.admin. */
+const ADMIN_BCRYPT = '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy';
+let edgeHash: string;
 
 const scratch = tempDir('haproxy-e2e-');
 const running: { stop(): Promise<void> }[] = [];
@@ -154,7 +160,19 @@ async function standIn(
 
 beforeAll(async () => {
   const binary = requireBinary('haproxy');
-  const loop = await loopbackEnvironment({ dir: scratch.path, subnet: 3, name: 'edge' });
+  const openssl = requireBinary('openssl');
+  edgeHash = execFileSync(openssl, ['passwd', '-6', '-salt', 'e2eSaltForEdge01', LOOPBACK_PASSWORDS.admin], { encoding: 'utf8' }).trim();
+  const loop = await loopbackEnvironment({
+    dir: scratch.path,
+    subnet: 3,
+    name: 'edge',
+    overrides: {
+      users: [
+        { name: 'admin', passwordHash: ADMIN_BCRYPT },
+        { name: EDGE_USER, passwordHash: ADMIN_BCRYPT, edgePasswordHash: edgeHash },
+      ],
+    },
+  });
   const pkiDir = join(scratch.path, 'pki');
   const ctx = await prepareRender(loop.file, { pkiDir });
   env = ctx.env;
@@ -261,6 +279,17 @@ describe('HAProxy edge on loopback', () => {
     const stats = await get(d, '/stats', { authorization: ADMIN });
     expect(stats.body).toContain('Statistics Report');
     expect((await get(`grafana.${d}`)).status).toBe(200);
+  });
+
+  it("checks a user's edgePasswordHash (SHA-512-crypt) instead of the bcrypt hash: the right password passes, a wrong one gets 401", async () => {
+    const cfg = readFileSync(nodePath(env, lb, '/etc/haproxy/haproxy.cfg'), 'utf8');
+    expect(cfg).toContain(`user ${EDGE_USER} password ${edgeHash}\n`);
+    expect(cfg).toContain(`user admin password ${ADMIN_BCRYPT}\n`);
+    const host = `prometheus.${env.domain}`;
+    const ok = await get(host, '/', { authorization: basic(EDGE_USER, LOOPBACK_PASSWORDS.admin) });
+    expect(ok.status).toBe(200);
+    expect(echo(ok).service).toBe('prometheus');
+    expect((await get(host, '/', { authorization: basic(EDGE_USER, 'wrong') })).status).toBe(401);
   });
 
   it('forwards credentials only to the services that check them, and sets X-Forwarded-*', async () => {
