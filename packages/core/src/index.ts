@@ -80,4 +80,5 @@ export {
   portablePath,
   sha512CryptEdgeHash,
 } from './types.js';
+export { preferJitlessValidation } from './validation-mode.js';
 export { type YamlOptions, stripUndefined, toYaml, withHeader } from './yaml.js';

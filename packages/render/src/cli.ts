@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { colorWanted } from './help-text.js';
-import { runCli } from './run-cli.js';
+import { preferJitlessValidation } from '@chatops/core';
+
+// Before the packages whose schemas it configures are loaded (zod reads the setting when a schema is built).
+preferJitlessValidation();
+const { colorWanted } = await import('./help-text.js');
+const { runCli } = await import('./run-cli.js');
 
 const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
