@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // The e2e tests (`npm run e2e`): the whole stack (render -> deploy -> daemons -> checks, about two minutes of real
-// alert delays) and a 300-node render with every checker (about a minute). Kept out of `npm test` (which must
-// stay well under five minutes); CI runs both.
+// alert delays), the exported Ansible playbook, and a 300-node render with every checker (about a minute). Kept
+// out of `npm test` (which must stay well under five minutes); CI runs both.
 export default defineConfig({
   ...base,
   test: {
