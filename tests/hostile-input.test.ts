@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { ConfigError } from '@chatops/core';
+import { ConfigError, yamlLineLocator } from '@chatops/core';
 import { type RenderContext, loadEnvironment } from '@chatops/environment';
 import { runNativeChecks } from '@chatops/render';
 import { RENDERERS, type StackResult, certificateRequests, pkiSettings, prepareRender, renderStack } from '@chatops/stack';
@@ -238,12 +238,21 @@ describe('hostile strings in every string field (fixed seed)', () => {
     try {
       rendered = await render(base, withValue(base, field, value));
     } catch (e) {
-      // Refused: a message located in the environment file (exit 2), never anything else (exit 70).
+      // Refused: a message located in the environment file (exit 2), never anything else (exit 70)...
       expect(e, what).toBeInstanceOf(ConfigError);
-      for (const d of (e as ConfigError).diagnostics) {
+      const { diagnostics } = e as ConfigError;
+      for (const d of diagnostics) {
         expect(d.file, `${what}: ${d.message}`).toBe('prod.yaml');
         expect(d.line, `${what}: ${d.message}`).toBeGreaterThan(0);
       }
+      // ...and pointing at the value: at its line, or at the list or mapping holding it (a rule about the whole).
+      const path = field.key ? [...field.path.slice(0, -1), value] : field.path;
+      const line = yamlLineLocator(readFileSync(file, 'utf8'))(path);
+      const holds = (p: readonly (string | number)[]) => p.length > 0 && p.length <= path.length && p.every((s, i) => s === path[i]);
+      expect(
+        diagnostics.some((d) => d.line === line || holds(d.path)),
+        `${what} (line ${line}): ${(e as ConfigError).message}`,
+      ).toBe(true);
       return;
     }
     const bundles = rendered.result.bundles;

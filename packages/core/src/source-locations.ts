@@ -16,6 +16,12 @@ function lineAt(source: string, offset: number): number {
  */
 export function yamlLineLocator(source: string): LineLocator {
   const offsets = new Map<string, number>();
+  // Anchors (`&name`) by the path of the node they mark, and aliases (`*name`) by the path where they are used:
+  // a path into an alias is located inside the anchored node, where its text is.
+  const anchors = new Map<string, (string | number)[]>();
+  const aliases = new Map<string, string>();
+  const anchorName = (ev: { anchorStart: number; anchorEnd: number }) =>
+    ev.anchorStart < 0 ? undefined : source.slice(ev.anchorStart, ev.anchorEnd).replace(/^[&*]/, '');
   let events: Event[];
   try {
     events = parseEvents(source, {});
@@ -47,10 +53,14 @@ export function yamlLineLocator(source: string): LineLocator {
       }
       const p = childPath();
       if (p && !offsets.has(JSON.stringify(p))) offsets.set(JSON.stringify(p), ev.valueStart);
+      const anchor = anchorName(ev);
+      if (p && anchor !== undefined) anchors.set(anchor, p);
       advance();
     } else if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) {
       const p = childPath() ?? [];
       if (!offsets.has(JSON.stringify(p))) offsets.set(JSON.stringify(p), ev.start);
+      const anchor = anchorName(ev);
+      if (anchor !== undefined) anchors.set(anchor, p);
       stack.push({ kind: ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', path: p, index: 0, key: undefined, expectKey: true });
     } else if (ev.type === EVENT_ID.POP) {
       if (stack.length > 0) {
@@ -58,10 +68,25 @@ export function yamlLineLocator(source: string): LineLocator {
         advance();
       }
     } else if (ev.type === EVENT_ID.ALIAS) {
+      const p = childPath();
+      const anchor = anchorName(ev);
+      if (p && anchor !== undefined) aliases.set(JSON.stringify(p), anchor);
       advance();
     }
   }
-  return (path) => {
+  /** The path inside the anchored node for a path that goes through an alias (the alias itself stays). */
+  const throughAliases = (path: DocumentPath): DocumentPath => {
+    let current = path;
+    for (let hops = 0; hops < 32; hops++) {
+      const n = [...Array(current.length).keys()].find((i) => i > 0 && aliases.has(JSON.stringify(current.slice(0, i))));
+      const target = n === undefined ? undefined : anchors.get(aliases.get(JSON.stringify(current.slice(0, n)))!);
+      if (n === undefined || !target) return current;
+      current = [...target, ...current.slice(n)];
+    }
+    return current;
+  };
+  return (requested) => {
+    const path = throughAliases(requested);
     for (let n = path.length; n >= 0; n--) {
       const offset = offsets.get(JSON.stringify(path.slice(0, n)));
       if (offset !== undefined && (n > 0 || path.length === 0)) return lineAt(source, offset);

@@ -1,10 +1,14 @@
-import type { Diagnostic } from '@chatops/core';
+import type { Diagnostic, DocumentPath } from '@chatops/core';
 import { type Environment, PUBLIC_SUBDOMAINS, listenersOn } from './environment.js';
 import { ROLE_CARDINALITY, ROLES } from './roles.js';
 import { webUserHashProblem } from './web-users.js';
 
-/** Consistency rules zod cannot express on its own: uniqueness, role placement, port clashes. */
-export function crossCheck(env: Environment): Diagnostic[] {
+/**
+ * Consistency rules zod cannot express on its own: uniqueness, role placement, port clashes. A rule between two
+ * fields is reported at the one the environment file sets when the other is a default (`isSet`: whether a path is
+ * written in the file; by default every path is).
+ */
+export function crossCheck(env: Environment, isSet: (path: DocumentPath) => boolean = () => true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seenNames = new Map<string, number>();
   const seenAddresses = new Map<string, number>();
@@ -63,7 +67,7 @@ export function crossCheck(env: Environment): Diagnostic[] {
       message: `${grafanas.length} Grafana nodes (${grafanas.map((n) => n.name).join(', ')}) would each keep their own SQLite database (users, sessions and API tokens diverging, a failover logging everyone out): give them a shared one (grafana.database: { type: postgres, host, password }) or place grafana on one node`,
     });
 
-  out.push(...derivedLimits(env));
+  out.push(...derivedLimits(env, isSet));
   return out;
 }
 
@@ -72,15 +76,17 @@ const MAX_PORT = 65535;
 const MAX_NAME = 253;
 
 /** Values the stack derives from several fields (ports of later instances, sub-domain names, certificate lifetimes). */
-function derivedLimits(env: Environment): Diagnostic[] {
+function derivedLimits(env: Environment, isSet: (path: DocumentPath) => boolean): Diagnostic[] {
+  /** The first path the file sets (the one to change), else the first. */
+  const either = (...paths: DocumentPath[]): DocumentPath => paths.find(isSet) ?? paths[0]!;
   const out: Diagnostic[] = [];
   const n = env.chatops.instancesPerNode;
   for (const key of ['chatops', 'chatopsLocal'] as const) {
     const last = env.ports[key] + n - 1;
     if (last > MAX_PORT)
       out.push({
-        path: ['ports', key],
-        message: `with ${n} instances per node the last instance would use port ${last} (at most ${MAX_PORT - n + 1} here)`,
+        path: either(['ports', key], ['chatops', 'instancesPerNode']),
+        message: `with ${n} instances per node the last instance would use port ${last} (ports.${key} is ${env.ports[key]}: at most ${MAX_PORT - n + 1} here)`,
       });
   }
   const longestSub = [...PUBLIC_SUBDOMAINS].sort((a, b) => b.length - a.length)[0]!;
@@ -102,21 +108,22 @@ function derivedLimits(env: Environment): Diagnostic[] {
   const t = env.tls.internal;
   const caName = t.commonName ?? `${env.name} internal CA`;
   if (caName.length > 64) {
+    // The default common name is made of the environment's name (name:, or the file's name: its first line).
     out.push({
-      path: ['tls', 'internal', 'commonName'],
+      path: ['name'],
       message: `the CA's default common name "${caName}" is ${caName.length} characters (X.509 allows 64): set tls.internal.commonName`,
     });
   }
   if (t.renewBeforeDays >= t.leafValidityDays) {
     out.push({
-      path: ['tls', 'internal', 'renewBeforeDays'],
-      message: `${t.renewBeforeDays} days is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render`,
+      path: either(['tls', 'internal', 'renewBeforeDays'], ['tls', 'internal', 'leafValidityDays']),
+      message: `renewBeforeDays (${t.renewBeforeDays} days) is not shorter than leafValidityDays (${t.leafValidityDays}): every certificate would be re-issued on every render`,
     });
   }
   if (t.leafValidityDays > t.caValidityDays) {
     out.push({
-      path: ['tls', 'internal', 'leafValidityDays'],
-      message: `${t.leafValidityDays} days is longer than caValidityDays (${t.caValidityDays}): a certificate may not outlive its CA`,
+      path: either(['tls', 'internal', 'leafValidityDays'], ['tls', 'internal', 'caValidityDays']),
+      message: `leafValidityDays (${t.leafValidityDays} days) is longer than caValidityDays (${t.caValidityDays}): a certificate may not outlive its CA`,
     });
   }
   return out;

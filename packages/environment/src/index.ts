@@ -26,7 +26,7 @@ export { METRICS_KINDS, type MetricsEndpoint, metricsEndpoints } from './metrics
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';
 export { environmentJsonSchema } from './json-schema.js';
 export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment } from './load-environment.js';
-export { environmentOrigin, inEnvironmentTerms } from './origin.js';
+export { environmentOrigin, inEnvironmentTerms, readFields } from './origin.js';
 export { secretRefs } from './secret-refs.js';
 export { environmentWarnings, isPinnedImage } from './image-pinning.js';
 export { type ParsedDocument, parseDocument, parseDocumentFile } from './parse-document.js';

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import { ConfigError, type Diagnostic, type DocumentPath, SecretStore, readSecret, sortDiagnostics, zodDiagnostics } from '@chatops/core';
+import {
+  ConfigError,
+  type Diagnostic,
+  type DocumentPath,
+  SecretStore,
+  formatPath,
+  readSecret,
+  sortDiagnostics,
+  zodDiagnostics,
+} from '@chatops/core';
 import { certificateNameProblems } from './certificate-names.js';
 import { crossCheck } from './cross-checks.js';
 import type { Environment } from './environment.js';
@@ -77,8 +86,12 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     sourceFile,
   };
   const isSet = (path: DocumentPath) => chain.some((d) => hasPath(d.data, path));
-  const problems = [...crossCheck(environment), ...certificateNameProblems(environment, options.certificates?.(environment) ?? [], isSet)];
-  if (problems.length > 0) throw new ConfigError(sortDiagnostics(problems.map((d) => ({ ...d, ...locate(d.path) }))), merged);
+  const problems = [
+    ...crossCheck(environment, isSet),
+    ...certificateNameProblems(environment, options.certificates?.(environment) ?? [], isSet),
+  ];
+  const located = (d: Diagnostic): Diagnostic => ({ ...d, ...locate(d.path), ...defaultNote(environment, d, isSet, chain[0]?.file) });
+  if (problems.length > 0) throw new ConfigError(sortDiagnostics(problems.map(located)), merged);
 
   const secrets = new SecretStore(environment.baseDir);
   if (options.resolveSecrets !== false) {
@@ -94,12 +107,13 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
         if (problem !== undefined) errors.push({ path, message: problem, ...locate(path) });
         else if (value !== undefined) secrets.set(ref, value);
       } catch (e) {
-        errors.push({ path, message: (e as Error).message, ...locate(path) });
+        // At the line of the variable's name or the file's path (`env:`, `file:`), the value to fix.
+        errors.push({ path, message: (e as Error).message, ...locate([...path, ...Object.keys(ref).slice(0, 1)]) });
       }
     }
     if (errors.length > 0) throw new ConfigError(errors, merged);
   }
-  LOCATORS.set(sourceFile, locate);
+  LOCATORS.set(sourceFile, located);
   const warnings = sortDiagnostics(environmentWarnings(environment).map((d) => ({ ...d, ...locate(d.path) })));
   return { environment, secrets, files: chain.map((d) => d.file), warnings };
 }
@@ -123,8 +137,20 @@ function chainLocator(chain: readonly ParsedDocument[], file: string): Locator {
   };
 }
 
-/** The locator of the last load of each environment file (by absolute path), as that load showed file names. */
-const LOCATORS = new Map<string, Locator>();
+/** How the last load of each environment file (by absolute path) locates a diagnostic, as it showed file names. */
+const LOCATORS = new Map<string, (d: Diagnostic) => Diagnostic>();
+
+/**
+ * A diagnostic at a field the environment file does not set is about its default: the line is the closest
+ * enclosing key the file has, so the message says which value it was.
+ */
+function defaultNote(env: Environment, d: Diagnostic, isSet: (path: DocumentPath) => boolean, file?: string): Partial<Diagnostic> {
+  if (d.path.length === 0 || isSet(d.path)) return {};
+  const value = valueAt(env, d.path);
+  if (value === undefined || (value !== null && typeof value === 'object')) return {};
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return { message: `${d.message} (${formatPath(d.path, env)} is not set${file ? ` in ${file}` : ''}: its default is ${shown})` };
+}
 
 /**
  * Locates environment paths found after loading (a renderer's problem, mapped back to the field it came from):
@@ -133,7 +159,7 @@ const LOCATORS = new Map<string, Locator>();
  */
 export function locateInEnvironment(env: Pick<Environment, 'sourceFile'>, diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const locate = env.sourceFile === undefined ? undefined : LOCATORS.get(env.sourceFile);
-  return diagnostics.map((d) => (d.file !== undefined || locate === undefined ? d : { ...d, ...locate(d.path) }));
+  return diagnostics.map((d) => (d.file !== undefined || locate === undefined ? d : locate(d)));
 }
 
 /** The schema's rule for `name:` (a name that is also a directory name). */

@@ -148,9 +148,9 @@ describe('the schema accepts only what the stack renders', () => {
         "prod.yaml:6: domain: 256 characters once prefixed with alertmanager. (at most 253): use a domain of at most 240",
         "prod.yaml:6: domain: node name prometheus-1.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa would be 265 characters (at most 253)",
         "prod.yaml:6: domain: the public certificate's common name is the domain: 243 characters (X.509 allows 64)",
-        "prod.yaml:41: tls.internal.leafValidityDays: 400 days is longer than caValidityDays (365): a certificate may not outlive its CA",
-        "prod.yaml:42: tls.internal.renewBeforeDays: 400 days is not shorter than leafValidityDays (400): every certificate would be re-issued on every render",
-        "prod.yaml:102: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (at most 65534 here)",
+        "prod.yaml:41: tls.internal.leafValidityDays: leafValidityDays (400 days) is longer than caValidityDays (365): a certificate may not outlive its CA",
+        "prod.yaml:42: tls.internal.renewBeforeDays: renewBeforeDays (400 days) is not shorter than leafValidityDays (400): every certificate would be re-issued on every render",
+        "prod.yaml:102: ports.chatopsLocal: with 2 instances per node the last instance would use port 65536 (ports.chatopsLocal is 65535: at most 65534 here)",
       ]
     `);
   });
@@ -171,7 +171,7 @@ describe('messages that used to mislead', () => {
     const longName = `name: ${'n'.repeat(60)}\n${prodSource.replace('    commonName: ChatOps prod internal CA\n', '')}`;
     expect(errorsOf(longName)).toMatchInlineSnapshot(`
       [
-        "prod.yaml:39: tls.internal.commonName: the CA's default common name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn internal CA" is 72 characters (X.509 allows 64): set tls.internal.commonName",
+        "prod.yaml:1: name: the CA's default common name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn internal CA" is 72 characters (X.509 allows 64): set tls.internal.commonName",
       ]
     `);
     expect(errorsOf(prodSource.replace('commonName: ChatOps prod internal CA', `commonName: ${'x'.repeat(65)}`))).toMatchInlineSnapshot(`
@@ -220,6 +220,37 @@ describe('messages that used to mislead', () => {
       [
         "prod.yaml:96: chatops.secrets.GITHUB-TOKEN: this key is not allowed: expected a variable name: ASCII letters, digits and _, not starting with a digit",
         "prod.yaml:102: prometheus.alertFor.Node Down: this key is not allowed: expected an alert name such as NodeDown",
+      ]
+    `);
+  });
+  it('a value that comes through a YAML alias, a default, or a secret reference is located where it is written', () => {
+    // roleGroups.Admin is an alias of a block list: its bad item is reported at the line inside the anchored list.
+    const aliased = prodSource.replace(
+      '    allowedGroups: [stfc-cloud]',
+      '    allowedGroups: &groups\n      - stfc-cloud\n      - stfc$cloud\n    roleGroups:\n      Admin: *groups',
+    );
+    expect(errorsOf(aliased)).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:72: grafana.oauth.allowedGroups.1: expected a word without spaces, commas, quotes, brackets or "$" (Grafana splits list settings at spaces and commas, and expands "$")",
+        "prod.yaml:72: grafana.oauth.roleGroups.Admin.1: expected a group name without quotes, backslashes, spaces, commas, brackets or "$"",
+      ]
+    `);
+    // A rule between two fields, one of them a default: reported at the one the file sets, naming the default.
+    expect(
+      errorsOf(prodSource.replace('organization: STFC Cloud', 'organization: STFC Cloud\n    leafValidityDays: 20')),
+    ).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:41: tls.internal.leafValidityDays: renewBeforeDays (30 days) is not shorter than leafValidityDays (20): every certificate would be re-issued on every render",
+      ]
+    `);
+    // A secret that cannot be read: at the line of the variable's name (block style here).
+    expect(
+      errorsOf(
+        prodSource.replace('  secretKey: { onNode: /etc/chatops/secrets/grafana-secret-key }', '  secretKey:\n    file: missing-key'),
+      ),
+    ).toMatchInlineSnapshot(`
+      [
+        "prod.yaml:61: grafana.secretKey: cannot read secret file missing-key: ENOENT",
       ]
     `);
   });

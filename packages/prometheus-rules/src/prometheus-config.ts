@@ -206,7 +206,7 @@ export function validatePrometheusConfig(input: unknown, options: PrometheusChec
   const parsed = prometheusConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
   const problems = checkPrometheusConfig(parsed.data, options);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
   return parsed.data;
 }
 

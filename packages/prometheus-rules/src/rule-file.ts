@@ -124,7 +124,7 @@ export function validateRuleFile(input: unknown): RuleFile {
   const parsed = ruleFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
   const problems = checkRuleFile(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
   return parsed.data;
 }
 

@@ -62,7 +62,7 @@ export function validateWebConfig(input: unknown): WebConfig {
   const parsed = webConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
   const problems = checkWebConfig(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
   return parsed.data;
 }
 

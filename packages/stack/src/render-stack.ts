@@ -7,6 +7,7 @@ import {
   type StackCheck,
   inEnvironmentTerms,
   locateInEnvironment,
+  readFields,
   servicesOn,
 } from '@chatops/environment';
 import { applyOrder } from './apply-order.js';
@@ -68,8 +69,15 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
       } catch (e) {
         // A problem found while rendering is reported against the environment field it came from.
         if (!(e instanceof ConfigError)) throw e;
+        // A value refused in a generated document is traced back among the fields this renderer read (run again on a
+        // recording view of the environment; used only when that run is refused the same way).
+        const traced =
+          e.document !== undefined && e.document !== env
+            ? readFields(env, (view) => renderer.render(view.nodes[env.nodes.indexOf(node)]!, { ...ctx, env: view }))
+            : undefined;
+        const read = traced?.result instanceof ConfigError ? traced.read : undefined;
         for (const d of e.diagnostics) {
-          const stated = inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`);
+          const stated = inEnvironmentTerms(env, d, e.document, `${renderer.service} on ${node.name}`, read);
           // One problem of the environment found by several renderers or on several nodes (an unknown
           // prometheus.alertFor name: Prometheus and Alertmanager both build the rules) is reported once.
           const key = `${JSON.stringify(stated.path)}\n${d.message}`;

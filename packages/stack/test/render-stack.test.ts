@@ -54,6 +54,29 @@ describe('renderStack(ctx, { services, checks })', () => {
     `);
   });
 
+  it('traces a refused value among the fields the renderer read, and names the others that hold the same value', () => {
+    // "cloud-chatops" is both chatops.config.repos.stfc.0 and elastic.clusterName; 3000 both ports.chatops and ports.grafana.
+    const refusing: ServiceRenderer = {
+      service: 'elasticsearch',
+      render: (_node, { env }) => {
+        const model = { cluster: { name: env.elastic.clusterName }, ports: [env.ports.chatops, env.ports.grafana] };
+        throw new ConfigError(
+          [
+            { path: ['cluster', 'name'], message: 'refused cluster name' },
+            { path: ['ports', 1], message: 'refused port' },
+          ],
+          model,
+        );
+      },
+    };
+    expect(errorMessage(() => renderStack(ctx, { services: [refusing], checks: [] })).split('\n')).toMatchInlineSnapshot(`
+      [
+        "examples/cloud-chatops/environments/prod.yaml:103: elastic.clusterName: elasticsearch on elastic-1: refused cluster name (cluster.name of what it renders)",
+        "examples/cloud-chatops/environments/prod.yaml:6: ports.chatops: elasticsearch on elastic-1: refused port (ports.1 of what it renders) (the same value as ports.grafana) (ports.chatops is not set in examples/cloud-chatops/environments/prod.yaml: its default is 3000)",
+      ]
+    `);
+  });
+
   it("reports a renderer's own rule at the environment field it is about, located in the environment file", () => {
     using dir = tempDir();
     const source = readFileSync(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), 'utf8').replace(

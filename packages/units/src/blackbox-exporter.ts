@@ -75,6 +75,7 @@ export function printBlackboxConfig(config: BlackboxConfig): string {
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message })),
+      config,
     );
   }
   return `# Rendered by @chatops/units: blackbox exporter modules, one per probed server name.\n${toYaml(parsed.data)}`;
