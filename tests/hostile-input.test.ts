@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { ConfigError, yamlLineLocator } from '@chatops/core';
 import { type RenderContext, loadEnvironment } from '@chatops/environment';
-import { runNativeChecks } from '@chatops/render';
+import { runCli, runNativeChecks } from '@chatops/render';
 import { RENDERERS, type StackResult, certificateRequests, pkiSettings, prepareRender, renderStack } from '@chatops/stack';
 import { REPO, requireBinary, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
@@ -222,6 +222,8 @@ describe('hostile strings in every string field (fixed seed)', () => {
 
   /** Accepted values that changed a file a daemon's own checker reads, by that service (first found first). */
   const accepted = new Map<string, { ctx: RenderContext; result: StackResult; what: string }>();
+  /** The first accepted changed path value, rendered again through the CLI (what it writes, and where). */
+  let cliSample: { text: string; what: string } | undefined;
   const property = (base: unknown, fields: readonly Field[]) =>
     fc.asyncProperty(
       fc.constantFrom(...fields).chain((field) => {
@@ -256,6 +258,7 @@ describe('hostile strings in every string field (fixed seed)', () => {
       return;
     }
     const bundles = rendered.result.bundles;
+    if (base === PROD && value !== original && !cliSample) cliSample = { text: readFileSync(file, 'utf8'), what };
     // A key holding the value (or the value it replaced) may be renamed, not added.
     const key = (k: string) => (k.includes(original) || k === value || (value !== '' && k.includes(value)) ? '*' : k);
     // Nodes in environment order (a node's name is a field too).
@@ -300,5 +303,26 @@ describe('hostile strings in every string field (fixed seed)', () => {
       sampled.push(`${service}: ${what}`);
     }
     expect(sampled).toHaveLength(CHECKED.length);
+  }, 120_000);
+
+  it('the CLI renders the first accepted hostile path with exit 0, writing only under --out and the PKI directory', async () => {
+    expect(cliSample, 'no changed path value was accepted').toBeDefined();
+    const root = mkdtempSync(join(dir.path, 'cli-'));
+    mkdirSync(join(root, 'config'));
+    writeFileSync(join(root, 'config', 'prod.yaml'), cliSample!.text);
+    let stderr = '';
+    const io = { cwd: root, env: { SMTP_PASSWORD: 'smtp-password' }, stdout: () => {}, stderr: (t: string) => (stderr += t) };
+    expect(await runCli(['render', 'prod', '--config', 'config/prod.yaml', '--out', 'out'], io), `${cliSample!.what}: ${stderr}`).toBe(0);
+    const written = readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(root.length + 1));
+    expect(
+      written.filter((f) => !/^(out\/prod\/|config\/\.pki\/prod\/)/.test(f) && f !== 'config/prod.yaml'),
+      cliSample!.what,
+    ).toEqual([]);
+    expect(
+      written.some((f) => f.startsWith('out/prod/lb-1/')),
+      cliSample!.what,
+    ).toBe(true);
   }, 120_000);
 });
