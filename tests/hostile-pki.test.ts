@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, yamlLineLocator } from '@chatops/core';
+import { ConfigError, formatPath, yamlLineLocator } from '@chatops/core';
 import { certificateRequests, prepareRender } from '@chatops/stack';
 import { REPO, requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
@@ -193,12 +193,17 @@ describe('hostile values in every field that reaches a certificate (fixed seed)'
     const refused = async (patch: (doc: Record<string, unknown>) => void) => {
       const doc = structuredClone(BASE);
       patch(doc);
-      writeFileSync(file, dump(doc));
+      const text = dump(doc);
+      writeFileSync(file, text);
       const pkiDir = mkdtempSync(join(dir.path, 'pki-'));
       try {
         await prepareRender(file, { cwd: dir.path, resolveSecrets: false, pkiDir, persistPki: false });
       } catch (e) {
-        return (e as Error).message;
+        // The line is that of the path reported (the snapshot does not depend on the example's layout).
+        const at = yamlLineLocator(text);
+        return (e as ConfigError).diagnostics
+          .map((d) => `${d.file}:${d.line === at(d.path) ? '<its line>' : d.line}: ${formatPath(d.path)}: ${d.message}`)
+          .join('\n');
       }
       return 'no error';
     };
@@ -207,7 +212,7 @@ describe('hostile values in every field that reaches a certificate (fixed seed)'
         doc.internalDomain = 'a-rather-long-internal-domain.cloud-chatops.nubes.rl.ac.uk';
       }),
     ).toMatchInlineSnapshot(
-      `"prod.yaml:113: internalDomain: a certificate's common name "prometheus-1.a-rather-long-internal-domain.cloud-chatops.nubes.rl.ac.uk" (prometheus-1/node-exporter) would be 71 characters (X.509 allows 64): use an internalDomain of at most 51 characters, or shorter node names"`,
+      `"prod.yaml:<its line>: internalDomain: a certificate's common name "prometheus-1.a-rather-long-internal-domain.cloud-chatops.nubes.rl.ac.uk" (prometheus-1/node-exporter) would be 71 characters (X.509 allows 64): use an internalDomain of at most 51 characters, or shorter node names"`,
     );
     expect(
       await refused((doc) => {
@@ -215,14 +220,14 @@ describe('hostile values in every field that reaches a certificate (fixed seed)'
         doc.domain = 'a-rather-long-public-domain-name.cloud-chatops.nubes.rl.ac.uk';
       }),
     ).toMatchInlineSnapshot(
-      `"prod.yaml:1: domain: a certificate's common name "prometheus-1.internal.a-rather-long-public-domain-name.cloud-chatops.nubes.rl.ac.uk" (prometheus-1/node-exporter) would be 83 characters (X.509 allows 64), through internalDomain's default internal.a-rather-long-public-domain-name.cloud-chatops.nubes.rl.ac.uk: set internalDomain (at most 51 characters)"`,
+      `"prod.yaml:<its line>: domain: a certificate's common name "prometheus-1.internal.a-rather-long-public-domain-name.cloud-chatops.nubes.rl.ac.uk" (prometheus-1/node-exporter) would be 83 characters (X.509 allows 64), through internalDomain's default internal.a-rather-long-public-domain-name.cloud-chatops.nubes.rl.ac.uk: set internalDomain (at most 51 characters)"`,
     );
     expect(
       await refused((doc) => {
         (doc.nodes as { name: string }[])[3]!.name = `prometheus-${'x'.repeat(40)}`;
       }),
     ).toMatchInlineSnapshot(
-      `"prod.yaml:15: nodes.prometheus-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.name: a certificate's common name "prometheus-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.internal.cloud-chatops.nubes.rl.ac.uk" (prometheus-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/node-exporter) would be 89 characters (X.509 allows 64): use a node name of at most 26 characters"`,
+      `"prod.yaml:<its line>: nodes.3.name: a certificate's common name "prometheus-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.internal.cloud-chatops.nubes.rl.ac.uk" (prometheus-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/node-exporter) would be 89 characters (X.509 allows 64): use a node name of at most 26 characters"`,
     );
   });
 });
