@@ -71,7 +71,7 @@ describe('renderStack(ctx, { services, checks })', () => {
     };
     expect(errorMessage(() => renderStack(ctx, { services: [refusing], checks: [] })).split('\n')).toMatchInlineSnapshot(`
       [
-        "examples/cloud-chatops/environments/prod.yaml:103: elastic.clusterName: elasticsearch on elastic-1: refused cluster name (cluster.name of what it renders)",
+        "examples/cloud-chatops/environments/prod.yaml:104: elastic.clusterName: elasticsearch on elastic-1: refused cluster name (cluster.name of what it renders)",
         "examples/cloud-chatops/environments/prod.yaml:6: ports.chatops: elasticsearch on elastic-1: refused port (ports.1 of what it renders) (the same value as ports.grafana) (ports.chatops is not set in examples/cloud-chatops/environments/prod.yaml: its default is 3000)",
       ]
     `);
