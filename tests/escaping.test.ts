@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, parseEnvFile, printEnvFile, quoteWord, splitExecLine } from '@chatops/core';
 import { type Plugin, config, parse, plugin, print, section } from '@chatops/logstash-pipeline';
-import { parsePromql, promqlString } from '@chatops/prometheus-rules';
+import { parsePromql, promqlString } from '@chatops/prometheus-common';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '@chatops/environment';
-import { checkPromql, defaultAlertRules, printRuleFile } from '@chatops/prometheus-rules';
+import { checkPromql } from '@chatops/prometheus-common';
+import { defaultAlertRules, printRuleFile } from '@chatops/prometheus-rules';
 import { median, timed } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');

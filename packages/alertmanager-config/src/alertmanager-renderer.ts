@@ -13,7 +13,7 @@ import {
 import { printAlertmanagerConfig } from './print-config.js';
 import { SLACK_TEMPLATE } from './slack-template.js';
 import { type StackAlertingProps, stackAlertmanagerConfig } from './stack-alerting.js';
-import { printWebConfig } from './web-config.js';
+import { printWebConfig } from '@chatops/prometheus-common';
 
 /** Where the stack puts Alertmanager's files on its node (Debian's `prometheus-alertmanager` package layout). */
 export const ALERTMANAGER_PATHS = {

@@ -68,4 +68,3 @@ export {
   type StackAlertingProps,
   stackAlertmanagerConfig,
 } from './stack-alerting.js';
-export { type WebConfig, type WebConfigInput, printWebConfig, webConfigSchema } from './web-config.js';

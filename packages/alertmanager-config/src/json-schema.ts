@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertmanagerConfigSchema } from './alertmanager-config.js';
-import { webConfigSchema } from './web-config.js';
+import { webConfigSchema } from '@chatops/prometheus-common';
 
 /**
  * JSON Schema (draft 2020-12) of `alertmanager.yml` as this package models it, for editors and CI (ajv). Matcher

@@ -9,10 +9,10 @@ import {
   parseMatcher,
   parseMatchers,
   printAlertmanagerConfig,
-  printWebConfig,
 } from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
 import { PkiStore } from '@chatops/pki';
+import { printWebConfig } from '@chatops/prometheus-common';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

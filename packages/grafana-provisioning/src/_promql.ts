@@ -1,4 +1,4 @@
-import { checkPromql } from '@chatops/prometheus-rules';
+import { checkPromql } from '@chatops/prometheus-common';
 
 /** Grafana's built-in interval variables, replaced by a sample value of the same kind before parsing. */
 const BUILTINS: Readonly<Record<string, string>> = {
@@ -12,7 +12,7 @@ const BUILTINS: Readonly<Record<string, string>> = {
 
 /**
  * Problems in a panel query: unknown dashboard variables (we define none besides Grafana's built-ins), then what
- * the stack's PromQL checker (`@chatops/prometheus-rules`: Prometheus' grammar plus types, functions and RE2
+ * the stack's PromQL checker (`@chatops/prometheus-common`: Prometheus' grammar plus types, functions and RE2
  * regexes) finds once Grafana's variables are substituted. Empty when the query is valid.
  */
 export function promqlProblems(expr: string): string[] {

@@ -1,6 +1,6 @@
 import { type Environment, METRICS_KINDS, type NodeSpec, type ServiceName, chatopsInstances } from '@chatops/environment';
 import { unitsOn } from '@chatops/environment';
-import { exactRegex, promqlString } from '@chatops/prometheus-rules';
+import { exactRegex, promqlString } from '@chatops/prometheus-common';
 import type { Dashboard, DatasourceRef } from './dashboard.js';
 import { type PanelProps, type RowProps, buildDashboard } from './dashboard-builder.js';
 

@@ -7,7 +7,7 @@ import {
   chatopsInstances,
   nodesWithRole,
 } from '@chatops/environment';
-import { exactRegex } from './default-rules.js';
+import { exactRegex } from '@chatops/prometheus-common';
 import { haproxyServers } from './haproxy-servers.js';
 import type { RuleFile } from './rule-file.js';
 

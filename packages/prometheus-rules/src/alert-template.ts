@@ -1,4 +1,4 @@
-import type { PromqlLabels } from './promql.js';
+import type { PromqlLabels } from '@chatops/prometheus-common';
 
 /** Functions Prometheus 2.42 offers in alert templates (template/template.go) plus Go's text/template built-ins. */
 export const TEMPLATE_FUNCTIONS: readonly string[] = [

@@ -3,6 +3,7 @@ import { type Environment, PROBE_JOBS, chatopsInstances, nodesWithRole, probeTar
 import { ConfigError } from '@chatops/core';
 import type { AlertingRule, RuleFile } from './rule-file.js';
 import { ANNOTATIONS } from './_annotations.js';
+import { exactRegex, promqlSelector as selector, promqlString } from '@chatops/prometheus-common';
 import { haproxyServers } from './haproxy-servers.js';
 
 /**
@@ -84,20 +85,6 @@ export function alertStep(env: Environment): string {
 export function alertDelays(env: Environment, options: DefaultRulesOptions = {}): AlertDelays {
   const step = durationMs(options.step ?? alertStep(env));
   return { cause: seconds(step), target: seconds(2 * step), symptom: seconds(3 * step) };
-}
-
-/** A PromQL double-quoted string literal. */
-export function promqlString(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** An anchored-alternation RE2 pattern matching exactly these values. */
-export function exactRegex(values: readonly string[]): string {
-  return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-}
-
-function selector(metric: string, matchers: readonly [string, '=' | '!=' | '=~' | '!~', string][]): string {
-  return `${metric}{${matchers.map(([k, op, v]) => `${k}${op}${promqlString(v)}`).join(',')}}`;
 }
 
 function rule(props: AlertingRule & { for: string }, options: DefaultRulesOptions): AlertingRule {

@@ -14,8 +14,6 @@ export {
   RUNBOOK_BASE,
   runbookUrl,
   systemdUnitCrashLoopingRule,
-  exactRegex,
-  promqlString,
   systemdUnitDownRule,
   WATCHDOG_ALERT,
   watchdogRule,
@@ -49,18 +47,6 @@ export {
   prometheusRenderer,
   renderPrometheus,
 } from './prometheus-renderer.js';
-export {
-  type ParsedPromql,
-  type PromqlError,
-  type PromqlLabels,
-  type PromqlMatcher,
-  type PromqlSelector,
-  type PromqlType,
-  checkPromql,
-  parsePromql,
-  re2Error,
-  unquotePromqlString,
-} from './promql.js';
 export {
   type AlertingRule,
   type RecordingRule,
@@ -98,12 +84,3 @@ export {
   stackPrometheusConfig,
   stackWebConfig,
 } from './stack-monitoring.js';
-export {
-  type WebConfig,
-  type WebConfigInput,
-  checkWebConfig,
-  printWebConfig,
-  validateWebConfig,
-  webConfigSchema,
-  webTlsServerConfigSchema,
-} from './web-config.js';

@@ -1,6 +1,6 @@
 import { ConfigError, type Diagnostic, absolutePath, durationMs, hostPort, labelName, toYaml, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
-import { re2Error } from './promql.js';
+import { re2Error } from '@chatops/prometheus-common';
 import { labelMap, promDuration } from './rule-file.js';
 
 const labelSet = labelMap;

@@ -15,7 +15,7 @@ import { type DefaultRulesOptions, defaultAlertRules } from './default-rules.js'
 import { type PrometheusConfig, printPrometheusConfig } from './prometheus-config.js';
 import { printRuleFile } from './rule-file.js';
 import { printPrometheusDefaults, stackPrometheusConfig, stackWebConfig } from './stack-monitoring.js';
-import { type WebConfig, printWebConfig } from './web-config.js';
+import { type WebConfig, printWebConfig } from '@chatops/prometheus-common';
 
 /** Where the stack's Prometheus files live on the node (before the environment's path prefix). */
 export const PROMETHEUS_PATHS = {

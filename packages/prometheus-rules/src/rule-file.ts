@@ -1,7 +1,7 @@
 import { ConfigError, type Diagnostic, type DocumentPath, durationPattern, labelName, toYaml, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
 import { checkAlertTemplate } from './alert-template.js';
-import { parsePromql, promqlDiagnostics } from './promql.js';
+import { parsePromql, promqlDiagnostics } from '@chatops/prometheus-common';
 
 /** A Prometheus duration where zero is allowed (`0s`), as in a rule's `for`. */
 export const promDuration = z

@@ -1,6 +1,6 @@
 import { ConfigError, type Diagnostic, durationMs, labelName, toYaml } from '@chatops/core';
 import { z } from 'zod';
-import { parsePromql } from './promql.js';
+import { parsePromql } from '@chatops/prometheus-common';
 import { type RuleFile, promDuration } from './rule-file.js';
 
 /** One input series of a rule test, in promtool's expanding notation. */

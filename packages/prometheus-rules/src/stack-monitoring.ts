@@ -10,9 +10,8 @@ import {
   nodesWithRole,
   unitsOn,
 } from '@chatops/environment';
-import { exactRegex } from './default-rules.js';
+import { type WebConfig, exactRegex } from '@chatops/prometheus-common';
 import type { PrometheusConfig, RelabelConfig, ScrapeConfig } from './prometheus-config.js';
-import type { WebConfig } from './web-config.js';
 
 /** Node paths the stack's Prometheus config refers to. */
 export interface StackMonitoringPaths {

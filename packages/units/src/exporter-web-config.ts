@@ -1,13 +1,10 @@
-import { type WebConfigInput, printWebConfig, webConfigSchema } from '@chatops/prometheus-rules';
+import { type WebConfigInput, printWebConfig } from '@chatops/prometheus-common';
 
 /**
- * The exporter-toolkit web configuration (`--web.config.file`) of node_exporter and systemd_exporter: the same
- * model as Prometheus' and Alertmanager's `web.yml`. Checked by `promtool check web-config`.
+ * Prints the exporter-toolkit web configuration (`--web.config.file`) of node_exporter, systemd_exporter and the
+ * blackbox exporter after validating it: the one model of `@chatops/prometheus-common` that Prometheus' and
+ * Alertmanager's `web.yml` use too. Checked by `promtool check web-config`.
  */
-export const exporterWebConfigSchema = webConfigSchema;
-export type ExporterWebConfig = WebConfigInput;
-
-/** Prints the web config as YAML after validating it. */
-export function printExporterWebConfig(config: ExporterWebConfig): string {
+export function printExporterWebConfig(config: WebConfigInput): string {
   return printWebConfig(config, { header: 'Rendered by @chatops/units: exporter-toolkit web config.' });
 }

@@ -19,7 +19,7 @@ export {
   chatopsRenderer,
 } from './chatops-app.js';
 export { type EnvFile, envFileSchema, parseEnvFile, printEnvFile } from '@chatops/core';
-export { type ExporterWebConfig, exporterWebConfigSchema, printExporterWebConfig } from './exporter-web-config.js';
+export { printExporterWebConfig } from './exporter-web-config.js';
 export {
   EXPORTERS_DIR,
   type ExporterUnitProps,

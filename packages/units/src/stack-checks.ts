@@ -9,7 +9,7 @@ import {
   parseDocument,
 } from '@chatops/environment';
 import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, parseHaproxyConfig } from '@chatops/haproxy-config';
-import { parsePromql } from '@chatops/prometheus-rules';
+import { parsePromql } from '@chatops/prometheus-common';
 import { type InstanceFact, type ListenFact, instanceFacts, listenFacts, resolveNode, splitHostPort } from './_facts.js';
 
 type Doc = Record<string, unknown>;

@@ -1,0 +1,23 @@
+export {
+  type ParsedPromql,
+  type PromqlError,
+  type PromqlLabels,
+  type PromqlMatcher,
+  type PromqlSelector,
+  type PromqlType,
+  checkPromql,
+  parsePromql,
+  promqlDiagnostics,
+  re2Error,
+  unquotePromqlString,
+} from './promql.js';
+export { type PromqlMatcherSpec, exactRegex, promqlSelector, promqlString } from './selectors.js';
+export {
+  type WebConfig,
+  type WebConfigInput,
+  checkWebConfig,
+  printWebConfig,
+  validateWebConfig,
+  webConfigSchema,
+  webTlsServerConfigSchema,
+} from './web-config.js';
