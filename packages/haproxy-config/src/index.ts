@@ -52,4 +52,8 @@ export { parseHaproxyConfig, renderHaproxyConfig } from './render.js';
 export { type EdgeProps, HSTS, METRICS_LIST, MOZILLA_INTERMEDIATE, USERS_LIST, buildEdgeConfig } from './edge-config.js';
 export { HAPROXY_PATHS, haproxyRenderer, pem, publicCertPath } from './stack-renderer.js';
 export { type EdgeUpstream, edgeUpstreams } from './edge-config.js';
-export { haproxyUpstreamCertificates } from './upstream-certificates-check.js';
+export {
+  type UpstreamCertificatesCheckOptions,
+  haproxyUpstreamCertificates,
+  upstreamCertificatesCheck,
+} from './upstream-certificates-check.js';

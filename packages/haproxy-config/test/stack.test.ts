@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { findNode } from '@chatops/environment';
-import { buildEdgeConfig, haproxyRenderer, haproxyUpstreamCertificates, renderHaproxyConfig } from '@chatops/haproxy-config';
+import {
+  buildEdgeConfig,
+  haproxyRenderer,
+  haproxyUpstreamCertificates,
+  renderHaproxyConfig,
+  upstreamCertificatesCheck,
+} from '@chatops/haproxy-config';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,10 +71,39 @@ describe('upstream certificates check', () => {
     const messages = haproxyUpstreamCertificates.check(withoutKibana, chatopsLess).map((d) => d.message);
     expect(messages).toMatchInlineSnapshot(`
       [
-        "HAProxy backend chatops server chatops-1-1 (chatops-1:3000): chatops-1 does not deploy certificate chatops-1/chatops, so the service cannot present it",
+        "HAProxy backend chatops server chatops-1-1 (chatops-1:3000): chatops-1 does not deploy /etc/chatops/tls/chatops/cert.pem (certificate chatops-1/chatops), so the service cannot present it",
         "HAProxy backend kibana server elastic-1 (elastic-1:5601): no certificate elastic-1/kibana is requested, so HAProxy cannot verify it (the kibana renderer must request serviceCertificate(env, node, 'kibana'))",
       ]
     `);
+  });
+
+  it('compares the deployed file with the leaf, not text found anywhere in the bundle', async () => {
+    const ctx = await prepareRender(file('dev'), { pkiDir: join(scratch.path, 'dev', 'pki') });
+    const { bundles } = renderStack(ctx);
+    const certFile = '/etc/chatops/tls/grafana/cert.pem';
+    const node = [...bundles].find(([, artifacts]) => artifacts.some((a) => a.path === certFile))?.[0] ?? '';
+    // Another leaf of the same CA at the Grafana certificate's path; the right leaf still in the bundle elsewhere.
+    const other = ctx.pki.leaf(`${node}/node-exporter`).cert;
+    const swapped = (bundles.get(node) ?? []).flatMap((a) =>
+      a.path === certFile
+        ? [
+            { ...a, content: other },
+            { ...a, path: '/root/grafana-cert.pem' },
+          ]
+        : [a],
+    );
+    const faulty = new Map(bundles).set(node, swapped);
+    expect(haproxyUpstreamCertificates.check(ctx, faulty).map((d) => d.message)).toEqual([
+      `HAProxy backend grafana server ${node} (${node}:${ctx.env.ports.grafana}): ${node}'s ${certFile} is not certificate ${node}/grafana, so the service presents another one`,
+    ]);
+  });
+
+  it('fails when the edge has no upstream to check', async () => {
+    const ctx = await prepareRender(file('dev'), { pkiDir: join(scratch.path, 'dev', 'pki') });
+    const { bundles } = renderStack(ctx);
+    expect(upstreamCertificatesCheck({ upstreams: () => [] }).check(ctx, bundles)).toEqual([
+      { path: ['nodes', 0], message: 'the edge has no upstream server: no HAProxy TLS hop to check' },
+    ]);
   });
 });
 
