@@ -1,8 +1,11 @@
 import type { Artifact, Diagnostic } from '@chatops/core';
 import { type StackCheck, nodePath, nodeWithRole } from '@chatops/environment';
+import { PROMETHEUS_PATHS, type RuleFile, prometheusConfigSchema, ruleFileSchema } from '@chatops/prometheus-rules';
 import { load } from 'js-yaml';
-import type { AlertmanagerConfig, Receiver } from './alertmanager-config.js';
+import type { AlertmanagerConfig, InhibitRule, Receiver } from './alertmanager-config.js';
 import { ALERTMANAGER_PATHS } from './alertmanager-renderer.js';
+import { type Matcher, formatMatcherList, matcherMatches, parseMatchers } from './matchers.js';
+import { parseAlertmanagerConfig } from './parse-config.js';
 import { RouteSimulator } from './simulator.js';
 
 /** An alert a rule can produce: its name and the labels the rule sets (templated values taken literally). */
@@ -45,75 +48,92 @@ export function checkAlertRouting(config: AlertmanagerConfig, rules: readonly Al
   return out;
 }
 
-/** Alerting rules found in a Prometheus rule file's text (`groups[].rules[]` with `alert`). */
-export function alertRulesIn(text: string, source?: string): AlertRuleLabels[] {
-  let doc: unknown;
-  try {
-    doc = load(text);
-  } catch {
-    return [];
-  }
-  const groups = (doc as { groups?: unknown } | null)?.groups;
-  if (!Array.isArray(groups)) return [];
-  const out: AlertRuleLabels[] = [];
-  for (const g of groups) {
-    const rules = (g as { rules?: unknown } | null)?.rules;
-    if (!Array.isArray(rules)) continue;
-    for (const r of rules) {
-      const rule = r as { alert?: unknown; labels?: Record<string, unknown> } | null;
-      if (typeof rule?.alert !== 'string') continue;
-      const labels = Object.fromEntries(Object.entries(rule.labels ?? {}).map(([k, v]) => [k, String(v)]));
-      out.push({ alert: rule.alert, labels, ...(source ? { source } : {}) });
-    }
-  }
-  return out;
-}
-
-/** Alert names the inhibit rules expect as sources (`alertname="X"` source matchers). */
-function inhibitingAlertNames(config: AlertmanagerConfig): { rule: number; name: string }[] {
-  return (config.inhibit_rules ?? []).flatMap((r, i) =>
-    (r.source_matchers ?? []).flatMap((m) => {
-      const hit = /^\s*alertname\s*=\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$/.exec(m);
-      return hit ? [{ rule: i, name: hit[1] as string }] : [];
-    }),
+/** The alerting rules of a rule file (`groups[].rules[]` with `alert`), with the labels they set. */
+export function alertRulesIn(file: RuleFile, source?: string): AlertRuleLabels[] {
+  return file.groups.flatMap((g) =>
+    g.rules.flatMap((r) => ('alert' in r ? [{ alert: r.alert, labels: { ...r.labels }, ...(source ? { source } : {}) }] : [])),
   );
 }
 
+/** An inhibit rule's source matchers, parsed as Alertmanager parses them (the deprecated maps included). */
+function sourceMatchers(rule: InhibitRule): Matcher[] {
+  return [
+    ...(rule.source_matchers ?? []).flatMap((m) => parseMatchers(m)),
+    ...Object.entries(rule.source_match ?? {}).map(([name, value]): Matcher => ({ name, type: '=', value })),
+    ...Object.entries(rule.source_match_re ?? {}).map(([name, value]): Matcher => ({ name, type: '=~', value })),
+  ];
+}
+
 /**
- * Stack check: reads the rendered `alertmanager.yml` and every Prometheus rule file the stack renders, and fails
- * the render when a stack alert would fall through to a receiver that sends nothing, or when an inhibit rule
- * waits for an alert no rule produces. (When no rule file is rendered yet, only the config itself is checked.)
+ * Whether an alert of this rule can satisfy these source matchers. Only labels the rule itself sets (and
+ * `alertname`) are known before the alert fires; a matcher on another label (`node`, from the series) or on a
+ * templated value cannot be decided here and is taken as satisfiable.
+ */
+function canSource(matchers: readonly Matcher[], rule: AlertRuleLabels): boolean {
+  const labels: Record<string, string> = { ...rule.labels, alertname: rule.alert };
+  return matchers.every((m) => !(m.name in labels) || labels[m.name]?.includes('{{') || matcherMatches(m, labels));
+}
+
+function parseYaml(a: Artifact): unknown {
+  return load(a.content, { filename: a.path });
+}
+
+/**
+ * Stack check, on typed models: reads the rendered `alertmanager.yml` (`parseAlertmanagerConfig`), the rendered
+ * `prometheus.yml` and every rule file its `rule_files` names (their schemas), and fails the render when a stack
+ * alert would fall through to a receiver that sends nothing, or when an inhibit rule's source matchers (parsed as
+ * Alertmanager parses them) match no alert a rule produces. Nothing to check fails too: no `alertmanager.yml`, no
+ * `prometheus.yml`, a rule file it names that is not rendered, or no alerting rule at all.
  */
 export const alertRoutingCheck: StackCheck = {
   name: 'alerts route to receivers that notify',
   check(ctx, bundles) {
     const { env } = ctx;
     const amNode = nodeWithRole(env, 'alertmanager');
-    const configPath = nodePath(env, amNode, ALERTMANAGER_PATHS.config);
-    const configArtifact = bundles.get(amNode.name)?.find((a) => a.path === configPath);
-    if (!configArtifact) return [];
-    const config = load(configArtifact.content) as AlertmanagerConfig;
-    const rules: AlertRuleLabels[] = [];
     const promNode = nodeWithRole(env, 'prometheus');
-    for (const a of bundles.get(promNode.name) ?? ([] as Artifact[])) {
-      if (a.service !== 'prometheus' || a.secret || !/\.ya?ml$/.test(a.path)) continue;
-      rules.push(...alertRulesIn(a.content, a.path));
+    const nodeIndex = (name: string) => env.nodes.findIndex((n) => n.name === name);
+    const configPath = nodePath(env, amNode, ALERTMANAGER_PATHS.config);
+    const promPath = nodePath(env, promNode, PROMETHEUS_PATHS.config);
+    const configArtifact = bundles.get(amNode.name)?.find((a) => a.path === configPath);
+    const promArtifact = bundles.get(promNode.name)?.find((a) => a.path === promPath);
+    const problems: Diagnostic[] = [];
+    const missing = (node: string, path: string, what: string) =>
+      problems.push({
+        path: ['nodes', nodeIndex(node)],
+        message: `${node}:${path} is not rendered: ${what}, nothing to check alert routing with`,
+      });
+    if (!configArtifact) missing(amNode.name, configPath, 'no Alertmanager config');
+    if (!promArtifact) missing(promNode.name, promPath, 'no Prometheus config (its rule files)');
+    if (!configArtifact || !promArtifact) return problems;
+    const config = parseAlertmanagerConfig(configArtifact.content, configPath);
+    const prometheus = prometheusConfigSchema.parse(parseYaml(promArtifact));
+    const rules: AlertRuleLabels[] = [];
+    for (const file of prometheus.rule_files ?? []) {
+      const artifact = bundles.get(promNode.name)?.find((a) => a.path === file);
+      if (!artifact) missing(promNode.name, file, `no rule file (${promPath} loads it)`);
+      else rules.push(...alertRulesIn(ruleFileSchema.parse(parseYaml(artifact)), file));
     }
+    if (rules.length === 0 && problems.length === 0) {
+      problems.push({
+        path: ['nodes', nodeIndex(promNode.name)],
+        message: `${promNode.name}:${promPath}: its rule files hold no alerting rule, nothing to check alert routing with`,
+      });
+    }
+    if (problems.length > 0) return problems;
     const at = (d: Diagnostic): Diagnostic => ({ ...d, message: `${configPath}: ${d.message}` });
-    const problems = checkAlertRouting(config, rules).map(at);
-    if (rules.length > 0) {
-      const names = new Set(rules.map((r) => r.alert));
-      for (const { rule, name } of inhibitingAlertNames(config)) {
-        if (!names.has(name)) {
-          problems.push(
-            at({
-              path: ['inhibit_rules', rule, 'source_matchers'],
-              message: `inhibit rule waits for alert ${name}, which no Prometheus rule of the stack produces`,
-            }),
-          );
-        }
-      }
-    }
+    problems.push(...checkAlertRouting(config, rules).map(at));
+    (config.inhibit_rules ?? []).forEach((inhibit, i) => {
+      const matchers = sourceMatchers(inhibit);
+      if (rules.some((r) => canSource(matchers, r))) return;
+      const names = matchers.filter((m) => m.name === 'alertname' && m.type === '=').map((m) => m.value);
+      const what = names.length > 0 ? `alert ${names.join(', ')}` : `an alert matching ${formatMatcherList(matchers)}`;
+      problems.push(
+        at({
+          path: ['inhibit_rules', i, 'source_matchers'],
+          message: `inhibit rule waits for ${what}, which no Prometheus rule of the stack produces`,
+        }),
+      );
+    });
     return problems;
   },
 };

@@ -10,6 +10,7 @@ import {
 } from '@chatops/alertmanager-config';
 import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
+import { PROMETHEUS_PATHS, ruleFileSchema } from '@chatops/prometheus-rules';
 import { writeArtifacts } from '@chatops/stack';
 import { renderExample, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
@@ -134,20 +135,28 @@ describe('the routing check', () => {
     const { ctx, result } = await rendered('prod');
     const prom = nodeWithRole(ctx.env, 'prometheus');
     const rules = (result.bundles.get(prom.name) ?? [])
-      .filter((a) => a.service === 'prometheus')
-      .flatMap((a) => alertRulesIn(a.content, a.path));
+      .filter((a) => a.path === PROMETHEUS_PATHS.rules)
+      .flatMap((a) => alertRulesIn(ruleFileSchema.parse(load(a.content)), a.path));
     expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['ChatOpsInstanceDown', 'SystemdUnitDown', 'NodeDown', 'TargetDown']));
     expect(alertRoutingCheck.check(ctx, result.bundles)).toEqual([]);
   });
 
-  it('reads the rendered rule files and reports an inhibit rule waiting for an alert that no rule produces', async () => {
-    const { ctx, result, node } = await rendered('prod');
+  /** The stack's bundles with the rule file at `PROMETHEUS_PATHS.rules` replaced by `rules` (YAML). */
+  function withRules(result: Awaited<ReturnType<typeof rendered>>['result'], prom: string, rules: string) {
+    const bundles = new Map(result.bundles);
+    bundles.set(
+      prom,
+      (bundles.get(prom) ?? []).map((a) => (a.path === PROMETHEUS_PATHS.rules ? { ...a, content: rules } : a)),
+    );
+    return bundles;
+  }
+
+  it('reads the rule files prometheus.yml loads and reports an inhibit rule waiting for an alert that no rule produces', async () => {
+    const { ctx, result } = await rendered('prod');
     const prom = nodeWithRole(ctx.env, 'prometheus');
     const rules = `groups:\n  - name: t\n    rules:\n      - alert: Silent\n        expr: vector(1)\n        labels: { severity: info }\n`;
-    const bundles = new Map(result.bundles);
-    const extra = { path: '/etc/prometheus/rules/x.yml', content: rules, mode: '0644', secret: false, service: 'prometheus' };
-    // The stack's rule files replaced by one that has none of the inhibiting alerts.
-    bundles.set(prom.name, [...(bundles.get(prom.name) ?? []).filter((a) => a.service !== 'prometheus'), extra]);
+    // The stack's rule file replaced by one that has none of the inhibiting alerts.
+    const bundles = withRules(result, prom.name, rules);
     // One problem per inhibit rule (several wait for the same alert).
     expect([...new Set(alertRoutingCheck.check(ctx, bundles).map((d) => d.message))]).toEqual([
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert NodeDown, which no Prometheus rule of the stack produces',
@@ -156,6 +165,60 @@ describe('the routing check', () => {
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert SystemdUnitDown, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert SystemdUnitCrashLooping, which no Prometheus rule of the stack produces',
       '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert CertificateExpiresSoon, which no Prometheus rule of the stack produces',
+    ]);
+  });
+
+  it('matches inhibit source matchers against the labels the rule sets, not only the alert name', async () => {
+    const { ctx, result, node } = await rendered('prod');
+    // NodeDown exists but is critical: an inhibit rule waiting for a warning NodeDown never fires.
+    const bundles = new Map(result.bundles);
+    const path = nodePath(ctx.env, node, ALERTMANAGER_PATHS.config);
+    bundles.set(
+      node.name,
+      (bundles.get(node.name) ?? []).map((a) =>
+        a.path === path
+          ? {
+              ...a,
+              content: a.content.replace(
+                '- alertname="NodeDown"\n      - severity="critical"',
+                '- alertname="NodeDown"\n      - severity=~"warn.*"',
+              ),
+            }
+          : a,
+      ),
+    );
+    expect(alertRoutingCheck.check(ctx, bundles)).toEqual([
+      {
+        path: ['inhibit_rules', 0, 'source_matchers'],
+        message: '/etc/prometheus/alertmanager.yml: inhibit rule waits for alert NodeDown, which no Prometheus rule of the stack produces',
+      },
+    ]);
+  });
+
+  it('fails when there is nothing to check', async () => {
+    const { ctx, result, node } = await rendered('prod');
+    const prom = nodeWithRole(ctx.env, 'prometheus');
+    const promIndex = ctx.env.nodes.indexOf(prom);
+    const without = (node: string, path: string) => {
+      const bundles = new Map(result.bundles);
+      bundles.set(
+        node,
+        (bundles.get(node) ?? []).filter((a) => a.path !== path),
+      );
+      return bundles;
+    };
+    expect(alertRoutingCheck.check(ctx, without(node.name, ALERTMANAGER_PATHS.config)).map((d) => d.message)).toEqual([
+      `${node.name}:/etc/prometheus/alertmanager.yml is not rendered: no Alertmanager config, nothing to check alert routing with`,
+    ]);
+    expect(alertRoutingCheck.check(ctx, without(prom.name, PROMETHEUS_PATHS.rules)).map((d) => d.message)).toEqual([
+      `${prom.name}:/etc/prometheus/rules/chatops.rules.yml is not rendered: no rule file (/etc/prometheus/prometheus.yml loads it), nothing to check alert routing with`,
+    ]);
+    const recordingOnly = `groups:\n  - name: t\n    rules:\n      - record: r\n        expr: vector(1)\n`;
+    expect(alertRoutingCheck.check(ctx, withRules(result, prom.name, recordingOnly))).toEqual([
+      {
+        path: ['nodes', promIndex],
+        message: `${prom.name}:/etc/prometheus/prometheus.yml: its rule files hold no alerting rule, nothing to check alert routing with`,
+      },
     ]);
     expect(() => validateAlertmanagerConfig({ route: {}, receivers: [] })).toThrow(ConfigError);
   });
