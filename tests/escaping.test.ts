@@ -1,6 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseEnvFile, printEnvFile, quoteWord, splitExecLine } from '@chatops/core';
+import {
+  ConfigError,
+  argsFlags,
+  argsVariable,
+  parseArgsVariable,
+  parseEnvFile,
+  printEnvFile,
+  quoteWord,
+  splitExecLine,
+} from '@chatops/core';
 import { type Plugin, config, parse, plugin, print, section } from '@chatops/logstash-pipeline';
 import { parsePromql, promqlString } from '@chatops/prometheus-common';
 import { requireBinary, run, tempDir } from '@chatops/testing';
@@ -131,6 +140,19 @@ describe('escaping, one printer per output format', () => {
     fc.assert(
       fc.property(text, (v) => {
         expect(parseEnvFile(printEnvFile({ A: v, B: 'b' }))).toEqual({ A: v, B: 'b' });
+      }),
+      RUNS,
+    );
+  });
+
+  it('EnvironmentFile ARGS: the words and flags printed come back as systemd splits them', () => {
+    const flagWord = fc.stringMatching(/^[^\s\u0000-\u001f\u007f\u0085\u2028\u2029]+$/);
+    fc.assert(
+      fc.property(fc.array(flagWord, { minLength: 1, maxLength: 6 }), (values) => {
+        const words = values.map((v, i) => `--flag.${i}=${v}`);
+        const back = parseArgsVariable(parseEnvFile(printEnvFile({ ARGS: argsVariable(words) })).ARGS ?? '');
+        expect(back).toEqual(words);
+        expect(Object.values(argsFlags(back))).toEqual(values);
       }),
       RUNS,
     );

@@ -41,6 +41,24 @@ export function argsVariable(words: readonly string[]): string {
   return words.join(' ');
 }
 
+/** The words systemd makes of an unbraced `$VARIABLE` on an `Exec*=` line: split at white space (`argsVariable`'s inverse). */
+export function parseArgsVariable(value: string): string[] {
+  return value.split(/[ \t\n\r\f\v]+/).filter((w) => w !== '');
+}
+
+/**
+ * The `--name=value` flags among a daemon's argument words, by name without dashes (`web.listen-address`); a flag
+ * given twice keeps its last value, as Go's flag parsers (kingpin, pflag) do. Words of another shape are ignored.
+ */
+export function argsFlags(words: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of words) {
+    const m = /^--?([A-Za-z0-9][\w.-]*)=(.*)$/s.exec(word);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
 /** Parses what `printEnvFile` prints (and plain `KEY=value` lines). */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -19,7 +19,15 @@ export {
   sortDiagnostics,
   zodDiagnostics,
 } from './diagnostics.js';
-export { type EnvFile, argsVariable, envFileSchema, parseEnvFile, printEnvFile } from './env-file.js';
+export {
+  type EnvFile,
+  argsFlags,
+  argsVariable,
+  envFileSchema,
+  parseArgsVariable,
+  parseEnvFile,
+  printEnvFile,
+} from './env-file.js';
 export { type IniDocument, type IniValue, toIni } from './ini.js';
 export {
   type PlaceSecretProps,

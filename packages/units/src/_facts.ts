@@ -1,7 +1,7 @@
 import type { Artifact } from '@chatops/core';
 import { type Environment, type NodeSpec, chatopsInstances, nodeFqdn, nodePath, parseDocument, servicesOn } from '@chatops/environment';
 import { chatopsAppPaths } from './chatops-app.js';
-import { parseEnvFile } from '@chatops/core';
+import { argsFlags, parseArgsVariable, parseEnvFile } from '@chatops/core';
 import { exporterArgsPath } from './exporters.js';
 import { parseStunnelServices } from './stunnel-config.js';
 import { STUNNEL_DIR } from './tls-terminator.js';
@@ -38,13 +38,9 @@ function splitHostPort(value: string): { host: string; port: number } | undefine
   return m ? { host: m[1]!, port: Number(m[2]) } : undefined;
 }
 
-function flags(args: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const word of args.split(/\s+/)) {
-    const m = /^--?([\w.-]+)=(.*)$/.exec(word);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
+/** The flags of an `EnvironmentFile`'s `ARGS=` as systemd hands them to the daemon. */
+function flags(envFile: string): Record<string, string> {
+  return argsFlags(parseArgsVariable(parseEnvFile(envFile).ARGS ?? ''));
 }
 
 const EXPORTER_UNITS = { 'node-exporter': 'prometheus-node-exporter', 'systemd-exporter': 'systemd-exporter' } as const;
@@ -61,7 +57,7 @@ export function listenFacts(env: Environment, bundles: ReadonlyMap<string, reado
       const file = exporterArgsPath(env, node, unit);
       const args = findArtifact(bundle, file);
       if (!args) continue;
-      const f = flags(parseEnvFile(args.content).ARGS ?? '');
+      const f = flags(args.content);
       const listen = splitHostPort(f['web.listen-address'] ?? '');
       if (!listen) continue;
       const webConfig = f['web.config.file'] ? findArtifact(bundle, f['web.config.file']) : undefined;
@@ -87,7 +83,7 @@ export function listenFacts(env: Environment, bundles: ReadonlyMap<string, reado
       const args = findArtifact(bundle, exporterArgsPath(env, node, 'cadvisor'));
       const accept = conf ? splitHostPort(parseStunnelServices(conf.content).cadvisor?.accept ?? '') : undefined;
       if (accept && args) {
-        const f = flags(parseEnvFile(args.content).ARGS ?? '');
+        const f = flags(args.content);
         facts.push({
           service: 'cadvisor',
           unit: 'cadvisor-tls',
