@@ -1,6 +1,8 @@
-import type { Artifact, Diagnostic } from '@chatops/core';
+import { type Artifact, type Diagnostic, argsFlags, parseArgsVariable, parseEnvFile } from '@chatops/core';
 import { type RenderContext, type StackCheck, nodePath, nodeWithRole, nodesWithRole, parseDocument } from '@chatops/environment';
+import { validateWebConfig } from '@chatops/prometheus-common';
 import { PROMETHEUS_PATHS } from '@chatops/prometheus-rules';
+import { validateDatasourceFile } from './datasource-provisioning.js';
 import { GRAFANA_PATHS } from './grafana-renderer.js';
 
 const DATASOURCES = `${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`;
@@ -14,34 +16,50 @@ function find(bundles: ReadonlyMap<string, readonly Artifact[]>, node: string, p
 }
 
 /**
- * Grafana's datasource agrees with the Prometheus that was rendered: it targets the address and port Prometheus
- * listens on (`--web.listen-address`), trusts the CA Prometheus' certificate chains to, and logs in as a user
- * Prometheus' `web.yml` knows. Skipped (no diagnostics) when either side is not rendered.
+ * Grafana's datasource agrees with the Prometheus that was rendered: it targets the port Prometheus listens on
+ * (`--web.listen-address` among the `ARGS` of `/etc/default/prometheus`, read as systemd splits them), trusts the
+ * CA Prometheus' certificate chains to, and logs in as a user Prometheus' `web.yml` knows. Both sides are read back
+ * through their models (`parseEnvFile`, `validateWebConfig`, `validateDatasourceFile`). A side that is not
+ * rendered, or a Prometheus without a listen address, is reported: there would be nothing to compare.
  */
 export const grafanaDatasourceAgreement: StackCheck = {
   name: 'grafana datasource agrees with prometheus',
   check(ctx: RenderContext, bundles): Diagnostic[] {
     const { env } = ctx;
     const prom = nodeWithRole(env, 'prometheus');
-    const web = find(bundles, prom.name, nodePath(env, prom, PROMETHEUS_PATHS.web));
-    const defaults = find(bundles, prom.name, nodePath(env, prom, PROMETHEUS_PATHS.defaults));
-    if (!web || !defaults) return [];
-    const users = Object.keys((yaml(web) as { basic_auth_users?: Record<string, string> }).basic_auth_users ?? {});
-    const listen = /--web\.listen-address=(\S+?)(["\s]|$)/.exec(defaults.content)?.[1];
+    const nodeIndex = (name: string) => env.nodes.findIndex((n) => n.name === name);
+    const webPath = nodePath(env, prom, PROMETHEUS_PATHS.web);
+    const defaultsPath = nodePath(env, prom, PROMETHEUS_PATHS.defaults);
+    const web = find(bundles, prom.name, webPath);
+    const defaults = find(bundles, prom.name, defaultsPath);
     const problems: Diagnostic[] = [];
-    for (const node of nodesWithRole(env, 'grafana')) {
-      const file = find(bundles, node.name, nodePath(env, node, DATASOURCES));
-      if (!file) continue;
-      const where = `${node.name}:${DATASOURCES}`;
-      const datasources = (
-        yaml(file) as { datasources: { url: string; basicAuthUser?: string; secureJsonData?: { tlsCACert?: string } }[] }
-      ).datasources;
-      for (const ds of datasources) {
+    const missing = (node: string, path: string, what: string) =>
+      problems.push({ path: ['nodes', nodeIndex(node)], message: `${node}:${path} is not rendered: no ${what}, nothing to compare` });
+    if (!web) missing(prom.name, webPath, 'Prometheus users');
+    if (!defaults) missing(prom.name, defaultsPath, 'Prometheus listen address');
+    const files = nodesWithRole(env, 'grafana').flatMap((node) => {
+      const path = nodePath(env, node, DATASOURCES);
+      const file = find(bundles, node.name, path);
+      if (!file) missing(node.name, path, 'Grafana datasource');
+      return file ? [{ node, where: `${node.name}:${path}`, file: validateDatasourceFile(yaml(file)) }] : [];
+    });
+    if (!web || !defaults) return problems;
+    const users = Object.keys(validateWebConfig(yaml(web)).basic_auth_users ?? {});
+    const listen = argsFlags(parseArgsVariable(parseEnvFile(defaults.content).ARGS ?? ''))['web.listen-address'];
+    if (listen === undefined) {
+      problems.push({
+        path: ['nodes', nodeIndex(prom.name)],
+        message: `${prom.name}:${defaultsPath}: ARGS has no --web.listen-address: no Prometheus port to compare Grafana's datasource with`,
+      });
+    }
+    for (const { where, file } of files) {
+      for (const ds of file.datasources) {
         const url = new URL(ds.url);
-        if (listen && url.port !== listen.split(':').pop()) {
+        const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+        if (listen !== undefined && port !== listen.split(':').pop()) {
           problems.push({
             path: ['ports', 'prometheus'],
-            message: `${where}: datasource ${ds.url} uses port ${url.port}, Prometheus listens on ${listen}`,
+            message: `${where}: datasource ${ds.url} uses port ${port}, Prometheus listens on ${listen}`,
           });
         }
         if (ds.basicAuthUser && !users.includes(ds.basicAuthUser)) {

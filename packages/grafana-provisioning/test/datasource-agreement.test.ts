@@ -43,4 +43,24 @@ describe('grafana datasource agreement (stack check)', () => {
       serviceAccounts.grafana.name: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml: datasource user grafana is not in Prometheus' web.yml (admin, ops, grafana-old, prometheus)"
     `);
   });
+
+  it('fails when a side is not rendered, or Prometheus has no listen address: nothing to compare', () => {
+    const ctx = exampleContext('dev');
+    const prom = nodeWithRole(ctx.env, 'prometheus');
+    const defaults = nodePath(ctx.env, prom, PROMETHEUS_PATHS.defaults);
+    const message = (map: Map<string, Artifact[]>) => new ConfigError(grafanaDatasourceAgreement.check(ctx, map)).message;
+
+    const noSides = new Map([...bundles(ctx)].map(([node]) => [node, [] as Artifact[]]));
+    expect(message(noSides)).toMatchInlineSnapshot(`
+      "nodes.2: monitoring-1:/etc/prometheus/web.yml is not rendered: no Prometheus users, nothing to compare
+      nodes.2: monitoring-1:/etc/default/prometheus is not rendered: no Prometheus listen address, nothing to compare
+      nodes.2: monitoring-1:/etc/grafana/provisioning/datasources/chatops.yaml is not rendered: no Grafana datasource, nothing to compare"
+    `);
+
+    const noListen = bundles(ctx);
+    edit(noListen, prom.name, defaults, (s) => s.replace(/--web\.listen-address=\S+ /, ''));
+    expect(message(noListen)).toMatchInlineSnapshot(
+      `"nodes.2: monitoring-1:/etc/default/prometheus: ARGS has no --web.listen-address: no Prometheus port to compare Grafana's datasource with"`,
+    );
+  });
 });
