@@ -34,7 +34,8 @@ export async function loadDesired(name: string, options: LoadDesiredOptions): Pr
   const ctx = await prepareRender(located.file, {
     cwd: options.cwd,
     env: options.env,
-    pkiDir: resolve(located.root, '.pki', name),
+    // The PKI state where render keeps it (`defaultPkiDir`: <root>/.pki/<environment name>), one rule for both.
+    pkiRoot: located.root,
     persistPki: true,
     now: options.now,
   });
