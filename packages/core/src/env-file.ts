@@ -59,16 +59,20 @@ export function argsFlags(words: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** Parses what `printEnvFile` prints (and plain `KEY=value` lines). */
+/**
+ * Parses an `EnvironmentFile=` as systemd reads what `printEnvFile` prints and what Debian's packages ship: `#`/`;`
+ * comments, `KEY=value`, a double-quoted value with backslash escapes, a single-quoted value taken literally.
+ */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!m) throw new Error(`not an environment-file line: ${JSON.stringify(raw)}`);
     const v = m[2]!;
-    out[m[1]!] = v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v;
+    const quoted = v.length >= 2 && v.at(-1) === v[0] && (v[0] === '"' || v[0] === "'");
+    out[m[1]!] = !quoted ? v : v[0] === "'" ? v.slice(1, -1) : v.slice(1, -1).replace(/\\(.)/g, '$1');
   }
   return out;
 }

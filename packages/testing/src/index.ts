@@ -24,4 +24,4 @@ export {
 } from './sshd-nodes.js';
 export { recorder } from './http-recorder.js';
 export { type Mail, mailText, smtpSink } from './smtp-sink.js';
-export { type UnitCommand, type UnitCommandOptions, parseEnvironmentFile, unitCommand } from './unit-command.js';
+export { type UnitCommand, type UnitCommandOptions, unitCommand } from './unit-command.js';

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgsVariable, parseEnvFile } from '@chatops/core';
 
 /** What a systemd unit would run, read the way systemd reads it (for tests: no init system runs here). */
 export interface UnitCommand {
@@ -79,7 +80,7 @@ export function unitCommand(options: UnitCommandOptions): UnitCommand {
       if (optional) continue;
       throw new Error(`unit ${unit}: EnvironmentFile ${path} does not exist`);
     }
-    Object.assign(environment, parseEnvironmentFile(readFileSync(path, 'utf8')));
+    Object.assign(environment, parseEnvFile(readFileSync(path, 'utf8')));
   }
   for (const entry of service.Environment ?? []) {
     for (const assignment of words(entry)) {
@@ -127,21 +128,6 @@ function specifiers(value: string, instance: string): string {
   return value.replace(/%(.)/g, (m, c: string) => (c === '%' ? '%' : c === 'i' || c === 'I' ? instance : m));
 }
 
-/** An `EnvironmentFile=`: KEY=VALUE lines, values optionally in double or single quotes. */
-export function parseEnvironmentFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    const value = m[2]!;
-    const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(value) ?? /^'([^']*)'$/.exec(value);
-    env[m[1]!] = quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : value;
-  }
-  return env;
-}
-
 /** Splits a command line into words, honouring double/single quotes and backslash escapes. */
 function words(line: string): string[] {
   const out: string[] = [];
@@ -175,7 +161,7 @@ function words(line: string): string[] {
 function expand(line: string, env: Record<string, string>): string[] {
   return words(line).flatMap((word) => {
     const lone = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word);
-    if (lone) return (env[lone[1]!] ?? '').split(/\s+/).filter(Boolean);
+    if (lone) return parseArgsVariable(env[lone[1]!] ?? '');
     return [word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? '')];
   });
 }
