@@ -10,7 +10,7 @@ import {
   quoteWord,
   splitExecLine,
 } from '@chatops/core';
-import { type Plugin, config, parse, plugin, print, section } from '@chatops/logstash-pipeline';
+import { type Plugin, config, parsePipeline, plugin, printPipeline, section } from '@chatops/logstash-pipeline';
 import { parsePromql, promqlString } from '@chatops/prometheus-common';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
@@ -101,14 +101,14 @@ describe('escaping, one printer per output format', () => {
       fc.property(text, (v) => {
         let printed: string;
         try {
-          printed = print(config(section('output', [plugin('stdout', { id: v })])));
+          printed = printPipeline(config(section('output', [plugin('stdout', { id: v })])));
         } catch (e) {
           // What the grammar cannot hold (both quotes, a trailing backslash) is refused, never mangled.
           expect(e).toBeInstanceOf(ConfigError);
           expect(/["']/.test(v) || v.endsWith('\\')).toBe(true);
           return;
         }
-        const parsed = parse(printed);
+        const parsed = parsePipeline(printed);
         const stdout = parsed.sections[0]!.body[0] as Plugin;
         expect(stdout.attributes[0]!.value).toEqual({ kind: 'string', value: v });
       }),

@@ -221,3 +221,93 @@ describe('package conventions', () => {
     expect(LICENSE).toContain('END OF TERMS AND CONDITIONS');
   });
 });
+
+// Naming convention (CONTRIBUTING "Names"), checked over every published package's curated src/index.ts.
+const BARE_VERBS = new Set(['parse', 'print', 'validate', 'check', 'render', 'format']);
+const RENDER_INPUTS = /^(NodeSpec|RenderContext|Environment|string)$/;
+const PROBLEMS = /^(readonly )?(Diagnostic|string)\[\]$|^string \| undefined$|^Diagnostic\[\]$/;
+
+/** Every runtime name a package's src/index.ts exports, with the function it names when it is one. */
+function indexExports(srcDir: string): { name: string; from: string; fn?: ts.FunctionDeclaration; file?: ts.SourceFile }[] {
+  const index = join(srcDir, 'index.ts');
+  const sf = ts.createSourceFile(index, readFileSync(index, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: { name: string; from: string; fn?: ts.FunctionDeclaration; file?: ts.SourceFile }[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isExportDeclaration(st) || st.isTypeOnly) continue;
+    const from = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : '';
+    if (!st.exportClause) {
+      out.push({ name: '*', from });
+      continue;
+    }
+    if (!ts.isNamedExports(st.exportClause)) continue;
+    const path = from.startsWith('.') ? join(srcDir, from.replace(/\.js$/, '.ts')) : undefined;
+    const file = path && existsSync(path) ? ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true) : undefined;
+    for (const e of st.exportClause.elements) {
+      if (e.isTypeOnly) continue;
+      const local = (e.propertyName ?? e.name).text;
+      const fn = file?.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === local);
+      out.push({ name: e.name.text, from, ...(fn && file ? { fn, file } : {}) });
+    }
+  }
+  return out;
+}
+
+/** The convention's violations in one package's exports, one line each (empty when it conforms). */
+function namingProblems(srcDir: string): string[] {
+  const out: string[] = [];
+  const exports = indexExports(srcDir);
+  const names = new Set(exports.map((e) => e.name));
+  for (const { name, from, fn, file } of exports) {
+    if (name === '*') {
+      out.push(`export * from '${from}': src/index.ts lists its names`);
+      continue;
+    }
+    if (from.startsWith('@chatops/')) out.push(`${name}: re-exported from ${from}; import it from there (one place per name)`);
+    if (BARE_VERBS.has(name)) out.push(`${name}: a bare verb; say what it works on (parseX, printX, ...)`);
+    if (/renderer/i.test(name)) {
+      const factory = /^create([A-Z]\w*)Renderer$/.exec(name);
+      if (factory) {
+        const value = `${factory[1]![0]!.toLowerCase()}${factory[1]!.slice(1)}Renderer`;
+        if (!names.has(value)) out.push(`${name}: a renderer factory without its default ${value} = ${name}()`);
+      } else if (!/^[a-z]\w*Renderer$/.test(name) && !/^[A-Z_]*RENDERERS$/.test(name)) {
+        out.push(`${name}: a renderer is xRenderer (a value), its factory createXRenderer(props), a list X_RENDERERS`);
+      }
+    }
+    if (!fn || !file) continue;
+    const first = fn.parameters[0]?.type?.getText(file);
+    const returns = fn.type?.getText(file);
+    if (/^parse[A-Z]/.test(name) && first !== 'string')
+      out.push(`${name}: parse is text -> model, its first parameter a string (found ${first})`);
+    if (/^print[A-Z]/.test(name) && returns !== 'string')
+      out.push(`${name}: print is model -> text, it returns a string (found ${returns})`);
+    if (/^check[A-Z]/.test(name) && !(returns && PROBLEMS.test(returns)))
+      out.push(`${name}: check is model -> problems, it returns Diagnostic[] (found ${returns})`);
+    if (/^validate[A-Z]/.test(name) && (!returns || /Diagnostic|string/.test(returns)))
+      out.push(`${name}: validate is input -> typed model (throwing ConfigError), it returns the model (found ${returns})`);
+    if (/^render[A-Z]/.test(name) && !(first && RENDER_INPUTS.test(first)))
+      out.push(`${name}: render is environment -> artifacts, it takes a NodeSpec, RenderContext or Environment (found ${first})`);
+  }
+  return out;
+}
+
+describe('naming convention (CONTRIBUTING "Names")', () => {
+  it.each(published.map((p) => [p.pkg.name, p] as const))('%s exports follow it', (_name, p) => {
+    expect(namingProblems(join(p.path, 'src'))).toEqual([]);
+  });
+
+  it('names each kind of violation', () => {
+    const dir = join(REPO, 'tests/fixtures/naming');
+    expect(namingProblems(dir)).toEqual([
+      'THING_RENDERER: a renderer is xRenderer (a value), its factory createXRenderer(props), a list X_RENDERERS',
+      'checkThing: check is model -> problems, it returns Diagnostic[] (found Thing)',
+      'createOtherRenderer: a renderer factory without its default otherRenderer = createOtherRenderer()',
+      'parse: a bare verb; say what it works on (parseX, printX, ...)',
+      'parseThing: parse is text -> model, its first parameter a string (found Thing)',
+      'printThing: print is model -> text, it returns a string (found Thing)',
+      'renderThing: render is environment -> artifacts, it takes a NodeSpec, RenderContext or Environment (found Thing)',
+      'validateThing: validate is input -> typed model (throwing ConfigError), it returns the model (found Diagnostic[])',
+      'parseEnvFile: re-exported from @chatops/core; import it from there (one place per name)',
+      "export * from './thing.js': src/index.ts lists its names",
+    ]);
+  });
+});

@@ -5,7 +5,7 @@
  *
  *   npm run bench -- haproxy-render      (or: npx tsx --conditions=@chatops/source tools/bench/haproxy-render.ts)
  */
-import { type HaproxyConfigInput, checkHaproxyConfig, parseHaproxyConfig, printHaproxyConfig } from '@chatops/haproxy-config';
+import { type HaproxyConfigInput, checkHaproxyConfig, formatHaproxyConfig, haproxyConfigSchema } from '@chatops/haproxy-config';
 import { median } from './_measure.js';
 
 function model(backends: number, serversPerBackend = 10): HaproxyConfigInput {
@@ -51,17 +51,17 @@ function model(backends: number, serversPerBackend = 10): HaproxyConfigInput {
 
 type Phases = { parse: number; check: number; print: number; total: number; bytes: number };
 
-/** Median time of each phase of `renderHaproxyConfig` (parse, check, print) over `runs` runs, after a warm-up. */
+/** Median time of each phase of `printHaproxyConfig` (schema, check, format) over `runs` runs, after a warm-up. */
 function measure(backends: number, runs: number): Phases {
   const input = model(backends);
   const samples: Phases[] = [];
   for (let i = 0; i < runs + 3; i++) {
     const t0 = process.hrtime.bigint();
-    const config = parseHaproxyConfig(input);
+    const config = haproxyConfigSchema.parse(input);
     const t1 = process.hrtime.bigint();
     if (checkHaproxyConfig(config).length > 0) throw new Error('benchmark model does not pass the checks');
     const t2 = process.hrtime.bigint();
-    const text = printHaproxyConfig(config);
+    const text = formatHaproxyConfig(config);
     const t3 = process.hrtime.bigint();
     const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
     if (i >= 3) samples.push({ parse: ms(t0, t1), check: ms(t1, t2), print: ms(t2, t3), total: ms(t0, t3), bytes: text.length });

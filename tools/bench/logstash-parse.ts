@@ -1,7 +1,7 @@
 // Parser/printer throughput on the valid corpus: `npm run bench -- logstash-parse`
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, print } from '@chatops/logstash-pipeline';
+import { parsePipeline, printPipeline } from '@chatops/logstash-pipeline';
 
 const dir = join(import.meta.dirname, '../../packages/logstash-pipeline/test/corpus/valid');
 const text = readdirSync(dir)
@@ -17,9 +17,9 @@ const time = (label: string, fn: () => void, runs: number) => {
   console.log(`${label}: ${ms.toFixed(2)} ms/run`);
   return ms;
 };
-const config = parse(big);
-const parseMs = time(`parse ${(big.length / 1024).toFixed(0)} KiB (${config.sections.length} sections)`, () => parse(big), 10);
-const printMs = time('print same config', () => print(config), 10);
+const config = parsePipeline(big);
+const parseMs = time(`parse ${(big.length / 1024).toFixed(0)} KiB (${config.sections.length} sections)`, () => parsePipeline(big), 10);
+const printMs = time('print same config', () => printPipeline(config), 10);
 console.log(
   `parse throughput: ${(big.length / 1024 / (parseMs / 1000)).toFixed(0)} KiB/s; parse/print ratio ${(parseMs / printMs).toFixed(1)}x`,
 );

@@ -4,11 +4,11 @@
  *
  *   npm run build && node dist/haproxy-only.js > haproxy.cfg && haproxy -c -f haproxy.cfg
  */
-import { renderHaproxyConfig } from '@chatops/haproxy-config';
+import { printHaproxyConfig } from '@chatops/haproxy-config';
 
 const root = process.argv[2] ?? '';
 
-const cfg = renderHaproxyConfig({
+const cfg = printHaproxyConfig({
   global: { log: [{ target: 'stdout', format: 'raw', facility: 'local0' }] },
   defaults: [{ mode: 'http', log: 'global', options: ['httplog'], timeouts: { connect: '5s', client: '30s', server: '30s' } }],
   userlists: [{ name: 'ops', users: [{ name: 'alice', password: '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy' }] }],

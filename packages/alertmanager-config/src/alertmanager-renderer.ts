@@ -151,7 +151,7 @@ export function renderAlertmanager(
 }
 
 /** Creates the stack's Alertmanager renderer (options change the stack's routing conventions). */
-export function alertmanagerRendererWith(props: StackAlertingProps = {}): ServiceRenderer {
+export function createAlertmanagerRenderer(props: StackAlertingProps = {}): ServiceRenderer {
   return {
     service: SERVICE,
     certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true })],
@@ -160,4 +160,4 @@ export function alertmanagerRendererWith(props: StackAlertingProps = {}): Servic
 }
 
 /** The stack's Alertmanager renderer: `/etc/prometheus/alertmanager.yml`, its web config, template, secrets and ARGS. */
-export const alertmanagerRenderer: ServiceRenderer = alertmanagerRendererWith();
+export const alertmanagerRenderer: ServiceRenderer = createAlertmanagerRenderer();

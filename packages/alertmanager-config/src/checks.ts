@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, type DocumentPath, durationMs, parseWith } from '@chatops/core';
+import { ConfigError, type Diagnostic, type DocumentPath, durationMs, validateWith } from '@chatops/core';
 import { type AlertmanagerConfig, type AlertmanagerConfigInput, type Route, alertmanagerConfigSchema } from './alertmanager-config.js';
 import { MatcherSyntaxError, parseMatcher } from './matchers.js';
 
@@ -126,7 +126,7 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
 
 /** Parses with the strict schema, then runs {@link checkAlertmanagerConfig}; throws a `ConfigError` listing every problem. */
 export function validateAlertmanagerConfig(input: AlertmanagerConfigInput | unknown, where: { file?: string } = {}): AlertmanagerConfig {
-  const config = parseWith(alertmanagerConfigSchema, input, where);
+  const config = validateWith(alertmanagerConfigSchema, input, where);
   const problems = checkAlertmanagerConfig(config);
   if (problems.length > 0)
     throw new ConfigError(

@@ -29,7 +29,7 @@ export {
   ALERTMANAGER_PATHS,
   ALERTMANAGER_USER,
   alertmanagerRenderer,
-  alertmanagerRendererWith,
+  createAlertmanagerRenderer,
   renderAlertmanager,
 } from './alertmanager-renderer.js';
 export { checkAlertmanagerConfig, validateAlertmanagerConfig } from './checks.js';

@@ -114,7 +114,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 }
 
 /** Parses with a zod schema and throws a ConfigError carrying every issue's path. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: Partial<Diagnostic> = {}): z.output<T> {
+export function validateWith<T extends z.ZodType>(schema: T, value: unknown, where: Partial<Diagnostic> = {}): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ConfigError(zodDiagnostics(result.error, where), value);
   return result.data;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from './diagnostics.js';
+import { validateWith } from './diagnostics.js';
 import { withHeader } from './yaml.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -23,7 +23,7 @@ export type EnvFile = z.infer<typeof envFileSchema>;
  * an environment file (`/etc/default/*`, `EnvironmentFile=`) is written.
  */
 export function printEnvFile(vars: EnvFile, options: { header?: string } = {}): string {
-  const checked = parseWith(envFileSchema, vars);
+  const checked = validateWith(envFileSchema, vars);
   const lines = Object.entries(checked).map(([k, v]) => `${k}="${v.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`);
   return withHeader(options.header, `${lines.join('\n')}\n`, '#');
 }

@@ -15,7 +15,7 @@ export {
   ConfigError,
   formatDiagnostic,
   formatPath,
-  parseWith,
+  validateWith,
   sortDiagnostics,
   zodDiagnostics,
 } from './diagnostics.js';

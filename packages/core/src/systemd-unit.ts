@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, parseWith } from './diagnostics.js';
+import { ConfigError, validateWith } from './diagnostics.js';
 
 /**
  * Text systemd must take as written: its `%` specifiers (`%i`) and, in `Exec*=` lines, its `$` expansions are
@@ -157,7 +157,7 @@ const SECTION_ORDER = ['Unit', 'Service', 'Timer', 'Install'] as const;
  * directives one line each. A `''` in a list prints `Key=` (which resets a list directive in drop-ins).
  */
 export function printUnitFile(input: UnitFileInput, options: { header?: string } = {}): string {
-  const unit = parseWith(unitFileSchema, input);
+  const unit = validateWith(unitFileSchema, input);
   const blocks: string[] = [];
   for (const section of SECTION_ORDER) {
     const body = unit[section];

@@ -1,4 +1,4 @@
-import { absolutePath, ipAddress, parseWith, port, toYaml } from '@chatops/core';
+import { absolutePath, ipAddress, validateWith, port, toYaml } from '@chatops/core';
 import { z } from 'zod';
 
 const sslFiles = (prefix: string) => ({
@@ -58,7 +58,7 @@ export type ElasticsearchYmlInput = z.input<typeof elasticsearchYmlSchema>;
 
 /** Prints elasticsearch.yml (flat keys in insertion order) after validating it. */
 export function printElasticsearchYml(config: ElasticsearchYmlInput, options: { header?: string } = {}): string {
-  return toYaml(parseWith(elasticsearchYmlSchema, config), {
+  return toYaml(validateWith(elasticsearchYmlSchema, config), {
     header: options.header ?? 'Rendered by @chatops/elastic-config: do not edit.',
   });
 }

@@ -1,4 +1,4 @@
-import { parseWith } from '@chatops/core';
+import { validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 const days = z.string().regex(/^[1-9]\d*d$/, { message: 'expected a whole number of days, e.g. 30d' });
@@ -36,7 +36,7 @@ export const LOG_INDEX_PATTERN = 'chatops-*';
 
 /** Daily indices are deleted once they are `retention` old: the disk and the shard count stay bounded. */
 export function logRetentionPolicy(retention: string): IlmPolicy {
-  return parseWith(ilmPolicySchema, {
+  return validateWith(ilmPolicySchema, {
     policy: { phases: { hot: { actions: {} }, delete: { min_age: retention, actions: { delete: {} } } } },
   });
 }
@@ -46,7 +46,7 @@ export function logRetentionPolicy(retention: string): IlmPolicy {
  * be allocated and keeps the cluster yellow), and the retention policy.
  */
 export function logIndexTemplate(props: { readonly dataNodes: number }): IndexTemplate {
-  return parseWith(indexTemplateSchema, {
+  return validateWith(indexTemplateSchema, {
     index_patterns: [LOG_INDEX_PATTERN],
     priority: 200,
     template: {

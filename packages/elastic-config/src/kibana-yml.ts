@@ -1,4 +1,4 @@
-import { absolutePath, hostname, ipAddress, parseWith, port, toYaml } from '@chatops/core';
+import { absolutePath, hostname, ipAddress, validateWith, port, toYaml } from '@chatops/core';
 import { z } from 'zod';
 
 const httpsUrl = z
@@ -46,5 +46,5 @@ export type KibanaYmlInput = z.input<typeof kibanaYmlSchema>;
 
 /** Prints kibana.yml after validating it. */
 export function printKibanaYml(config: KibanaYmlInput, options: { header?: string } = {}): string {
-  return toYaml(parseWith(kibanaYmlSchema, config), { header: options.header ?? 'Rendered by @chatops/elastic-config: do not edit.' });
+  return toYaml(validateWith(kibanaYmlSchema, config), { header: options.header ?? 'Rendered by @chatops/elastic-config: do not edit.' });
 }

@@ -1,4 +1,4 @@
-import { parseWith } from '@chatops/core';
+import { validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 const CLUSTER_PRIVILEGES = [
@@ -38,7 +38,7 @@ export type RoleDescriptor = z.infer<typeof roleDescriptorSchema>;
 
 /** Prints a role descriptor as JSON (two-space indented, final newline). */
 export function printRoleDescriptor(role: RoleDescriptor): string {
-  return `${JSON.stringify(parseWith(roleDescriptorSchema, role), null, 2)}\n`;
+  return `${JSON.stringify(validateWith(roleDescriptorSchema, role), null, 2)}\n`;
 }
 
 /** The user Logstash writes as and its role (names shared with @chatops/logstash-pipeline). */

@@ -10,7 +10,7 @@ export interface ParseOptions {
   readonly file?: string;
 }
 
-function parseWith<T>(text: string, options: ParseOptions, validate: (v: unknown, where: Partial<Diagnostic>) => T): T {
+function validateWith<T>(text: string, options: ParseOptions, validate: (v: unknown, where: Partial<Diagnostic>) => T): T {
   let raw: unknown;
   try {
     raw = load(text);
@@ -55,10 +55,10 @@ function parseWith<T>(text: string, options: ParseOptions, validate: (v: unknown
 
 /** Parses a filebeat.yml (dotted or nested keys) into the strict model; every problem is reported with its path and line. */
 export function parseFilebeatConfig(text: string, options: ParseOptions = {}): FilebeatConfig {
-  return parseWith(text, options, validateFilebeatConfig);
+  return validateWith(text, options, validateFilebeatConfig);
 }
 
 /** Parses an external input file (a plain YAML list of inputs). */
 export function parseInputsFile(text: string, options: ParseOptions = {}): InputsFile {
-  return parseWith(text, options, validateInputsFile);
+  return validateWith(text, options, validateInputsFile);
 }

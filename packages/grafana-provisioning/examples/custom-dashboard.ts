@@ -1,5 +1,5 @@
 // Run from the repository root: npx tsx --conditions=@chatops/source packages/grafana-provisioning/examples/custom-dashboard.ts
-import { buildDashboard, renderDashboard, renderGrafanaIni } from '@chatops/grafana-provisioning';
+import { buildDashboard, printDashboard, printGrafanaIni } from '@chatops/grafana-provisioning';
 
 const datasource = { type: 'prometheus' as const, uid: 'chatops-prometheus' };
 
@@ -30,11 +30,11 @@ const dashboard = buildDashboard({
 });
 
 // Validated (strict schema, unique ids, grid, datasource references, PromQL) and printed as Grafana reads it.
-process.stdout.write(renderDashboard(dashboard, { datasourceUids: [datasource.uid] }));
+process.stdout.write(printDashboard(dashboard, { datasourceUids: [datasource.uid] }));
 
 // grafana.ini from the native model: secrets only as $__file{} / $__env{} references.
 process.stdout.write(
-  renderGrafanaIni({
+  printGrafanaIni({
     server: {
       protocol: 'https',
       http_addr: '10.0.0.31',

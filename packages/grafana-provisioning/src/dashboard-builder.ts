@@ -1,4 +1,4 @@
-import { parseWith } from '@chatops/core';
+import { validateWith } from '@chatops/core';
 import { type Dashboard, type DatasourceRef, GRID_COLUMNS, type Panel, SCHEMA_VERSION, type Target, dashboardSchema } from './dashboard.js';
 
 export interface QueryProps {
@@ -181,7 +181,7 @@ export function buildDashboard(props: DashboardProps): Dashboard {
     }
     y += lineHeight;
   }
-  return parseWith(dashboardSchema, {
+  return validateWith(dashboardSchema, {
     uid: props.uid,
     title: props.title,
     description: props.description,

@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, absolutePath, parseWith, toYaml } from '@chatops/core';
+import { ConfigError, type Diagnostic, absolutePath, validateWith, toYaml } from '@chatops/core';
 import { z } from 'zod';
 import { strayExpansion } from './_expansion.js';
 import { grafanaUid, stringLeaves } from './datasource-provisioning.js';
@@ -37,7 +37,7 @@ export type DashboardProvidersInput = z.input<typeof dashboardProvidersSchema>;
 
 /** Validates a dashboard provider file, including `$` Grafana would expand by surprise. */
 export function validateDashboardProviders(value: unknown): DashboardProviders {
-  const file = parseWith(dashboardProvidersSchema, value);
+  const file = validateWith(dashboardProvidersSchema, value);
   const problems: Diagnostic[] = stringLeaves(file).flatMap(({ path, value: v }) => {
     const stray = strayExpansion(v);
     return stray ? [{ path, message: stray }] : [];
@@ -46,6 +46,6 @@ export function validateDashboardProviders(value: unknown): DashboardProviders {
   return file;
 }
 
-export function renderDashboardProviders(value: DashboardProvidersInput, options: { header?: string } = {}): string {
+export function printDashboardProviders(value: DashboardProvidersInput, options: { header?: string } = {}): string {
   return toYaml(validateDashboardProviders(value), options);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, type DocumentPath, duration, hostname, parseWith, toYaml } from '@chatops/core';
+import { ConfigError, type Diagnostic, type DocumentPath, duration, hostname, validateWith, toYaml } from '@chatops/core';
 import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
@@ -104,7 +104,7 @@ export function stringLeaves(value: unknown, path: DocumentPath = []): { path: D
 
 /** Validates a datasource provisioning file, including `$` Grafana would expand by surprise. */
 export function validateDatasourceFile(value: unknown): DatasourceFile {
-  const file = parseWith(datasourceFileSchema, value);
+  const file = validateWith(datasourceFileSchema, value);
   const problems: Diagnostic[] = stringLeaves(file).flatMap(({ path, value: v }) => {
     const stray = strayExpansion(v);
     return stray ? [{ path, message: stray }] : [];
@@ -113,6 +113,6 @@ export function validateDatasourceFile(value: unknown): DatasourceFile {
   return file;
 }
 
-export function renderDatasourceFile(value: DatasourceFileInput, options: { header?: string } = {}): string {
+export function printDatasourceFile(value: DatasourceFileInput, options: { header?: string } = {}): string {
   return toYaml(validateDatasourceFile(value), options);
 }

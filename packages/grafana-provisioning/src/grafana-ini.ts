@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, absolutePath, hostPort, hostname, ipAddress, parseWith, port, toIni } from '@chatops/core';
+import { ConfigError, type Diagnostic, absolutePath, hostPort, hostname, ipAddress, validateWith, port, toIni } from '@chatops/core';
 import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
@@ -170,7 +170,7 @@ export type GrafanaIniInput = z.input<typeof grafanaIniSchema>;
 
 /** Validates a grafana.ini model (strict schema, then values Grafana would expand by surprise). */
 export function validateGrafanaIni(value: unknown): GrafanaIni {
-  const ini = parseWith(grafanaIniSchema, value);
+  const ini = validateWith(grafanaIniSchema, value);
   const problems: Diagnostic[] = [];
   for (const [section, entries] of Object.entries(ini)) {
     for (const [key, v] of Object.entries(entries ?? {})) {
@@ -184,7 +184,7 @@ export function validateGrafanaIni(value: unknown): GrafanaIni {
 }
 
 /** Prints a validated grafana.ini: sections in schema order, lists space-separated. */
-export function renderGrafanaIni(value: GrafanaIniInput, options: { header?: string } = {}): string {
+export function printGrafanaIni(value: GrafanaIniInput, options: { header?: string } = {}): string {
   const ini = validateGrafanaIni(value);
   const doc: Record<string, Record<string, string | number | boolean | undefined>> = {};
   for (const [section, entries] of Object.entries(ini)) {

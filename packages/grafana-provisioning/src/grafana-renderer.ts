@@ -16,11 +16,11 @@ import {
 } from '@chatops/environment';
 import { fileReference } from './_expansion.js';
 import type { Dashboard, DatasourceRef } from './dashboard.js';
-import { type DashboardProvidersInput, renderDashboardProviders } from './dashboard-provisioning.js';
-import { type DatasourceFileInput, renderDatasourceFile } from './datasource-provisioning.js';
-import { type GrafanaIniInput, renderGrafanaIni } from './grafana-ini.js';
+import { type DashboardProvidersInput, printDashboardProviders } from './dashboard-provisioning.js';
+import { type DatasourceFileInput, printDatasourceFile } from './datasource-provisioning.js';
+import { type GrafanaIniInput, printGrafanaIni } from './grafana-ini.js';
 import { type UnitsOf, stackDashboards } from './stack-dashboards.js';
-import { renderDashboard } from './validate-dashboard.js';
+import { printDashboard } from './validate-dashboard.js';
 
 /** Where Grafana's files live on a node (before the environment's path prefix). */
 export const GRAFANA_PATHS = {
@@ -271,21 +271,21 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
   const uids = datasources.datasources.map((d) => d.uid);
 
   return [
-    file(GRAFANA_PATHS.config, renderGrafanaIni(ini, { header: HEADER })),
+    file(GRAFANA_PATHS.config, printGrafanaIni(ini, { header: HEADER })),
     ...tls.artifacts,
     ...admin.artifacts,
     ...clientSecret.artifacts,
     ...(secretKey?.artifacts ?? []),
     ...(dbPassword?.artifacts ?? []),
     ...dsPassword.artifacts,
-    file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, renderDatasourceFile(datasources, { header: HEADER })),
+    file(`${GRAFANA_PATHS.provisioning}/datasources/chatops.yaml`, printDatasourceFile(datasources, { header: HEADER })),
     file(
       `${GRAFANA_PATHS.provisioning}/dashboards/chatops.yaml`,
-      renderDashboardProviders(dashboardProviders(env, node, props), { header: HEADER }),
+      printDashboardProviders(dashboardProviders(env, node, props), { header: HEADER }),
     ),
     // Grafana polls the dashboards directory (updateIntervalSeconds): a changed dashboard needs no restart.
     ...dashboards.map((d) =>
-      file(`${GRAFANA_PATHS.dashboards}/chatops/${d.uid}.json`, renderDashboard(d, { datasourceUids: uids }), {
+      file(`${GRAFANA_PATHS.dashboards}/chatops/${d.uid}.json`, printDashboard(d, { datasourceUids: uids }), {
         mode: '0644',
         action: 'none',
       }),
@@ -294,7 +294,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
 }
 
 /** The stack's Grafana renderer (one certificate per Grafana node, valid for loopback clients too). */
-export function grafanaRenderer(props: GrafanaRendererProps = {}): ServiceRenderer {
+export function createGrafanaRenderer(props: GrafanaRendererProps = {}): ServiceRenderer {
   return {
     service: 'grafana',
     after: ['prometheus'],
@@ -303,5 +303,5 @@ export function grafanaRenderer(props: GrafanaRendererProps = {}): ServiceRender
   };
 }
 
-/** `grafanaRenderer()` with defaults, as registered in the stack. */
-export const GRAFANA_RENDERER: ServiceRenderer = grafanaRenderer();
+/** `createGrafanaRenderer()` with defaults, as registered in the stack. */
+export const grafanaRenderer: ServiceRenderer = createGrafanaRenderer();

@@ -26,7 +26,7 @@ export {
   type DashboardProviders,
   type DashboardProvidersInput,
   dashboardProvidersSchema,
-  renderDashboardProviders,
+  printDashboardProviders,
   validateDashboardProviders,
 } from './dashboard-provisioning.js';
 export { grafanaDatasourceAgreement } from './datasource-agreement.js';
@@ -36,18 +36,18 @@ export {
   type PrometheusDatasource,
   datasourceFileSchema,
   grafanaUid,
-  renderDatasourceFile,
+  printDatasourceFile,
   validateDatasourceFile,
 } from './datasource-provisioning.js';
-export { type GrafanaIni, type GrafanaIniInput, grafanaIniSchema, renderGrafanaIni, validateGrafanaIni } from './grafana-ini.js';
+export { type GrafanaIni, type GrafanaIniInput, grafanaIniSchema, printGrafanaIni, validateGrafanaIni } from './grafana-ini.js';
 export {
   GRAFANA_PATHS,
-  GRAFANA_RENDERER,
+  grafanaRenderer,
   GRAFANA_USER,
   type GrafanaIniRefs,
   type GrafanaRendererProps,
   grafanaIni,
-  grafanaRenderer,
+  createGrafanaRenderer,
   prometheusDatasourceFile,
   renderGrafana,
 } from './grafana-renderer.js';
@@ -60,4 +60,4 @@ export {
   serviceStatusDashboard,
   stackDashboards,
 } from './stack-dashboards.js';
-export { type DashboardCheckOptions, checkDashboard, renderDashboard, validateDashboard } from './validate-dashboard.js';
+export { type DashboardCheckOptions, checkDashboard, printDashboard, validateDashboard } from './validate-dashboard.js';

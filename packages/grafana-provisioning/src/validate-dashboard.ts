@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, parseWith } from '@chatops/core';
+import { ConfigError, type Diagnostic, validateWith } from '@chatops/core';
 import { promqlProblems } from './_promql.js';
 import { type Dashboard, type DashboardInput, type GridPos, dashboardSchema } from './dashboard.js';
 
@@ -50,13 +50,13 @@ export function checkDashboard(dashboard: Dashboard, options: DashboardCheckOpti
 
 /** Parses a dashboard with the strict schema, then runs `checkDashboard`; throws a ConfigError listing every problem. */
 export function validateDashboard(value: unknown, options: DashboardCheckOptions): Dashboard {
-  const dashboard = parseWith(dashboardSchema, value);
+  const dashboard = validateWith(dashboardSchema, value);
   const problems = checkDashboard(dashboard, options);
   if (problems.length > 0) throw new ConfigError(problems, value);
   return dashboard;
 }
 
 /** Dashboard JSON as Grafana's file provider reads it: validated, 2-space indented, final newline. */
-export function renderDashboard(value: DashboardInput, options: DashboardCheckOptions): string {
+export function printDashboard(value: DashboardInput, options: DashboardCheckOptions): string {
   return `${JSON.stringify(validateDashboard(value, options), null, 2)}\n`;
 }

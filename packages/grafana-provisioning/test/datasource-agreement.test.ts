@@ -1,7 +1,7 @@
 import { type Artifact, ConfigError } from '@chatops/core';
 import { nodePath, nodeWithRole } from '@chatops/environment';
-import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
-import { PROMETHEUS_PATHS, PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { grafanaRenderer, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
+import { PROMETHEUS_PATHS, prometheusRenderer } from '@chatops/prometheus-rules';
 import { describe, expect, it } from 'vitest';
 import { exampleContext } from './_fixtures.js';
 
@@ -9,8 +9,8 @@ function bundles(ctx: ReturnType<typeof exampleContext>) {
   const map = new Map<string, Artifact[]>();
   for (const node of ctx.env.nodes) {
     const out: Artifact[] = [];
-    if (node.roles.includes('grafana')) out.push(...GRAFANA_RENDERER.render(node, ctx).artifacts);
-    if (node.roles.includes('prometheus')) out.push(...PROMETHEUS_RENDERER.render(node, ctx).artifacts);
+    if (node.roles.includes('grafana')) out.push(...grafanaRenderer.render(node, ctx).artifacts);
+    if (node.roles.includes('prometheus')) out.push(...prometheusRenderer.render(node, ctx).artifacts);
     map.set(node.name, out);
   }
   return map;

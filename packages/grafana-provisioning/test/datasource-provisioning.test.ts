@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DatasourceFileInput, renderDashboardProviders, renderDatasourceFile } from '@chatops/grafana-provisioning';
+import { type DatasourceFileInput, printDashboardProviders, printDatasourceFile } from '@chatops/grafana-provisioning';
 import { TEST_CA, catchError } from './_fixtures.js';
 
 const datasource = {
@@ -16,38 +16,38 @@ const file = (ds: Record<string, unknown>): DatasourceFileInput => ({ apiVersion
 
 describe('datasource provisioning model', () => {
   it('renders a valid file', () => {
-    expect(renderDatasourceFile(file({}))).toContain('basicAuthPassword: $__file{/etc/grafana/secrets/prometheus-password}');
+    expect(printDatasourceFile(file({}))).toContain('basicAuthPassword: $__file{/etc/grafana/secrets/prometheus-password}');
   });
 
   it('rejects unknown keys, inline passwords and stray "$"', () => {
-    expect(catchError(() => renderDatasourceFile(file({ password: 'x' })))).toMatchInlineSnapshot(
+    expect(catchError(() => printDatasourceFile(file({ password: 'x' })))).toMatchInlineSnapshot(
       `"datasources.Prometheus.password: unknown key"`,
     );
     expect(
-      catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, basicAuthPassword: 's3cret' } }))),
+      catchError(() => printDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, basicAuthPassword: 's3cret' } }))),
     ).toMatchInlineSnapshot(
       `"datasources.Prometheus.secureJsonData.basicAuthPassword: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`,
     );
-    expect(catchError(() => renderDatasourceFile(file({ basicAuthUser: 'gr$fana' })))).toMatchInlineSnapshot(
+    expect(catchError(() => printDatasourceFile(file({ basicAuthUser: 'gr$fana' })))).toMatchInlineSnapshot(
       `"datasources.Prometheus.basicAuthUser: Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$""`,
     );
   });
 
   it('ties basic auth and CA trust to their secure fields', () => {
-    expect(catchError(() => renderDatasourceFile(file({ secureJsonData: {} })))).toMatchInlineSnapshot(`
+    expect(catchError(() => printDatasourceFile(file({ secureJsonData: {} })))).toMatchInlineSnapshot(`
       "datasources.Prometheus.secureJsonData.basicAuthPassword: required when basicAuth is on
       datasources.Prometheus.secureJsonData.tlsCACert: required when tlsAuthWithCACert is on"
     `);
-    expect(catchError(() => renderDatasourceFile(file({ url: 'http://prometheus:9090' })))).toMatchInlineSnapshot(
+    expect(catchError(() => printDatasourceFile(file({ url: 'http://prometheus:9090' })))).toMatchInlineSnapshot(
       `"datasources.Prometheus.url: tlsAuthWithCACert needs an https:// URL"`,
     );
     expect(
-      catchError(() => renderDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, tlsCACert: 'not a pem' } }))),
+      catchError(() => printDatasourceFile(file({ secureJsonData: { ...datasource.secureJsonData, tlsCACert: 'not a pem' } }))),
     ).toMatchInlineSnapshot(`"datasources.Prometheus.secureJsonData.tlsCACert: expected PEM certificate(s)"`);
   });
 
   it('rejects duplicate names and uids', () => {
-    expect(catchError(() => renderDatasourceFile({ apiVersion: 1, datasources: [datasource, datasource] }))).toMatchInlineSnapshot(`
+    expect(catchError(() => printDatasourceFile({ apiVersion: 1, datasources: [datasource, datasource] }))).toMatchInlineSnapshot(`
       "datasources.Prometheus.name: duplicate datasource name Prometheus
       datasources.Prometheus.uid: duplicate datasource uid prom"
     `);
@@ -57,7 +57,7 @@ describe('datasource provisioning model', () => {
 describe('dashboard provider model', () => {
   it('rejects unknown keys and relative paths', () => {
     const provider = { name: 'p', type: 'file' as const, options: { path: '/var/lib/grafana/dashboards' } };
-    expect(renderDashboardProviders({ apiVersion: 1, providers: [provider] })).toMatchInlineSnapshot(`
+    expect(printDashboardProviders({ apiVersion: 1, providers: [provider] })).toMatchInlineSnapshot(`
       "apiVersion: 1
       providers:
         - name: p
@@ -67,10 +67,10 @@ describe('dashboard provider model', () => {
       "
     `);
     expect(
-      catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, options: { path: 'dashboards' } }] })),
+      catchError(() => printDashboardProviders({ apiVersion: 1, providers: [{ ...provider, options: { path: 'dashboards' } }] })),
     ).toMatchInlineSnapshot(`"providers.p.options.path: expected an absolute path"`);
     expect(
-      catchError(() => renderDashboardProviders({ apiVersion: 1, providers: [{ ...provider, folderUID: 'x' }] } as never)),
+      catchError(() => printDashboardProviders({ apiVersion: 1, providers: [{ ...provider, folderUID: 'x' }] } as never)),
     ).toMatchInlineSnapshot(`"providers.p.folderUID: unknown key"`);
   });
 });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { nodePath, nodeWithRole } from '@chatops/environment';
-import { type Dashboard, GRAFANA_RENDERER } from '@chatops/grafana-provisioning';
-import { PROMETHEUS_PATHS, PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { type Dashboard, grafanaRenderer } from '@chatops/grafana-provisioning';
+import { PROMETHEUS_PATHS, prometheusRenderer } from '@chatops/prometheus-rules';
 import { prepareRender, writeArtifacts } from '@chatops/stack';
 import { eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { load } from 'js-yaml';
@@ -43,8 +43,8 @@ describe('Grafana datasource against the real Prometheus (loopback)', () => {
     const { env } = ctx;
     const promNode = nodeWithRole(env, 'prometheus');
     const grafanaNode = nodeWithRole(env, 'grafana');
-    const grafana = GRAFANA_RENDERER.render(grafanaNode, ctx).artifacts;
-    writeArtifacts(PROMETHEUS_RENDERER.render(promNode, ctx).artifacts);
+    const grafana = grafanaRenderer.render(grafanaNode, ctx).artifacts;
+    writeArtifacts(prometheusRenderer.render(promNode, ctx).artifacts);
     writeArtifacts(grafana);
 
     const defaults = readFileSync(nodePath(env, promNode, PROMETHEUS_PATHS.defaults), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderGrafanaIni } from '@chatops/grafana-provisioning';
+import { printGrafanaIni } from '@chatops/grafana-provisioning';
 import { catchError } from './_fixtures.js';
 
 const minimal = {
@@ -16,7 +16,7 @@ const minimal = {
 describe('grafana.ini model', () => {
   it('prints sections in schema order, lists space-separated', () => {
     expect(
-      renderGrafanaIni({
+      printGrafanaIni({
         'auth.generic_oauth': {
           enabled: true,
           client_id: 'x',
@@ -52,30 +52,30 @@ describe('grafana.ini model', () => {
   });
 
   it('rejects unknown sections and keys', () => {
-    expect(catchError(() => renderGrafanaIni({ ...minimal, smtp: { enabled: true } } as never))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ ...minimal, smtp: { enabled: true } } as never))).toMatchInlineSnapshot(
       `"smtp: unknown key"`,
     );
-    expect(catchError(() => renderGrafanaIni({ server: { ...minimal.server, http_prot: 3000 } } as never))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ server: { ...minimal.server, http_prot: 3000 } } as never))).toMatchInlineSnapshot(
       `"server.http_prot: unknown key"`,
     );
   });
 
   it('accepts secrets only by $__file{} or $__env{} reference', () => {
-    expect(catchError(() => renderGrafanaIni({ security: { admin_password: 'hunter2' } }))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ security: { admin_password: 'hunter2' } }))).toMatchInlineSnapshot(
       `"security.admin_password: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`,
     );
-    expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { client_secret: '$__file{relative/path}' } }))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { client_secret: '$__file{relative/path}' } }))).toMatchInlineSnapshot(
       `"auth.generic_oauth.client_secret: expected a $__file{/absolute/path} or $__env{NAME} reference, never an inline secret value"`,
     );
   });
 
   it('requires a certificate for https and the endpoints for OAuth', () => {
-    expect(catchError(() => renderGrafanaIni({ server: { protocol: 'https' } }))).toMatchInlineSnapshot(`
+    expect(catchError(() => printGrafanaIni({ server: { protocol: 'https' } }))).toMatchInlineSnapshot(`
       "server.cert_file: required when protocol is https
       server.cert_key: required when protocol is https"
     `);
     expect(
-      catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { enabled: true, client_id: 'x', auth_url: 'https://a.example.org/' } })),
+      catchError(() => printGrafanaIni({ 'auth.generic_oauth': { enabled: true, client_id: 'x', auth_url: 'https://a.example.org/' } })),
     ).toMatchInlineSnapshot(`
       "auth.generic_oauth.token_url: required when generic OAuth is enabled
       auth.generic_oauth.api_url: required when generic OAuth is enabled"
@@ -83,16 +83,16 @@ describe('grafana.ini model', () => {
   });
 
   it('rejects list items Grafana would split, and "$" Grafana would expand', () => {
-    expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { allowed_groups: ['stfc cloud'] } }))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { allowed_groups: ['stfc cloud'] } }))).toMatchInlineSnapshot(
       `"auth.generic_oauth.allowed_groups.0: must not contain spaces, commas, quotes or brackets (Grafana splits list settings on them)"`,
     );
-    expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { name: 'IAM ${X}' } }))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { name: 'IAM ${X}' } }))).toMatchInlineSnapshot(
       `"auth.generic_oauth.name: Grafana expands "$" here (environment variables, $__file{}); write "$$" for a literal "$""`,
     );
   });
 
   it('rejects values that would break the line-based format', () => {
-    expect(catchError(() => renderGrafanaIni({ 'auth.generic_oauth': { name: 'IRIS\nIAM' } }))).toMatchInlineSnapshot(
+    expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { name: 'IRIS\nIAM' } }))).toMatchInlineSnapshot(
       `"auth.generic_oauth.name: must be a single line"`,
     );
   });

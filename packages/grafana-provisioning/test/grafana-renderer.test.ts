@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRAFANA_RENDERER, grafanaIni, renderGrafana, renderGrafanaIni } from '@chatops/grafana-provisioning';
+import { grafanaRenderer, grafanaIni, renderGrafana, printGrafanaIni } from '@chatops/grafana-provisioning';
 import { exampleContext, devSecretValues, grafanaNode } from './_fixtures.js';
 
 describe('grafana renderer', () => {
@@ -52,7 +52,7 @@ describe('grafana renderer', () => {
 
   it('asks for a certificate valid for the node and loopback', () => {
     const ctx = exampleContext('prod');
-    expect(GRAFANA_RENDERER.certificates?.(ctx.env, grafanaNode(ctx.env))).toMatchInlineSnapshot(`
+    expect(grafanaRenderer.certificates?.(ctx.env, grafanaNode(ctx.env))).toMatchInlineSnapshot(`
       [
         {
           "commonName": "grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
@@ -154,12 +154,12 @@ describe("Grafana's database", () => {
       databasePasswordFile: '/d',
     });
     expect(() =>
-      renderGrafanaIni({
+      printGrafanaIni({
         ...base,
         database: { type: 'postgres', host: '10.0.0.60:5432', name: 'grafana', user: 'grafana', password: '$__file{/d}' },
       }),
     ).toThrow(/database\.ssl_mode: required when type is postgres/);
-    expect(() => renderGrafanaIni({ ...base, database: { type: 'sqlite3', password: '$__file{/d}' } })).toThrow(
+    expect(() => printGrafanaIni({ ...base, database: { type: 'sqlite3', password: '$__file{/d}' } })).toThrow(
       /database\.password: only for a server database/,
     );
   });

@@ -47,8 +47,8 @@ export {
   type Userlist,
   type UserlistInput,
 } from './model-sections.js';
-export { printBind, printHaproxyConfig, printServer } from './print.js';
-export { parseHaproxyConfig, renderHaproxyConfig } from './render.js';
+export { formatHaproxyConfig, printBind, printServer } from './print.js';
+export { printHaproxyConfig, validateHaproxyConfig } from './render.js';
 export { type EdgeProps, HSTS, METRICS_LIST, MOZILLA_INTERMEDIATE, USERS_LIST, buildEdgeConfig } from './edge-config.js';
 export { HAPROXY_PATHS, haproxyRenderer, pem, publicCertPath } from './stack-renderer.js';
 export { type EdgeUpstream, edgeUpstreams } from './edge-config.js';

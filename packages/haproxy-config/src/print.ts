@@ -273,9 +273,9 @@ function printProxy(kind: 'frontend' | 'backend' | 'listen', p: Frontend | Backe
 /**
  * Prints a validated model as haproxy.cfg text: sections in a fixed order (global, defaults, userlist, resolvers,
  * http-errors, cache, frontend, backend, listen), keywords in a fixed order inside each section, rules in model
- * order. Call `renderHaproxyConfig` to validate and check first.
+ * order. No checks: `printHaproxyConfig` validates and checks first.
  */
-export function printHaproxyConfig(config: HaproxyConfig): string {
+export function formatHaproxyConfig(config: HaproxyConfig): string {
   const sections: string[][] = [];
   const section = (head: string, body: string[]) => sections.push([head, ...body.map((l) => INDENT + l)]);
   if (config.header.length > 0) sections.push(config.header.map((h) => (h === '' ? '#' : `# ${h}`)));

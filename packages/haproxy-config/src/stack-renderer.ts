@@ -10,7 +10,7 @@ import {
   serviceCertificate,
 } from '@chatops/environment';
 import { buildEdgeConfig } from './edge-config.js';
-import { renderHaproxyConfig } from './render.js';
+import { printHaproxyConfig } from './render.js';
 
 /** Where the stack puts HAProxy's files on the load balancer (before the environment's path prefix). */
 export const HAPROXY_PATHS = {
@@ -61,7 +61,7 @@ export const haproxyRenderer: ServiceRenderer = {
       artifacts: [
         artifact({
           path: configPath,
-          content: renderHaproxyConfig(model),
+          content: printHaproxyConfig(model),
           mode: '0640',
           owner: 'root',
           group: 'haproxy',

@@ -2,9 +2,9 @@ import { ConfigError } from '@chatops/core';
 import {
   type HaproxyConfigInput,
   parseCondition,
-  parseHaproxyConfig,
+  formatHaproxyConfig,
+  haproxyConfigSchema,
   printHaproxyConfig,
-  renderHaproxyConfig,
 } from '@chatops/haproxy-config';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const FILES = { crt: '/etc/haproxy/certs/test.pem', ca: '/etc/chatops/tls/ca.pem
 
 describe('printer', () => {
   it('prints every section in a fixed order with correct quoting', async () => {
-    const text = renderHaproxyConfig(sampleModel(FILES));
+    const text = printHaproxyConfig(sampleModel(FILES));
     await expect(text).toMatchFileSnapshot('./__snapshots__/sample.cfg');
     expect(text.endsWith('\n')).toBe(true);
     // Bare hash: inside double quotes HAProxy would expand `$2b`, `$10`... as environment variables.
@@ -35,36 +35,32 @@ describe('printer', () => {
   });
 
   it('keeps the syslog format on global and frontend log lines alike', () => {
-    const text = printHaproxyConfig(
-      parseHaproxyConfig({
-        global: { log: [{ target: 'stdout', format: 'raw', facility: 'local0' }] },
-        frontends: [
-          {
-            name: 'f',
-            mode: 'http',
-            binds: [{ address: '', port: 8080 }],
-            log: [{ target: '/dev/log', format: 'rfc5424', facility: 'local1', level: 'info' }],
-          },
-        ],
-      }),
-    ).split('\n');
+    const text = printHaproxyConfig({
+      global: { log: [{ target: 'stdout', format: 'raw', facility: 'local0' }] },
+      frontends: [
+        {
+          name: 'f',
+          mode: 'http',
+          binds: [{ address: '', port: 8080 }],
+          log: [{ target: '/dev/log', format: 'rfc5424', facility: 'local1', level: 'info' }],
+        },
+      ],
+    }).split('\n');
     expect(text).toContain('    log stdout format raw local0');
     expect(text).toContain('    log /dev/log format rfc5424 local1 info');
   });
 
   it('is deterministic', () => {
-    expect(renderHaproxyConfig(sampleModel(FILES))).toBe(renderHaproxyConfig(structuredClone(sampleModel(FILES))));
+    expect(printHaproxyConfig(sampleModel(FILES))).toBe(printHaproxyConfig(structuredClone(sampleModel(FILES))));
   });
 
   it('quotes what HAProxy would split, comment out or expand', () => {
     const text = (value: string) =>
-      printHaproxyConfig(
-        parseHaproxyConfig({
-          frontends: [
-            { name: 'f', mode: 'http', binds: [{ address: '', port: 8080 }], httpRequest: [{ action: 'set-header', name: 'X', value }] },
-          ],
-        }),
-      )
+      printHaproxyConfig({
+        frontends: [
+          { name: 'f', mode: 'http', binds: [{ address: '', port: 8080 }], httpRequest: [{ action: 'set-header', name: 'X', value }] },
+        ],
+      })
         .split('\n')
         .find((l) => l.includes('set-header')) ?? '';
     expect(text('plain')).toBe('    http-request set-header X plain');
@@ -98,7 +94,7 @@ describe('haproxy -c', () => {
       ca: selfSignedBundle(dir.path, 'ca.pem'),
       errorfile: writeFile(dir.path, '503.http', 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nDown\n'),
     };
-    const cfg = writeFile(dir.path, 'haproxy.cfg', renderHaproxyConfig(sampleModel(files)));
+    const cfg = writeFile(dir.path, 'haproxy.cfg', printHaproxyConfig(sampleModel(files)));
     const r = run(haproxy, ['-c', '-dW', '-f', cfg]);
     expect(r.stdout + r.stderr).toContain('Configuration file is valid');
     expect(r.status).toBe(0);
@@ -122,9 +118,9 @@ describe('haproxy -c', () => {
         },
       ],
     } satisfies HaproxyConfigInput;
-    const cfg = writeFile(dir.path, 'haproxy.cfg', printHaproxyConfig(parseHaproxyConfig(model)));
+    const cfg = writeFile(dir.path, 'haproxy.cfg', formatHaproxyConfig(haproxyConfigSchema.parse(model)));
     expect(run(haproxy, ['-c', '-f', cfg]).status).toBe(0);
-    expect(errorOf(() => renderHaproxyConfig(model))).toMatchInlineSnapshot(
+    expect(errorOf(() => printHaproxyConfig(model))).toMatchInlineSnapshot(
       `"userlists.u.users.x.password: password of x is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted"`,
     );
   });
@@ -180,7 +176,7 @@ describe('checks', () => {
     bad.map(([name, mutate]) => {
       const m = structuredClone(sampleModel(FILES)) as Parameters<Mutation>[0];
       mutate(m);
-      return [name, errorOf(() => renderHaproxyConfig(m))];
+      return [name, errorOf(() => printHaproxyConfig(m))];
     }),
   );
 

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { renderHaproxyConfig } from '@chatops/haproxy-config';
+import { printHaproxyConfig } from '@chatops/haproxy-config';
 import { freePorts, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('quoting', () => {
     ];
     const [port] = await freePorts(1);
     using dir = tempDir();
-    const cfg = renderHaproxyConfig({
+    const cfg = printHaproxyConfig({
       defaults: [{ mode: 'http', timeouts: { connect: '5s', client: '10s', server: '10s' } }],
       frontends: [
         {

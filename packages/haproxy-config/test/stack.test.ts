@@ -4,7 +4,7 @@ import {
   buildEdgeConfig,
   haproxyRenderer,
   haproxyUpstreamCertificates,
-  renderHaproxyConfig,
+  printHaproxyConfig,
   upstreamCertificatesCheck,
 } from '@chatops/haproxy-config';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
@@ -112,7 +112,7 @@ describe('HSTS', () => {
     const ctx = await prepareRender(file('prod'), { pkiDir: join(scratch.path, 'prod', 'pki') });
     const lb = findNode(ctx.env, 'lb-1');
     const header = (includeSubDomains: boolean) =>
-      renderHaproxyConfig(buildEdgeConfig({ ...ctx.env, tls: { ...ctx.env.tls, hsts: { includeSubDomains } } }, lb))
+      printHaproxyConfig(buildEdgeConfig({ ...ctx.env, tls: { ...ctx.env.tls, hsts: { includeSubDomains } } }, lb))
         .split('\n')
         .find((l) => l.includes('Strict-Transport-Security'))
         ?.trim();

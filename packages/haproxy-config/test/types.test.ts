@@ -7,14 +7,14 @@ import {
   buildEdgeConfig,
   haproxyRenderer,
   haproxyUpstreamCertificates,
-  renderHaproxyConfig,
+  printHaproxyConfig,
 } from '@chatops/haproxy-config';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('public types', () => {
   it('exposes input and output types of the model', () => {
-    expectTypeOf(renderHaproxyConfig).parameter(0).toEqualTypeOf<HaproxyConfigInput>();
-    expectTypeOf(renderHaproxyConfig).returns.toEqualTypeOf<string>();
+    expectTypeOf(printHaproxyConfig).parameter(0).toEqualTypeOf<HaproxyConfigInput>();
+    expectTypeOf(printHaproxyConfig).returns.toEqualTypeOf<string>();
     expectTypeOf(buildEdgeConfig).returns.toEqualTypeOf<HaproxyConfigInput>();
     expectTypeOf<HaproxyConfig['backends'][number]['servers']>().toBeArray();
     expectTypeOf<ServerSsl['verify']>().toEqualTypeOf<'required' | 'none'>();

@@ -1,4 +1,4 @@
-import { ConfigError, parseWith } from '@chatops/core';
+import { ConfigError, validateWith } from '@chatops/core';
 import type { z } from 'zod';
 import type { ValueInput } from './ast-builders.js';
 import { plugin } from './ast-builders.js';
@@ -16,7 +16,7 @@ export function optionsPlugin<S extends z.ZodObject>(
   props: z.input<S>,
   check?: (options: z.output<S>) => { path: (string | number)[]; message: string }[],
 ): Plugin {
-  const options = parseWith(schema, props) as Record<string, unknown>;
+  const options = validateWith(schema, props) as Record<string, unknown>;
   const problems = check?.(options as z.output<S>) ?? [];
   if (problems.length > 0) throw new ConfigError(problems.map((p) => ({ path: [name, ...p.path], message: p.message })));
   const pairs: [string, ValueInput][] = [];

@@ -55,9 +55,9 @@ export {
   str,
   toValue,
 } from './ast-builders.js';
-export { type ParseOptions, type ParseResult, lineColumn, parse, parseConfig } from './parse.js';
-export { type PrintOptions, print } from './print.js';
-export { type ValidateOptions, validateConfig } from './validate.js';
+export { type ParseOptions, type ParseResult, lineColumn, parsePipeline, parseConfig } from './parse.js';
+export { type PrintOptions, printPipeline } from './print.js';
+export { type CheckPipelineOptions, checkPipeline } from './validate.js';
 export { formatLintDiagnostic, lint } from './lint.js';
 export { type Substitution, configSubstitutions, substitution, substitutionsIn } from './substitutions.js';
 export { CORE_GROK_PATTERNS, type GrokReference, checkGrokExpression, grokReferences } from './grok-patterns.js';

@@ -11,8 +11,8 @@ import {
   tlsFiles,
 } from '@chatops/environment';
 import type { Config } from './ast.js';
-import { parse } from './parse.js';
-import { print } from './print.js';
+import { parsePipeline } from './parse.js';
+import { printPipeline } from './print.js';
 import { logstashYml, pipelinesYml } from './settings-files.js';
 import { ES_PASSWORD_VARIABLE, stackPipeline } from './stack-pipeline.js';
 
@@ -74,7 +74,7 @@ export function renderStackPipeline(
 ): { config: Config; text: string; tls: ReturnType<typeof tlsFiles> } {
   const tls = tlsFiles(ctx, node, LOGSTASH_SERVICE, { owner: 'logstash' });
   const config = stackPipeline(ctx.env, node, tls);
-  return { config, text: print(config, { header: [HEADER] }), tls };
+  return { config, text: printPipeline(config, { header: [HEADER] }), tls };
 }
 
 export const logstashRenderer: ServiceRenderer = {
@@ -135,7 +135,7 @@ export function renderedBeatsInputs(ctx: RenderContext, bundles: ReadonlyMap<str
   if (!file) return [];
   const cert = serviceCertificate(env, node, LOGSTASH_SERVICE);
   const out: RenderedBeatsInput[] = [];
-  for (const section of parse(file.content, { file: file.path }).sections) {
+  for (const section of parsePipeline(file.content, { file: file.path }).sections) {
     if (section.type !== 'input') continue;
     for (const s of section.body) {
       if (s.kind !== 'plugin' || s.name !== 'beats') continue;

@@ -24,7 +24,7 @@ import type {
   StringValue,
   Value,
 } from './ast.js';
-import { type SourceMap, validateConfig } from './validate.js';
+import { type SourceMap, checkPipeline } from './validate.js';
 
 /** A parsed method call `name(args)`: in the grammar, but not implemented by Logstash's compiler. */
 export interface MethodCall {
@@ -648,7 +648,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
     const message = `syntax error: expected ${expected.length > 1 ? 'one of ' : ''}${expected.join(', ')}; found ${describeFound(text, offset)}${syntaxHint(text, offset, p.expected)}`;
     return { diagnostics: [{ file: options.file, line, column, path: [], message }] };
   }
-  const diagnostics = validateConfig(config, {
+  const diagnostics = checkPipeline(config, {
     locate: (node) => {
       const offset = p.offsets.get(node);
       return offset === undefined ? {} : lineColumn(text, offset);
@@ -661,7 +661,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
 }
 
 /** Parses a config file or throws a ConfigError whose diagnostics carry file, line and column. */
-export function parse(text: string, options: ParseOptions = {}): Config {
+export function parsePipeline(text: string, options: ParseOptions = {}): Config {
   const result = parseConfig(text, options);
   if (!result.config) throw new ConfigError(result.diagnostics);
   return result.config;

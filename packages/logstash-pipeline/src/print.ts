@@ -1,7 +1,7 @@
 import { ConfigError, type Diagnostic, type DocumentPath } from '@chatops/core';
 import { BAREWORD, NAME, NUMBER, SELECTOR_ELEMENT, fitsQuotes, quote, unquotableReason } from './_lexical.js';
 import type { Condition, Config, Expression, HashKey, Plugin, RValue, Statement, Value } from './ast.js';
-import { validateConfig } from './validate.js';
+import { checkPipeline } from './validate.js';
 
 export interface PrintOptions {
   /** Comment lines printed first (`# ` is prepended; lines must not contain newlines). @default [] */
@@ -20,10 +20,10 @@ class PrintError {
 /**
  * Prints a config deterministically, for `config.support_escapes: false`. Throws a ConfigError (with AST paths)
  * when the AST holds something Logstash would reject or that no text can represent (a string with both quote
- * kinds, a one-element array where a field reference would be read, ...). `parse(print(ast))` equals `ast`.
+ * kinds, a one-element array where a field reference would be read, ...). `parsePipeline(printPipeline(ast))` equals `ast`.
  */
-export function print(config: Config, options: PrintOptions = {}): string {
-  const semantic = validateConfig(config);
+export function printPipeline(config: Config, options: PrintOptions = {}): string {
+  const semantic = checkPipeline(config);
   const errors: Diagnostic[] = [...semantic];
   const unit = ' '.repeat(options.indent ?? 2);
   const lines: string[] = [];

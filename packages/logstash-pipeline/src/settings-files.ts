@@ -1,5 +1,5 @@
 import { absolutePath, toYaml } from '@chatops/core';
-import { ConfigError, parseWith } from '@chatops/core';
+import { ConfigError, validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 export const pipelineEntrySchema = z.strictObject({
@@ -18,7 +18,7 @@ export type PipelineEntry = z.input<typeof pipelineEntrySchema>;
 
 /** `pipelines.yml`: several pipelines, ids unique, in the given order. */
 export function pipelinesYml(entries: readonly PipelineEntry[], header?: string): string {
-  const list = parseWith(z.array(pipelineEntrySchema).min(1), entries);
+  const list = validateWith(z.array(pipelineEntrySchema).min(1), entries);
   const ids = new Set<string>();
   list.forEach((e, i) => {
     if (ids.has(e.id)) throw new ConfigError([{ path: [i, 'id'], message: `duplicate pipeline id ${e.id}` }]);
@@ -55,7 +55,7 @@ export type LogstashYmlProps = z.input<typeof logstashYmlSchema>;
  * `config.reload.automatic` stays off: changes are applied by a restart.
  */
 export function logstashYml(props: LogstashYmlProps = {}, header?: string): string {
-  const o = parseWith(logstashYmlSchema, props);
+  const o = validateWith(logstashYmlSchema, props);
   return toYaml(
     {
       'path.data': o.pathData,

@@ -4,7 +4,7 @@ import type { Condition, Config, Expression, HashValue, Plugin, RValue, Statemen
 /** Source offsets of parsed nodes. */
 export type SourceMap = WeakMap<object, number>;
 
-export interface ValidateOptions {
+export interface CheckPipelineOptions {
   /** Line and column of a node, when it came from a parse. */
   readonly locate?: (node: object) => { line?: number; column?: number };
   /** Whether a parsed plugin's name was written as a string. */
@@ -19,7 +19,7 @@ export interface ValidateOptions {
  * would crash on a construct the grammar accepts. Shared by the parser (located by line/column) and the printer
  * (located by AST path).
  */
-export function validateConfig(config: Config, options: ValidateOptions = {}): Diagnostic[] {
+export function checkPipeline(config: Config, options: CheckPipelineOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (node: object, path: DocumentPath, message: string) => {
     const where = options.locate?.(node) ?? {};

@@ -9,13 +9,13 @@ import {
   logstashYml,
   mutateFilter,
   pipelinesYml,
-  print,
+  printPipeline,
 } from '@chatops/logstash-pipeline';
 import { describe, expect, it } from 'vitest';
 
 describe('plugin builders', () => {
   it('print the Logstash option names in a stable order', () => {
-    const text = print({
+    const text = printPipeline({
       sections: [
         {
           type: 'input',

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint, parse, parseConfig, print } from '@chatops/logstash-pipeline';
+import { lint, parsePipeline, parseConfig, printPipeline } from '@chatops/logstash-pipeline';
 
 const dir = (kind: string) => join(import.meta.dirname, 'corpus', kind);
 const files = (kind: string) =>
@@ -15,9 +15,9 @@ describe('valid corpus', () => {
     const result = parseConfig(text, { file });
     expect(result.diagnostics).toEqual([]);
     const config = result.config!;
-    const printed = print(config);
-    expect(parse(printed)).toEqual(config);
-    expect(print(parse(printed))).toBe(printed);
+    const printed = printPipeline(config);
+    expect(parsePipeline(printed)).toEqual(config);
+    expect(printPipeline(parsePipeline(printed))).toBe(printed);
     await expect(printed).toMatchFileSnapshot(`./__snapshots__/corpus/${file}`);
   });
 });
@@ -70,7 +70,7 @@ describe('error messages', () => {
     expect(lint('input {} # c', 'x.conf')[0]?.message).toMatchInlineSnapshot(
       `"syntax error: expected one of "\\n", "\\r", comment text; found end of input (a comment on the last line needs a final newline)"`,
     );
-    expect(() => parse('filter { if "x" {} }', { file: 'x.conf' })).toThrowErrorMatchingInlineSnapshot(
+    expect(() => parsePipeline('filter { if "x" {} }', { file: 'x.conf' })).toThrowErrorMatchingInlineSnapshot(
       `[ConfigError: x.conf:1:13: only a field reference can be tested on its own, not a string]`,
     );
   });

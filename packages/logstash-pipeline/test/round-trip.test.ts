@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@chatops/core';
 import type { Condition, Config, Expression, HashEntry, Plugin, RValue, Statement, Value } from '@chatops/logstash-pipeline';
-import { parse, print } from '@chatops/logstash-pipeline';
+import { parsePipeline, printPipeline } from '@chatops/logstash-pipeline';
 
 const fits = (raw: string, q: string) => !raw.endsWith('\\') && [...raw].every((c, i) => c !== q || raw[i - 1] === '\\');
 const rawText = fc.string({
@@ -102,12 +102,12 @@ const configArb: fc.Arbitrary<Config> = fc
   .map((sections) => ({ sections }));
 
 describe('render -> parse round trip', () => {
-  it('parse(print(ast)) equals ast, and printing is stable', () => {
+  it('parsePipeline(printPipeline(ast)) equals ast, and printing is stable', () => {
     fc.assert(
       fc.property(configArb, (ast) => {
-        const text = print(ast);
-        expect(parse(text)).toEqual(ast);
-        expect(print(parse(text))).toBe(text);
+        const text = printPipeline(ast);
+        expect(parsePipeline(text)).toEqual(ast);
+        expect(printPipeline(parsePipeline(text))).toBe(text);
       }),
       { numRuns: 200 },
     );
@@ -126,13 +126,13 @@ describe('render -> parse round trip', () => {
         };
         let text: string;
         try {
-          text = print(ast);
+          text = printPipeline(ast);
         } catch (e) {
           expect(e).toBeInstanceOf(ConfigError);
           expect(fits(raw, '"') || fits(raw, "'")).toBe(false);
           return;
         }
-        expect(parse(text)).toEqual(ast);
+        expect(parsePipeline(text)).toEqual(ast);
       }),
       { numRuns: 300 },
     );
@@ -142,13 +142,13 @@ describe('render -> parse round trip', () => {
     const one = (value: Value): Config => ({
       sections: [{ type: 'filter', body: [{ kind: 'plugin', name: 'mutate', attributes: [{ name: 'x', value }] }] }],
     });
-    expect(() => print(one({ kind: 'string', value: `it's "both"` }))).toThrowErrorMatchingInlineSnapshot(
+    expect(() => printPipeline(one({ kind: 'string', value: `it's "both"` }))).toThrowErrorMatchingInlineSnapshot(
       `[ConfigError: sections.0.body.0.attributes.0.value: a string cannot contain both an unescaped " and an unescaped ' (config.support_escapes is false)]`,
     );
-    expect(() => print(one({ kind: 'string', value: 'ends with \\' }))).toThrowErrorMatchingInlineSnapshot(
+    expect(() => printPipeline(one({ kind: 'string', value: 'ends with \\' }))).toThrowErrorMatchingInlineSnapshot(
       `[ConfigError: sections.0.body.0.attributes.0.value: a string cannot end with a backslash (config.support_escapes is false)]`,
     );
-    expect(() => print(one({ kind: 'bareword', value: 'x' }))).toThrowErrorMatchingInlineSnapshot(
+    expect(() => printPipeline(one({ kind: 'bareword', value: 'x' }))).toThrowErrorMatchingInlineSnapshot(
       `[ConfigError: sections.0.body.0.attributes.0.value: bareword "x" must match [A-Za-z_][A-Za-z0-9_]+]`,
     );
     const inOne: Config = {
@@ -180,7 +180,7 @@ describe('render -> parse round trip', () => {
         },
       ],
     };
-    expect(() => print(inOne)).toThrowErrorMatchingInlineSnapshot(
+    expect(() => printPipeline(inOne)).toThrowErrorMatchingInlineSnapshot(
       `[ConfigError: sections.0.body.0.clauses.0.condition.operands.0.right: the one-element array ["x"] would read as a field reference in a condition]`,
     );
   });

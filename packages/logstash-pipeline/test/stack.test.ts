@@ -5,7 +5,7 @@ import {
   PIPELINE_PATH,
   configSubstitutions,
   logstashRenderer,
-  parse,
+  parsePipeline,
   renderStackPipeline,
   renderedBeatsInputs,
 } from '@chatops/logstash-pipeline';
@@ -42,7 +42,7 @@ describe('stack pipeline', () => {
   it('parses back to the AST it was printed from', () => {
     const ctx = context('prod');
     const { config, text } = renderStackPipeline(ctx, nodeWithRole(ctx.env, 'logstash'));
-    expect(parse(text)).toEqual(config);
+    expect(parsePipeline(text)).toEqual(config);
     expect(configSubstitutions(config)).toEqual([{ name: 'ES_PASSWORD' }]);
   });
 

@@ -42,9 +42,9 @@ export {
 } from './prometheus-config.js';
 export {
   PROMETHEUS_PATHS,
-  PROMETHEUS_RENDERER,
-  type PrometheusRendererOptions,
   prometheusRenderer,
+  type PrometheusRendererOptions,
+  createPrometheusRenderer,
   renderPrometheus,
 } from './prometheus-renderer.js';
 export {

@@ -122,7 +122,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
 }
 
 /** The stack's Prometheus renderer; `options` tune the default rules (the registry uses the defaults). */
-export function prometheusRenderer(options: PrometheusRendererOptions = {}): ServiceRenderer {
+export function createPrometheusRenderer(options: PrometheusRendererOptions = {}): ServiceRenderer {
   return {
     service: 'prometheus',
     // What it alerts to and scrapes first.
@@ -136,4 +136,4 @@ export function prometheusRenderer(options: PrometheusRendererOptions = {}): Ser
 }
 
 /** Registered in `@chatops/stack`. */
-export const PROMETHEUS_RENDERER: ServiceRenderer = prometheusRenderer();
+export const prometheusRenderer: ServiceRenderer = createPrometheusRenderer();

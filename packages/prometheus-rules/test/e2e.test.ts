@@ -13,7 +13,7 @@ import {
   unitsOn,
 } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
-import { PROMETHEUS_PATHS, defaultAlertRules, prometheusRenderer } from '@chatops/prometheus-rules';
+import { PROMETHEUS_PATHS, createPrometheusRenderer, defaultAlertRules } from '@chatops/prometheus-rules';
 import { pkiSettings, prepareRender, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ describe('Prometheus on loopback', () => {
     const ctx = await prepareRender(loop.file, { pkiDir });
     const { env } = ctx;
     const node = nodeWithRole(env, 'prometheus');
-    const out = prometheusRenderer({ rules: { for: '1s' } }).render(node, ctx);
+    const out = createPrometheusRenderer({ rules: { for: '1s' } }).render(node, ctx);
     writeArtifacts(out.artifacts);
 
     // Certificates for the stand-ins, from the same CA (the real exporters' renderers are not under test here).

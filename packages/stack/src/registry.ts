@@ -2,10 +2,10 @@ import { alertRoutingCheck, alertmanagerRenderer } from '@chatops/alertmanager-c
 import { elasticsearchRenderer, kibanaRenderer } from '@chatops/elastic-config';
 import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import { filebeatLogstashAgreement, filebeatRenderer } from '@chatops/filebeat-config';
-import { GRAFANA_RENDERER, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
+import { grafanaRenderer, grafanaDatasourceAgreement } from '@chatops/grafana-provisioning';
 import { haproxyRenderer, haproxyUpstreamCertificates } from '@chatops/haproxy-config';
 import { logstashRenderer } from '@chatops/logstash-pipeline';
-import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { prometheusRenderer } from '@chatops/prometheus-rules';
 import {
   UNITS_CHECKS,
   blackboxExporterRenderer,
@@ -27,9 +27,9 @@ export const RENDERERS: readonly ServiceRenderer[] = [
   blackboxExporterRenderer,
   cadvisorRenderer,
   alertmanagerRenderer,
-  PROMETHEUS_RENDERER,
+  prometheusRenderer,
   chatopsRenderer,
-  GRAFANA_RENDERER,
+  grafanaRenderer,
   filebeatRenderer,
   certbotRenderer,
   haproxyRenderer,

@@ -18,7 +18,6 @@ export {
   chatopsAppUnits,
   chatopsRenderer,
 } from './chatops-app.js';
-export { type EnvFile, envFileSchema, parseEnvFile, printEnvFile } from '@chatops/core';
 export { printExporterWebConfig } from './exporter-web-config.js';
 export {
   EXPORTERS_DIR,
@@ -47,26 +46,6 @@ export {
   stunnelServiceSchema,
 } from './stunnel-config.js';
 export { STUNNEL_DIR, type TlsTerminatorProps, tlsTerminator } from './tls-terminator.js';
-// The unit printer lives in @chatops/core (every package that writes unit text uses it); re-exported here.
-export {
-  INSTALL_DIRECTIVES,
-  type ParsedUnitFile,
-  type RawWord,
-  SERVICE_DIRECTIVES,
-  TIMER_DIRECTIVES,
-  UNIT_DIRECTIVES,
-  type UnitFile,
-  type UnitFileInput,
-  type UnitValue,
-  escapeSpecifiers,
-  execLine,
-  parseUnitFile,
-  printUnitFile,
-  quoteWord,
-  raw,
-  splitExecLine,
-  unitFileSchema,
-} from '@chatops/core';
 
 import type { ServiceRenderer } from '@chatops/environment';
 import { blackboxExporterRenderer } from './blackbox-exporter.js';

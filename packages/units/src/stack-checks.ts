@@ -8,7 +8,7 @@ import {
   nodeWithRole,
   parseDocument,
 } from '@chatops/environment';
-import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, parseHaproxyConfig } from '@chatops/haproxy-config';
+import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, validateHaproxyConfig } from '@chatops/haproxy-config';
 import { parsePromql } from '@chatops/prometheus-common';
 import { type InstanceFact, type ListenFact, instanceFacts, listenFacts, resolveNode, splitHostPort } from './_facts.js';
 
@@ -199,7 +199,7 @@ interface BackendServer {
 /** The load balancer's edge as the HAProxy renderer builds it (the typed model, before printing). */
 function renderedEdge(ctx: RenderContext): HaproxyConfig {
   const lb = nodeWithRole(ctx.env, 'loadbalancer');
-  return parseHaproxyConfig(buildEdgeConfig(ctx.env, lb));
+  return validateHaproxyConfig(buildEdgeConfig(ctx.env, lb));
 }
 
 /** The servers of every backend and listen section of a typed HAProxy model, with the section's HTTP check path. */

@@ -1,4 +1,4 @@
-import { absolutePath, parseWith } from '@chatops/core';
+import { absolutePath, validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 const address = z
@@ -39,7 +39,7 @@ export type StunnelService = z.infer<typeof stunnelServiceSchema>;
 
 /** Prints stunnel.conf: global options first, then one section per service (in insertion order). */
 export function printStunnelConfig(config: StunnelConfig): string {
-  const c = parseWith(stunnelConfigSchema, config);
+  const c = validateWith(stunnelConfigSchema, config);
   const accepts = new Set<string>();
   const line = (k: string, v: string | number | undefined) => (v === undefined ? [] : [`${k} = ${v}`]);
   const blocks = [

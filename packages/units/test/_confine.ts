@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, readFileSync } from 'node:fs';
 import type { Artifact } from '@chatops/core';
-import { type ParsedUnitFile, parseUnitFile } from '@chatops/units';
+import { type ParsedUnitFile, parseUnitFile } from '@chatops/core';
 import { requireBinary, run } from '@chatops/testing';
 
 /**

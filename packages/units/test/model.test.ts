@@ -1,15 +1,5 @@
-import {
-  execLine,
-  parseEnvFile,
-  parseStunnelServices,
-  parseUnitFile,
-  printEnvFile,
-  printExporterWebConfig,
-  printStunnelConfig,
-  printUnitFile,
-  raw,
-  splitExecLine,
-} from '@chatops/units';
+import { parseStunnelServices, printExporterWebConfig, printStunnelConfig } from '@chatops/units';
+import { execLine, parseEnvFile, parseUnitFile, printEnvFile, printUnitFile, raw, splitExecLine } from '@chatops/core';
 import { argsVariable } from '@chatops/core';
 import fc from 'fast-check';
 import { errorMessage } from '@chatops/testing';

@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RENDERERS, writeArtifacts } from '@chatops/stack';
 import { exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
-import { parseUnitFile, splitExecLine, UNITS_RENDERERS } from '@chatops/units';
+import { UNITS_RENDERERS } from '@chatops/units';
+import { parseUnitFile, splitExecLine } from '@chatops/core';
 import { describe, expect, it } from 'vitest';
 
 /** The host's targets and slices (what units are ordered against) inside a verify root. */

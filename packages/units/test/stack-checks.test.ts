@@ -5,10 +5,10 @@ import {
   type Server,
   buildEdgeConfig,
   haproxyRenderer,
-  parseHaproxyConfig,
   publicCertPath,
+  validateHaproxyConfig,
 } from '@chatops/haproxy-config';
-import { PROMETHEUS_RENDERER } from '@chatops/prometheus-rules';
+import { prometheusRenderer } from '@chatops/prometheus-rules';
 import {
   UNITS_CHECKS,
   UNITS_RENDERERS,
@@ -22,7 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { exampleContext, renderAll } from '@chatops/testing';
 
 const ctx: RenderContext = exampleContext('prod');
-const pristine = () => renderAll(ctx, [haproxyRenderer, PROMETHEUS_RENDERER, ...UNITS_RENDERERS]);
+const pristine = () => renderAll(ctx, [haproxyRenderer, prometheusRenderer, ...UNITS_RENDERERS]);
 
 /** Rewrites one artifact of a node's bundle (the way a hand edit or a renderer drift would). */
 function edit(bundles: Map<string, Artifact[]>, node: string, pathEnd: string, change: (text: string) => string): Map<string, Artifact[]> {
@@ -38,7 +38,7 @@ function edit(bundles: Map<string, Artifact[]>, node: string, pathEnd: string, c
 
 /** The edge model the HAProxy renderer builds, with each server changed by `change`. */
 function editEdge(change: (s: Server) => Server): HaproxyConfig {
-  const edge = parseHaproxyConfig(buildEdgeConfig(ctx.env, nodeWithRole(ctx.env, 'loadbalancer')));
+  const edge = validateHaproxyConfig(buildEdgeConfig(ctx.env, nodeWithRole(ctx.env, 'loadbalancer')));
   return { ...edge, backends: edge.backends.map((b) => ({ ...b, servers: b.servers.map(change) })) };
 }
 
