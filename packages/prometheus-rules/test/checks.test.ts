@@ -160,7 +160,8 @@ describe('valid rule files are accepted by promtool (property)', () => {
     using dir = tempDir('rules-prop-');
     const name = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/);
     const value = fc.oneof(
-      fc.string({ maxLength: 12 }),
+      // Without "{{": a label value is a template, and an unbalanced action is refused before promtool sees it.
+      fc.string({ maxLength: 12 }).filter((v) => !v.includes('{{')),
       fc.constantFrom('on', 'no', 'yes', '0755', '1:30', '~', 'null', '- x', '#x', '{{ $value }}'),
     );
     const expr = fc.constantFrom(
