@@ -1,16 +1,6 @@
-import { ConfigError } from '@chatops/core';
 import { validateWebConfig } from '@chatops/prometheus-common';
+import { errorMessage as errorOf } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('web.yml', () => {
   it('web.yml accepts only bcrypt hashes and no basic auth without TLS', () => {
