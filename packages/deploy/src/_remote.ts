@@ -1,10 +1,8 @@
 // Bash scripts deploy sends to nodes (one script = one round trip) and the parsers of their output. Output is
 // tab-separated records, one per line; file contents travel base64-encoded so no byte can break the framing.
 
-/** Single-quotes a value for bash. */
-export function shq(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+// Values are single-quoted by core's shellQuote, the one shell quoting of the repository.
+import { shellQuote as shq } from '@chatops/core';
 
 /** A here-document delimiter that does not occur in `body`. */
 function delimiter(body: string, base: string): string {
