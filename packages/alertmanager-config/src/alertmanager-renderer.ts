@@ -1,4 +1,4 @@
-import { type Artifact, ConfigError, argsVariable, artifact, placeSecret, printEnvFile } from '@chatops/core';
+import { type Artifact, ConfigError, argsVariable, artifact, placeSecret, printEnvFile, printUnitFile, sandbox } from '@chatops/core';
 import {
   type NativeCheck,
   type NodeSpec,
@@ -23,6 +23,8 @@ export const ALERTMANAGER_PATHS = {
   defaults: '/etc/default/prometheus-alertmanager',
   secretsDir: '/etc/alertmanager/secrets',
   storage: '/var/lib/prometheus/alertmanager',
+  /** Our drop-in on Debian's `prometheus-alertmanager.service`: its sandbox. */
+  dropIn: '/etc/systemd/system/prometheus-alertmanager.service.d/chatops.conf',
 } as const;
 
 /** The user Debian's package runs Alertmanager as; it must read the key and secret files. */
@@ -141,6 +143,26 @@ export function renderAlertmanager(
     }),
   );
 
+  // Debian's unit has no sandbox: the drop-in restates its user and confines it (only its storage is writable,
+  // no capabilities, @system-service syscalls; it reaches Slack and SMTP over IPv4/IPv6).
+  artifacts.push(
+    artifact({
+      path: p(ALERTMANAGER_PATHS.dropIn),
+      content: printUnitFile(
+        {
+          Service: {
+            User: ALERTMANAGER_USER,
+            Group: ALERTMANAGER_USER,
+            ...sandbox({ writable: [`-${p(ALERTMANAGER_PATHS.storage)}`] }),
+          },
+        },
+        { header: HEADER },
+      ),
+      service: SERVICE,
+      action: 'restart',
+    }),
+  );
+
   return {
     artifacts,
     checks: [
@@ -154,6 +176,7 @@ export function renderAlertmanager(
 export function createAlertmanagerRenderer(props: StackAlertingProps = {}): ServiceRenderer {
   return {
     service: SERVICE,
+    securityBudgets: { 'prometheus-alertmanager.service': { max: 1.5 } }, // systemd 252: 1.1 (Debian's unit alone: 9.2)
     certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true })],
     render: (node, ctx) => renderAlertmanager(node, ctx, props),
   };

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   readonly protectControlGroups?: boolean;
   /** Extra syscall groups denied on top of `@system-service`. @default ['@privileged', '@resources'] */
   readonly denySyscalls?: readonly string[];
+  /** System calls allowed beyond `@system-service` (e.g. `chroot` for a daemon that chroots itself). @default [] */
+  readonly allowSyscalls?: readonly string[];
   /** `RestrictNamespaces=`: off for services that create namespaces (a container runtime client does not). @default true */
   readonly restrictNamespaces?: boolean;
 }
@@ -63,7 +65,7 @@ export function sandbox(options: SandboxOptions = {}): ServiceSection {
     LockPersonality: 'yes',
     MemoryDenyWriteExecute: (options.memoryDenyWriteExecute ?? true) ? 'yes' : 'no',
     SystemCallArchitectures: 'native',
-    SystemCallFilter: ['@system-service', ...(deny.length ? [`~${deny.join(' ')}`] : [])],
+    SystemCallFilter: [['@system-service', ...(options.allowSyscalls ?? [])].join(' '), ...(deny.length ? [`~${deny.join(' ')}`] : [])],
     SystemCallErrorNumber: 'EPERM',
     // An empty list prints `CapabilityBoundingSet=` (no capability at all).
     CapabilityBoundingSet: caps.join(' '),

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { type Artifact, ConfigError, artifact } from '@chatops/core';
+import { type Artifact, ConfigError, artifact, printUnitFile, sandbox } from '@chatops/core';
 import {
   type Environment,
   type NodeSpec,
@@ -87,12 +87,37 @@ export function nodeFilebeat(
 const header = (env: Environment, node: NodeSpec, what: string) =>
   `${what} for ${node.name} (${env.name}).\nRendered by @chatops/filebeat-config: do not edit by hand.`;
 
+/** Our drop-in on the package's `filebeat.service`: its sandbox. */
+export const FILEBEAT_DROP_IN_PATH = '/etc/systemd/system/filebeat.service.d/chatops.conf';
+
+/**
+ * The drop-in confining the package's `filebeat.service` (no sandbox of its own). Filebeat runs as root to read
+ * every service's logs (files owned by their daemons' users, the journal): root without any capability but
+ * CAP_DAC_READ_SEARCH (read anything, write nothing it does not own); it writes only its registry and its own
+ * log; host-wide /proc stays visible for add_host_metadata; it may load its own seccomp filter on top of ours.
+ */
+function filebeatDropIn(env: Environment, node: NodeSpec): string {
+  return printUnitFile(
+    {
+      Service: sandbox({
+        root: true,
+        capabilities: ['CAP_DAC_READ_SEARCH'],
+        writable: [`-${nodePath(env, node, '/var/lib/filebeat')}`, `-${nodePath(env, node, '/var/log/filebeat')}`],
+        hideProc: false,
+        allowSyscalls: ['seccomp'],
+      }),
+    },
+    { header: header(env, node, 'Filebeat sandbox') },
+  );
+}
+
 /** Filebeat on every node: ships the logs of the services placed there to Logstash over TLS. */
 export const filebeatRenderer: ServiceRenderer = {
   service: 'filebeat',
   // Ships to Logstash: start it once its beats input is up.
   after: ['logstash'],
   certificates: (env, node) => [clientCertificate(env, node, 'filebeat')],
+  securityBudgets: { 'filebeat.service': { max: 2.5 } }, // systemd 252: 2.0 (root with CAP_DAC_READ_SEARCH)
   render(node: NodeSpec, ctx: RenderContext) {
     const { env } = ctx;
     // Debian's filebeat runs as root.
@@ -110,6 +135,13 @@ export const filebeatRenderer: ServiceRenderer = {
         action: 'restart',
       }),
       ...client.artifacts,
+      artifact({
+        path: nodePath(env, node, FILEBEAT_DROP_IN_PATH),
+        content: filebeatDropIn(env, node),
+        mode: '0644',
+        service: 'filebeat',
+        action: 'restart',
+      }),
     ];
     for (const [path, inputs] of built.inputFiles) {
       artifacts.push(

@@ -1,4 +1,4 @@
-import { type Artifact, artifact, placeSecret } from '@chatops/core';
+import { type Artifact, artifact, placeSecret, printUnitFile, sandbox } from '@chatops/core';
 import {
   type Environment,
   type NodeSpec,
@@ -32,6 +32,8 @@ export const GRAFANA_PATHS = {
   plugins: '/var/lib/grafana/plugins',
   /** Grafana writes `grafana.log` here (Filebeat ships it). */
   logs: '/var/log/grafana',
+  /** Our drop-in on the package's `grafana-server.service`: its sandbox. */
+  dropIn: '/etc/systemd/system/grafana-server.service.d/chatops.conf',
 } as const;
 
 /** The system user and group of the Debian package. */
@@ -272,6 +274,24 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
 
   return [
     file(GRAFANA_PATHS.config, printGrafanaIni(ini, { header: HEADER })),
+    // The package's unit is partly hardened; the drop-in restates its user and confines it: only its data and
+    // logs are writable, no capabilities. Like Grafana's own unit, writable executable memory stays allowed.
+    artifact({
+      path: p(GRAFANA_PATHS.dropIn),
+      content: printUnitFile(
+        {
+          Service: {
+            User: GRAFANA_USER,
+            Group: GRAFANA_USER,
+            ...sandbox({ writable: [`-${p(GRAFANA_PATHS.data)}`, `-${p(GRAFANA_PATHS.logs)}`], memoryDenyWriteExecute: false }),
+          },
+        },
+        { header: HEADER },
+      ),
+      mode: '0644',
+      service: 'grafana',
+      action: 'restart',
+    }),
     ...tls.artifacts,
     ...admin.artifacts,
     ...clientSecret.artifacts,
@@ -298,6 +318,7 @@ export function createGrafanaRenderer(props: GrafanaRendererProps = {}): Service
   return {
     service: 'grafana',
     after: ['prometheus'],
+    securityBudgets: { 'grafana-server.service': { max: 1.5 } }, // systemd 252: 1.1
     certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true })],
     render: (node, ctx) => ({ artifacts: renderGrafana(node, ctx, props) }),
   };

@@ -1,4 +1,4 @@
-import { artifact } from '@chatops/core';
+import { artifact, printUnitFile, sandbox } from '@chatops/core';
 import {
   type NodeSpec,
   type RenderContext,
@@ -17,7 +17,37 @@ export const HAPROXY_PATHS = {
   config: '/etc/haproxy/haproxy.cfg',
   certDir: '/etc/haproxy/certs',
   adminSocket: '/run/haproxy/admin.sock',
+  /** Debian's tmpfiles.d creates it (haproxy:haproxy 2775); the only path HAProxy writes. */
+  runDir: '/run/haproxy',
+  /** Our drop-in on Debian's `haproxy.service`: its sandbox. */
+  dropIn: '/etc/systemd/system/haproxy.service.d/chatops.conf',
 } as const;
+
+/**
+ * The drop-in confining Debian's `haproxy.service` (which ships its sandbox commented out). HAProxy starts as root
+ * to bind :80/:443, chroot and switch to `haproxy`: it keeps exactly those capabilities (and `chown` for an admin
+ * socket given to a group). The pid file and master socket move from `/run` into `/run/haproxy`, the only
+ * writable path. Debian builds HAProxy with PCRE2 JIT, which a regex ACL needs writable executable memory for.
+ */
+function haproxyDropIn(runDir: string, chownSocket: boolean): string {
+  return printUnitFile(
+    {
+      Service: {
+        Environment: `"PIDFILE=${runDir}/haproxy.pid" "EXTRAOPTS=-S ${runDir}/master.sock"`,
+        ...sandbox({
+          root: true,
+          capabilities: ['CAP_NET_BIND_SERVICE', 'CAP_SETUID', 'CAP_SETGID', 'CAP_SYS_CHROOT', ...(chownSocket ? ['CAP_CHOWN'] : [])],
+          writable: [runDir],
+          allowSyscalls: ['chroot'],
+          // It switches users (@privileged holds setuid/setgroups/chroot); nothing of @resources.
+          denySyscalls: ['@resources'],
+          memoryDenyWriteExecute: false,
+        }),
+      },
+    },
+    { header: 'Rendered by @chatops/haproxy-config: do not edit.' },
+  );
+}
 
 /** The public certificate bundle path: certbot's deploy hook rebuilds this same file from Let's Encrypt's live files. */
 export function publicCertPath(ctx: RenderContext, node: NodeSpec): string {
@@ -34,6 +64,9 @@ export const haproxyRenderer: ServiceRenderer = {
   // The public edge comes last: every backend it routes to (and certbot's ACME listener) is up before it.
   after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
   certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true })],
+  securityBudgets: {
+    'haproxy.service': { max: 2.5 }, // systemd 252: 2.3 (root with the capabilities of haproxyDropIn)
+  },
   render(node, ctx) {
     const { env, pki } = ctx;
     const configPath = nodePath(env, node, HAPROXY_PATHS.config);
@@ -72,6 +105,16 @@ export const haproxyRenderer: ServiceRenderer = {
         bundle(publicCertFile, pki.publicCert, env.tls.public.mode === 'letsencrypt'),
         bundle(internalCertFile, leaf),
         caBundle(ctx, node, 'haproxy'),
+        artifact({
+          path: nodePath(env, node, HAPROXY_PATHS.dropIn),
+          content: haproxyDropIn(
+            nodePath(env, node, HAPROXY_PATHS.runDir),
+            (model.global?.statsSockets ?? []).some((s) => 'group' in s || 'user' in s),
+          ),
+          mode: '0644',
+          service: 'haproxy',
+          action: 'restart',
+        }),
       ],
       checks: [{ name: 'haproxy -c', command: 'haproxy', args: ['-c', '-dW', '-f', configPath] }],
     };

@@ -1,4 +1,4 @@
-import { type Artifact, ConfigError, artifact, placeSecret } from '@chatops/core';
+import { type Artifact, ConfigError, artifact, placeSecret, printUnitFile, sandbox } from '@chatops/core';
 import {
   type NodeSpec,
   type RenderContext,
@@ -24,6 +24,8 @@ export const PROMETHEUS_PATHS = {
   rules: '/etc/prometheus/rules/chatops.rules.yml',
   password: '/etc/prometheus/secrets/prometheus-password',
   defaults: '/etc/default/prometheus',
+  /** Our drop-in on Debian's `prometheus.service`: its sandbox. */
+  dropIn: '/etc/systemd/system/prometheus.service.d/chatops.conf',
 } as const;
 
 const HEADER = 'Rendered by @chatops/prometheus-rules from the environment. Do not edit: changes are overwritten.';
@@ -96,6 +98,17 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
     artifact({ path: paths.rules, content: printRuleFile(rules, { header: HEADER }), service }),
     // bcrypt hashes are not secrets, but nobody else needs to read them.
     artifact({ path: paths.web, content: printWebConfig(web, { header: HEADER }), mode: '0640', group: 'prometheus', service }),
+    // Debian's unit is already partly hardened (4.0); the drop-in restates its user and locks it down: only the
+    // TSDB is writable, no capabilities, @system-service syscalls (a Go daemon: no writable executable memory).
+    artifact({
+      path: p(PROMETHEUS_PATHS.dropIn),
+      content: printUnitFile(
+        { Service: { User: 'prometheus', Group: 'prometheus', ...sandbox({ writable: [`-${p(env.prometheus.dataPath)}`] }) } },
+        { header: HEADER },
+      ),
+      service,
+      action: 'restart',
+    }),
     artifact({
       path: paths.defaults,
       content: printPrometheusDefaults({
@@ -125,6 +138,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
 export function createPrometheusRenderer(options: PrometheusRendererOptions = {}): ServiceRenderer {
   return {
     service: 'prometheus',
+    securityBudgets: { 'prometheus.service': { max: 1.5 } }, // systemd 252: 1.1 (Debian's unit alone: 4.0)
     // What it alerts to and scrapes first.
     after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor', 'blackbox-exporter'],
     certificates: (env, node) => [

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { SecurityBudget } from '@chatops/environment';
+import { type SecurityBudget, unitsOn } from '@chatops/environment';
 import { RENDERERS, writeArtifacts } from '@chatops/stack';
 import { exampleContext, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
@@ -26,12 +26,13 @@ function parseScores(output: string): Map<string, number> {
 const scoredName = (unit: string) => unit.replace(/@\.service$/, '@1.service');
 
 describe('systemd-analyze security --offline on the rendered prod tree', () => {
-  it('scores every rendered unit and drop-in at or under the budget written next to it', () => {
+  it('scores every rendered unit and drop-in, and so every unit the stack runs, at or under the budget written next to it', () => {
     const analyze = requireBinary('systemd-analyze');
     using root = tempDir('unit-security-');
     const all = budgets();
     const results: { node: string; unit: string; score: number | undefined; max: number | undefined }[] = [];
-    for (const [node, artifacts] of renderAll(exampleContext('prod'), RENDERERS)) {
+    const ctx = exampleContext('prod');
+    for (const [node, artifacts] of renderAll(ctx, RENDERERS)) {
       const nodeRoot = join(root.path, node);
       writeArtifacts(artifacts, nodeRoot);
       const units = new Set<string>();
@@ -59,6 +60,15 @@ describe('systemd-analyze security --offline on the rendered prod tree', () => {
     expect(results.length).toBeGreaterThan(0);
     const units = new Set(results.map((r) => r.unit));
     expect([...units].sort()).toEqual([...all.keys()].sort());
+    // Every long-running unit of a node (what the systemd alert watches) is ours or a package's unit our drop-in
+    // confines: none runs with its package's defaults unscored.
+    const unscored = ctx.env.nodes.flatMap((n) =>
+      unitsOn(ctx.env, n)
+        .map((u) => u.replace(/@[^.]+\.service$/, '@.service'))
+        .filter((u) => !results.some((r) => r.node === n.name && r.unit === u))
+        .map((u) => `${u} on ${n.name}`),
+    );
+    expect(unscored).toEqual([]);
     const problems = results.filter((r) => r.score === undefined || r.max === undefined || r.score > r.max);
     expect(problems).toEqual([]);
   });

@@ -14,6 +14,6 @@ export const SERVICE_SIGNATURES: Readonly<Record<ServiceName, RegExp>> = {
   logstash: /^\/etc\/logstash\/conf\.d\/.+\.conf$/,
   filebeat: /^\/etc\/filebeat\/filebeat\.yml$/,
   'systemd-exporter': /^\/etc\/systemd\/system\/systemd-exporter\.service$/,
-  'node-exporter': /^\/etc\/systemd\/system\/prometheus-node-exporter\.service$/,
+  'node-exporter': /^\/etc\/default\/prometheus-node-exporter$/,
   'blackbox-exporter': /^\/etc\/prometheus\/blackbox\.yml$/,
 };

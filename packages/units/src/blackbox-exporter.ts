@@ -136,7 +136,8 @@ function blackboxArgs(env: Environment, node: NodeSpec, configFile: string, webC
 }
 
 /**
- * The blackbox exporter on the Prometheus node (Debian's `prometheus-blackbox-exporter` binary, our unit): its
+ * The blackbox exporter on the Prometheus node (Debian's `prometheus-blackbox-exporter` package and unit, our
+ * drop-in): its
  * modules from `probeTargets(env)`, TLS with our certificate and the Prometheus service account's basic auth on
  * its web endpoint (probes and its own metrics), like every exporter.
  */
@@ -201,26 +202,24 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
           service: UNIT,
           action: 'restart',
         }),
-        unitArtifact(env, node, `${UNIT}.service`, {
-          Unit: {
-            Description: 'Prometheus blackbox exporter (rendered by @chatops/units)',
-            Wants: 'network-online.target',
-            After: 'network-online.target',
+        // Debian's unit (its restart policy, ExecReload=, [Install]) extended by a drop-in that restates the command
+        // line and the user, so the drop-in alone decides what runs and how confined (its score).
+        unitArtifact(
+          env,
+          node,
+          `${UNIT}.service.d/chatops.conf`,
+          {
+            Service: {
+              User: user,
+              Group: user,
+              EnvironmentFile: argsPath,
+              ExecStart: ['', execLine([binary, raw('$ARGS')])],
+              // HTTP and TCP probes only (no ICMP: no CAP_NET_RAW, no raw sockets).
+              ...sandbox(),
+            },
           },
-          Service: {
-            Type: 'simple',
-            User: user,
-            Group: user,
-            EnvironmentFile: argsPath,
-            ExecStart: execLine([binary, raw('$ARGS')]),
-            ExecReload: execLine(['/bin/kill', '-HUP', raw('$MAINPID')]),
-            Restart: 'on-failure',
-            RestartSec: '5s',
-            // HTTP and TCP probes only (no ICMP: no CAP_NET_RAW, no raw sockets).
-            ...sandbox(),
-          },
-          Install: { WantedBy: 'multi-user.target' },
-        }),
+          { service: UNIT },
+        ),
       );
       return {
         artifacts,

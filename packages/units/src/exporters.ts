@@ -37,15 +37,24 @@ export interface ExporterUnitProps {
   readonly user?: string;
   /** Extra command-line flags (`--collector.x`), appended after the listen flags. @default [] */
   readonly extraArgs?: readonly string[];
+  /** Whether a package ships the unit, which a drop-in then extends (else the whole unit is rendered). @default true for node-exporter under Debian's unit name, else false */
+  readonly packaged?: boolean;
 }
 
+/** `packaged`: Debian ships the unit (we extend it with a drop-in); otherwise we render the whole unit. */
 const DEFAULTS = {
   'node-exporter': {
     unit: 'prometheus-node-exporter',
     binary: '/usr/bin/prometheus-node-exporter',
     description: 'Prometheus node exporter',
+    packaged: true,
   },
-  'systemd-exporter': { unit: 'systemd-exporter', binary: '/usr/local/bin/systemd_exporter', description: 'Prometheus systemd exporter' },
+  'systemd-exporter': {
+    unit: 'systemd-exporter',
+    binary: '/usr/local/bin/systemd_exporter',
+    description: 'Prometheus systemd exporter',
+    packaged: false,
+  },
 } as const;
 
 /**
@@ -87,6 +96,7 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
   const unit = props.unit ?? d.unit;
   const binary = props.binary ?? d.binary;
   const user = props.user ?? 'prometheus';
+  const packaged = props.packaged ?? (d.packaged && props.unit === undefined);
   return {
     service: props.service,
     securityBudgets: { [`${unit}.service`]: { max: SANDBOX[props.service].budget } },
@@ -123,6 +133,15 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
         ...(props.extraArgs ?? []),
       ];
       const argsPath = exporterArgsPath(env, node, unit);
+      // `$ARGS` (unbraced) is split into words by systemd.
+      const execStart = execLine([binary, raw('$ARGS')]);
+      const service = {
+        User: user,
+        Group: user,
+        EnvironmentFile: argsPath,
+        ExecStart: execStart,
+        ...sandbox(SANDBOX[props.service].sandbox),
+      };
       const artifacts: Artifact[] = [
         ...tls.artifacts,
         webConfig,
@@ -135,32 +154,33 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
           service: unit,
           action: 'restart',
         }),
-        unitArtifact(env, node, `${unit}.service`, {
-          Unit: {
-            Description: `${d.description} (rendered by @chatops/units)`,
-            Wants: 'network-online.target',
-            After: 'network-online.target',
-          },
-          Service: {
-            Type: 'simple',
-            User: user,
-            Group: user,
-            EnvironmentFile: argsPath,
-            // `$ARGS` (unbraced) is split into words by systemd.
-            ExecStart: execLine([binary, raw('$ARGS')]),
-            Restart: 'on-failure',
-            RestartSec: '5s',
-            ...sandbox(SANDBOX[props.service].sandbox),
-          },
-          Install: { WantedBy: 'multi-user.target' },
-        }),
+        packaged
+          ? // Debian's unit (restart policy, stop timeout, [Install]) extended by a drop-in: it restates the command
+            // line (binary, arguments file under the path prefix) and the user, so the drop-in alone decides what
+            // runs and how confined (its score).
+            unitArtifact(
+              env,
+              node,
+              `${unit}.service.d/chatops.conf`,
+              { Service: { ...service, ExecStart: ['', execStart] } },
+              { service: unit },
+            )
+          : unitArtifact(env, node, `${unit}.service`, {
+              Unit: {
+                Description: `${d.description} (rendered by @chatops/units)`,
+                Wants: 'network-online.target',
+                After: 'network-online.target',
+              },
+              Service: { Type: 'simple', ...service, Restart: 'on-failure', RestartSec: '5s' },
+              Install: { WantedBy: 'multi-user.target' },
+            }),
       ];
       return { artifacts };
     },
   };
 }
 
-/** node_exporter on every node (Debian's `prometheus-node-exporter` binary, our unit). */
+/** node_exporter on every node (Debian's `prometheus-node-exporter` package and unit, our drop-in). */
 export const nodeExporterRenderer: ServiceRenderer = exporterUnit({ service: 'node-exporter' });
 /**
  * systemd_exporter on every node (upstream release binary, our unit), with the restart counter

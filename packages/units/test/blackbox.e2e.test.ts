@@ -78,7 +78,8 @@ describe('blackbox exporter on loopback', () => {
     const defaults = nodePath(env, monitoring, '/etc/default/prometheus-blackbox-exporter');
     // Under what its unit's sandbox allows here (`_confine.ts`): its user, no new privileges, no capabilities, / read-only.
     const service = serviceOf(
-      bundle.find((a) => a.path === nodePath(env, monitoring, '/etc/systemd/system/prometheus-blackbox-exporter.service'))?.content ?? '',
+      bundle.find((a) => a.path === nodePath(env, monitoring, '/etc/systemd/system/prometheus-blackbox-exporter.service.d/chatops.conf'))
+        ?.content ?? '',
     );
     const started = confined(service, [blackboxBin, ...args(defaults)]);
     await using blackbox = startProcess(started.command, started.args);

@@ -42,7 +42,7 @@ describe('node-exporter as rendered, confined like its unit, requires our client
     handOver(artifacts, dir.path);
 
     // The unit's own command line: its binary with the ARGS its EnvironmentFile sets, under its sandbox.
-    const unit = artifacts.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/prometheus-node-exporter.service`));
+    const unit = artifacts.find((a) => a.path === nodePath(env, node, `${SYSTEMD_DIR}/prometheus-node-exporter.service.d/chatops.conf`));
     const service = serviceOf(unit?.content ?? '');
     const args = artifacts.find((a) => a.path === service.EnvironmentFile?.[0]);
     const argv = [bin, ...(parseEnvFile(args?.content ?? '').ARGS ?? '').split(' ')];

@@ -160,11 +160,11 @@ describe('cross-checks on the real renderers (prod)', () => {
     expect(haproxyBundlePath(ctx.env, lb)).toBe(publicCertPath(ctx, lb));
   });
 
-  it('renders a unit for every unit the systemd alert watches (unitsOn)', () => {
+  it('renders a unit or drop-in for every unit the systemd alert watches (unitsOn)', () => {
     const bundles = pristine();
     for (const node of ctx.env.nodes) {
       const rendered = (bundles.get(node.name) ?? [])
-        .map((a) => /\/etc\/systemd\/system\/([^/]+\.service)$/.exec(a.path)?.[1])
+        .map((a) => /\/etc\/systemd\/system\/([^/]+\.service)(?:\.d\/[^/]+\.conf)?$/.exec(a.path)?.[1])
         .filter((u): u is string => u !== undefined);
       const ours = unitsOn(ctx.env, node).filter((u) =>
         /^(prometheus-node-exporter|systemd-exporter|cadvisor|chatops@\d+)\.service$/.test(u),

@@ -22,7 +22,7 @@ describe.each(['prod', 'dev'] as const)('%s units', (name) => {
     for (const node of ctx.env.nodes) {
       const paths = (bundles.get(node.name) ?? []).map((a) => a.path);
       const services = servicesOn(ctx.env, node);
-      expect(paths.includes('/etc/systemd/system/prometheus-node-exporter.service')).toBe(true);
+      expect(paths.includes('/etc/systemd/system/prometheus-node-exporter.service.d/chatops.conf')).toBe(true);
       expect(paths.includes('/etc/systemd/system/systemd-exporter.service')).toBe(true);
       expect(paths.includes('/etc/systemd/system/cadvisor.service')).toBe(services.includes('cadvisor'));
       expect(paths.includes('/etc/systemd/system/chatops@.service')).toBe(services.includes('chatops'));
