@@ -95,7 +95,8 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     const state = readFileSync(onNode('lb-1', 'var/lib/chatops-deploy/state'), 'utf8');
     expect(state).toMatch(new RegExp(`\\t0640\\troot\\thaproxy\\t${cfg.replaceAll('/', '\\/')}\\n`));
     expect(state).toMatch(/\t0600\thaproxy\thaproxy\t.*\/etc\/haproxy\/certs\/internal\.pem\n/);
-    expect(calls('lb-1')).toContain('reload haproxy.service');
+    // HAProxy's sandbox drop-in is new: a restart (a config change alone reloads: deploy-failures.integration).
+    expect(calls('lb-1')).toContain('restart haproxy.service');
     // Certificates changed too (they are new), so Prometheus restarts rather than reloads; units changed: daemon-reload.
     expect(calls('monitoring-1')).toEqual(
       expect.arrayContaining(['daemon-reload', 'restart prometheus.service', 'restart prometheus-alertmanager.service']),

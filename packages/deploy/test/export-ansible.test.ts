@@ -46,7 +46,7 @@ describe('chatops-deploy export-ansible', () => {
     expect(playbook).toContain('validate: haproxy -c -dW -f %s');
     expect(playbook).toContain('backup: true');
     expect(playbook).toMatch(
-      /handlers:\n\s+- name: reload haproxy\.service\n\s+ansible\.builtin\.command: systemctl reload haproxy\.service/,
+      /handlers:\n(?:.*\n)*?\s+- name: reload haproxy\.service\n\s+ansible\.builtin\.command: systemctl reload haproxy\.service/,
     );
     const internal = join(out, 'files/lb-1', loopback.nodeRoot('lb-1'), 'etc/haproxy/certs/internal.pem');
     expect(statSync(internal).mode & 0o777).toBe(0o600);

@@ -65,7 +65,7 @@ export const haproxyRenderer: ServiceRenderer = {
   after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
   certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true })],
   securityBudgets: {
-    'haproxy.service': { max: 2.5 }, // systemd 252: 2.3 (root with the capabilities of haproxyDropIn)
+    'haproxy.service': { max: 2.5 }, // systemd 252: 2.4 (root with the capabilities of haproxyDropIn)
   },
   render(node, ctx) {
     const { env, pki } = ctx;
