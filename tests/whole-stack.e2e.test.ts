@@ -84,6 +84,8 @@ function httpsGet(options: {
   servername: string;
   ca: string;
   headers?: Record<string, string>;
+  /** A client certificate and key (PEM), for a server that requires one (mutual TLS). */
+  client?: { cert: string; key: string };
 }): Promise<Reply> {
   return new Promise((resolvePromise, reject) => {
     const req = httpsRequest(
@@ -93,6 +95,7 @@ function httpsGet(options: {
         path: options.path,
         servername: options.servername,
         ca: options.ca,
+        ...options.client,
         headers: options.headers,
         agent: false,
         timeout: 10_000,
@@ -292,6 +295,11 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       path,
       servername: nodeFqdn(env, prom),
       ca: internalCa,
+      // Prometheus requires a client certificate from our CA (mutual TLS): its own, as deployed on its node.
+      client: {
+        cert: readFileSync(nodePath(env, prom, '/etc/chatops/tls/prometheus-client/cert.pem'), 'utf8'),
+        key: readFileSync(nodePath(env, prom, '/etc/chatops/tls/prometheus-client/key.pem'), 'utf8'),
+      },
       headers: { authorization: ADMIN },
     });
     if (r.status !== 200) throw new Error(`Prometheus ${path}: ${r.status} ${r.body}`);

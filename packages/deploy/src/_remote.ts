@@ -350,6 +350,8 @@ export interface HealthProbe {
   readonly ok: readonly number[];
   /** Our CA bundle on the node. */
   readonly caFile: string;
+  /** A client certificate and key from our CA on the node, for a service that requires one (mutual TLS). @default none */
+  readonly client?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Arguments of the health function in the node scripts: empty for `systemctl is-active`. */
@@ -361,19 +363,23 @@ function probeArgs(p: HealthProbe | undefined): string {
     `${p.serverName}:${p.port}:${p.address}`,
     p.host ?? p.serverName,
     `https://${p.serverName}:${p.port}${p.path}`,
+    // Last: empty fields would collapse (tab is IFS white space).
+    ...(p.client ? [p.client.certFile, p.client.keyFile] : []),
   ].join('\t');
 }
 
 /**
  * `healthy <unit> <attempts> <probe>`: polls 0.5 s apart until healthy, sets HOW; `health_detail <unit>` explains a
- * failure. A probe is `ok-statuses<TAB>ca<TAB>resolve<TAB>host<TAB>url`.
+ * failure. A probe is `ok-statuses<TAB>ca<TAB>resolve<TAB>host<TAB>url[<TAB>client-cert<TAB>client-key]`.
  */
 const HEALTHY_FN = `healthy() {
-  local u=$1 n=$2 probe=$3 i code ok ca res host url
+  local u=$1 n=$2 probe=$3 i code ok ca res host url cert key
   if [ -n "$probe" ] && command -v curl >/dev/null 2>&1; then
-    IFS=$'\\t' read -r ok ca res host url <<<"$probe"; HOW="$url"
+    IFS=$'\\t' read -r ok ca res host url cert key <<<"$probe"; HOW="$url"
+    local client=()
+    [ -n "$cert" ] && client=(--cert "$cert" --key "$key")
     for i in $(seq 1 "$n"); do
-      code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$ca" --resolve "$res" -H "Host: $host" "$url" 2>/dev/null)
+      code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$ca" "\${client[@]}" --resolve "$res" -H "Host: $host" "$url" 2>/dev/null)
       [[ "$code" =~ ^($ok)$ ]] && return 0
       sleep 0.5
     done

@@ -30,7 +30,8 @@ const prometheusJsonData = z.strictObject({
 
 const prometheusSecureJsonData = z.strictObject({
   tlsCACert: pemCertificate.optional(),
-  tlsClientCert: pemCertificate.optional(),
+  /** The client certificate inline, or `$__file{}` of the file the node holds it in. */
+  tlsClientCert: z.union([pemCertificate, secretReference]).optional(),
   tlsClientKey: secretReference.optional(),
   basicAuthPassword: secretReference.optional(),
 });

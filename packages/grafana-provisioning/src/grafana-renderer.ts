@@ -4,6 +4,8 @@ import {
   type NodeSpec,
   type RenderContext,
   type ServiceRenderer,
+  clientCertificate,
+  clientTlsFiles,
   internalUrl,
   nodeFqdn,
   nodePath,
@@ -180,7 +182,16 @@ export function grafanaIni(env: Environment, node: NodeSpec, refs: GrafanaIniRef
 }
 
 /** The Prometheus datasource: the Prometheus node over TLS with our CA, basic auth with Grafana's service account. */
-export function prometheusDatasourceFile(ctx: RenderContext, passwordFile: string, props: GrafanaRendererProps = {}): DatasourceFileInput {
+/**
+ * The Prometheus datasource: Prometheus' node by its internal name over TLS with our CA, the `grafana` service
+ * account, and (mutual TLS) Grafana's client certificate and key, read from their files at start (`$__file{}`).
+ */
+export function prometheusDatasourceFile(
+  ctx: RenderContext,
+  passwordFile: string,
+  props: GrafanaRendererProps = {},
+  client?: { readonly certFile: string; readonly keyFile: string },
+): DatasourceFileInput {
   const { env } = ctx;
   const prometheus = nodeWithRole(env, 'prometheus');
   return {
@@ -203,10 +214,12 @@ export function prometheusDatasourceFile(ctx: RenderContext, passwordFile: strin
           tlsAuthWithCACert: true,
           // The URL is Prometheus' address (nothing resolves internal names); Grafana sends and verifies its FQDN.
           serverName: nodeFqdn(env, prometheus),
+          ...(client ? { tlsAuth: true } : {}),
           prometheusType: 'Prometheus',
         },
         secureJsonData: {
           tlsCACert: ctx.pki.caCert,
+          ...(client ? { tlsClientCert: fileReference(client.certFile), tlsClientKey: fileReference(client.keyFile) } : {}),
           basicAuthPassword: fileReference(passwordFile),
         },
       },
@@ -246,6 +259,8 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
   });
 
   const tls = tlsFiles(ctx, node, 'grafana', { owner: GRAFANA_USER });
+  // The client leaf Grafana presents to Prometheus (which requires one: mutual TLS).
+  const client = clientTlsFiles(ctx, node, 'grafana', { owner: GRAFANA_USER });
   const admin = placeSecret(env.grafana.adminPassword, secrets, secretProps('admin-password'));
   const clientSecret = placeSecret(env.grafana.oauth.clientSecret, secrets, secretProps('oauth-client-secret'));
   const dsPassword = placeSecret(env.serviceAccounts.grafana.password, secrets, secretProps('prometheus-password'));
@@ -267,7 +282,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
     },
     props,
   );
-  const datasources = prometheusDatasourceFile(ctx, dsPassword.path, props);
+  const datasources = prometheusDatasourceFile(ctx, dsPassword.path, props, client);
   const datasource: DatasourceRef = { type: 'prometheus', uid: props.datasourceUid ?? 'chatops-prometheus' };
   const dashboards = [...stackDashboards(env, { datasource, unitsOf: props.unitsOf }), ...(props.extraDashboards ?? [])];
   const uids = datasources.datasources.map((d) => d.uid);
@@ -293,6 +308,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
       action: 'restart',
     }),
     ...tls.artifacts,
+    ...client.artifacts,
     ...admin.artifacts,
     ...clientSecret.artifacts,
     ...(secretKey?.artifacts ?? []),
@@ -319,7 +335,7 @@ export function createGrafanaRenderer(props: GrafanaRendererProps = {}): Service
     service: 'grafana',
     after: ['prometheus'],
     securityBudgets: { 'grafana-server.service': { max: 1.5 } }, // systemd 252: 1.1
-    certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true })],
+    certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true }), clientCertificate(env, node, 'grafana')],
     render: (node, ctx) => ({ artifacts: renderGrafana(node, ctx, props) }),
   };
 }

@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 interface ProvisionedDatasource {
   url: string;
   basicAuthUser: string;
-  jsonData: { tlsAuthWithCACert: boolean };
-  secureJsonData: { tlsCACert: string; basicAuthPassword: string };
+  jsonData: { tlsAuthWithCACert: boolean; tlsAuth: boolean };
+  secureJsonData: { tlsCACert: string; tlsClientCert: string; tlsClientKey: string; basicAuthPassword: string };
 }
 
 interface QueryAnswer {
@@ -29,7 +29,7 @@ function expand(value: string): string {
 }
 
 describe('Grafana datasource against the real Prometheus (loopback)', () => {
-  it('reaches Prometheus over TLS with our CA and basic auth, and Prometheus accepts every dashboard query', async () => {
+  it('reaches Prometheus over mutual TLS with our CA and basic auth, and Prometheus accepts every dashboard query', async () => {
     const prometheus = requireBinary('prometheus');
     using dir = tempDir('grafana-e2e-');
     const loop = await loopbackEnvironment({
@@ -59,6 +59,8 @@ describe('Grafana datasource against the real Prometheus (loopback)', () => {
     const url = new URL(ds.url);
     const auth = `Basic ${Buffer.from(`${ds.basicAuthUser}:${expand(ds.secureJsonData.basicAuthPassword)}`).toString('base64')}`;
     expect(ds.jsonData.tlsAuthWithCACert).toBe(true);
+    // Mutual TLS: Prometheus requires a client certificate; the datasource presents Grafana's.
+    expect(ds.jsonData.tlsAuth).toBe(true);
 
     const query = (expr: string, withAuth = true) =>
       new Promise<{ status: number; body: QueryAnswer }>((resolve, reject) => {
@@ -68,6 +70,8 @@ describe('Grafana datasource against the real Prometheus (loopback)', () => {
           {
             method: 'POST',
             ca: ds.secureJsonData.tlsCACert,
+            cert: expand(ds.secureJsonData.tlsClientCert),
+            key: expand(ds.secureJsonData.tlsClientKey),
             // The node's private DNS name, as Grafana resolves it on the real network.
             lookup: (_host, _opts, cb) => cb(null, [{ address: promNode.address, family: 4 }]),
             headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withAuth ? { authorization: auth } : {}) },

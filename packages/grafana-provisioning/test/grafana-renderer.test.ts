@@ -70,6 +70,20 @@ describe('grafana renderer', () => {
             "server",
           ],
         },
+        {
+          "commonName": "grafana.grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
+          "dnsNames": [
+            "grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
+            "grafana-1",
+          ],
+          "id": "grafana-1/grafana-client",
+          "ipAddresses": [
+            "10.0.0.31",
+          ],
+          "usages": [
+            "client",
+          ],
+        },
       ]
     `);
   });

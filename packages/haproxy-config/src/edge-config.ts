@@ -35,6 +35,11 @@ export interface EdgeProps {
   readonly internalCertFile?: string;
   /** Our CA bundle every backend certificate must chain to. @default nodePath('/etc/chatops/tls/ca.pem') */
   readonly caFile?: string;
+  /**
+   * PEM bundle of the load balancer's client leaf from our CA (clientAuth only), presented to every backend that
+   * asks for one (mutual TLS: Prometheus), health checks included. @default none (no client certificate)
+   */
+  readonly clientCertFile?: string;
   /** Runtime API socket. @default nodePath('/run/haproxy/admin.sock') */
   readonly adminSocket?: string;
   /** Address the public :80/:443 frontends bind. @default the node's address */
@@ -143,9 +148,18 @@ function routes(env: Environment): Route[] {
   ];
 }
 
-function reencrypt(env: Environment, node: NodeSpec, caFile: string): NonNullable<ServerInput['ssl']> {
+function reencrypt(env: Environment, node: NodeSpec, caFile: string, clientCertFile: string | undefined): NonNullable<ServerInput['ssl']> {
   const fqdn = nodeFqdn(env, node);
-  return { verify: 'required', caFile, sni: `str(${fqdn})`, verifyhost: fqdn, alpn: ['http/1.1'], checkSni: fqdn, checkAlpn: ['http/1.1'] };
+  return {
+    verify: 'required',
+    caFile,
+    ...(clientCertFile ? { crt: clientCertFile } : {}),
+    sni: `str(${fqdn})`,
+    verifyhost: fqdn,
+    alpn: ['http/1.1'],
+    checkSni: fqdn,
+    checkAlpn: ['http/1.1'],
+  };
 }
 
 /**
@@ -198,7 +212,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
       name: s.name,
       address: s.node.address,
       port: s.port,
-      ssl: reencrypt(env, s.node, caFile),
+      ssl: reencrypt(env, s.node, caFile, props.clientCertFile),
       check: true,
     })),
   }));

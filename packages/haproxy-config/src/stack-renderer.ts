@@ -6,6 +6,8 @@ import {
   caBundle,
   caBundlePath,
   certificateId,
+  clientCertificate,
+  clientCertificateId,
   nodePath,
   serviceCertificate,
 } from '@chatops/environment';
@@ -63,7 +65,7 @@ export const haproxyRenderer: ServiceRenderer = {
   service: 'haproxy',
   // The public edge comes last: every backend it routes to (and certbot's ACME listener) is up before it.
   after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
-  certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true })],
+  certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true }), clientCertificate(env, node, 'haproxy')],
   securityBudgets: {
     'haproxy.service': { max: 2.5 }, // systemd 252: 2.4 (root with the capabilities of haproxyDropIn)
   },
@@ -72,10 +74,12 @@ export const haproxyRenderer: ServiceRenderer = {
     const configPath = nodePath(env, node, HAPROXY_PATHS.config);
     const publicCertFile = publicCertPath(ctx, node);
     const internalCertFile = nodePath(env, node, `${HAPROXY_PATHS.certDir}/internal.pem`);
+    const clientCertFile = nodePath(env, node, `${HAPROXY_PATHS.certDir}/client.pem`);
     const model = buildEdgeConfig(env, node, {
       publicCertFile,
       internalCertFile,
       caFile: caBundlePath(ctx, node),
+      clientCertFile,
       adminSocket: nodePath(env, node, HAPROXY_PATHS.adminSocket),
     });
     const leaf = pki.leaf(certificateId(node, 'haproxy'));
@@ -104,6 +108,8 @@ export const haproxyRenderer: ServiceRenderer = {
         // afterwards, so a later deploy must not put the self-signed certificate back.
         bundle(publicCertFile, pki.publicCert, env.tls.public.mode === 'letsencrypt'),
         bundle(internalCertFile, leaf),
+        // The client leaf it presents to backends that require one (mutual TLS).
+        bundle(clientCertFile, pki.leaf(clientCertificateId(node, 'haproxy'))),
         caBundle(ctx, node, 'haproxy'),
         artifact({
           path: nodePath(env, node, HAPROXY_PATHS.dropIn),

@@ -84,7 +84,7 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
     ruleFiles: [paths.rules],
     clientCert: client,
   });
-  const web = stackWebConfig(env, { certFile: tls.certFile, keyFile: tls.keyFile });
+  const web = stackWebConfig(env, { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile });
   const rules = defaultAlertRules(env, options.rules);
 
   const present = new Set<string>([...tls.artifacts.map((a) => a.path), secret.path, paths.rules]);

@@ -120,11 +120,19 @@ export function stackPrometheusConfig(env: Environment, paths: StackMonitoringPa
  * The stack's `web.yml`: TLS with Prometheus' own leaf, and bcrypt basic auth for the environment's users and both
  * service accounts (Grafana's datasource, and Prometheus scraping itself).
  */
-export function stackWebConfig(env: Environment, tls: { certFile: string; keyFile: string }): WebConfig {
+export function stackWebConfig(env: Environment, tls: { certFile: string; keyFile: string; caFile: string }): WebConfig {
   // Grafana's datasource and Prometheus scraping itself log in as their service accounts.
   const users = webUsers(env, ['grafana', 'prometheus']);
   return {
-    tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+    // Mutual TLS: only a client certificate from our CA with clientAuth usage gets to basic auth (Grafana's
+    // datasource, HAProxy's backend, Prometheus scraping itself, the blackbox exporter's probe, deploy's health check).
+    tls_server_config: {
+      cert_file: tls.certFile,
+      key_file: tls.keyFile,
+      min_version: 'TLS12',
+      client_auth_type: 'RequireAndVerifyClientCert',
+      client_ca_file: tls.caFile,
+    },
     basic_auth_users: users,
   };
 }

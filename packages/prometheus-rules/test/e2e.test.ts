@@ -4,7 +4,10 @@ import { createServer, request } from 'node:https';
 import { join } from 'node:path';
 import {
   type MetricsEndpoint,
+  certificateId,
   chatopsInstances,
+  clientCertificate,
+  clientCertificateId,
   metricsEndpoints,
   nodePath,
   nodeWithRole,
@@ -81,9 +84,15 @@ interface ApiBody {
   };
 }
 
-function getJson(url: string, ca: string): Promise<{ status: number; body: ApiBody }> {
+/** A client certificate and key (Prometheus requires one from our CA: mutual TLS). */
+interface Client {
+  readonly cert: string;
+  readonly key: string;
+}
+
+function getJsonAs(url: string, ca: string, client: Client): Promise<{ status: number; body: ApiBody }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca, headers: { authorization: basic('admin', LOOPBACK_PASSWORDS.admin) } }, (res) => {
+    const req = request(url, { ca, ...client, headers: { authorization: basic('admin', LOOPBACK_PASSWORDS.admin) } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
       res.on('end', () => {
@@ -100,7 +109,7 @@ function getJson(url: string, ca: string): Promise<{ status: number; body: ApiBo
 }
 
 describe('Prometheus on loopback', () => {
-  it('scrapes every stand-in exporter over TLS with auth, loads the rules, and fires the alert for a failed unit', async () => {
+  it('requires our client certificate (mutual TLS), scrapes every stand-in exporter over TLS with auth, loads the rules, and fires the alert for a failed unit', async () => {
     const prometheus = requireBinary('prometheus');
     using dir = tempDir('prom-e2e-');
     const loop = await loopbackEnvironment({
@@ -169,18 +178,36 @@ describe('Prometheus on loopback', () => {
 
       const base = `https://${node.address}:${env.ports.prometheus}`;
       const ca = ctx.pki.caCert;
-      expect((await getJson(`${base}/api/v1/targets`, ca)).status).toBe(200);
-      const unauthenticated = await new Promise<number>((resolve, reject) => {
-        request(`${base}/api/v1/targets`, { ca }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
-          .on('error', reject)
-          .end();
+      // Any client leaf of ours (clientAuth) gets through the handshake: here Grafana's, as its datasource.
+      const grafana = nodeWithRole(env, 'grafana');
+      const pair = (l: Client): Client => ({ cert: l.cert, key: l.key });
+      const client = pair(ctx.pki.leaf(clientCertificateId(grafana, 'grafana')));
+      const getJson = (url: string, c: Client = client) => getJsonAs(url, ca, c);
+      const status = (c: Client | undefined) =>
+        new Promise<number | string>((resolve) => {
+          request(`${base}/api/v1/targets`, { ca, ...c, agent: false }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+            .on('error', (e) => resolve(e.message))
+            .end();
+        });
+      expect((await getJson(`${base}/api/v1/targets`)).status).toBe(200);
+      // Our client certificate without the password: basic auth still applies.
+      expect(await status(client)).toBe(401);
+      // Mutual TLS: no client certificate, another CA's client leaf, or a server leaf of ours (serverAuth only) is
+      // refused in the handshake, before the password is even asked.
+      const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(pkiSettings(env), [clientCertificate(env, grafana, 'grafana')], {
+        persist: false,
       });
-      expect(unauthenticated).toBe(401);
+      for (const refused of [
+        undefined,
+        pair(other.material.leaf(clientCertificateId(grafana, 'grafana'))),
+        pair(ctx.pki.leaf(certificateId(node, 'prometheus'))),
+      ])
+        expect(await status(refused)).toEqual(expect.any(String));
 
       // Every target (the stand-ins and Prometheus itself) is up: a wrong CA, server name or password would show here.
       const targets = await eventually(
         async () => {
-          const r = await getJson(`${base}/api/v1/targets`, ca);
+          const r = await getJson(`${base}/api/v1/targets`);
           const active = r.body.data.activeTargets;
           return active.length === metricsEndpoints(env).length + probeTargets(env).length && active.every((t) => t.health === 'up')
             ? active
@@ -193,7 +220,7 @@ describe('Prometheus on loopback', () => {
         [...metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}`), ...probeTargets(env).map((t) => `${t.job}@${node.name}`)].sort(),
       );
 
-      const rules = await getJson(`${base}/api/v1/rules`, ca);
+      const rules = await getJson(`${base}/api/v1/rules`);
       const loaded = rules.body.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
       expect(loaded.sort()).toEqual(
         defaultAlertRules(env)
@@ -202,7 +229,7 @@ describe('Prometheus on loopback', () => {
       );
 
       // Nothing but the Watchdog fires while everything is healthy; then haproxy.service fails on the load balancer.
-      const all = async () => (await getJson(`${base}/api/v1/alerts`, ca)).body.data.alerts.filter((a) => a.state === 'firing');
+      const all = async () => (await getJson(`${base}/api/v1/alerts`)).body.data.alerts.filter((a) => a.state === 'firing');
       expect(
         (await eventually(async () => (await all()).find((a) => a.labels.alertname === 'Watchdog'), { what: 'the Watchdog firing' }))
           .labels,

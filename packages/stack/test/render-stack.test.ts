@@ -106,7 +106,7 @@ describe('renderStack(ctx, { services, checks })', () => {
   });
 
   it('asks only the given services for certificates', () => {
-    expect(certificateRequests(ctx.env, [haproxyRenderer]).map((r) => r.id)).toEqual(['lb-1/haproxy']);
+    expect(certificateRequests(ctx.env, [haproxyRenderer]).map((r) => r.id)).toEqual(['lb-1/haproxy', 'lb-1/haproxy-client']);
     expect(certificateRequests(ctx.env).length).toBeGreaterThan(1);
   });
 });
