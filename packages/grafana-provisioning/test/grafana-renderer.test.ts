@@ -71,7 +71,7 @@ describe('grafana renderer', () => {
           ],
         },
         {
-          "commonName": "grafana.grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
+          "commonName": "grafana.grafana-1",
           "dnsNames": [
             "grafana-1.internal.cloud-chatops.nubes.rl.ac.uk",
             "grafana-1",
