@@ -127,7 +127,10 @@ describe('blackbox exporter on loopback', () => {
     await waitForPort(monitoring.address, env.ports.prometheus, { process: prom });
     const alerts = await eventually(
       async () => {
-        const body = JSON.parse(await get(`https://${monitoring.address}:${env.ports.prometheus}/api/v1/alerts`, ctx.pki.caCert)) as {
+        // Prometheus requires a client certificate from our CA (mutual TLS): its own client leaf will do.
+        const body = JSON.parse(
+          await get(`https://${monitoring.address}:${env.ports.prometheus}/api/v1/alerts`, ctx.pki.caCert, client),
+        ) as {
           data: { alerts: { labels: Record<string, string>; state: string }[] };
         };
         const expiring = body.data.alerts.filter(
