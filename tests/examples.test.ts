@@ -69,7 +69,7 @@ describe('examples', () => {
     const config = join(REPO, 'examples/minimal');
     expect(await runCli(['single', '--config', config, '--check'], io(secrets))).toBe(0);
     expect(stdout).toMatch(
-      /^box-1 +\d+ files +haproxy, chatops, cadvisor, grafana, prometheus, alertmanager, elasticsearch, kibana, logstash, filebeat, systemd-exporter, node-exporter, blackbox-exporter$/m,
+      /^box-1 +\d+ files +elasticsearch, logstash, kibana, node-exporter, systemd-exporter, blackbox-exporter, cadvisor, alertmanager, prometheus, chatops, grafana, filebeat, haproxy$/m,
     );
     expect(stderr).toBe('');
     const { SLACK_WEBHOOK_URL: _, ...missing } = secrets;

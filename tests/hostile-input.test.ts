@@ -195,7 +195,11 @@ describe('hostile strings in every string field (fixed seed)', () => {
     let ctx: RenderContext;
     const known = pkis.get(base);
     if (known) {
-      const { environment, secrets } = loadEnvironment(file, { ...options, certificates: (env) => certificateRequests(env) });
+      const { environment, secrets } = loadEnvironment(file, {
+        ...options,
+        services: RENDERERS,
+        certificates: (env) => certificateRequests(env),
+      });
       ctx =
         pkiKey(environment) === known.key
           ? { env: environment, secrets, pki: known.pki }

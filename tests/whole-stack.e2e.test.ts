@@ -19,6 +19,7 @@ import {
   publicHosts,
   unitsOn,
 } from '@chatops/environment';
+import { RENDERERS } from '@chatops/stack';
 import {
   LOOPBACK_PASSWORDS,
   type LoopbackEnvironment,
@@ -353,7 +354,7 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       }),
     );
     writeFileSync(join(dir.path, 'secrets', 'slack-webhook'), `${slack.url}/services/T000/B000/XXXX\n`);
-    env = loadEnvironment(loop.file).environment;
+    env = loadEnvironment(loop.file, { services: RENDERERS }).environment;
 
     sshd = await timeline.step('start one real sshd per node', () =>
       startSshdNodes({

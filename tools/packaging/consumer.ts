@@ -176,7 +176,7 @@ async function together(all: Packed[], dir: string): Promise<string[]> {
   expectThat(existsSync(join(dir, 'node_modules/@chatops/environment/environment.schema.json')), 'the environment schema is not shipped');
 
   const quick = await exec(process.execPath, ['dist/quick-start.js', 'environments/single.yaml'], dir, { env: SECRETS });
-  expectThat(quick.stdout.startsWith('box-1 haproxy, '), `quick-start: ${quick.stdout}`);
+  expectThat(/^box-1 .*\bhaproxy\b/.test(quick.stdout), `quick-start: ${quick.stdout}`);
   const render = await exec('npx', ['--no', '@chatops/render', 'single'], dir, { env: SECRETS });
   expectThat(
     existsSync(join(dir, 'out/single/manifest.json')),

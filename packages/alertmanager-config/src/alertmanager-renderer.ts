@@ -14,6 +14,7 @@ import { printAlertmanagerConfig } from './print-config.js';
 import { SLACK_TEMPLATE } from './slack-template.js';
 import { type StackAlertingProps, stackAlertmanagerConfig } from './stack-alerting.js';
 import { printWebConfig } from '@chatops/prometheus-common';
+import { alertmanagerFacts } from './facts.js';
 
 /** Where the stack puts Alertmanager's files on its node (Debian's `prometheus-alertmanager` package layout). */
 export const ALERTMANAGER_PATHS = {
@@ -175,7 +176,7 @@ export function renderAlertmanager(
 /** Creates the stack's Alertmanager renderer (options change the stack's routing conventions). */
 export function createAlertmanagerRenderer(props: StackAlertingProps = {}): ServiceRenderer {
   return {
-    service: SERVICE,
+    ...alertmanagerFacts,
     securityBudgets: { 'prometheus-alertmanager.service': { max: 1.5 } }, // systemd 252: 1.1 (Debian's unit alone: 9.2)
     certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true })],
     render: (node, ctx) => renderAlertmanager(node, ctx, props),

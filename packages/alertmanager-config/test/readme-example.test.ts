@@ -1,9 +1,10 @@
 import { RouteSimulator, stackAlertmanagerConfig } from '@chatops/alertmanager-config';
 import { loadEnvironment } from '@chatops/environment';
+import { RENDERERS } from '@chatops/stack';
 import { describe, expect, it } from 'vitest';
 
 // README: a routing test for the stack's alerting, written with the simulator.
-const { environment } = loadEnvironment('examples/cloud-chatops/environments/prod.yaml');
+const { environment } = loadEnvironment('examples/cloud-chatops/environments/prod.yaml', { services: RENDERERS });
 const config = stackAlertmanagerConfig(environment, {
   slackApiUrlFile: '/etc/alertmanager/secrets/slack-webhook-url',
   templates: ['/etc/prometheus/alertmanager_templates/chatops.tmpl'],

@@ -3,12 +3,12 @@ import {
   type Environment,
   type NativeCheck,
   type ServiceName,
-  SERVICE_UNITS,
+  serviceUnits,
   chatopsInstances,
   findNode,
   nodePath,
 } from '@chatops/environment';
-import { type PreparedRender, RENDERERS, type StackResult } from '@chatops/stack';
+import type { PreparedRender, StackResult } from '@chatops/stack';
 
 /** One managed file as deploy sees it: the artifact plus its phase and the units a change to it touches. */
 export interface DesiredFile {
@@ -55,9 +55,9 @@ export function desiredState(ctx: PreparedRender, result: StackResult): DesiredS
     // A file several renderers produce (our CA bundle) belongs to the first of them to be applied: it must be on
     // the node before any daemon that reads it is restarted. Apply runs phases in the order services first appear
     // in result.order (all nodes of a phase together).
-    const inApplyOrder = RENDERERS.filter((r) => placed.includes(r.service)).sort(
-      (a, b) => (applyIndex.get(a.service) ?? Number.MAX_SAFE_INTEGER) - (applyIndex.get(b.service) ?? Number.MAX_SAFE_INTEGER),
-    );
+    const inApplyOrder = result.renderers
+      .filter((r) => placed.includes(r.service))
+      .sort((a, b) => (applyIndex.get(a.service) ?? Number.MAX_SAFE_INTEGER) - (applyIndex.get(b.service) ?? Number.MAX_SAFE_INTEGER));
     for (const renderer of inApplyOrder) {
       const out = renderer.render(node, ctx);
       const checks = [...(out.checks ?? [])];
@@ -91,7 +91,8 @@ export function unitsOf(env: Environment, node: string, service: string): string
       .map((i) => i.unit)
       .filter((u) => u.startsWith(`${base}@`));
   }
-  if (service in SERVICE_UNITS) return [...SERVICE_UNITS[service as ServiceName]];
+  const units = serviceUnits(env).get(service);
+  if (units) return [...units];
   if (/\.(service|timer|socket|path)$/.test(service)) return [service];
   return [`${service}.service`];
 }

@@ -1,4 +1,4 @@
-import { type Environment, SERVICE_UNITS, TLS_DIR, findNode, nodeFqdn, nodePath, servicesOn } from '@chatops/environment';
+import { type Environment, type ServiceName, TLS_DIR, findNode, nodeFqdn, nodePath, serviceUnits, servicesOn } from '@chatops/environment';
 import type { HealthProbe } from './_remote.js';
 import { rolledInstances } from './rolling.js';
 
@@ -22,8 +22,9 @@ export function healthProbes(env: Environment, node: string): Map<string, Health
     caFile: nodePath(env, spec, `${TLS_DIR}/ca.pem`),
   });
   const out = new Map<string, HealthProbe>();
-  const add = (service: keyof typeof SERVICE_UNITS, p: HealthProbe) => {
-    if (services.includes(service)) for (const unit of SERVICE_UNITS[service]) out.set(unit, p);
+  const units = serviceUnits(env);
+  const add = (service: ServiceName, p: HealthProbe) => {
+    if (services.includes(service)) for (const unit of units.get(service) ?? []) out.set(unit, p);
   };
   add('grafana', probe(env.ports.grafana, '/api/health', [200]));
   // Where clientTlsFiles puts Prometheus' client leaf (`/etc/chatops/tls/<client>-client/`).

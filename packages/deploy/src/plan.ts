@@ -130,7 +130,9 @@ function inspectRequest(env: Environment, node: string, steps: readonly DesiredS
     // Absolute paths (release binaries outside Debian packages) live in the node's file system, so under its prefix.
     binaries: [
       ...new Set(
-        services.flatMap((s) => SERVICE_REQUIREMENTS[s].map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary))),
+        services.flatMap((s) =>
+          (SERVICE_REQUIREMENTS[s] ?? []).map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary)),
+        ),
       ),
     ],
     users: [...users],

@@ -18,6 +18,7 @@ import { printElasticsearchYml } from './elasticsearch-yml.js';
 import { printKibanaYml } from './kibana-yml.js';
 import { LOG_LIFECYCLE, logIndexTemplate, logRetentionPolicy, printJsonBody } from './index-lifecycle.js';
 import { LOGSTASH_WRITER, LOGSTASH_WRITER_ROLE, printRoleDescriptor } from './role-descriptor.js';
+import { elasticsearchFacts, kibanaFacts } from './facts.js';
 
 /** Where our Elastic helper scripts and role files live. */
 export const ELASTIC_DIR = '/etc/chatops/elastic';
@@ -178,7 +179,7 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
  * API from the secret files.
  */
 export const elasticsearchRenderer: ServiceRenderer = {
-  service: 'elasticsearch',
+  ...elasticsearchFacts,
   securityBudgets: { 'elasticsearch.service': DAEMON_BUDGET, 'elasticsearch-setup.service': { max: 2.0 } }, // 1.6
   certificates: (env, node) => [serviceCertificate(env, node, 'elasticsearch', { usages: ['server', 'client'] })],
   render(node, ctx) {
@@ -302,9 +303,8 @@ function kibanaKeystoreScript(passwordFile: string): string {
  * helper puts in the Kibana keystore.
  */
 export const kibanaRenderer: ServiceRenderer = {
-  service: 'kibana',
+  ...kibanaFacts,
   securityBudgets: { 'kibana.service': DAEMON_BUDGET },
-  after: ['elasticsearch'],
   certificates: (env, node) => [serviceCertificate(env, node, 'kibana')],
   render(node, ctx) {
     const { env } = ctx;

@@ -35,14 +35,16 @@ export function crossCheck(env: Environment, isSet: (path: DocumentPath) => bool
     if (count > max) out.push({ path: ['nodes'], message: `role ${role} may be placed on at most ${max} node, found ${count}` });
   }
 
-  env.nodes.forEach((node, i) => {
-    const byPort = new Map<number, string>();
-    for (const l of listenersOn(env, node)) {
-      const other = byPort.get(l.port);
-      if (other) out.push({ path: ['nodes', i], message: `port ${l.port} is used by both ${other} and ${l.label} on node ${node.name}` });
-      else byPort.set(l.port, l.label);
-    }
-  });
+  // Port clashes between the listeners of the stack's services (when the environment carries its catalogue).
+  if (env.catalogue)
+    env.nodes.forEach((node, i) => {
+      const byPort = new Map<number, string>();
+      for (const l of listenersOn(env, node)) {
+        const other = byPort.get(l.port);
+        if (other) out.push({ path: ['nodes', i], message: `port ${l.port} is used by both ${other} and ${l.label} on node ${node.name}` });
+        else byPort.set(l.port, l.label);
+      }
+    });
 
   const users = new Set<string>();
   env.users.forEach((u, i) => {

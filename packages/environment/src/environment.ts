@@ -1,5 +1,6 @@
 import { reroot } from '@chatops/core';
 import type { Role } from './roles.js';
+import type { Catalogue, ServiceFacts, ServiceName } from './service-facts.js';
 import type { EnvironmentDocument, NodeSpec } from './schema.js';
 
 /** A loaded, validated environment with every default applied. */
@@ -10,40 +11,31 @@ export interface Environment extends EnvironmentDocument {
   readonly baseDir: string;
   /** The file it was loaded from, if any. */
   readonly sourceFile?: string;
+  /**
+   * The services of the stack it is rendered with (`withCatalogue`, or `loadEnvironment`'s `services`): what
+   * `servicesOn`, `listenersOn`, `unitsOn` and `metricsEndpoints` derive from. Not part of the environment file.
+   */
+  readonly catalogue?: Catalogue;
 }
 
-/** Every service the stack places on nodes. */
-export const SERVICES = [
-  'haproxy',
-  'certbot',
-  'chatops',
-  'cadvisor',
-  'grafana',
-  'prometheus',
-  'alertmanager',
-  'elasticsearch',
-  'kibana',
-  'logstash',
-  'filebeat',
-  'systemd-exporter',
-  'node-exporter',
-  'blackbox-exporter',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** The environment with the stack's catalogue attached (the derivations below read it). */
+export function withCatalogue(env: Environment, catalogue: Catalogue): Environment {
+  return { ...env, catalogue };
+}
 
-const ROLE_SERVICES: Readonly<Record<Role, readonly ServiceName[]>> = {
-  loadbalancer: ['haproxy'],
-  chatops: ['chatops', 'cadvisor'],
-  grafana: ['grafana'],
-  // The blackbox exporter probes from where Prometheus runs: a probe then fails only when what it probes fails,
-  // not because the network between Prometheus and the exporter did.
-  prometheus: ['prometheus', 'blackbox-exporter'],
-  alertmanager: ['alertmanager'],
-  elasticsearch: ['elasticsearch'],
-  kibana: ['kibana'],
-  logstash: ['logstash'],
-};
-const EVERY_NODE: readonly ServiceName[] = ['filebeat', 'systemd-exporter', 'node-exporter'];
+/** The catalogue an environment is rendered with; an environment loaded without one cannot place services. */
+export function catalogueOf(env: Environment): Catalogue {
+  if (!env.catalogue)
+    throw new Error(`environment ${env.name} has no service catalogue: load it with \`services\` or attach one with withCatalogue`);
+  return env.catalogue;
+}
+
+/** The facts of a registered service. */
+export function serviceFacts(env: Environment, service: ServiceName): ServiceFacts {
+  const facts = catalogueOf(env).find((s) => s.service === service);
+  if (!facts) throw new Error(`service ${service} is not in the catalogue of environment ${env.name}`);
+  return facts;
+}
 
 export function hasRole(node: NodeSpec, role: Role): boolean {
   return node.roles.includes(role);
@@ -66,12 +58,11 @@ export function findNode(env: Environment, name: string): NodeSpec {
   return node;
 }
 
-/** Services placed on a node, in a stable order. certbot runs on the load balancer when Let's Encrypt is used. */
+/** Services placed on a node, in catalogue order: each runs where its `runsOn` roles (and `runsIf`) say. */
 export function servicesOn(env: Environment, node: NodeSpec): ServiceName[] {
-  const set = new Set<ServiceName>(EVERY_NODE);
-  for (const role of node.roles) for (const s of ROLE_SERVICES[role]) set.add(s);
-  if (hasRole(node, 'loadbalancer') && env.tls.public.mode === 'letsencrypt') set.add('certbot');
-  return SERVICES.filter((s) => set.has(s));
+  return catalogueOf(env)
+    .filter((s) => (s.runsOn === 'every-node' || s.runsOn.some((r) => hasRole(node, r))) && (s.runsIf?.(env, node) ?? true))
+    .map((s) => s.service);
 }
 
 /** One running copy of the ChatOps app. */
@@ -116,63 +107,16 @@ export interface Listener {
   readonly tls: 'internal' | 'public' | 'none';
 }
 
+/** Every socket the services placed on a node open, from their `listeners` facts. */
 export function listenersOn(env: Environment, node: NodeSpec): Listener[] {
-  const p = env.ports;
-  const out: Listener[] = [];
-  const add = (service: ServiceName, port: number, label: string = service, tls: Listener['tls'] = 'internal') =>
-    out.push({ service, port, label, tls });
-  for (const service of servicesOn(env, node)) {
-    switch (service) {
-      case 'haproxy':
-        add(service, p.http, 'haproxy http', 'none');
-        add(service, p.https, 'haproxy https', 'public');
-        add(service, p.haproxyMetrics, 'haproxy metrics');
-        break;
-      case 'certbot':
-        add(service, p.certbot, service, 'none');
-        break;
-      case 'chatops':
-        for (const i of chatopsInstances(env, node)) {
-          add(service, i.port, i.containerName);
-          add(service, i.localPort, `${i.containerName} (${node.localAddress})`, 'none');
-        }
-        break;
-      case 'cadvisor':
-        add(service, p.cadvisor);
-        add(service, p.cadvisorLocal, `cadvisor (${node.localAddress})`, 'none');
-        break;
-      case 'grafana':
-        add(service, p.grafana);
-        break;
-      case 'prometheus':
-        add(service, p.prometheus);
-        break;
-      case 'alertmanager':
-        add(service, p.alertmanager);
-        break;
-      case 'elasticsearch':
-        add(service, p.elasticsearch);
-        break;
-      case 'kibana':
-        add(service, p.kibana);
-        break;
-      case 'logstash':
-        add(service, p.logstash);
-        break;
-      case 'systemd-exporter':
-        add(service, p.systemdExporter);
-        break;
-      case 'node-exporter':
-        add(service, p.nodeExporter);
-        break;
-      case 'blackbox-exporter':
-        add(service, p.blackboxExporter);
-        break;
-      case 'filebeat':
-        break;
-    }
-  }
-  return out;
+  return servicesOn(env, node).flatMap((service) =>
+    (serviceFacts(env, service).listeners?.(env, node) ?? []).map((l) => ({
+      service,
+      port: l.port,
+      label: l.label ?? service,
+      tls: l.tls ?? 'internal',
+    })),
+  );
 }
 
 /** Where a file with absolute path `path` lands on `node`, after the environment's path prefix. */

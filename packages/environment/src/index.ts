@@ -5,8 +5,7 @@ export {
   type Listener,
   PUBLIC_SUBDOMAINS,
   type PublicSubdomain,
-  type ServiceName,
-  SERVICES,
+  catalogueOf,
   chatopsInstances,
   findNode,
   hasRole,
@@ -19,10 +18,13 @@ export {
   publicHost,
   publicHosts,
   publicUrl,
+  serviceFacts,
   servicesOn,
+  withCatalogue,
 } from './environment.js';
-export { SERVICE_UNITS, unitsOn } from './systemd-units.js';
-export { METRICS_KINDS, type MetricsEndpoint, metricsEndpoints } from './metrics-endpoints.js';
+export type { Catalogue, ListenerFact, MetricsFact, ServiceFacts, ServiceName } from './service-facts.js';
+export { serviceUnits, unitsOn } from './systemd-units.js';
+export { type MetricsEndpoint, type MetricsKind, metricsEndpoints, metricsKinds } from './metrics-endpoints.js';
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';
 export { environmentJsonSchema } from './json-schema.js';
 export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment } from './load-environment.js';

@@ -19,6 +19,7 @@ import type { CertificateRequest } from './render-context.js';
 import { environmentSchema } from './schema.js';
 import { secretRefs } from './secret-refs.js';
 import { secretValueProblem } from './secret-value-rules.js';
+import type { Catalogue } from './service-facts.js';
 
 export interface LoadOptions {
   /** Where `env` secrets are read from. @default process.env */
@@ -32,6 +33,11 @@ export interface LoadOptions {
    * that names X.509 cannot carry are refused at load, located, before anything is issued. @default none
    */
   readonly certificates?: (env: Environment) => readonly CertificateRequest[];
+  /**
+   * The stack's services, attached to the environment (`Environment.catalogue`) so services can be placed; the
+   * port-clash check runs over their listeners. @default none (the environment cannot place services)
+   */
+  readonly services?: Catalogue;
 }
 
 export interface LoadedEnvironment {
@@ -84,6 +90,7 @@ export function loadEnvironment(file: string, options: LoadOptions = {}): Loaded
     internalDomain: doc.internalDomain ?? `internal.${doc.domain}`,
     baseDir: dirname(sourceFile),
     sourceFile,
+    ...(options.services ? { catalogue: options.services } : {}),
   };
   const isSet = (path: DocumentPath) => chain.some((d) => hasPath(d.data, path));
   const problems = [

@@ -1,9 +1,10 @@
-import { type Environment, type ServiceName, servicesOn } from './environment.js';
+import { type Environment, catalogueOf, servicesOn } from './environment.js';
 import type { NodeSpec } from './schema.js';
+import type { MetricsFact, ServiceName } from './service-facts.js';
 
 /**
- * A metrics endpoint Prometheus scrapes. This is the one place where exporters' ports, paths and auth are
- * decided: the exporter units listen where these say and the scrape jobs are generated from them.
+ * A metrics endpoint Prometheus scrapes, from a service's `metrics` facts: the exporter units listen where these
+ * say and the scrape jobs are generated from them.
  */
 export interface MetricsEndpoint {
   /** Prometheus job name. */
@@ -18,25 +19,15 @@ export interface MetricsEndpoint {
   readonly basicAuth: boolean;
 }
 
-interface EndpointKind {
-  readonly job: string;
+/** One scrape job of the catalogue: a service's `metrics` fact. */
+export interface MetricsKind extends MetricsFact {
   readonly service: ServiceName;
-  readonly port: (env: Environment) => number;
-  readonly path: string;
-  readonly basicAuth: boolean;
 }
 
-/** Which services expose metrics, and how. Order is the scrape config's job order. */
-export const METRICS_KINDS: readonly EndpointKind[] = [
-  { job: 'prometheus', service: 'prometheus', port: (e) => e.ports.prometheus, path: '/metrics', basicAuth: true },
-  { job: 'alertmanager', service: 'alertmanager', port: (e) => e.ports.alertmanager, path: '/metrics', basicAuth: true },
-  { job: 'haproxy', service: 'haproxy', port: (e) => e.ports.haproxyMetrics, path: '/metrics', basicAuth: true },
-  { job: 'node', service: 'node-exporter', port: (e) => e.ports.nodeExporter, path: '/metrics', basicAuth: true },
-  { job: 'blackbox', service: 'blackbox-exporter', port: (e) => e.ports.blackboxExporter, path: '/metrics', basicAuth: true },
-  { job: 'systemd', service: 'systemd-exporter', port: (e) => e.ports.systemdExporter, path: '/metrics', basicAuth: true },
-  // cAdvisor has no TLS or bcrypt auth of its own: it listens on loopback behind a TLS terminator on this port.
-  { job: 'cadvisor', service: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false },
-];
+/** Which registered services expose metrics, and how (their `metrics` facts), in catalogue order: the scrape config's job order. */
+export function metricsKinds(env: Environment): MetricsKind[] {
+  return catalogueOf(env).flatMap((s) => (s.metrics ?? []).map((m) => ({ ...m, service: s.service })));
+}
 
 const computed = new WeakMap<Environment, readonly MetricsEndpoint[]>();
 
@@ -54,7 +45,7 @@ export function metricsEndpoints(env: Environment): MetricsEndpoint[] {
 }
 
 function compute(env: Environment): MetricsEndpoint[] {
-  return METRICS_KINDS.flatMap((kind) =>
+  return metricsKinds(env).flatMap((kind) =>
     env.nodes
       .filter((node) => servicesOn(env, node).includes(kind.service))
       .map((node) => ({

@@ -1,13 +1,5 @@
-import {
-  type Environment,
-  type ServiceName,
-  listenersOn,
-  nodeFqdn,
-  nodeWithRole,
-  nodesWithRole,
-  publicHosts,
-  publicUrl,
-} from './environment.js';
+import type { ServiceName } from './service-facts.js';
+import { type Environment, listenersOn, nodeFqdn, nodeWithRole, nodesWithRole, publicHosts, publicUrl } from './environment.js';
 import type { NodeSpec } from './schema.js';
 
 /** Prometheus jobs of the blackbox probes. */

@@ -1,5 +1,6 @@
 import type { Artifact, Diagnostic, SecretStore } from '@chatops/core';
-import type { Environment, ServiceName } from './environment.js';
+import type { Environment } from './environment.js';
+import type { ServiceFacts } from './service-facts.js';
 import type { NodeSpec } from './schema.js';
 
 /** A certificate a renderer needs; the PKI issues it (or reuses a valid one with the same names). */
@@ -54,17 +55,8 @@ export interface ServiceOutput {
   readonly checks?: readonly NativeCheck[];
 }
 
-/** One pluggable renderer: the stack runs it on every node where its service is placed. */
-export interface ServiceRenderer {
-  /** The service this renderer configures (it runs on nodes where `servicesOn` lists it). */
-  readonly service: ServiceName;
-  /**
-   * Services to apply before this one (deploy order is a topological sort of these edges over the stack's
-   * services; an edge to a service the stack does not render is ignored). @default []
-   */
-  readonly after?: readonly ServiceName[];
-  /** Certificates this service needs on a node. */
-  certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
+/** One pluggable renderer and the facts of its service: the stack runs it on every node where its service is placed. */
+export interface ServiceRenderer extends ServiceFacts {
   render(node: NodeSpec, ctx: RenderContext): ServiceOutput;
   /**
    * The `systemd-analyze security` exposure budget (0 locked down .. 10 exposed) of each unit this renderer

@@ -1,5 +1,6 @@
 import { type Artifact, artifact } from '@chatops/core';
-import { type Environment, type ServiceName, nodeFqdn, nodePath } from './environment.js';
+import { type Environment, nodeFqdn, nodePath } from './environment.js';
+import type { ServiceName } from './service-facts.js';
 import type { CertificateRequest, RenderContext } from './render-context.js';
 import type { NodeSpec } from './schema.js';
 

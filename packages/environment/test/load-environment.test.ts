@@ -2,18 +2,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@chatops/core';
-import { chatopsInstances, listenersOn, loadEnvironment, metricsEndpoints, nodePath, nodeWithRole, servicesOn } from '@chatops/environment';
+import { type Catalogue, chatopsInstances, loadEnvironment, nodePath } from '@chatops/environment';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
 const prodSource = readFileSync(join(EXAMPLES, 'prod.yaml'), 'utf8');
 
 /** Loads `source` written as `name` in a scratch dir; returns the error lines, paths relative to the dir. */
-function errorsOf(name: string, source: string, env: Record<string, string> = {}): string[] {
+function errorsOf(name: string, source: string, env: Record<string, string> = {}, services?: Catalogue): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'env-test-'));
   writeFileSync(join(dir, name), source);
   try {
-    loadEnvironment(name, { cwd: dir, env });
+    loadEnvironment(name, { cwd: dir, env, ...(services ? { services } : {}) });
   } catch (e) {
     if (e instanceof ConfigError) return e.message.split('\n');
     throw e;
@@ -58,14 +58,6 @@ describe('example environments', () => {
       alertFor: {},
     });
     expect(chatopsInstances(env)).toHaveLength(6);
-    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).toEqual([
-      'haproxy',
-      'certbot',
-      'filebeat',
-      'systemd-exporter',
-      'node-exporter',
-    ]);
-    expect(servicesOn(env, nodeWithRole(env, 'chatops'))).toEqual(['chatops', 'cadvisor', 'filebeat', 'systemd-exporter', 'node-exporter']);
   });
 
   it('loads dev as an override of prod', () => {
@@ -76,19 +68,6 @@ describe('example environments', () => {
     expect(env.nodes).toHaveLength(4);
     expect(env.grafana.oauth.name).toBe('IRIS IAM'); // inherited
     expect(env.grafana.oauth.clientSecret).toEqual({ file: '../secrets/dev/grafana-oauth-client-secret' }); // replaced, not merged
-    expect(servicesOn(env, nodeWithRole(env, 'loadbalancer'))).not.toContain('certbot');
-  });
-
-  it('derives one metrics endpoint per exporter placement', () => {
-    const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
-    const endpoints = metricsEndpoints(env).map((e) => `${e.job}@${e.node.name}:${e.port}`);
-    expect(endpoints.filter((e) => e.startsWith('node@'))).toHaveLength(8);
-    expect(endpoints.filter((e) => e.startsWith('cadvisor@'))).toEqual([
-      'cadvisor@chatops-1:8080',
-      'cadvisor@chatops-2:8080',
-      'cadvisor@chatops-3:8080',
-    ]);
-    expect(endpoints).toContain('haproxy@lb-1:8405');
   });
 
   it('re-roots paths per node', () => {
@@ -157,11 +136,16 @@ describe('bad input', () => {
     `);
   });
 
-  it('reports two services sharing a port on one node', () => {
+  it('reports two services sharing a port on one node (the listeners of the catalogue it is loaded with)', () => {
     const source = prodSource
       .replace('roles: [prometheus, alertmanager]', 'roles: [prometheus, alertmanager, grafana]')
       .replace('prometheus:\n  retention', 'ports:\n  grafana: 9090\nprometheus:\n  retention');
-    expect(errorsOf('prod.yaml', source)).toMatchInlineSnapshot(`
+    const services: Catalogue = [
+      { service: 'grafana', runsOn: ['grafana'], listeners: (e) => [{ port: e.ports.grafana }] },
+      { service: 'prometheus', runsOn: ['prometheus'], listeners: (e) => [{ port: e.ports.prometheus }] },
+    ];
+    expect(() => errorsOf('prod.yaml', source)).toThrow('expected the environment to be rejected');
+    expect(errorsOf('prod.yaml', source, {}, services)).toMatchInlineSnapshot(`
       [
         "prod.yaml:27: nodes.prometheus-1: port 9090 is used by both grafana and prometheus on node prometheus-1",
       ]
@@ -226,20 +210,6 @@ describe('bad input', () => {
         "a.json:1: extends: extends cycle: a.json -> a.json",
       ]
     `);
-  });
-
-  it('lists the listeners a node opens', () => {
-    const { environment: env } = loadEnvironment(join(EXAMPLES, 'prod.yaml'));
-    expect(listenersOn(env, nodeWithRole(env, 'chatops')).map((l) => `${l.label}:${l.port}`)).toEqual([
-      'chatops-1:3000',
-      'chatops-1 (127.0.0.1):13000',
-      'chatops-2:3001',
-      'chatops-2 (127.0.0.1):13001',
-      'cadvisor:8080',
-      'cadvisor (127.0.0.1):18080',
-      'systemd-exporter:9558',
-      'node-exporter:9100',
-    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import type { InputsFile } from './inputs.js';
 import { logSources } from './log-sources.js';
 import { printFilebeatConfig, printInputsFile } from './print.js';
 import { checkFilebeatFiles } from './validate.js';
+import { filebeatFacts } from './facts.js';
 
 /** Main config file on every node. */
 export const FILEBEAT_CONFIG_PATH = '/etc/filebeat/filebeat.yml';
@@ -113,9 +114,8 @@ function filebeatDropIn(env: Environment, node: NodeSpec): string {
 
 /** Filebeat on every node: ships the logs of the services placed there to Logstash over TLS. */
 export const filebeatRenderer: ServiceRenderer = {
-  service: 'filebeat',
-  // Ships to Logstash: start it once its beats input is up.
-  after: ['logstash'],
+  // Ships to Logstash (`after`): start it once its beats input is up.
+  ...filebeatFacts,
   certificates: (env, node) => [clientCertificate(env, node, 'filebeat')],
   securityBudgets: { 'filebeat.service': { max: 2.5 } }, // systemd 252: 2.0 (root with CAP_DAC_READ_SEARCH)
   render(node: NodeSpec, ctx: RenderContext) {

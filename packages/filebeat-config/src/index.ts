@@ -25,7 +25,7 @@ export {
   CHATOPS_MULTILINE_PATTERN,
   DOCKER_CONTAINERS_DIR,
   ELASTIC_MULTILINE_PATTERN,
-  JOURNALD_UNITS,
+  JOURNALD_SERVICES,
   type LogSource,
   logSources,
 } from './log-sources.js';

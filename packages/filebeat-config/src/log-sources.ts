@@ -1,4 +1,4 @@
-import { type Environment, SERVICE_UNITS, type ServiceName, chatopsInstances, nodePath, servicesOn } from '@chatops/environment';
+import { type Environment, type ServiceName, chatopsInstances, nodePath, serviceFacts, servicesOn } from '@chatops/environment';
 import type { NodeSpec } from '@chatops/environment';
 import type { Input } from './inputs.js';
 import type { Multiline } from './parsers.js';
@@ -12,12 +12,17 @@ export const ELASTIC_MULTILINE_PATTERN = String.raw`^\[\d{4}-\d{2}-\d{2}T`;
 /** certbot's log lines start with `2024-01-31 12:00:00,123:`. */
 export const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}:`;
 
-/** Services that log to the journal, read there through their systemd unit (`SERVICE_UNITS` of @chatops/environment). */
-export const JOURNALD_UNITS: Partial<Readonly<Record<ServiceName, string>>> = Object.fromEntries(
-  (['haproxy', 'cadvisor', 'prometheus', 'alertmanager', 'systemd-exporter', 'node-exporter', 'blackbox-exporter', 'kibana'] as const).map(
-    (s) => [s, SERVICE_UNITS[s][0] as string],
-  ),
-);
+/** Services that log to the journal, read there through their first systemd unit (their `units` facts). */
+export const JOURNALD_SERVICES: readonly ServiceName[] = [
+  'haproxy',
+  'cadvisor',
+  'prometheus',
+  'alertmanager',
+  'systemd-exporter',
+  'node-exporter',
+  'blackbox-exporter',
+  'kibana',
+];
 
 /** Where Docker's json-file driver writes container logs. */
 export const DOCKER_CONTAINERS_DIR = '/var/lib/docker/containers';
@@ -111,7 +116,7 @@ export function logSources(env: Environment, node: NodeSpec): LogSource[] {
       case 'filebeat':
         break;
       default: {
-        const unit = JOURNALD_UNITS[service];
+        const unit = JOURNALD_SERVICES.includes(service) ? serviceFacts(env, service).units?.[0] : undefined;
         if (unit) out.push(journald(service, unit));
       }
     }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type Artifact } from '@chatops/core';
-import { type RenderContext, loadEnvironment } from '@chatops/environment';
+import { type RenderContext, loadEnvironment, withCatalogue } from '@chatops/environment';
 import { filebeatRenderer } from '@chatops/filebeat-config';
+import { RENDERERS } from '@chatops/stack';
 
 export const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
 
@@ -20,7 +21,7 @@ export const FAKE_CLIENT = {
 export function exampleContext(name: 'prod' | 'dev', caCert = FAKE_CA): RenderContext {
   const { environment, secrets } = loadEnvironment(join(EXAMPLES, `${name}.yaml`));
   return {
-    env: environment,
+    env: withCatalogue(environment, RENDERERS),
     secrets,
     pki: {
       caCert,

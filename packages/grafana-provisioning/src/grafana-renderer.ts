@@ -23,6 +23,7 @@ import { type DatasourceFileInput, printDatasourceFile } from './datasource-prov
 import { type GrafanaIniInput, printGrafanaIni } from './grafana-ini.js';
 import { type UnitsOf, stackDashboards } from './stack-dashboards.js';
 import { printDashboard } from './validate-dashboard.js';
+import { grafanaFacts } from './facts.js';
 
 /** Where Grafana's files live on a node (before the environment's path prefix). */
 export const GRAFANA_PATHS = {
@@ -332,8 +333,7 @@ export function renderGrafana(node: NodeSpec, ctx: RenderContext, props: Grafana
 /** The stack's Grafana renderer (one certificate per Grafana node, valid for loopback clients too). */
 export function createGrafanaRenderer(props: GrafanaRendererProps = {}): ServiceRenderer {
   return {
-    service: 'grafana',
-    after: ['prometheus'],
+    ...grafanaFacts,
     securityBudgets: { 'grafana-server.service': { max: 1.5 } }, // systemd 252: 1.1
     certificates: (env, node) => [serviceCertificate(env, node, 'grafana', { loopback: true }), clientCertificate(env, node, 'grafana')],
     render: (node, ctx) => ({ artifacts: renderGrafana(node, ctx, props) }),

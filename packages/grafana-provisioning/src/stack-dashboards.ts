@@ -1,4 +1,4 @@
-import { type Environment, METRICS_KINDS, type NodeSpec, type ServiceName, chatopsInstances } from '@chatops/environment';
+import { type Environment, type NodeSpec, type ServiceName, chatopsInstances, metricsKinds } from '@chatops/environment';
 import { unitsOn } from '@chatops/environment';
 import { exactRegex, promqlString } from '@chatops/prometheus-common';
 import type { Dashboard, DatasourceRef } from './dashboard.js';
@@ -14,9 +14,9 @@ export interface StackDashboardsProps {
   readonly unitsOf?: UnitsOf;
 }
 
-/** The `job` label of a service's scrape targets (`METRICS_KINDS`, shared with the Prometheus config). */
-function jobOf(service: ServiceName): string {
-  const kind = METRICS_KINDS.find((k) => k.service === service);
+/** The `job` label of a service's scrape targets (its `metrics` facts, shared with the Prometheus config). */
+function jobOf(env: Environment, service: ServiceName): string {
+  const kind = metricsKinds(env).find((k) => k.service === service);
   if (!kind) throw new Error(`no metrics endpoint kind for ${service}`);
   return kind.job;
 }
@@ -26,7 +26,7 @@ const UP_DOWN = { '1': { text: 'UP', color: 'green' }, '0': { text: 'DOWN', colo
 /** ChatOps containers as cAdvisor sees them: the containers the app units start (and the alert rule watches). */
 export function chatopsContainersDashboard(env: Environment, props: StackDashboardsProps): Dashboard {
   const instances = chatopsInstances(env);
-  const sel = `job=${promqlString(jobOf('cadvisor'))}, name=~${promqlString(exactRegex([...new Set(instances.map((i) => i.containerName))]))}`;
+  const sel = `job=${promqlString(jobOf(env, 'cadvisor'))}, name=~${promqlString(exactRegex([...new Set(instances.map((i) => i.containerName))]))}`;
   const rate = (metric: string) => `sum by (node, name) (rate(${metric}{${sel}}[$__rate_interval]))`;
   const legend = '{{node}} {{name}}';
   return buildDashboard({
@@ -93,8 +93,8 @@ export function chatopsContainersDashboard(env: Environment, props: StackDashboa
 }
 
 /** HAProxy traffic from its built-in Prometheus exporter: request rate, 5xx, backend and server state. */
-export function haproxyDashboard(_env: Environment, props: StackDashboardsProps): Dashboard {
-  const job = `job=${promqlString(jobOf('haproxy'))}`;
+export function haproxyDashboard(env: Environment, props: StackDashboardsProps): Dashboard {
+  const job = `job=${promqlString(jobOf(env, 'haproxy'))}`;
   const responses = (extra = '') => `haproxy_backend_http_responses_total{${job}${extra}}`;
   return buildDashboard({
     uid: 'chatops-haproxy',
@@ -188,7 +188,7 @@ export function haproxyDashboard(_env: Environment, props: StackDashboardsProps)
 /** systemd units per node (systemd-exporter): the units each node's roles need, and any failed unit. */
 export function serviceStatusDashboard(env: Environment, props: StackDashboardsProps): Dashboard {
   const unitsOf = props.unitsOf ?? unitsOn;
-  const job = `job=${promqlString(jobOf('systemd-exporter'))}`;
+  const job = `job=${promqlString(jobOf(env, 'systemd-exporter'))}`;
   const nodeRows: RowProps[] = env.nodes.map((node) => {
     const units = unitsOf(env, node);
     if (units.length === 0) throw new Error(`no systemd units to watch on ${node.name}`);

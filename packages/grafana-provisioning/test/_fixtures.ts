@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Environment, type IssuedCertificate, type RenderContext, loadEnvironment } from '@chatops/environment';
+import { type Environment, type IssuedCertificate, type RenderContext, loadEnvironment, withCatalogue } from '@chatops/environment';
+import { RENDERERS } from '@chatops/stack';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -17,7 +18,7 @@ const leaf = (id: string): IssuedCertificate => ({
 /** Loads `examples/cloud-chatops/environments/<name>.yaml` with a fake PKI. */
 export function exampleContext(name: 'prod' | 'dev'): RenderContext {
   const { environment, secrets } = loadEnvironment(`examples/cloud-chatops/environments/${name}.yaml`, { cwd: ROOT, env: {} });
-  return { env: environment, secrets, pki: { caCert: TEST_CA, leaf, publicCert: leaf('public') } };
+  return { env: withCatalogue(environment, RENDERERS), secrets, pki: { caCert: TEST_CA, leaf, publicCert: leaf('public') } };
 }
 
 export function grafanaNode(env: Environment) {

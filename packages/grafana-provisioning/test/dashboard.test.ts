@@ -83,8 +83,10 @@ describe('rendered dashboards are valid dashboard JSON', () => {
     expect(rows).toEqual(['All nodes', ...ctx.env.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`)]);
     const units = (node: string) =>
       (services.panels.find((p) => p.title === `Units on ${node}`) as { description?: string } | undefined)?.description;
-    expect(units('lb-1')).toBe('4 units: haproxy.service, filebeat.service, systemd-exporter.service, prometheus-node-exporter.service');
-    expect(units('chatops-1')).toContain('chatops@1.service, chatops@2.service, chatops-tls.service, cadvisor.service');
+    expect(units('lb-1')).toBe('4 units: prometheus-node-exporter.service, systemd-exporter.service, filebeat.service, haproxy.service');
+    expect(units('chatops-1')).toContain(
+      'cadvisor.service, cadvisor-tls.service, chatops@1.service, chatops@2.service, chatops-tls.service',
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import {
 } from '@chatops/environment';
 import { buildEdgeConfig } from './edge-config.js';
 import { printHaproxyConfig } from './render.js';
+import { haproxyFacts } from './facts.js';
 
 /** Where the stack puts HAProxy's files on the load balancer (before the environment's path prefix). */
 export const HAPROXY_PATHS = {
@@ -62,9 +63,8 @@ export function publicCertPath(ctx: RenderContext, node: NodeSpec): string {
  * and our CA bundle that backends are verified against.
  */
 export const haproxyRenderer: ServiceRenderer = {
-  service: 'haproxy',
-  // The public edge comes last: every backend it routes to (and certbot's ACME listener) is up before it.
-  after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
+  // The public edge comes last (`after`): every backend it routes to (and certbot's ACME listener) is up before it.
+  ...haproxyFacts,
   certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true }), clientCertificate(env, node, 'haproxy')],
   securityBudgets: {
     'haproxy.service': { max: 2.5 }, // systemd 252: 2.4 (root with the capabilities of haproxyDropIn)

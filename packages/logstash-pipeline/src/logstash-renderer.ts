@@ -15,6 +15,7 @@ import { parsePipeline } from './parse.js';
 import { printPipeline } from './print.js';
 import { logstashYml, pipelinesYml } from './settings-files.js';
 import { ES_PASSWORD_VARIABLE, stackPipeline } from './stack-pipeline.js';
+import { logstashFacts } from './facts.js';
 
 export const LOGSTASH_SERVICE = 'logstash';
 export const PIPELINE_ID = 'chatops';
@@ -78,9 +79,8 @@ export function renderStackPipeline(
 }
 
 export const logstashRenderer: ServiceRenderer = {
-  service: LOGSTASH_SERVICE,
+  ...logstashFacts,
   securityBudgets: { 'logstash.service': { max: 2.0 } }, // systemd 252: 1.3
-  after: ['elasticsearch'],
   certificates(env: Environment, node: NodeSpec): readonly CertificateRequest[] {
     return [serviceCertificate(env, node, LOGSTASH_SERVICE)];
   },

@@ -1,8 +1,8 @@
 import {
   type Environment,
-  METRICS_KINDS,
+  metricsKinds,
   PROBE_JOBS,
-  SERVICE_UNITS,
+  serviceUnits,
   type ServiceName,
   chatopsInstances,
   nodesWithRole,
@@ -53,8 +53,10 @@ const NEVER_MUTED_BY_ALL = ['NodeDown', 'TargetDown'];
 const SEVERITY_ORDER = ['critical', 'warning', 'info'] as const;
 
 /** Scrape jobs whose alerts a service's units explain when they are down (the probes HAProxy or the exporter answer). */
-function jobsOf(service: ServiceName): string[] {
-  const jobs = METRICS_KINDS.filter((k) => k.service === service).map((k) => k.job);
+function jobsOf(env: Environment, service: ServiceName): string[] {
+  const jobs = metricsKinds(env)
+    .filter((k) => k.service === service)
+    .map((k) => k.job);
   if (service === 'haproxy') jobs.push(PROBE_JOBS.public);
   if (service === 'blackbox-exporter') jobs.push(PROBE_JOBS.public, PROBE_JOBS.internal);
   return jobs;
@@ -82,9 +84,9 @@ function unitInhibitionsOf(alertname: (typeof UNIT_ALERTS)[number], env: Environ
   const out: AlertInhibition[] = [];
   const source = (units: readonly string[]) => ({ alertname, severity: 'critical', matchers: [anyOf('name', units)] });
   const proxies = new Set(haproxyServers(env).map((s) => s.proxy));
-  for (const [service, units] of Object.entries(SERVICE_UNITS) as [ServiceName, readonly string[]][]) {
+  for (const [service, units] of serviceUnits(env)) {
     if (units.length === 0 || service === 'systemd-exporter') continue;
-    const jobs = jobsOf(service);
+    const jobs = jobsOf(env, service);
     if (jobs.length > 0)
       out.push({
         source: source(units),

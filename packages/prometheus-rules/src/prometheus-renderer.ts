@@ -16,6 +16,7 @@ import { type PrometheusConfig, printPrometheusConfig } from './prometheus-confi
 import { printRuleFile } from './rule-file.js';
 import { printPrometheusDefaults, stackPrometheusConfig, stackWebConfig } from './stack-monitoring.js';
 import { type WebConfig, printWebConfig } from '@chatops/prometheus-common';
+import { prometheusFacts } from './facts.js';
 
 /** Where the stack's Prometheus files live on the node (before the environment's path prefix). */
 export const PROMETHEUS_PATHS = {
@@ -137,10 +138,9 @@ export function renderPrometheus(node: NodeSpec, ctx: RenderContext, options: Pr
 /** The stack's Prometheus renderer; `options` tune the default rules (the registry uses the defaults). */
 export function createPrometheusRenderer(options: PrometheusRendererOptions = {}): ServiceRenderer {
   return {
-    service: 'prometheus',
+    // After what it alerts to and scrapes.
+    ...prometheusFacts,
     securityBudgets: { 'prometheus.service': { max: 1.5 } }, // systemd 252: 1.1 (Debian's unit alone: 4.0)
-    // What it alerts to and scrapes first.
-    after: ['alertmanager', 'node-exporter', 'systemd-exporter', 'cadvisor', 'blackbox-exporter'],
     certificates: (env, node) => [
       serviceCertificate(env, node, 'prometheus', { loopback: true }),
       clientCertificate(env, node, 'prometheus'),

@@ -45,7 +45,7 @@ describe('chatops-render <env>', () => {
     const first = await cli(['prod', '--config', config], dir.path);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^lb-1 +\d+ files +haproxy, certbot, filebeat, systemd-exporter, node-exporter$/m);
+    expect(first.stdout).toMatch(/^lb-1 +\d+ files +node-exporter, systemd-exporter, filebeat, certbot, haproxy$/m);
     expect(first.stdout).toMatch(/certificates: issued \d+: chatops-render certs prod lists them/);
     expect(first.stdout).toMatch(/wrote out\/prod/);
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Diagnostic } from '@chatops/core';
 import {
+  type Catalogue,
   type CertificateRequest,
   type Environment,
   type LoadOptions,
@@ -8,6 +9,7 @@ import {
   type ServiceRenderer,
   loadEnvironment,
   servicesOn,
+  withCatalogue,
 } from '@chatops/environment';
 import { type PkiSettings, PkiStore } from '@chatops/pki';
 import { RENDERERS } from './registry.js';
@@ -26,7 +28,7 @@ export interface PrepareOptions extends LoadOptions {
   readonly persistPki?: boolean;
   /** Clock for certificate validity decisions. @default new Date() */
   readonly now?: Date;
-  /** The services whose certificates to issue (pass the same list to `renderStack`). @default RENDERERS */
+  /** The stack's services: attached to the environment as its catalogue, and whose certificates to issue (pass the same list to `renderStack`). @default RENDERERS */
   readonly services?: readonly ServiceRenderer[];
   /** Certificate issuance progress (see `EnsureOptions.onProgress`). @default undefined */
   readonly onPkiProgress?: (done: number, total: number) => void;
@@ -44,11 +46,12 @@ export interface PreparedRender extends RenderContext {
   readonly warnings: readonly Diagnostic[];
 }
 
-/** Every certificate the placed services ask for. */
-export function certificateRequests(env: Environment, renderers: readonly ServiceRenderer[] = RENDERERS): CertificateRequest[] {
+/** Every certificate the services of a catalogue ask for on the nodes where they are placed. */
+export function certificateRequests(env: Environment, services: Catalogue = RENDERERS): CertificateRequest[] {
+  const placing = withCatalogue(env, services);
   return env.nodes.flatMap((node) => {
-    const services = servicesOn(env, node);
-    return renderers.filter((r) => services.includes(r.service)).flatMap((r) => r.certificates?.(env, node) ?? []);
+    const placed = servicesOn(placing, node);
+    return services.filter((s) => placed.includes(s.service)).flatMap((s) => s.certificates?.(placing, node) ?? []);
   });
 }
 
@@ -77,7 +80,11 @@ export function pkiSettings(env: Environment): PkiSettings {
 
 /** Loads an environment and makes its PKI current: everything a pure render needs. */
 export async function prepareRender(file: string, options: PrepareOptions = {}): Promise<PreparedRender> {
-  const loaded = loadEnvironment(file, { ...options, certificates: (env) => certificateRequests(env, options.services) });
+  const loaded = loadEnvironment(file, {
+    ...options,
+    services: options.services ?? RENDERERS,
+    certificates: (env) => certificateRequests(env, options.services),
+  });
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);

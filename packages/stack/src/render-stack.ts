@@ -9,6 +9,7 @@ import {
   locateInEnvironment,
   readFields,
   servicesOn,
+  withCatalogue,
 } from '@chatops/environment';
 import { applyOrder } from './apply-order.js';
 import { CHECKS, RENDERERS } from './registry.js';
@@ -39,6 +40,8 @@ export interface StackResult {
   readonly checks: readonly NodeCheck[];
   /** Apply order: `{ node, service }` steps, each service after those its renderer lists in `after`. */
   readonly order: readonly { readonly node: string; readonly service: ServiceName }[];
+  /** The catalogue rendered (`options.services`). */
+  readonly renderers: readonly ServiceRenderer[];
 }
 
 /**
@@ -46,9 +49,11 @@ export interface StackResult {
  * are thrown as one ConfigError in environment terms: each at the environment path (file and line when the
  * environment was loaded from a file) of the field that caused it.
  */
-export function renderStack(ctx: RenderContext, options: StackOptions = {}): StackResult {
-  const { env } = ctx;
+export function renderStack(given: RenderContext, options: StackOptions = {}): StackResult {
   const renderers = options.services ?? RENDERERS;
+  // The catalogue rendered is the one services are placed by (listeners, units, scrape jobs derive from it).
+  const env = withCatalogue(given.env, renderers);
+  const ctx: RenderContext = { ...given, env };
   const stackChecks = options.checks ?? CHECKS;
   const bundles = new Map<string, readonly Artifact[]>();
   const services = new Map<string, readonly ServiceName[]>();
@@ -99,5 +104,5 @@ export function renderStack(ctx: RenderContext, options: StackOptions = {}): Sta
   const order = applyOrder(renderers).flatMap((service) =>
     env.nodes.filter((n) => services.get(n.name)?.includes(service)).map((n) => ({ node: n.name, service })),
   );
-  return { bundles, services, checks, order };
+  return { bundles, services, checks, order, renderers };
 }

@@ -34,6 +34,7 @@ describe('renderStack(ctx, { services, checks })', () => {
     // A renderer whose own model refuses a value derived from the environment (the generic OAuth scopes here).
     const refusing: ServiceRenderer = {
       service: 'grafana',
+      runsOn: ['grafana'],
       render: (_node, { env }) => {
         const model = { auth: { scopes: [...env.grafana.oauth.scopes] }, port: 3000 };
         throw new ConfigError([{ path: ['auth', 'scopes', 1], message: 'refused by this renderer' }], model);
@@ -114,6 +115,7 @@ describe('renderStack(ctx, { services, checks })', () => {
 describe('apply order', () => {
   const service = (name: ServiceName, after: ServiceName[] = []): ServiceRenderer => ({
     service: name,
+    runsOn: 'every-node',
     after,
     render: () => ({ artifacts: [] }),
   });

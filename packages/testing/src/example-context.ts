@@ -9,7 +9,9 @@ import {
   type ServiceRenderer,
   loadEnvironment,
   servicesOn,
+  withCatalogue,
 } from '@chatops/environment';
+import { RENDERERS } from '@chatops/stack';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
@@ -26,7 +28,7 @@ export const FIXED_PKI: PkiMaterial = {
 /** Loads an example environment (prod or dev) into a render context with the fixed PKI. */
 export function exampleContext(name: 'prod' | 'dev'): RenderContext {
   const { environment, secrets } = loadEnvironment(join(REPO, 'examples/cloud-chatops/environments', `${name}.yaml`), { cwd: REPO });
-  return { env: environment, secrets, pki: FIXED_PKI };
+  return { env: withCatalogue(environment, RENDERERS), secrets, pki: FIXED_PKI };
 }
 
 /** The same context with every path re-rooted (for materializing files under a temp dir). */

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
 import { EXPORTERS_DIR, endpointFor, exporterArgsPath } from './exporters.js';
+import { blackboxExporterFacts } from './facts.js';
 
 /** Where the blackbox exporter's files go (Debian's `prometheus-blackbox-exporter` layout). */
 export const BLACKBOX_PATHS = {
@@ -145,7 +146,7 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
   const binary = props.binary ?? '/usr/bin/prometheus-blackbox-exporter';
   const user = props.user ?? 'prometheus';
   return {
-    service: SERVICE,
+    ...blackboxExporterFacts,
     securityBudgets: { [`${UNIT}.service`]: { max: 1.5 } }, // systemd 252 scores it 1.1
     certificates: (env, node) => [serviceCertificate(env, node, SERVICE), clientCertificate(env, node, SERVICE)],
     render(node, ctx) {

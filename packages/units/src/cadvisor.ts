@@ -3,6 +3,7 @@ import { type ServiceRenderer, serviceCertificate, tlsFiles } from '@chatops/env
 import { joinHostPort, unitArtifact } from './_common.js';
 import { endpointFor, exporterArgsPath } from './exporters.js';
 import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
+import { cadvisorFacts } from './facts.js';
 
 export interface CadvisorUnitProps {
   /** Loopback port cAdvisor itself listens on (the TLS terminator takes `ports.cadvisor`). @default env.ports.cadvisorLocal (18080) */
@@ -20,7 +21,7 @@ export interface CadvisorUnitProps {
  */
 export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
   return {
-    service: 'cadvisor',
+    ...cadvisorFacts,
     securityBudgets: {
       'cadvisor.service': {
         max: 3.0,

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { type Artifact, artifact, execLine, sandbox, shellQuote } from '@chatops/core';
 import { type Environment, type NodeSpec, type ServiceRenderer, nodePath, publicHosts } from '@chatops/environment';
 import { unitArtifact } from './_common.js';
+import { certbotFacts } from './facts.js';
 
 /** HAProxy's public PEM bundle (fullchain + key), as @chatops/haproxy-config names it. */
 export function haproxyBundlePath(env: Environment, node: NodeSpec): string {
@@ -45,7 +46,7 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
   // systemd 252 scores each 1.7.
   const budget = { max: 2.0 };
   return {
-    service: 'certbot',
+    ...certbotFacts,
     securityBudgets: { 'certbot-issue.service': budget, 'certbot.service': budget },
     render(node, ctx) {
       const { env } = ctx;

@@ -22,6 +22,7 @@ import {
 } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
+import { chatopsFacts } from './facts.js';
 
 /** Where the app's rendered files live on a ChatOps node. */
 export const CHATOPS_APP_DIR = '/etc/chatops/app';
@@ -88,7 +89,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
   const docker = props.docker ?? '/usr/bin/docker';
   const containerPort = props.containerPort ?? 3000;
   return {
-    service: 'chatops',
+    ...chatopsFacts,
     securityBudgets: {
       'chatops@.service': { max: 2.0 }, // systemd 252: 1.3
       'chatops-tls.service': TLS_TERMINATOR_BUDGET,

@@ -22,13 +22,14 @@ import {
 } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { printExporterWebConfig } from './exporter-web-config.js';
+import { nodeExporterFacts, systemdExporterFacts } from './facts.js';
 
 /** Directory of the exporters' web configs. */
 export const EXPORTERS_DIR = '/etc/chatops/exporters';
 
 export interface ExporterUnitProps {
   /** Which exporter. */
-  readonly service: Extract<ServiceName, 'node-exporter' | 'systemd-exporter'>;
+  readonly service: 'node-exporter' | 'systemd-exporter';
   /** Unit name (without `.service`). @default 'prometheus-node-exporter' | 'systemd-exporter' */
   readonly unit?: string;
   /** Absolute path of the exporter binary. @default '/usr/bin/prometheus-node-exporter' (Debian) | '/usr/local/bin/systemd_exporter' (upstream release) */
@@ -87,6 +88,8 @@ export function endpointFor(env: Environment, node: NodeSpec, service: ServiceNa
   return found;
 }
 
+const EXPORTER_FACTS = { 'node-exporter': nodeExporterFacts, 'systemd-exporter': systemdExporterFacts } as const;
+
 /**
  * systemd unit + arguments file + exporter-toolkit web config (TLS with our certificate, bcrypt basic auth for
  * the Prometheus service account) for node_exporter or systemd_exporter, listening where `metricsEndpoints` says.
@@ -98,7 +101,7 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
   const user = props.user ?? 'prometheus';
   const packaged = props.packaged ?? (d.packaged && props.unit === undefined);
   return {
-    service: props.service,
+    ...EXPORTER_FACTS[props.service],
     securityBudgets: { [`${unit}.service`]: { max: SANDBOX[props.service].budget } },
     certificates: (env, node) => [serviceCertificate(env, node, props.service)],
     render(node, ctx) {

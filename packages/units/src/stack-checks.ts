@@ -1,9 +1,10 @@
 import type { Artifact, Diagnostic } from '@chatops/core';
 import {
-  METRICS_KINDS,
+  type Environment,
   type RenderContext,
   type StackCheck,
   listenersOn,
+  metricsKinds,
   nodePath,
   nodeWithRole,
   parseDocument,
@@ -103,9 +104,14 @@ function scrapeTargets(bundles: ReadonlyMap<string, readonly Artifact[]>): Scrap
   return out;
 }
 
-const EXPORTER_JOBS = new Map(
-  METRICS_KINDS.filter((k) => ['node-exporter', 'systemd-exporter', 'cadvisor'].includes(k.service)).map((k) => [k.job, k.service]),
-);
+/** The scrape jobs of the exporters this package renders units for, by job name. */
+function exporterJobs(env: Environment): Map<string, string> {
+  return new Map(
+    metricsKinds(env)
+      .filter((k) => ['node-exporter', 'systemd-exporter', 'cadvisor'].includes(k.service))
+      .map((k) => [k.job, k.service]),
+  );
+}
 
 /** Every exporter unit is scraped where it listens (port, path, TLS, auth), and every exporter scrape target is a unit. */
 export const scrapeTargetsMatchExporterUnits: StackCheck = {
@@ -113,6 +119,7 @@ export const scrapeTargetsMatchExporterUnits: StackCheck = {
   check(ctx, bundles) {
     const targets = scrapeTargets(bundles);
     if (!targets) return [{ path: [], message: 'no prometheus.yml is rendered: nothing scrapes the exporter units' }];
+    const EXPORTER_JOBS = exporterJobs(ctx.env);
     const facts = listenFacts(ctx.env, bundles);
     if (facts.length === 0)
       return [

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { SERVICES, type ServiceName, servicesOn } from '@chatops/environment';
-import { prepareRender, renderStack } from '@chatops/stack';
+import { servicesOn } from '@chatops/environment';
+import { RENDERERS, prepareRender, renderStack } from '@chatops/stack';
 import { REPO, SERVICE_SIGNATURES, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -15,10 +15,10 @@ describe.each(['prod', 'dev'] as const)('whole-stack render of %s', (name) => {
     const { bundles } = renderStack(ctx);
     const placement: Record<string, string[]> = {};
     const expected: Record<string, string[]> = {};
-    for (const service of SERVICES) {
-      placement[service] = ctx.env.nodes
-        .filter((n) => (bundles.get(n.name) ?? []).some((a) => SERVICE_SIGNATURES[service].test(a.path)))
-        .map((n) => n.name);
+    for (const { service } of RENDERERS) {
+      const signature = SERVICE_SIGNATURES[service];
+      if (!signature) throw new Error(`no signature for ${service} in SERVICE_SIGNATURES`);
+      placement[service] = ctx.env.nodes.filter((n) => (bundles.get(n.name) ?? []).some((a) => signature.test(a.path))).map((n) => n.name);
       expected[service] = ctx.env.nodes.filter((n) => servicesOn(ctx.env, n).includes(service)).map((n) => n.name);
     }
     expect(placement).toEqual(expected);

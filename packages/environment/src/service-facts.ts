@@ -1,0 +1,65 @@
+import type { Environment } from './environment.js';
+import type { CertificateRequest } from './render-context.js';
+import type { Role } from './roles.js';
+import type { NodeSpec } from './schema.js';
+
+/** A service's name: what it is registered as in the stack's catalogue (`grafana`, `node-exporter`, …). */
+export type ServiceName = string;
+
+/** A socket a service opens on a node (its service is filled in by `listenersOn`). */
+export interface ListenerFact {
+  readonly port: number;
+  /** How the port-clash check names it. @default the service name */
+  readonly label?: string;
+  /**
+   * What the socket speaks: TLS with a certificate from our CA (`internal`, probed by the blackbox exporter), the
+   * public edge certificate (`public`), or plain text on loopback and the `:80` redirect (`none`). @default 'internal'
+   */
+  readonly tls?: 'internal' | 'public' | 'none';
+}
+
+/** A metrics endpoint Prometheus scrapes on every node running the service (one scrape job). */
+export interface MetricsFact {
+  /** Prometheus job name. */
+  readonly job: string;
+  readonly port: (env: Environment) => number;
+  readonly path: string;
+  /** Whether the endpoint requires the Prometheus service account's basic auth. */
+  readonly basicAuth: boolean;
+}
+
+/**
+ * What the stack knows about a service, declared as data by the package that renders it: where it runs, what it
+ * listens on, its systemd units, its metrics endpoints, its certificates and what must be applied before it. The
+ * environment's derivations (`servicesOn`, `listenersOn`, `unitsOn`, `metricsEndpoints`) read the catalogue of
+ * these a stack registers.
+ */
+export interface ServiceFacts {
+  /** The service's name in the catalogue (unique). */
+  readonly service: ServiceName;
+  /** Nodes with any of these roles run it; `'every-node'`: every node. */
+  readonly runsOn: readonly Role[] | 'every-node';
+  /** A further condition on placement (certbot runs only when Let's Encrypt issues the public certificate). @default always */
+  runsIf?(env: Environment, node: NodeSpec): boolean;
+  /**
+   * Services to apply before this one (deploy order is a topological sort of these edges over the stack's
+   * services; an edge to a service the stack does not render is ignored). @default []
+   */
+  readonly after?: readonly ServiceName[];
+  /** The sockets it opens on a node (the port-clash check and the blackbox exporter's internal probes see them). @default none */
+  listeners?(env: Environment, node: NodeSpec): readonly ListenerFact[];
+  /**
+   * Its long-running systemd units (Debian package names): what must be active where it runs (the "systemd unit
+   * failed or inactive" alert watches them). A timer-driven service (certbot) has none. @default []
+   */
+  readonly units?: readonly string[];
+  /** Units that vary with the node, listed before `units` (one `chatops@N.service` per app instance). @default none */
+  nodeUnits?(env: Environment, node: NodeSpec): readonly string[];
+  /** The metrics endpoints Prometheus scrapes on each node running it. @default none */
+  readonly metrics?: readonly MetricsFact[];
+  /** Certificates this service needs on a node. */
+  certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
+}
+
+/** The services a stack is made of, in registry order (which breaks ties in the apply order). */
+export type Catalogue = readonly ServiceFacts[];

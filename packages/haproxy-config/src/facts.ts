@@ -1,0 +1,15 @@
+import type { ServiceFacts } from '@chatops/environment';
+
+/** HAProxy, the public edge on the load balancer: applied last, after every service it routes to. */
+export const haproxyFacts: ServiceFacts = {
+  service: 'haproxy',
+  runsOn: ['loadbalancer'],
+  after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
+  listeners: (env) => [
+    { port: env.ports.http, label: 'haproxy http', tls: 'none' },
+    { port: env.ports.https, label: 'haproxy https', tls: 'public' },
+    { port: env.ports.haproxyMetrics, label: 'haproxy metrics' },
+  ],
+  units: ['haproxy.service'],
+  metrics: [{ job: 'haproxy', port: (e) => e.ports.haproxyMetrics, path: '/metrics', basicAuth: true }],
+};

@@ -1,0 +1,64 @@
+import { type ServiceFacts, chatopsInstances } from '@chatops/environment';
+
+/** The ChatOps app: its instances on every `chatops` node, each behind the shared TLS terminator. */
+export const chatopsFacts: ServiceFacts = {
+  service: 'chatops',
+  runsOn: ['chatops'],
+  listeners: (env, node) =>
+    chatopsInstances(env, node).flatMap((i) => [
+      { port: i.port, label: i.containerName },
+      { port: i.localPort, label: `${i.containerName} (${node.localAddress})`, tls: 'none' as const },
+    ]),
+  nodeUnits: (env, node) => chatopsInstances(env, node).map((i) => i.unit),
+  units: ['chatops-tls.service'],
+};
+
+/** cAdvisor next to the app, on loopback behind a TLS terminator (it has no TLS or bcrypt auth of its own). */
+export const cadvisorFacts: ServiceFacts = {
+  service: 'cadvisor',
+  runsOn: ['chatops'],
+  listeners: (env, node) => [
+    { port: env.ports.cadvisor },
+    { port: env.ports.cadvisorLocal, label: `cadvisor (${node.localAddress})`, tls: 'none' },
+  ],
+  units: ['cadvisor.service', 'cadvisor-tls.service'],
+  metrics: [{ job: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false }],
+};
+
+/** certbot on the load balancer when Let's Encrypt issues the public certificate; it runs from a timer (no unit to watch). */
+export const certbotFacts: ServiceFacts = {
+  service: 'certbot',
+  runsOn: ['loadbalancer'],
+  runsIf: (env) => env.tls.public.mode === 'letsencrypt',
+  listeners: (env) => [{ port: env.ports.certbot, tls: 'none' }],
+};
+
+/** node_exporter on every node. */
+export const nodeExporterFacts: ServiceFacts = {
+  service: 'node-exporter',
+  runsOn: 'every-node',
+  listeners: (env) => [{ port: env.ports.nodeExporter }],
+  units: ['prometheus-node-exporter.service'],
+  metrics: [{ job: 'node', port: (e) => e.ports.nodeExporter, path: '/metrics', basicAuth: true }],
+};
+
+/** systemd_exporter on every node. */
+export const systemdExporterFacts: ServiceFacts = {
+  service: 'systemd-exporter',
+  runsOn: 'every-node',
+  listeners: (env) => [{ port: env.ports.systemdExporter }],
+  units: ['systemd-exporter.service'],
+  metrics: [{ job: 'systemd', port: (e) => e.ports.systemdExporter, path: '/metrics', basicAuth: true }],
+};
+
+/**
+ * The blackbox exporter probes from where Prometheus runs: a probe then fails only when what it probes fails,
+ * not because the network between Prometheus and the exporter did.
+ */
+export const blackboxExporterFacts: ServiceFacts = {
+  service: 'blackbox-exporter',
+  runsOn: ['prometheus'],
+  listeners: (env) => [{ port: env.ports.blackboxExporter }],
+  units: ['prometheus-blackbox-exporter.service'],
+  metrics: [{ job: 'blackbox', port: (e) => e.ports.blackboxExporter, path: '/metrics', basicAuth: true }],
+};
