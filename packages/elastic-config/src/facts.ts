@@ -1,4 +1,4 @@
-import type { ServiceFacts } from '@chatops/environment';
+import { type ServiceFacts, nodesWithRole } from '@chatops/environment';
 
 /** Elasticsearch on the `elasticsearch` node. */
 export const elasticsearchFacts: ServiceFacts = {
@@ -15,4 +15,13 @@ export const kibanaFacts: ServiceFacts = {
   after: ['elasticsearch'],
   listeners: (env) => [{ port: env.ports.kibana }],
   units: ['kibana.service'],
+  route: (env) => ({
+    subdomain: 'kibana',
+    auth: true,
+    healthPath: '/api/status',
+    // With security on, Kibana answers 401 to anonymous status requests.
+    expect: { rstatus: '^(200|401)$' },
+    stripAuthorization: true,
+    servers: nodesWithRole(env, 'kibana').map((node) => ({ name: node.name, node, port: env.ports.kibana })),
+  }),
 };

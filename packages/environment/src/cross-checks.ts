@@ -1,5 +1,5 @@
 import type { Diagnostic, DocumentPath } from '@chatops/core';
-import { type Environment, PUBLIC_SUBDOMAINS, listenersOn } from './environment.js';
+import { type Environment, listenersOn, publicRoutes } from './environment.js';
 import { ROLE_CARDINALITY, ROLES } from './roles.js';
 import { webUserHashProblem } from './web-users.js';
 
@@ -91,9 +91,14 @@ function derivedLimits(env: Environment, isSet: (path: DocumentPath) => boolean)
         message: `with ${n} instances per node the last instance would use port ${last} (ports.${key} is ${env.ports[key]}: at most ${MAX_PORT - n + 1} here)`,
       });
   }
-  const longestSub = [...PUBLIC_SUBDOMAINS].sort((a, b) => b.length - a.length)[0]!;
+  // The longest public host name (with the catalogue's routes).
+  const longestSub = env.catalogue
+    ? publicRoutes(env)
+        .map((r) => r.subdomain)
+        .sort((a, b) => b.length - a.length)[0]
+    : undefined;
   const publicName = `${longestSub}.${env.domain}`;
-  if (publicName.length > MAX_NAME)
+  if (longestSub !== undefined && publicName.length > MAX_NAME)
     out.push({
       path: ['domain'],
       message: `${publicName.length} characters once prefixed with ${longestSub}. (at most ${MAX_NAME}): use a domain of at most ${MAX_NAME - longestSub.length - 1}`,

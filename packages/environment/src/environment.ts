@@ -1,6 +1,6 @@
 import { reroot } from '@chatops/core';
 import type { Role } from './roles.js';
-import type { Catalogue, ServiceFacts, ServiceName } from './service-facts.js';
+import type { Catalogue, PublicRoute, ServiceFacts, ServiceName } from './service-facts.js';
 import type { EnvironmentDocument, NodeSpec } from './schema.js';
 
 /** A loaded, validated environment with every default applied. */
@@ -130,13 +130,14 @@ export function nodeFqdn(env: Environment, node: NodeSpec): string {
   return `${node.name}.${env.internalDomain}`;
 }
 
-/** Sub-domains the edge routes (each to the service of the same name); the bare domain serves the ChatOps app. */
-export const PUBLIC_SUBDOMAINS = ['grafana', 'kibana', 'prometheus', 'alertmanager', 'chatops'] as const;
-export type PublicSubdomain = (typeof PUBLIC_SUBDOMAINS)[number];
+/** The public routes of the catalogue's services (their `route` facts), in catalogue order. */
+export function publicRoutes(env: Environment): (PublicRoute & { readonly service: ServiceName })[] {
+  return catalogueOf(env).flatMap((s) => (s.route ? [{ ...s.route(env), service: s.service }] : []));
+}
 
 /** Every public host name: the bare domain first, then each routed sub-domain (what the public certificate covers). */
 export function publicHosts(env: Environment): string[] {
-  return [env.domain, ...PUBLIC_SUBDOMAINS.map((s) => `${s}.${env.domain}`)];
+  return [env.domain, ...publicRoutes(env).map((r) => `${r.subdomain}.${env.domain}`)];
 }
 
 /** Public host name of a routed service: `publicHost(env, 'grafana')` -> `grafana.<domain>`; no prefix -> `<domain>`. */

@@ -3,8 +3,6 @@ export {
   type ChatopsInstance,
   type Environment,
   type Listener,
-  PUBLIC_SUBDOMAINS,
-  type PublicSubdomain,
   catalogueOf,
   chatopsInstances,
   findNode,
@@ -17,12 +15,13 @@ export {
   nodesWithRole,
   publicHost,
   publicHosts,
+  publicRoutes,
   publicUrl,
   serviceFacts,
   servicesOn,
   withCatalogue,
 } from './environment.js';
-export type { Catalogue, ListenerFact, MetricsFact, ServiceFacts, ServiceName } from './service-facts.js';
+export type { Catalogue, ListenerFact, MetricsFact, PublicRoute, ServiceFacts, ServiceName } from './service-facts.js';
 export { serviceUnits, unitsOn } from './systemd-units.js';
 export { type MetricsEndpoint, type MetricsKind, metricsEndpoints, metricsKinds } from './metrics-endpoints.js';
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';

@@ -28,6 +28,28 @@ export interface MetricsFact {
   readonly basicAuth: boolean;
 }
 
+/** A service's public route through the edge (HAProxy on the load balancer): `<subdomain>.<domain>`. */
+export interface PublicRoute {
+  /** Sub-domain and edge backend name. */
+  readonly subdomain: string;
+  /** The bare domain serves it too (the ChatOps app). @default false */
+  readonly bareDomain?: boolean;
+  /** Whether the edge asks for our users' basic auth (every route but Grafana, which logs users in itself). */
+  readonly auth: boolean;
+  /** What the edge's health check requests on each server. */
+  readonly healthPath: string;
+  /** Statuses that mean up: behind its own basic auth a service answers 401 without credentials. */
+  readonly expect: { readonly status: string } | { readonly rstatus: string };
+  /** The servers behind the route, where the service listens with its certificate from our CA. */
+  readonly servers: readonly { readonly name: string; readonly node: NodeSpec; readonly port: number }[];
+  /** Drop the client's Authorization header (our users' credentials are none of the backend's business). @default false */
+  readonly stripAuthorization?: boolean;
+  /** `source` keeps a client on one server (sessions). @default 'roundrobin' */
+  readonly balance?: 'roundrobin' | 'source';
+  /** How long a response may take. @default the edge's 30s */
+  readonly timeoutServer?: string;
+}
+
 /**
  * What the stack knows about a service, declared as data by the package that renders it: where it runs, what it
  * listens on, its systemd units, its metrics endpoints, its certificates and what must be applied before it. The
@@ -46,6 +68,8 @@ export interface ServiceFacts {
    * services; an edge to a service the stack does not render is ignored). @default []
    */
   readonly after?: readonly ServiceName[];
+  /** Apply it after every service with a public `route` too (the edge: its backends are up before it). @default false */
+  readonly afterRoutes?: boolean;
   /** The sockets it opens on a node (the port-clash check and the blackbox exporter's internal probes see them). @default none */
   listeners?(env: Environment, node: NodeSpec): readonly ListenerFact[];
   /**
@@ -57,6 +81,8 @@ export interface ServiceFacts {
   nodeUnits?(env: Environment, node: NodeSpec): readonly string[];
   /** The metrics endpoints Prometheus scrapes on each node running it. @default none */
   readonly metrics?: readonly MetricsFact[];
+  /** Its public route, when the edge serves it (the edge's backends, the public hosts and their probes derive from these). @default none */
+  route?(env: Environment): PublicRoute;
   /** Certificates this service needs on a node. */
   certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
 }

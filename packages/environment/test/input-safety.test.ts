@@ -2,19 +2,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@chatops/core';
-import { loadEnvironment } from '@chatops/environment';
+import { type Catalogue, loadEnvironment } from '@chatops/environment';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLES = join(__dirname, '../../../examples/cloud-chatops/environments');
 const prodSource = readFileSync(join(EXAMPLES, 'prod.yaml'), 'utf8');
 
 /** Loads `source` as prod.yaml (with `others` beside it) in a scratch dir; returns the error lines. */
-function errorsOf(source: string, others: Record<string, string> = {}): string[] {
+function errorsOf(source: string, others: Record<string, string> = {}, services?: Catalogue): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'env-safety-'));
   writeFileSync(join(dir, 'prod.yaml'), source);
   for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, name), text);
   try {
-    loadEnvironment('prod.yaml', { cwd: dir, env: {} });
+    loadEnvironment('prod.yaml', { cwd: dir, env: {}, ...(services ? { services } : {}) });
   } catch (e) {
     if (e instanceof ConfigError) return e.message.split('\n');
     throw e;
@@ -135,7 +135,12 @@ describe('the schema accepts only what the stack renders', () => {
     `);
   });
 
-  it('range-checks derived ports, names and certificate lifetimes', () => {
+  it('range-checks derived ports, names (the longest public host of the catalogue) and certificate lifetimes', () => {
+    const route = (subdomain: string) => () => ({ subdomain, auth: true, healthPath: '/', expect: { status: '200' }, servers: [] });
+    const services: Catalogue = [
+      { service: 'grafana', runsOn: ['grafana'], route: route('grafana') },
+      { service: 'alertmanager', runsOn: ['alertmanager'], route: route('alertmanager') },
+    ];
     const source = prodSource
       .replace('domain: cloud-chatops.nubes.rl.ac.uk', `domain: ${Array.from({ length: 4 }, () => 'a'.repeat(60)).join('.')}`)
       .replace('prometheus:\n  retention', 'ports:\n  chatopsLocal: 65535\nprometheus:\n  retention')
@@ -143,7 +148,7 @@ describe('the schema accepts only what the stack renders', () => {
         'organization: STFC Cloud',
         'organization: STFC Cloud\n    leafValidityDays: 400\n    renewBeforeDays: 400\n    caValidityDays: 365',
       );
-    expect(errorsOf(source)).toMatchInlineSnapshot(`
+    expect(errorsOf(source, {}, services)).toMatchInlineSnapshot(`
       [
         "prod.yaml:6: domain: 256 characters once prefixed with alertmanager. (at most 253): use a domain of at most 240",
         "prod.yaml:6: domain: node name prometheus-1.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa would be 265 characters (at most 253)",

@@ -1,4 +1,4 @@
-import type { ServiceFacts } from '@chatops/environment';
+import { type ServiceFacts, nodesWithRole } from '@chatops/environment';
 
 /** Grafana on every `grafana` node, after the Prometheus it queries. */
 export const grafanaFacts: ServiceFacts = {
@@ -7,4 +7,13 @@ export const grafanaFacts: ServiceFacts = {
   after: ['prometheus'],
   listeners: (env) => [{ port: env.ports.grafana }],
   units: ['grafana-server.service'],
+  // Grafana logs users in itself (OAuth): no basic auth at the edge; sessions stay on one server.
+  route: (env) => ({
+    subdomain: 'grafana',
+    auth: false,
+    healthPath: '/api/health',
+    expect: { status: '200' },
+    balance: 'source',
+    servers: nodesWithRole(env, 'grafana').map((node) => ({ name: node.name, node, port: env.ports.grafana })),
+  }),
 };

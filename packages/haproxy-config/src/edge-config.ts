@@ -1,4 +1,4 @@
-import { type Environment, type NodeSpec, chatopsInstances, nodeFqdn, nodePath, nodesWithRole, publicHost } from '@chatops/environment';
+import { type Environment, type NodeSpec, nodeFqdn, nodePath, publicHost, publicRoutes } from '@chatops/environment';
 import type { HaproxyConfigInput } from './haproxy-config.js';
 import type { ServerInput } from './model-endpoints.js';
 
@@ -62,24 +62,9 @@ export interface EdgeProps {
   readonly authFailuresPerMinute?: number;
 }
 
-interface Route {
-  /** Backend name and sub-domain. */
-  readonly name: 'grafana' | 'kibana' | 'prometheus' | 'alertmanager' | 'chatops';
-  readonly healthPath: string;
-  /** Expected health-check statuses: services behind their own basic auth answer 401 without credentials. */
-  readonly expect: { status: string } | { rstatus: string };
-  readonly auth: boolean;
-  /** Drop the client's Authorization header (our users' credentials are none of the backend's business). */
-  readonly stripAuthorization: boolean;
-  readonly balance: 'roundrobin' | 'source';
-  /** How long a response may take. @default the defaults' 30s */
-  readonly timeoutServer?: string;
-  readonly servers: readonly { name: string; node: NodeSpec; port: number }[];
-}
-
 /** One server of an edge backend: the service HAProxy re-encrypts to, on which node and port. */
 export interface EdgeUpstream {
-  readonly backend: Route['name'];
+  readonly backend: string;
   readonly server: string;
   readonly node: NodeSpec;
   readonly port: number;
@@ -90,62 +75,14 @@ export function edgeUpstreams(env: Environment): EdgeUpstream[] {
   return routes(env).flatMap((r) => r.servers.map((s) => ({ backend: r.name, server: s.name, node: s.node, port: s.port })));
 }
 
-/** The routes of the public edge, derived from the environment. */
-function routes(env: Environment): Route[] {
-  const byRole = (role: 'grafana' | 'kibana' | 'prometheus' | 'alertmanager', port: number) =>
-    nodesWithRole(env, role).map((node) => ({ name: node.name, node, port }));
-  const upOrAuth = { rstatus: '^(200|401)$' };
-  return [
-    {
-      name: 'chatops',
-      healthPath: env.chatops.healthPath,
-      expect: { status: '200' },
-      auth: true,
-      stripAuthorization: true,
-      balance: 'roundrobin',
-      servers: chatopsInstances(env).map((i) => ({ name: `${i.node.name}-${i.index}`, node: i.node, port: i.port })),
-    },
-    {
-      name: 'grafana',
-      healthPath: '/api/health',
-      expect: { status: '200' },
-      auth: false,
-      stripAuthorization: false,
-      balance: 'source',
-      servers: byRole('grafana', env.ports.grafana),
-    },
-    {
-      name: 'prometheus',
-      healthPath: '/-/healthy',
-      // Prometheus' web.yml puts every path, /-/healthy included, behind basic auth: 401 proves it is up.
-      expect: upOrAuth,
-      auth: true,
-      stripAuthorization: false,
-      balance: 'roundrobin',
-      // Prometheus lets a query run 2 minutes (--query.timeout): HAProxy must not cut it off at 30s with a 504.
-      timeoutServer: '150s',
-      servers: byRole('prometheus', env.ports.prometheus),
-    },
-    {
-      name: 'alertmanager',
-      healthPath: '/-/healthy',
-      expect: upOrAuth,
-      auth: true,
-      stripAuthorization: false,
-      balance: 'roundrobin',
-      servers: byRole('alertmanager', env.ports.alertmanager),
-    },
-    {
-      name: 'kibana',
-      healthPath: '/api/status',
-      // With security on, Kibana answers 401 to anonymous status requests.
-      expect: upOrAuth,
-      auth: true,
-      stripAuthorization: true,
-      balance: 'roundrobin',
-      servers: byRole('kibana', env.ports.kibana),
-    },
-  ];
+/** The routes of the public edge: the `route` facts of the environment's catalogue. */
+function routes(env: Environment) {
+  return publicRoutes(env).map((r) => ({
+    ...r,
+    name: r.subdomain,
+    stripAuthorization: r.stripAuthorization ?? false,
+    balance: r.balance ?? 'roundrobin',
+  }));
 }
 
 function reencrypt(env: Environment, node: NodeSpec, caFile: string, clientCertFile: string | undefined): NonNullable<ServerInput['ssl']> {
@@ -318,7 +255,7 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
         httpAfterResponse: [{ action: 'set-header', name: 'Strict-Transport-Security', value: hstsValue(env) }],
         useBackends: [
           { backend: 'stats', if: 'host_domain path_stats' },
-          ...all.map((r) => ({ backend: r.name, if: r.name === 'chatops' ? 'host_chatops || host_domain' : `host_${r.name}` })),
+          ...all.map((r) => ({ backend: r.name, if: r.bareDomain ? `host_${r.name} || host_domain` : `host_${r.name}` })),
         ],
       },
       {

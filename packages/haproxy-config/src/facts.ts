@@ -1,10 +1,11 @@
 import type { ServiceFacts } from '@chatops/environment';
 
-/** HAProxy, the public edge on the load balancer: applied last, after every service it routes to. */
+/** HAProxy, the public edge on the load balancer: applied last, after every service it routes to and certbot's ACME listener. */
 export const haproxyFacts: ServiceFacts = {
   service: 'haproxy',
   runsOn: ['loadbalancer'],
-  after: ['chatops', 'grafana', 'prometheus', 'alertmanager', 'kibana', 'certbot'],
+  after: ['certbot'],
+  afterRoutes: true,
   listeners: (env) => [
     { port: env.ports.http, label: 'haproxy http', tls: 'none' },
     { port: env.ports.https, label: 'haproxy https', tls: 'public' },

@@ -63,7 +63,6 @@ export function publicCertPath(ctx: RenderContext, node: NodeSpec): string {
  * and our CA bundle that backends are verified against.
  */
 export const haproxyRenderer: ServiceRenderer = {
-  // The public edge comes last (`after`): every backend it routes to (and certbot's ACME listener) is up before it.
   ...haproxyFacts,
   certificates: (env, node) => [serviceCertificate(env, node, 'haproxy', { loopback: true }), clientCertificate(env, node, 'haproxy')],
   securityBudgets: {

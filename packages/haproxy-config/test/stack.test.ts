@@ -71,8 +71,8 @@ describe('upstream certificates check', () => {
     const messages = haproxyUpstreamCertificates.check(withoutKibana, chatopsLess).map((d) => d.message);
     expect(messages).toMatchInlineSnapshot(`
       [
-        "HAProxy backend chatops server chatops-1-1 (chatops-1:3000): chatops-1 does not deploy /etc/chatops/tls/chatops/cert.pem (certificate chatops-1/chatops), so the service cannot present it",
         "HAProxy backend kibana server elastic-1 (elastic-1:5601): no certificate elastic-1/kibana is requested, so HAProxy cannot verify it (the kibana renderer must request serviceCertificate(env, node, 'kibana'))",
+        "HAProxy backend chatops server chatops-1-1 (chatops-1:3000): chatops-1 does not deploy /etc/chatops/tls/chatops/cert.pem (certificate chatops-1/chatops), so the service cannot present it",
       ]
     `);
   });

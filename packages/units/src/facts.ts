@@ -11,6 +11,16 @@ export const chatopsFacts: ServiceFacts = {
     ]),
   nodeUnits: (env, node) => chatopsInstances(env, node).map((i) => i.unit),
   units: ['chatops-tls.service'],
+  // The bare domain serves the app too; every instance of every node is a server of its route.
+  route: (env) => ({
+    subdomain: 'chatops',
+    bareDomain: true,
+    auth: true,
+    healthPath: env.chatops.healthPath,
+    expect: { status: '200' },
+    stripAuthorization: true,
+    servers: chatopsInstances(env).map((i) => ({ name: `${i.node.name}-${i.index}`, node: i.node, port: i.port })),
+  }),
 };
 
 /** cAdvisor next to the app, on loopback behind a TLS terminator (it has no TLS or bcrypt auth of its own). */
