@@ -51,8 +51,9 @@ export interface StackResult {
  */
 export function renderStack(given: RenderContext, options: StackOptions = {}): StackResult {
   const renderers = options.services ?? RENDERERS;
-  // The catalogue rendered is the one services are placed by (listeners, units, scrape jobs derive from it).
-  const env = withCatalogue(given.env, renderers);
+  // Services are placed by the environment's catalogue (prepareRender/loadEnvironment attach the stack's
+  // services), or by the renderers given when it has none; a partial render places services as the whole one does.
+  const env = given.env.catalogue ? given.env : withCatalogue(given.env, renderers);
   const ctx: RenderContext = { ...given, env };
   const stackChecks = options.checks ?? CHECKS;
   const bundles = new Map<string, readonly Artifact[]>();
