@@ -51,13 +51,15 @@ export async function runNativeChecks(ctx: RenderContext, result: StackResult, o
       if (cache?.has(keys[i]))
         return Promise.resolve<CheckOutcome>({ node: check.node, name: check.name, status: 'passed', output: '', cached: true });
       const scratchCheck = scratchChecks.get(`${check.node}\0${check.name}`)?.shift();
+      // With `services` given, only their checks run (a check of a service left out is not in the scratch render).
+      if (!scratchCheck && options.services) return Promise.resolve<CheckOutcome | undefined>(undefined);
       if (!scratchCheck) throw new Error(`check ${check.name} on ${check.node} missing from the scratch render`);
       return runCheck(scratchCheck, join(scratch, check.node));
     });
     if (cache && options.updateCache !== false) {
-      cache.save(outcomes.flatMap((o, i) => (o.status === 'passed' && !o.cached && keys[i] ? [keys[i]] : [])));
+      cache.save(outcomes.flatMap((o, i) => (o && o.status === 'passed' && !o.cached && keys[i] ? [keys[i]] : [])));
     }
-    return outcomes;
+    return outcomes.filter((o): o is CheckOutcome => o !== undefined);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -59,6 +59,7 @@ describe('renderStack(ctx, { services, checks })', () => {
     // "cloud-chatops" is both chatops.config.repos.stfc.0 and elastic.clusterName; 3000 both ports.chatops and ports.grafana.
     const refusing: ServiceRenderer = {
       service: 'elasticsearch',
+      runsOn: ['elasticsearch'],
       render: (_node, { env }) => {
         const model = { cluster: { name: env.elastic.clusterName }, ports: [env.ports.chatops, env.ports.grafana] };
         throw new ConfigError(
