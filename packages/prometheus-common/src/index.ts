@@ -16,6 +16,7 @@ export {
   type WebConfig,
   type WebConfigInput,
   checkWebConfig,
+  mutualTlsServerConfig,
   printWebConfig,
   validateWebConfig,
   webConfigSchema,

@@ -21,6 +21,20 @@ export const webTlsServerConfigSchema = z.strictObject({
 });
 
 /**
+ * The `tls_server_config` of every exporter-toolkit server in the stack: only a client certificate our CA signed
+ * (clientAuth usage) gets through to basic auth (mutual TLS).
+ */
+export function mutualTlsServerConfig(tls: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }) {
+  return {
+    cert_file: tls.certFile,
+    key_file: tls.keyFile,
+    min_version: 'TLS12',
+    client_auth_type: 'RequireAndVerifyClientCert',
+    client_ca_file: tls.caFile,
+  } satisfies z.input<typeof webTlsServerConfigSchema>;
+}
+
+/**
  * The exporter-toolkit web config (`--web.config.file`) that Prometheus, Alertmanager, node_exporter and
  * systemd_exporter all read: TLS for the HTTP server and bcrypt basic-auth users. One model for all of them.
  */

@@ -10,7 +10,7 @@ import {
   nodesWithRole,
   unitsOn,
 } from '@chatops/environment';
-import { type WebConfig, exactRegex } from '@chatops/prometheus-common';
+import { type WebConfig, exactRegex, mutualTlsServerConfig } from '@chatops/prometheus-common';
 import type { PrometheusConfig, RelabelConfig, ScrapeConfig } from './prometheus-config.js';
 
 /** Node paths the stack's Prometheus config refers to. */
@@ -126,13 +126,7 @@ export function stackWebConfig(env: Environment, tls: { certFile: string; keyFil
   return {
     // Mutual TLS: only a client certificate from our CA with clientAuth usage gets to basic auth (Grafana's
     // datasource, HAProxy's backend, Prometheus scraping itself, the blackbox exporter's probe, deploy's health check).
-    tls_server_config: {
-      cert_file: tls.certFile,
-      key_file: tls.keyFile,
-      min_version: 'TLS12',
-      client_auth_type: 'RequireAndVerifyClientCert',
-      client_ca_file: tls.caFile,
-    },
+    tls_server_config: mutualTlsServerConfig(tls),
     basic_auth_users: users,
   };
 }

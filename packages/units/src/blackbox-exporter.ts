@@ -13,6 +13,7 @@ import {
 } from '@chatops/environment';
 import { z } from 'zod';
 import { joinHostPort, unitArtifact } from './_common.js';
+import { mutualTlsServerConfig } from '@chatops/prometheus-common';
 import { printExporterWebConfig } from './exporter-web-config.js';
 import { EXPORTERS_DIR, endpointFor, exporterArgsPath } from './exporters.js';
 import { blackboxExporterFacts } from './facts.js';
@@ -177,13 +178,7 @@ export function blackboxExporterUnit(props: { readonly binary?: string; readonly
           path: webConfigFile,
           content: printExporterWebConfig({
             // Mutual TLS: only Prometheus' client certificate (clientAuth, our CA) gets through, then basic auth.
-            tls_server_config: {
-              cert_file: tls.certFile,
-              key_file: tls.keyFile,
-              min_version: 'TLS12',
-              client_auth_type: 'RequireAndVerifyClientCert',
-              client_ca_file: tls.caFile,
-            },
+            tls_server_config: mutualTlsServerConfig(tls),
             basic_auth_users: { [account.name]: account.passwordHash },
           }),
           mode: '0640',

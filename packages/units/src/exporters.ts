@@ -21,6 +21,7 @@ import {
   tlsFiles,
 } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
+import { mutualTlsServerConfig } from '@chatops/prometheus-common';
 import { printExporterWebConfig } from './exporter-web-config.js';
 import { nodeExporterFacts, systemdExporterFacts } from './facts.js';
 
@@ -115,13 +116,7 @@ export function exporterUnit(props: ExporterUnitProps): ServiceRenderer {
         path: webConfigPath,
         content: printExporterWebConfig({
           // Mutual TLS: only a client certificate from our CA with clientAuth usage (Prometheus') is accepted.
-          tls_server_config: {
-            cert_file: tls.certFile,
-            key_file: tls.keyFile,
-            min_version: 'TLS12',
-            client_auth_type: 'RequireAndVerifyClientCert',
-            client_ca_file: tls.caFile,
-          },
+          tls_server_config: mutualTlsServerConfig(tls),
           ...(ep.basicAuth ? { basic_auth_users: { [account.name]: account.passwordHash } } : {}),
         }),
         mode: '0640',
