@@ -23,6 +23,14 @@ const redirectCode = z.union([z.literal(301), z.literal(302), z.literal(303), z.
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { message: 'expected an HTTP header name' });
 const status = z.number().int().min(200).max(599);
 
+const headerValue = text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' });
+/** `set-header`, `add-header`, `del-header`: the same in `http-request`, `http-response` and `http-after-response`. */
+const headerRules = [
+  z.strictObject({ action: z.literal('set-header'), name: headerName, value: headerValue, ...guard }),
+  z.strictObject({ action: z.literal('add-header'), name: headerName, value: headerValue, ...guard }),
+  z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
+] as const;
+
 /** An ordered `http-request` rule. */
 export const httpRequestRuleSchema = z.discriminatedUnion('action', [
   z.strictObject({
@@ -37,19 +45,7 @@ export const httpRequestRuleSchema = z.discriminatedUnion('action', [
     code: redirectCode.optional(),
     ...guard,
   }),
-  z.strictObject({
-    action: z.literal('set-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({
-    action: z.literal('add-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
+  ...headerRules,
   z.strictObject({ action: z.literal('set-path'), value: text.min(1), ...guard }),
   z.strictObject({
     action: z.literal('auth'),
@@ -96,19 +92,7 @@ export type HttpRequestRule = z.output<typeof httpRequestRuleSchema>;
 
 /** An ordered `http-response` rule. */
 export const httpResponseRuleSchema = z.discriminatedUnion('action', [
-  z.strictObject({
-    action: z.literal('set-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({
-    action: z.literal('add-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
+  ...headerRules,
   z.strictObject({
     action: z.literal('deny'),
     /** @default 502 */
@@ -120,21 +104,7 @@ export const httpResponseRuleSchema = z.discriminatedUnion('action', [
 export type HttpResponseRule = z.output<typeof httpResponseRuleSchema>;
 
 /** An ordered `http-after-response` rule: also applies to responses HAProxy makes itself (redirects, 401, 404). */
-export const httpAfterResponseRuleSchema = z.discriminatedUnion('action', [
-  z.strictObject({
-    action: z.literal('set-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({
-    action: z.literal('add-header'),
-    name: headerName,
-    value: text.min(1, { message: 'HAProxy drops empty words: use del-header to remove a header' }),
-    ...guard,
-  }),
-  z.strictObject({ action: z.literal('del-header'), name: headerName, ...guard }),
-]);
+export const httpAfterResponseRuleSchema = z.discriminatedUnion('action', [...headerRules]);
 export type HttpAfterResponseRule = z.output<typeof httpAfterResponseRuleSchema>;
 
 /** `use_backend <backend> if|unless <condition>` */
