@@ -52,13 +52,8 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
       const { env } = ctx;
       const bundle = (props.bundlePath ?? haproxyBundlePath)(env, node);
       const hookPath = nodePath(env, node, '/etc/chatops/certbot/haproxy-deploy-hook.sh');
-      const renew = execLine([
-        props.certbot ?? '/usr/bin/certbot',
-        'renew',
-        '--quiet',
-        '--non-interactive',
-        '--cert-name',
-        env.domain,
+      // Both certbot runs answer the ACME challenge themselves behind HAProxy and rebuild HAProxy's bundle after.
+      const standalone = [
         '--standalone',
         '--http-01-address',
         node.localAddress,
@@ -66,6 +61,15 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
         String(env.ports.certbot),
         '--deploy-hook',
         hookPath,
+      ];
+      const renew = execLine([
+        props.certbot ?? '/usr/bin/certbot',
+        'renew',
+        '--quiet',
+        '--non-interactive',
+        '--cert-name',
+        env.domain,
+        ...standalone,
       ]);
       // certbot writes its lineage and logs, the deploy hook HAProxy's bundle and `systemctl reload`s HAProxy
       // (root over systemd's socket). Root without capabilities; certbot chowns renewed keys (no @privileged
@@ -93,13 +97,7 @@ export function certbotRenewalUnits(props: CertbotRenewalProps = {}): ServiceRen
               env.domain,
               '--expand',
               ...publicHosts(env).flatMap((h) => ['-d', h]),
-              '--standalone',
-              '--http-01-address',
-              node.localAddress,
-              '--http-01-port',
-              String(env.ports.certbot),
-              '--deploy-hook',
-              hookPath,
+              ...standalone,
             ])
           : undefined;
       const artifacts: Artifact[] = [
