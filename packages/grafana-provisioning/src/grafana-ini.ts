@@ -2,6 +2,8 @@ import { ConfigError, type Diagnostic, absolutePath, hostPort, hostname, ipAddre
 import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
+/** go-ini's value interpolation, `%(name)s`. */
+const INI_INTERPOLATION = /%\([^)]+\)s/;
 const line = z.string().refine((v) => !/[\r\n]/.test(v), { message: 'must be a single line' });
 const url = z.url({ message: 'expected an absolute URL' });
 /** A token of a Grafana list setting (space/comma separated): no separators, quotes or brackets inside. */
@@ -177,6 +179,12 @@ export function validateGrafanaIni(value: unknown): GrafanaIni {
       if (typeof v !== 'string') continue;
       const stray = strayExpansion(v);
       if (stray) problems.push({ path: [section, key], message: stray });
+      // go-ini (Grafana's reader) replaces %(name)s by the value of setting `name` and has no escape for it.
+      if (INI_INTERPOLATION.test(v))
+        problems.push({
+          path: [section, key],
+          message: 'Grafana\'s INI reader replaces "%(name)s" with the setting called name; it has no escape',
+        });
     }
   }
   if (problems.length > 0) throw new ConfigError(problems, value);

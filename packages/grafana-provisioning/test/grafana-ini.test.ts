@@ -91,6 +91,13 @@ describe('grafana.ini model', () => {
     );
   });
 
+  it('rejects "%(name)s", which Grafana\'s INI reader would replace with another setting', () => {
+    expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { name: 'IAM %(app_mode)s' } }))).toMatchInlineSnapshot(
+      `"auth.generic_oauth.name: Grafana's INI reader replaces "%(name)s" with the setting called name; it has no escape"`,
+    );
+    expect(printGrafanaIni({ 'auth.generic_oauth': { name: 'IAM 100% (beta)s' } })).toContain('name = IAM 100% (beta)s');
+  });
+
   it('rejects values that would break the line-based format', () => {
     expect(catchError(() => printGrafanaIni({ 'auth.generic_oauth': { name: 'IRIS\nIAM' } }))).toMatchInlineSnapshot(
       `"auth.generic_oauth.name: must be a single line"`,
