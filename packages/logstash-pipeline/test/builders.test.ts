@@ -1,7 +1,5 @@
 import {
   beatsInput,
-  checkDateFormat,
-  checkGrokExpression,
   dateFilter,
   elasticsearchOutput,
   grokFilter,
@@ -11,6 +9,8 @@ import {
   pipelinesYml,
   printPipeline,
 } from '@chatops/logstash-pipeline';
+import { checkDateFormat } from '../src/joda-format.js';
+import { checkGrokExpression } from '../src/grok-patterns.js';
 import { describe, expect, it } from 'vitest';
 
 describe('plugin builders', () => {

@@ -1,14 +1,9 @@
 import { join } from 'node:path';
 import { SecretStore } from '@chatops/core';
 import { type RenderContext, loadEnvironment, nodeWithRole } from '@chatops/environment';
-import {
-  PIPELINE_PATH,
-  configSubstitutions,
-  logstashRenderer,
-  parsePipeline,
-  renderStackPipeline,
-  renderedBeatsInputs,
-} from '@chatops/logstash-pipeline';
+import { PIPELINE_PATH, logstashRenderer, parsePipeline, renderedBeatsInputs } from '@chatops/logstash-pipeline';
+import { configSubstitutions } from '../src/substitutions.js';
+import { renderStackPipeline } from '../src/logstash-renderer.js';
 import { describe, expect, it } from 'vitest';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'cloud-chatops', 'environments');
