@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { listenersOn, nodeWithRole, nodesWithRole, probeTargets, unitsOn } from '@chatops/environment';
-import { desiredState } from '@chatops/deploy';
+import { desiredState, healthProbes, nodeRequirements } from '@chatops/deploy';
 import { buildEdgeConfig } from '@chatops/haproxy-config';
 import { RENDERERS, prepareRender, renderStack } from '@chatops/stack';
 import { REPO, tempDir } from '@chatops/testing';
@@ -12,7 +12,7 @@ import { TOY_PORT, toyRenderer } from './toy-service/toy.js';
 const services = [...RENDERERS, toyRenderer];
 
 describe('a service added as one module and one registry line', () => {
-  it('is listened, routed by HAProxy, scraped by Prometheus, probed, ordered in the manifest and in deploy’s steps', async () => {
+  it('is listened, routed by HAProxy, scraped by Prometheus, probed, ordered in the manifest and in deploy’s steps and checks', async () => {
     using pki = tempDir('toy-pki-');
     const ctx = await prepareRender(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), {
       cwd: REPO,
@@ -60,6 +60,17 @@ describe('a service added as one module and one registry line', () => {
     const toySteps = desired.steps.filter((s) => s.phase === 'toy');
     expect(toySteps.map((s) => s.node)).toEqual(apps.map((n) => n.name));
     expect(toySteps[0]?.files.map((f) => f.artifact.path)).toContain('/etc/toy/toy.conf');
+
+    // Checked by deploy from its facts: its health endpoint after a restart, its binary in preflight.
+    expect(healthProbes(env, app.name).get('toy.service')).toMatchObject({
+      address: app.address,
+      port: TOY_PORT,
+      path: '/healthz',
+      ok: [200],
+    });
+    expect(healthProbes(env, lb.name).has('toy.service')).toBe(false);
+    expect(nodeRequirements(env, app).binaries).toContain('toyd');
+    expect(nodeRequirements(env, lb).binaries).not.toContain('toyd');
   });
 
   it('refuses a port the toy shares with another service of the node, at load', async () => {

@@ -1,10 +1,20 @@
 // A service as a new package would add it: its facts as data next to its renderer (`src/facts.ts` and
 // `src/toy-renderer.ts` in a real package), registered with one line in the stack's catalogue.
 import { artifact } from '@chatops/core';
-import { type ServiceFacts, type ServiceRenderer, nodePath, nodesWithRole, serviceCertificate, tlsFiles } from '@chatops/environment';
+import {
+  type HealthFact,
+  type ServiceFacts,
+  type ServiceRenderer,
+  nodePath,
+  nodesWithRole,
+  serviceCertificate,
+  tlsFiles,
+} from '@chatops/environment';
 
 /** The port the toy listens on (a real service would take it from `ports:` in the environment schema). */
 export const TOY_PORT = 9555;
+
+const health: HealthFact = { port: () => TOY_PORT, path: '/healthz', ok: [200] };
 
 export const toyFacts: ServiceFacts = {
   service: 'toy',
@@ -12,11 +22,13 @@ export const toyFacts: ServiceFacts = {
   after: ['chatops'],
   listeners: () => [{ port: TOY_PORT }],
   units: ['toy.service'],
+  health,
+  requires: { binaries: [{ binary: 'toyd', fix: 'apt-get install toy' }], user: 'toy' },
   metrics: [{ job: 'toy', port: () => TOY_PORT, path: '/metrics', basicAuth: true }],
   route: (env) => ({
     subdomain: 'toy',
     auth: true,
-    healthPath: '/healthz',
+    healthPath: health.path,
     expect: { status: '200' },
     servers: nodesWithRole(env, 'chatops').map((node) => ({ name: node.name, node, port: TOY_PORT })),
   }),

@@ -14,7 +14,7 @@ import { printAlertmanagerConfig } from './print-config.js';
 import { SLACK_TEMPLATE } from './slack-template.js';
 import { type StackAlertingProps, stackAlertmanagerConfig } from './stack-alerting.js';
 import { printWebConfig } from '@chatops/prometheus-common';
-import { alertmanagerFacts } from './facts.js';
+import { ALERTMANAGER_USER, alertmanagerFacts } from './facts.js';
 
 /** Where the stack puts Alertmanager's files on its node (Debian's `prometheus-alertmanager` package layout). */
 export const ALERTMANAGER_PATHS = {
@@ -28,8 +28,7 @@ export const ALERTMANAGER_PATHS = {
   dropIn: '/etc/systemd/system/prometheus-alertmanager.service.d/chatops.conf',
 } as const;
 
-/** The user Debian's package runs Alertmanager as; it must read the key and secret files. */
-export const ALERTMANAGER_USER = 'prometheus';
+export { ALERTMANAGER_USER };
 
 const SERVICE = 'alertmanager';
 const HEADER = 'Rendered by @chatops/alertmanager-config from the environment. Do not edit by hand.';

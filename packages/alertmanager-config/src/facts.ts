@@ -1,4 +1,10 @@
-import { type ServiceFacts, nodesWithRole } from '@chatops/environment';
+import { type HealthFact, type ServiceFacts, nodesWithRole } from '@chatops/environment';
+
+/** The user Debian's package runs Alertmanager as; it must read the key and secret files. */
+export const ALERTMANAGER_USER = 'prometheus';
+
+// Behind its own basic auth: 401 proves it is up.
+const health: HealthFact = { port: (env) => env.ports.alertmanager, path: '/-/healthy', ok: [200, 401] };
 
 /** Alertmanager on the `alertmanager` node. */
 export const alertmanagerFacts: ServiceFacts = {
@@ -6,11 +12,20 @@ export const alertmanagerFacts: ServiceFacts = {
   runsOn: ['alertmanager'],
   listeners: (env) => [{ port: env.ports.alertmanager }],
   units: ['prometheus-alertmanager.service'],
+  health,
+  requires: {
+    binaries: [
+      { binary: 'prometheus-alertmanager', fix: 'apt-get install prometheus-alertmanager' },
+      { binary: 'amtool', fix: 'apt-get install prometheus-alertmanager' },
+    ],
+    user: ALERTMANAGER_USER,
+  },
+  secrets: ['alerting'],
   metrics: [{ job: 'alertmanager', port: (e) => e.ports.alertmanager, path: '/metrics', basicAuth: true }],
   route: (env) => ({
     subdomain: 'alertmanager',
     auth: true,
-    healthPath: '/-/healthy',
+    healthPath: health.path,
     expect: { rstatus: '^(200|401)$' },
     servers: nodesWithRole(env, 'alertmanager').map((node) => ({ name: node.name, node, port: env.ports.alertmanager })),
   }),

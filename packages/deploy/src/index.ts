@@ -2,6 +2,7 @@ export { type ApplyOptions, type ApplyReport, type DeployEvent, type StepOutcome
 export { AppliedRecord } from './applied-record.js';
 export { type DesiredFile, type DesiredState, type DesiredStep, desiredState, unitsOf } from './desired-state.js';
 export { type ExportedFile, exportAnsible } from './export-ansible.js';
+export { healthProbes } from './health-probes.js';
 export { type LoadDesiredOptions, type LoadedDesired, loadDesired } from './load-desired.js';
 export { OpenSshTransport, type OpenSshTransportProps } from './openssh-transport.js';
 export {
@@ -16,6 +17,6 @@ export {
   plan,
 } from './plan.js';
 export { DEPLOY_EXIT, type DeployIo, runDeployCli } from './run-cli.js';
-export { SERVICE_REQUIREMENTS, SERVICE_USERS, type Requirement } from './service-requirements.js';
+export { type NodeRequirements, nodeRequirements } from './service-requirements.js';
 export { type SshTarget, sshTarget } from './ssh-target.js';
 export { HostKeyError, type RemoteResult, type Transport, TransportError } from './transport.js';

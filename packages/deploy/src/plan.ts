@@ -1,9 +1,9 @@
-import { type Environment, findNode, nodePath, secretRefs, servicesOn } from '@chatops/environment';
+import { type Environment, findNode } from '@chatops/environment';
 import { createTwoFilesPatch } from 'diff';
 import { type InspectResult, type Journal, type StateEntry, inspectScript, parseInspect } from './_remote.js';
 import { nodeDigest } from './applied-record.js';
 import type { DesiredFile, DesiredState, DesiredStep } from './desired-state.js';
-import { SERVICE_REQUIREMENTS, SERVICE_USERS, secretConsumer, userFix } from './service-requirements.js';
+import { binaryFix, nodeRequirements, userFix } from './service-requirements.js';
 import type { Transport } from './transport.js';
 
 export type FileStatus = 'create' | 'change' | 'unchanged' | 'kept' | 'drift';
@@ -111,30 +111,17 @@ export async function plan(desired: DesiredState, transport: Transport, options:
 
 function inspectRequest(env: Environment, node: string, steps: readonly DesiredStep[], stateDir: string) {
   const files = steps.flatMap((s) => s.files);
-  const spec = findNode(env, node);
-  const services = servicesOn(env, spec);
+  const { binaries, secrets } = nodeRequirements(env, findNode(env, node));
   const users = new Set<string>();
   const groups = new Set<string>();
   for (const f of files) {
     users.add(f.artifact.owner ?? 'root');
     groups.add(f.artifact.group ?? 'root');
   }
-  const secrets = secretRefs(env).flatMap(({ path, ref }) => {
-    const service = secretConsumer(path);
-    if (!('onNode' in ref) || !service || !services.includes(service)) return [];
-    return [{ path: ref.onNode, user: SERVICE_USERS[service] ?? 'root' }];
-  });
   return {
     stateDir,
     files: files.map((f) => ({ path: f.artifact.path, sha256: f.sha256, secret: f.artifact.secret })),
-    // Absolute paths (release binaries outside Debian packages) live in the node's file system, so under its prefix.
-    binaries: [
-      ...new Set(
-        services.flatMap((s) =>
-          (SERVICE_REQUIREMENTS[s] ?? []).map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary)),
-        ),
-      ),
-    ],
+    binaries: [...binaries],
     users: [...users],
     groups: [...groups],
     secrets,
@@ -211,18 +198,14 @@ function nodePlan(env: Environment, node: string, steps: readonly DesiredStep[],
       step,
     };
   });
-  const problems = facts.preflight.map((p) => problem(node, p.kind, p.fields));
+  const problems = facts.preflight.map((p) => problem(env, node, p.kind, p.fields));
   return { node, user: facts.user, managesOwners, steps: stepPlans, drift, problems, state: facts.state };
 }
 
-function problem(node: string, kind: string, f: readonly string[]): PreflightProblem {
+function problem(env: Environment, node: string, kind: string, f: readonly string[]): PreflightProblem {
   switch (kind) {
-    case 'binary': {
-      const fix = Object.values(SERVICE_REQUIREMENTS)
-        .flat()
-        .find((r) => r.binary === f[0] || (r.binary.startsWith('/') && f[0]!.endsWith(r.binary)))?.fix;
-      return { node, problem: `${f[0]} is not installed`, fix: fix ?? `install ${f[0]}` };
-    }
+    case 'binary':
+      return { node, problem: `${f[0]} is not installed`, fix: binaryFix(env, f[0]!) };
     case 'user':
       return { node, problem: `system user ${f[0]} does not exist`, fix: userFix(f[0]!, 'user') };
     case 'group':

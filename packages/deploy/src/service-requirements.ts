@@ -1,70 +1,50 @@
-import type { ServiceName } from '@chatops/environment';
+import {
+  type BinaryRequirement,
+  type Environment,
+  type NodeSpec,
+  type ServiceFacts,
+  catalogueOf,
+  nodePath,
+  secretRefs,
+  servicesOn,
+} from '@chatops/environment';
 
-/** An executable a service needs on its node, and what installs it on Debian 12. */
-export interface Requirement {
-  readonly binary: string;
-  readonly fix: string;
+/** What deploy's preflight looks for on a node: the `requires` and `secrets` facts of the services placed there. */
+export interface NodeRequirements {
+  /** Executables the services' units and checkers call (an absolute path lives under the node's prefix). */
+  readonly binaries: readonly string[];
+  /** Each `onNode` secret file a service there reads, and the system user that must be able to read it. */
+  readonly secrets: readonly { readonly path: string; readonly user: string }[];
 }
 
-/** What preflight looks for per service (the binaries the rendered units and checkers call). */
-export const SERVICE_REQUIREMENTS: Readonly<Record<ServiceName, readonly Requirement[]>> = {
-  haproxy: [{ binary: 'haproxy', fix: 'apt-get install haproxy' }],
-  certbot: [{ binary: 'certbot', fix: 'apt-get install certbot' }],
-  chatops: [
-    { binary: 'docker', fix: 'apt-get install docker.io' },
-    { binary: 'stunnel4', fix: 'apt-get install stunnel4' },
-  ],
-  cadvisor: [
-    { binary: '/usr/local/bin/cadvisor', fix: 'install the cAdvisor release binary to /usr/local/bin/cadvisor (Debian 12 has no package)' },
-    { binary: 'stunnel4', fix: 'apt-get install stunnel4' },
-  ],
-  grafana: [{ binary: 'grafana-server', fix: "apt-get install grafana (from Grafana's apt repository)" }],
-  prometheus: [
-    { binary: 'prometheus', fix: 'apt-get install prometheus' },
-    { binary: 'promtool', fix: 'apt-get install prometheus' },
-  ],
-  alertmanager: [
-    { binary: 'prometheus-alertmanager', fix: 'apt-get install prometheus-alertmanager' },
-    { binary: 'amtool', fix: 'apt-get install prometheus-alertmanager' },
-  ],
-  elasticsearch: [
-    { binary: '/usr/share/elasticsearch/bin/elasticsearch', fix: "apt-get install elasticsearch (from Elastic's apt repository)" },
-  ],
-  kibana: [{ binary: '/usr/share/kibana/bin/kibana', fix: "apt-get install kibana (from Elastic's apt repository)" }],
-  logstash: [{ binary: '/usr/share/logstash/bin/logstash', fix: "apt-get install logstash (from Elastic's apt repository)" }],
-  filebeat: [{ binary: 'filebeat', fix: "apt-get install filebeat (from Elastic's apt repository)" }],
-  'systemd-exporter': [
-    { binary: '/usr/local/bin/systemd_exporter', fix: 'install the systemd_exporter release binary to /usr/local/bin/systemd_exporter' },
-  ],
-  'node-exporter': [{ binary: 'prometheus-node-exporter', fix: 'apt-get install prometheus-node-exporter' }],
-  'blackbox-exporter': [{ binary: 'prometheus-blackbox-exporter', fix: 'apt-get install prometheus-blackbox-exporter' }],
-};
+/** The preflight requirements of `node`, derived from the catalogue's facts of the services it runs. */
+export function nodeRequirements(env: Environment, node: NodeSpec): NodeRequirements {
+  const services = new Set(servicesOn(env, node));
+  const placed = catalogueOf(env).filter((s) => services.has(s.service));
+  // Release binaries outside Debian packages live in the node's file system, so under its prefix.
+  const binaries = placed.flatMap((s) =>
+    (s.requires?.binaries ?? []).map((r) => (r.binary.startsWith('/') ? nodePath(env, node, r.binary) : r.binary)),
+  );
+  const secrets = secretRefs(env).flatMap(({ path, ref }) => {
+    const reader = placed.find((s) => readsSecret(s, path));
+    if (!('onNode' in ref) || !reader) return [];
+    return [{ path: ref.onNode, user: reader.requires?.user ?? 'root' }];
+  });
+  return { binaries: [...new Set(binaries)], secrets };
+}
 
-/** The Debian user each service's daemon runs as (who must be able to read its `onNode` secrets). */
-export const SERVICE_USERS: Readonly<Partial<Record<ServiceName, string>>> = {
-  haproxy: 'haproxy',
-  chatops: 'root',
-  grafana: 'grafana',
-  prometheus: 'prometheus',
-  // Debian's prometheus-alertmanager package runs Alertmanager as `prometheus`.
-  alertmanager: 'prometheus',
-  elasticsearch: 'elasticsearch',
-  kibana: 'kibana',
-  logstash: 'logstash',
-  filebeat: 'root',
-};
+/** Whether a service's `secrets` fact covers the environment field at `path` (the field or one above it). */
+function readsSecret(facts: ServiceFacts, path: readonly (string | number)[]): boolean {
+  const dotted = path.join('.');
+  return (facts.secrets ?? []).some((field) => dotted === field || dotted.startsWith(`${field}.`));
+}
 
-/** Which service reads a secret reference, by its path in the environment document. */
-export function secretConsumer(path: readonly (string | number)[]): ServiceName | undefined {
-  const key = path.slice(0, 2).join('.');
-  if (key === 'serviceAccounts.grafana' || path[0] === 'grafana') return 'grafana';
-  if (key === 'serviceAccounts.prometheus') return 'prometheus';
-  if (path[0] === 'alerting') return 'alertmanager';
-  if (path[0] === 'chatops') return 'chatops';
-  if (key === 'elastic.elasticPassword') return 'elasticsearch';
-  if (key === 'elastic.kibanaSystemPassword') return 'kibana';
-  if (key === 'elastic.logstashPassword') return 'logstash';
-  return undefined;
+/** How to install a binary preflight found missing (as the node reports it: absolute ones under its prefix). */
+export function binaryFix(env: Environment, missing: string): string {
+  const requirement: BinaryRequirement | undefined = catalogueOf(env)
+    .flatMap((s) => s.requires?.binaries ?? [])
+    .find((r) => r.binary === missing || (r.binary.startsWith('/') && missing.endsWith(r.binary)));
+  return requirement?.fix ?? `install ${missing}`;
 }
 
 /** How to fix a missing system user or group on Debian. */

@@ -1,4 +1,7 @@
-import { type ServiceFacts, nodesWithRole } from '@chatops/environment';
+import { type HealthFact, type ServiceFacts, nodesWithRole } from '@chatops/environment';
+
+// With security on, Kibana answers 401 to anonymous status requests.
+const kibanaHealth: HealthFact = { port: (env) => env.ports.kibana, path: '/api/status', ok: [200, 401] };
 
 /** Elasticsearch on the `elasticsearch` node. */
 export const elasticsearchFacts: ServiceFacts = {
@@ -6,6 +9,13 @@ export const elasticsearchFacts: ServiceFacts = {
   runsOn: ['elasticsearch'],
   listeners: (env) => [{ port: env.ports.elasticsearch }],
   units: ['elasticsearch.service'],
+  requires: {
+    binaries: [
+      { binary: '/usr/share/elasticsearch/bin/elasticsearch', fix: "apt-get install elasticsearch (from Elastic's apt repository)" },
+    ],
+    user: 'elasticsearch',
+  },
+  secrets: ['elastic.elasticPassword'],
 };
 
 /** Kibana on the `kibana` node, after the Elasticsearch it reads. */
@@ -15,11 +25,16 @@ export const kibanaFacts: ServiceFacts = {
   after: ['elasticsearch'],
   listeners: (env) => [{ port: env.ports.kibana }],
   units: ['kibana.service'],
+  health: kibanaHealth,
+  requires: {
+    binaries: [{ binary: '/usr/share/kibana/bin/kibana', fix: "apt-get install kibana (from Elastic's apt repository)" }],
+    user: 'kibana',
+  },
+  secrets: ['elastic.kibanaSystemPassword'],
   route: (env) => ({
     subdomain: 'kibana',
     auth: true,
-    healthPath: '/api/status',
-    // With security on, Kibana answers 401 to anonymous status requests.
+    healthPath: kibanaHealth.path,
     expect: { rstatus: '^(200|401)$' },
     stripAuthorization: true,
     servers: nodesWithRole(env, 'kibana').map((node) => ({ name: node.name, node, port: env.ports.kibana })),

@@ -21,7 +21,17 @@ export {
   servicesOn,
   withCatalogue,
 } from './environment.js';
-export type { Catalogue, ListenerFact, MetricsFact, PublicRoute, ServiceFacts, ServiceName } from './service-facts.js';
+export type {
+  BinaryRequirement,
+  Catalogue,
+  HealthFact,
+  ListenerFact,
+  MetricsFact,
+  PublicRoute,
+  ServiceFacts,
+  ServiceName,
+  ServiceRequirements,
+} from './service-facts.js';
 export { serviceUnits, unitsOn } from './systemd-units.js';
 export { type MetricsEndpoint, type MetricsKind, metricsEndpoints, metricsKinds } from './metrics-endpoints.js';
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';

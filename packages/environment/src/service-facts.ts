@@ -51,6 +51,38 @@ export interface PublicRoute {
 }
 
 /**
+ * How deploy tells that the service is up after a restart: its own health endpoint over TLS, verified with our CA
+ * and the node's internal name (the same path the edge checks, where it has a route). Without it deploy waits for
+ * `systemctl is-active`.
+ */
+export interface HealthFact {
+  readonly port: (env: Environment) => number;
+  readonly path: string;
+  /** HTTP statuses that mean up (behind its own basic auth a service answers 401 without credentials). */
+  readonly ok: readonly number[];
+  /**
+   * The client whose leaf the check presents, for a service requiring a client certificate from our CA (mutual
+   * TLS): the leaf `clientTlsFiles` writes on that node. @default none
+   */
+  readonly clientCertificate?: ServiceName;
+}
+
+/** An executable a service needs on its node (what its units and checkers call), and what installs it on Debian 12. */
+export interface BinaryRequirement {
+  /** A command on `PATH`, or an absolute path (a release binary outside Debian's packages). */
+  readonly binary: string;
+  readonly fix: string;
+}
+
+/** What deploy's preflight looks for on a node running the service. */
+export interface ServiceRequirements {
+  /** @default none */
+  readonly binaries?: readonly BinaryRequirement[];
+  /** The system user its daemon runs as: it must be able to read the service's `onNode` secrets. @default 'root' */
+  readonly user?: string;
+}
+
+/**
  * What the stack knows about a service, declared as data by the package that renders it: where it runs, what it
  * listens on, its systemd units, its metrics endpoints, its certificates and what must be applied before it. The
  * environment's derivations (`servicesOn`, `listenersOn`, `unitsOn`, `metricsEndpoints`) read the catalogue of
@@ -83,6 +115,15 @@ export interface ServiceFacts {
   readonly metrics?: readonly MetricsFact[];
   /** Its public route, when the edge serves it (the edge's backends, the public hosts and their probes derive from these). @default none */
   route?(env: Environment): PublicRoute;
+  /** How deploy checks its `units` after a restart. @default `systemctl is-active` */
+  readonly health?: HealthFact;
+  /** The binaries and system user deploy's preflight looks for on its nodes. @default none, root */
+  readonly requires?: ServiceRequirements;
+  /**
+   * The environment fields (dotted paths, a field and everything under it) whose secret references its daemon
+   * reads: an `onNode` secret file among them must be readable by its `requires.user` on its nodes. @default none
+   */
+  readonly secrets?: readonly string[];
   /** Certificates this service needs on a node. */
   certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
 }

@@ -6,4 +6,6 @@ export const filebeatFacts: ServiceFacts = {
   runsOn: 'every-node',
   after: ['logstash'],
   units: ['filebeat.service'],
+  // Root with DAC_READ_SEARCH only (its sandbox drop-in): it reads every service's logs.
+  requires: { binaries: [{ binary: 'filebeat', fix: "apt-get install filebeat (from Elastic's apt repository)" }], user: 'root' },
 };

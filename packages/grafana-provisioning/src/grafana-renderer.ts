@@ -23,7 +23,7 @@ import { type DatasourceFileInput, printDatasourceFile } from './datasource-prov
 import { type GrafanaIniInput, printGrafanaIni } from './grafana-ini.js';
 import { type UnitsOf, stackDashboards } from './stack-dashboards.js';
 import { printDashboard } from './validate-dashboard.js';
-import { grafanaFacts } from './facts.js';
+import { GRAFANA_USER, grafanaFacts } from './facts.js';
 
 /** Where Grafana's files live on a node (before the environment's path prefix). */
 export const GRAFANA_PATHS = {
@@ -39,8 +39,7 @@ export const GRAFANA_PATHS = {
   dropIn: '/etc/systemd/system/grafana-server.service.d/chatops.conf',
 } as const;
 
-/** The system user and group of the Debian package. */
-export const GRAFANA_USER = 'grafana';
+export { GRAFANA_USER };
 
 const HEADER = 'Rendered by @chatops/grafana-provisioning. Do not edit: changes are overwritten on deploy.';
 

@@ -12,5 +12,6 @@ export const haproxyFacts: ServiceFacts = {
     { port: env.ports.haproxyMetrics, label: 'haproxy metrics' },
   ],
   units: ['haproxy.service'],
+  requires: { binaries: [{ binary: 'haproxy', fix: 'apt-get install haproxy' }], user: 'haproxy' },
   metrics: [{ job: 'haproxy', port: (e) => e.ports.haproxyMetrics, path: '/metrics', basicAuth: true }],
 };

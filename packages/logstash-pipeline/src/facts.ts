@@ -7,4 +7,9 @@ export const logstashFacts: ServiceFacts = {
   after: ['elasticsearch'],
   listeners: (env) => [{ port: env.ports.logstash }],
   units: ['logstash.service'],
+  requires: {
+    binaries: [{ binary: '/usr/share/logstash/bin/logstash', fix: "apt-get install logstash (from Elastic's apt repository)" }],
+    user: 'logstash',
+  },
+  secrets: ['elastic.logstashPassword'],
 };

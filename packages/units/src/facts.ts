@@ -1,4 +1,7 @@
-import { type ServiceFacts, chatopsInstances } from '@chatops/environment';
+import { type BinaryRequirement, type ServiceFacts, chatopsInstances } from '@chatops/environment';
+
+/** The TLS terminator in front of the app and cAdvisor. */
+const STUNNEL: BinaryRequirement = { binary: 'stunnel4', fix: 'apt-get install stunnel4' };
 
 /** The ChatOps app: its instances on every `chatops` node, each behind the shared TLS terminator. */
 export const chatopsFacts: ServiceFacts = {
@@ -11,6 +14,9 @@ export const chatopsFacts: ServiceFacts = {
     ]),
   nodeUnits: (env, node) => chatopsInstances(env, node).map((i) => i.unit),
   units: ['chatops-tls.service'],
+  // Each instance's health is checked through its terminator by the rolling restart (deploy's rolledInstances).
+  requires: { binaries: [{ binary: 'docker', fix: 'apt-get install docker.io' }, STUNNEL], user: 'root' },
+  secrets: ['chatops'],
   // The bare domain serves the app too; every instance of every node is a server of its route.
   route: (env) => ({
     subdomain: 'chatops',
@@ -32,6 +38,15 @@ export const cadvisorFacts: ServiceFacts = {
     { port: env.ports.cadvisorLocal, label: `cadvisor (${node.localAddress})`, tls: 'none' },
   ],
   units: ['cadvisor.service', 'cadvisor-tls.service'],
+  requires: {
+    binaries: [
+      {
+        binary: '/usr/local/bin/cadvisor',
+        fix: 'install the cAdvisor release binary to /usr/local/bin/cadvisor (Debian 12 has no package)',
+      },
+      STUNNEL,
+    ],
+  },
   metrics: [{ job: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false }],
 };
 
@@ -41,6 +56,7 @@ export const certbotFacts: ServiceFacts = {
   runsOn: ['loadbalancer'],
   runsIf: (env) => env.tls.public.mode === 'letsencrypt',
   listeners: (env) => [{ port: env.ports.certbot, tls: 'none' }],
+  requires: { binaries: [{ binary: 'certbot', fix: 'apt-get install certbot' }] },
 };
 
 /** node_exporter on every node. */
@@ -49,6 +65,7 @@ export const nodeExporterFacts: ServiceFacts = {
   runsOn: 'every-node',
   listeners: (env) => [{ port: env.ports.nodeExporter }],
   units: ['prometheus-node-exporter.service'],
+  requires: { binaries: [{ binary: 'prometheus-node-exporter', fix: 'apt-get install prometheus-node-exporter' }] },
   metrics: [{ job: 'node', port: (e) => e.ports.nodeExporter, path: '/metrics', basicAuth: true }],
 };
 
@@ -58,6 +75,14 @@ export const systemdExporterFacts: ServiceFacts = {
   runsOn: 'every-node',
   listeners: (env) => [{ port: env.ports.systemdExporter }],
   units: ['systemd-exporter.service'],
+  requires: {
+    binaries: [
+      {
+        binary: '/usr/local/bin/systemd_exporter',
+        fix: 'install the systemd_exporter release binary to /usr/local/bin/systemd_exporter',
+      },
+    ],
+  },
   metrics: [{ job: 'systemd', port: (e) => e.ports.systemdExporter, path: '/metrics', basicAuth: true }],
 };
 
@@ -70,5 +95,6 @@ export const blackboxExporterFacts: ServiceFacts = {
   runsOn: ['prometheus'],
   listeners: (env) => [{ port: env.ports.blackboxExporter }],
   units: ['prometheus-blackbox-exporter.service'],
+  requires: { binaries: [{ binary: 'prometheus-blackbox-exporter', fix: 'apt-get install prometheus-blackbox-exporter' }] },
   metrics: [{ job: 'blackbox', port: (e) => e.ports.blackboxExporter, path: '/metrics', basicAuth: true }],
 };
