@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { ALERTMANAGER_PATHS } from '@chatops/alertmanager-config';
+import { ALERTMANAGER_PATHS } from '../src/alertmanager-renderer.js';
 import { nodePath, nodeWithRole } from '@chatops/environment';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';

@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import {
   type AlertmanagerConfigInput,
   alertmanagerConfigSchema,
-  formatMatcherList,
   parseAlertmanagerConfig,
-  matcherMatches,
-  parseMatcher,
-  parseMatchers,
   printAlertmanagerConfig,
 } from '@chatops/alertmanager-config';
+import { formatMatcherList, matcherMatches, parseMatcher, parseMatchers } from '../src/matchers.js';
 import { ConfigError } from '@chatops/core';
 import { PkiStore } from '@chatops/pki';
 import { printWebConfig } from '@chatops/prometheus-common';

@@ -1,4 +1,5 @@
-import { ALERTMANAGER_PATHS, RouteSimulator, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { RouteSimulator, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { ALERTMANAGER_PATHS } from '../src/alertmanager-renderer.js';
 import { type Environment, chatopsInstances, nodePath, nodeWithRole, nodesWithRole, probeTargets } from '@chatops/environment';
 import { haproxyServers } from '@chatops/prometheus-rules';
 import { renderExample } from '@chatops/testing';

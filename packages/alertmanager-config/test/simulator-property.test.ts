@@ -1,12 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AlertmanagerConfigInput,
-  type LabelSet,
-  type Route,
-  RouteSimulator,
-  printAlertmanagerConfig,
-} from '@chatops/alertmanager-config';
+import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, printAlertmanagerConfig } from '@chatops/alertmanager-config';
+import type { Route } from '../src/alertmanager-config.js';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

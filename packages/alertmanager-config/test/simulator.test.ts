@@ -1,12 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AlertmanagerConfigInput,
-  type LabelSet,
-  RouteSimulator,
-  intervalContains,
-  printAlertmanagerConfig,
-} from '@chatops/alertmanager-config';
+import { type AlertmanagerConfigInput, type LabelSet, RouteSimulator, printAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { intervalContains } from '../src/time-intervals.js';
 import { eventually, freePorts, recorder, requireBinary, run, startProcess, tempDir, waitForPort } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { postAlerts } from './_alertmanager.js';

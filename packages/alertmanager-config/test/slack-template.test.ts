@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SLACK_TEMPLATE, SLACK_TEMPLATE_NAMES } from '@chatops/alertmanager-config';
+import { SLACK_TEMPLATE, SLACK_TEMPLATE_NAMES } from '../src/slack-template.js';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 

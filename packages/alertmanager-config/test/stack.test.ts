@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ALERTMANAGER_PATHS,
-  RouteSimulator,
-  alertRoutingCheck,
-  alertRulesIn,
-  checkAlertRouting,
-  validateAlertmanagerConfig,
-} from '@chatops/alertmanager-config';
+import { RouteSimulator, alertRoutingCheck, checkAlertRouting, validateAlertmanagerConfig } from '@chatops/alertmanager-config';
+import { ALERTMANAGER_PATHS } from '../src/alertmanager-renderer.js';
+import { alertRulesIn } from '../src/alert-routing-check.js';
 import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
 import { PROMETHEUS_PATHS, ruleFileSchema } from '@chatops/prometheus-rules';

@@ -1,43 +1,14 @@
 export { type AlertInhibition, alertInhibitions } from './alert-inhibitions.js';
-export { TEMPLATE_FUNCTIONS, TEMPLATE_VARIABLES, type TemplateCheckOptions, checkAlertTemplate } from './alert-template.js';
+export { type TemplateCheckOptions, checkAlertTemplate } from './alert-template.js';
 export { defaultRuleTests } from './default-rule-tests.js';
-export {
-  type AlertDelays,
-  alertDelays,
-  alertStep,
-  type DefaultRulesOptions,
-  type Severity,
-  CERTIFICATE_EXPIRY_DAYS,
-  chatopsInstanceDownRule,
-  probeRules,
-  defaultAlertRules,
-  RUNBOOK_BASE,
-  runbookUrl,
-  systemdUnitCrashLoopingRule,
-  systemdUnitDownRule,
-  WATCHDOG_ALERT,
-  watchdogRule,
-} from './default-rules.js';
+export { type AlertDelays, alertDelays, alertStep, type DefaultRulesOptions, defaultAlertRules, WATCHDOG_ALERT } from './default-rules.js';
 export { type HaproxyServer, haproxyServers } from './haproxy-servers.js';
 export {
-  type AlertmanagerConfig,
-  type BasicAuth,
-  type FileSdConfig,
   type PrometheusCheckOptions,
   type PrometheusConfig,
-  type RelabelConfig,
-  type ScrapeConfig,
-  type StaticConfig,
-  type TlsConfig,
-  alertmanagerConfigSchema,
-  basicAuthSchema,
   checkPrometheusConfig,
   printPrometheusConfig,
   prometheusConfigSchema,
-  relabelConfigSchema,
-  scrapeConfigSchema,
-  staticConfigSchema,
-  tlsConfigSchema,
   validatePrometheusConfig,
 } from './prometheus-config.js';
 export {
@@ -47,22 +18,7 @@ export {
   createPrometheusRenderer,
   renderPrometheus,
 } from './prometheus-renderer.js';
-export {
-  type AlertingRule,
-  type RecordingRule,
-  type Rule,
-  type RuleFile,
-  type RuleGroup,
-  alertingRuleSchema,
-  checkRuleFile,
-  printRuleFile,
-  promDuration,
-  recordingRuleSchema,
-  ruleFileSchema,
-  ruleGroupSchema,
-  ruleSchema,
-  validateRuleFile,
-} from './rule-file.js';
+export { type RuleFile, checkRuleFile, printRuleFile, ruleFileSchema, validateRuleFile } from './rule-file.js';
 export {
   type AlertExpectation,
   type ExpectedAlert,
@@ -74,13 +30,3 @@ export {
   printRuleTestFile,
   ruleTest,
 } from './rule-test.js';
-export {
-  type PrometheusFlags,
-  type StackMonitoringPaths,
-  placedUnitsRelabeling,
-  printPrometheusDefaults,
-  prometheusArgs,
-  prometheusNode,
-  stackPrometheusConfig,
-  stackWebConfig,
-} from './stack-monitoring.js';
