@@ -30,7 +30,12 @@ describe.each(['prod', 'dev'] as const)('%s: daemons reach other nodes by addres
 
   it("Logstash's Elasticsearch output: the Elasticsearch node's address, fully verified", () => {
     const es = nodeWithRole(env, 'elasticsearch');
-    const config = stackPipeline(env, nodeWithRole(env, 'logstash'), { caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/k.pem' });
+    const config = stackPipeline(env, nodeWithRole(env, 'logstash'), {
+      caFile: '/ca.pem',
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+      client: { certFile: '/cc.pem', keyFile: '/ck.pem' },
+    });
     const outputs = config.sections.filter((s) => s.type === 'output').flatMap((s) => s.body);
     const output = outputs.find((p): p is Plugin => p.kind === 'plugin' && p.name === 'elasticsearch');
     const attr = (n: string) => output?.attributes.find((a) => a.name === n)?.value;

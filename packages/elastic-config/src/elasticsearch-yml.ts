@@ -44,6 +44,13 @@ export const elasticsearchYmlSchema = z
         for (const k of ['key', 'certificate'])
           if (rec[`${p}.${k}`] === undefined)
             ctx.addIssue({ code: 'custom', path: [`${p}.${k}`], message: `required when ${p}.enabled is true` });
+        const clientAuth = rec[`${p}.client_authentication`];
+        if ((clientAuth === 'required' || clientAuth === 'optional') && rec[`${p}.certificate_authorities`] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [`${p}.certificate_authorities`],
+            message: `required when ${p}.client_authentication is ${clientAuth} (the CAs client certificates must chain to)`,
+          });
       } else if (c['xpack.security.enabled']) {
         ctx.addIssue({
           code: 'custom',

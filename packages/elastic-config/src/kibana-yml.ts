@@ -25,6 +25,9 @@ export const kibanaYmlSchema = z
     'elasticsearch.hosts': z.array(httpsUrl).min(1),
     'elasticsearch.username': z.string().min(1),
     'elasticsearch.ssl.certificateAuthorities': z.array(absolutePath).min(1),
+    /** The client certificate (and its key) Kibana presents to Elasticsearch, which requires one (mutual TLS). */
+    'elasticsearch.ssl.certificate': absolutePath.optional(),
+    'elasticsearch.ssl.key': absolutePath.optional(),
     'elasticsearch.ssl.verificationMode': z.enum(['full', 'certificate', 'none']),
     'path.data': absolutePath.optional(),
     'pid.file': absolutePath.optional(),
@@ -34,6 +37,12 @@ export const kibanaYmlSchema = z
       for (const k of ['server.ssl.certificate', 'server.ssl.key'] as const)
         if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required when server.ssl.enabled is true' });
     }
+    if ((c['elasticsearch.ssl.certificate'] === undefined) !== (c['elasticsearch.ssl.key'] === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [c['elasticsearch.ssl.certificate'] === undefined ? 'elasticsearch.ssl.certificate' : 'elasticsearch.ssl.key'],
+        message: 'elasticsearch.ssl.certificate and elasticsearch.ssl.key go together',
+      });
     if (c['elasticsearch.username'] === 'elastic')
       ctx.addIssue({
         code: 'custom',

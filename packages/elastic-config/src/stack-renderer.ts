@@ -6,6 +6,8 @@ import {
   type ServiceRenderer,
   caBundlePath,
   certificateId,
+  clientCertificate,
+  clientTlsFiles,
   nodePath,
   nodeWithRole,
   nodesWithRole,
@@ -102,7 +104,15 @@ function esKeystoreScript(elasticPassword: string): string {
   ].join('\n')}\n`;
 }
 
-function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s: ReturnType<typeof secrets>): string {
+/** The client whose certificate elasticsearch-setup presents to Elasticsearch (which requires one: mutual TLS). */
+const SETUP_CLIENT = 'elasticsearch-setup';
+
+function setupScript(
+  env: Environment,
+  paths: ReturnType<typeof elasticPaths>,
+  s: ReturnType<typeof secrets>,
+  client: { certFile: string; keyFile: string },
+): string {
   return `${[
     '#!/bin/sh',
     '# Rendered by @chatops/elastic-config. Run as root once Elasticsearch is up (elasticsearch-setup.service):',
@@ -114,6 +124,9 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
     ...SHELL_HELPERS,
     `url=${shellQuote(elasticsearchUrl(env))}`,
     `ca=${shellQuote(paths.esCa)}`,
+    '# Elasticsearch requires a client certificate from our CA (mutual TLS): this script presents its own.',
+    `cert=${shellQuote(client.certFile)}`,
+    `key=${shellQuote(client.keyFile)}`,
     `elastic=$(read_secret ${shellQuote(s.elastic.path)})`,
     '# The elastic password this script last set: the old password when the secret is rotated.',
     `applied=${shellQuote(paths.appliedElasticPassword)}`,
@@ -123,7 +136,7 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
     '# status PASSWORD METHOD PATH: sends $body as the elastic user and prints the HTTP status (000: no answer).',
     '# The credentials go to curl on stdin.',
     'status() {',
-    '  printf \'user = "elastic:%s"\\n\' "$(escape "$1")" | curl --silent --config - --cacert "$ca" -o /dev/null -w \'%{http_code}\' \\',
+    '  printf \'user = "elastic:%s"\\n\' "$(escape "$1")" | curl --silent --config - --cacert "$ca" --cert "$cert" --key "$key" -o /dev/null -w \'%{http_code}\' \\',
     '    -X "$2" -H \'Content-Type: application/json\' --data-binary @"$body" "$url$3" || true',
     '}',
     '# api METHOD PATH: as status, with the current password; any answer but 2xx stops the script.',
@@ -181,12 +194,16 @@ function setupScript(env: Environment, paths: ReturnType<typeof elasticPaths>, s
 export const elasticsearchRenderer: ServiceRenderer = {
   ...elasticsearchFacts,
   securityBudgets: { 'elasticsearch.service': DAEMON_BUDGET, 'elasticsearch-setup.service': { max: 2.0 } }, // 1.6
-  certificates: (env, node) => [serviceCertificate(env, node, 'elasticsearch', { usages: ['server', 'client'] })],
+  certificates: (env, node) => [
+    serviceCertificate(env, node, 'elasticsearch', { usages: ['server', 'client'] }),
+    clientCertificate(env, node, SETUP_CLIENT),
+  ],
   render(node, ctx) {
     const { env, pki } = ctx;
     const paths = elasticPaths(env, node);
     const leaf = pki.leaf(certificateId(node, 'elasticsearch'));
     const s = secrets(ctx, node);
+    const setupClient = clientTlsFiles(ctx, node, SETUP_CLIENT);
     const es = (props: { path: string; content: string; mode?: string; owner?: string; group?: string; secret?: boolean }) =>
       artifact({ owner: 'root', group: 'elasticsearch', mode: '0640', service: 'elasticsearch', action: 'restart', ...props });
     const ssl = (layer: 'http' | 'transport') => ({
@@ -195,6 +212,10 @@ export const elasticsearchRenderer: ServiceRenderer = {
       [`xpack.security.${layer}.ssl.certificate`]: paths.esCert,
       [`xpack.security.${layer}.ssl.certificate_authorities`]: [paths.esCa],
       ...(layer === 'transport' ? { 'xpack.security.transport.ssl.verification_mode': 'certificate' as const } : {}),
+      // Mutual TLS on the REST API: only clients with a certificate from our CA (Kibana, Logstash, elasticsearch-setup,
+      // the blackbox exporter's probe) complete the handshake; passwords still apply. Setting and values:
+      // https://www.elastic.co/guide/en/elasticsearch/reference/current/security-settings.html#http-tls-ssl-settings
+      ...(layer === 'http' ? { 'xpack.security.http.ssl.client_authentication': 'required' as const } : {}),
     });
     const artifacts: Artifact[] = [
       es({
@@ -233,6 +254,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
       ...s.elastic.artifacts,
       ...s.kibana.artifacts,
       ...s.logstash.artifacts,
+      ...setupClient.artifacts,
       artifact({ path: paths.role, content: printRoleDescriptor(LOGSTASH_WRITER_ROLE), service: 'elasticsearch-setup', action: 'restart' }),
       artifact({
         path: paths.ilmPolicy,
@@ -248,7 +270,7 @@ export const elasticsearchRenderer: ServiceRenderer = {
       }),
       artifact({
         path: paths.setupScript,
-        content: setupScript(env, paths, s),
+        content: setupScript(env, paths, s, setupClient),
         mode: '0755',
         service: 'elasticsearch-setup',
         action: 'restart',
@@ -305,11 +327,13 @@ function kibanaKeystoreScript(passwordFile: string): string {
 export const kibanaRenderer: ServiceRenderer = {
   ...kibanaFacts,
   securityBudgets: { 'kibana.service': DAEMON_BUDGET },
-  certificates: (env, node) => [serviceCertificate(env, node, 'kibana')],
+  certificates: (env, node) => [serviceCertificate(env, node, 'kibana'), clientCertificate(env, node, 'kibana')],
   render(node, ctx) {
     const { env } = ctx;
     const paths = elasticPaths(env, node);
     const tls = tlsFiles(ctx, node, 'kibana', { owner: 'kibana', action: 'restart' });
+    // The client leaf Kibana presents to Elasticsearch (which requires one: mutual TLS).
+    const client = clientTlsFiles(ctx, node, 'kibana', { owner: 'kibana', action: 'restart' });
     const password = placeSecret(env.elastic.kibanaSystemPassword, ctx.secrets, {
       path: paths.secret('kibana-system-password'),
       service: 'kibana',
@@ -317,6 +341,7 @@ export const kibanaRenderer: ServiceRenderer = {
     });
     const artifacts: Artifact[] = [
       ...tls.artifacts,
+      ...client.artifacts,
       ...password.artifacts,
       artifact({
         path: paths.kibanaYml,
@@ -332,6 +357,8 @@ export const kibanaRenderer: ServiceRenderer = {
           'elasticsearch.username': 'kibana_system',
           'elasticsearch.ssl.certificateAuthorities': [caBundlePath(ctx, node)],
           'elasticsearch.ssl.verificationMode': 'full',
+          'elasticsearch.ssl.certificate': client.certFile,
+          'elasticsearch.ssl.key': client.keyFile,
         }),
         mode: '0640',
         owner: 'root',

@@ -152,21 +152,26 @@ describe('setup-security.sh against a recording stand-in of the Elasticsearch AP
     const leaf = ctx.pki.leaf(certificateId(es, 'elasticsearch'));
     writeFileSync(paths.esCa, leaf.cert);
     const requests: { method: string; path: string; user: string; body: Record<string, unknown> }[] = [];
-    // Stand-in for Elasticsearch's security API: checks the elastic user's password, lets it be changed, records the rest.
-    const server = createServer({ cert: leaf.cert + leaf.chain, key: leaf.key }, (req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
-      req.on('end', () => {
-        const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
-          .toString()
-          .split(/:(.*)/s);
-        if (user !== 'elastic' || password !== state.elastic) return res.writeHead(401).end('{}');
-        const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-        requests.push({ method: req.method!, path: req.url!, user, body });
-        if (req.url === '/_security/user/elastic/_password') state.elastic = String(body.password);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
+    // Stand-in for Elasticsearch's security API: requires a client certificate from our CA (as
+    // xpack.security.http.ssl.client_authentication: required does), checks the elastic user's password, lets it be
+    // changed, records the rest.
+    const server = createServer(
+      { cert: leaf.cert + leaf.chain, key: leaf.key, ca: leaf.cert, requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c.toString()));
+        req.on('end', () => {
+          const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+            .toString()
+            .split(/:(.*)/s);
+          if (user !== 'elastic' || password !== state.elastic) return res.writeHead(401).end('{}');
+          const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+          requests.push({ method: req.method!, path: req.url!, user, body });
+          if (req.url === '/_security/user/elastic/_password') state.elastic = String(body.password);
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
+      },
+    );
     const [port] = await freePorts(1);
     await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
     try {

@@ -12,6 +12,14 @@ export const elasticsearchOutputSchema = z.strictObject({
   sslEnabled: z.boolean().optional(),
   /** PEM CA files that sign the cluster's certificates. */
   sslCertificateAuthorities: z.array(absolutePath).min(1).optional(),
+  /**
+   * The client certificate (leaf, then chain) and its PKCS#8 PEM key presented to Elasticsearch, which requires one
+   * (mutual TLS). Plugin 11.14.0+ (Logstash 8.8+), the release that also brought `ssl_enabled` and
+   * `ssl_verification_mode`; older plugins only had `keystore`. Options:
+   * https://www.elastic.co/guide/en/logstash/current/plugins-outputs-elasticsearch.html#plugins-outputs-elasticsearch-ssl_certificate
+   */
+  sslCertificate: absolutePath.optional(),
+  sslKey: absolutePath.optional(),
   /** @default 'full' */
   sslVerificationMode: z.enum(['full', 'none']).optional(),
   user: z.string().min(1).optional(),
@@ -41,6 +49,13 @@ export function elasticsearchOutput(props: ElasticsearchOutputProps): Plugin {
     if (o.sslEnabled === false && https) problems.push({ path: ['sslEnabled'], message: 'ssl_enabled is false but the hosts are https' });
     if (o.sslCertificateAuthorities && !https && o.sslEnabled !== true)
       problems.push({ path: ['sslCertificateAuthorities'], message: 'CA files given for plain http hosts' });
+    if ((o.sslCertificate === undefined) !== (o.sslKey === undefined))
+      problems.push({
+        path: [o.sslCertificate === undefined ? 'sslCertificate' : 'sslKey'],
+        message: 'ssl_certificate and ssl_key go together',
+      });
+    if (o.sslCertificate && !https && o.sslEnabled !== true)
+      problems.push({ path: ['sslCertificate'], message: 'a client certificate given for plain http hosts' });
     if (o.index && o.dataStream === 'true') problems.push({ path: ['index'], message: 'index cannot be set when data_stream is true' });
     if (o.index && substitutionsIn(o.index).length > 0)
       problems.push({ path: ['index'], message: 'index must not use ${VAR} substitutions' });

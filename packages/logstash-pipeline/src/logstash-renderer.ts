@@ -5,6 +5,8 @@ import {
   type NodeSpec,
   type RenderContext,
   type ServiceRenderer,
+  clientCertificate,
+  clientTlsFiles,
   nodePath,
   nodeWithRole,
   serviceCertificate,
@@ -72,22 +74,23 @@ export interface RenderedBeatsInput {
 export function renderStackPipeline(
   ctx: RenderContext,
   node: NodeSpec,
-): { config: Config; text: string; tls: ReturnType<typeof tlsFiles> } {
+): { config: Config; text: string; tls: ReturnType<typeof tlsFiles>; client: ReturnType<typeof clientTlsFiles> } {
   const tls = tlsFiles(ctx, node, LOGSTASH_SERVICE, { owner: 'logstash' });
-  const config = stackPipeline(ctx.env, node, tls);
-  return { config, text: printPipeline(config, { header: [HEADER] }), tls };
+  const client = clientTlsFiles(ctx, node, LOGSTASH_SERVICE, { owner: 'logstash' });
+  const config = stackPipeline(ctx.env, node, { ...tls, client });
+  return { config, text: printPipeline(config, { header: [HEADER] }), tls, client };
 }
 
 export const logstashRenderer: ServiceRenderer = {
   ...logstashFacts,
   securityBudgets: { 'logstash.service': { max: 2.0 } }, // systemd 252: 1.3
   certificates(env: Environment, node: NodeSpec): readonly CertificateRequest[] {
-    return [serviceCertificate(env, node, LOGSTASH_SERVICE)];
+    return [serviceCertificate(env, node, LOGSTASH_SERVICE), clientCertificate(env, node, LOGSTASH_SERVICE)];
   },
   render(node: NodeSpec, ctx: RenderContext) {
     const { env } = ctx;
     const p = (path: string) => nodePath(env, node, path);
-    const { text, tls } = renderStackPipeline(ctx, node);
+    const { text, tls, client } = renderStackPipeline(ctx, node);
     const secret = placeSecret(env.elastic.logstashPassword, ctx.secrets, {
       path: p(ES_PASSWORD_FILE),
       service: LOGSTASH_SERVICE,
@@ -96,6 +99,7 @@ export const logstashRenderer: ServiceRenderer = {
     });
     const artifacts: Artifact[] = [
       ...tls.artifacts,
+      ...client.artifacts,
       ...secret.artifacts,
       artifact({
         path: p(PIPELINE_PATH),

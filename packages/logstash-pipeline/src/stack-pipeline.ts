@@ -31,12 +31,15 @@ export interface StackPipelineFiles {
   readonly certFile: string;
   /** PKCS#8 key. */
   readonly keyFile: string;
+  /** The client leaf Logstash presents to Elasticsearch (which requires one: mutual TLS). */
+  readonly client: { readonly certFile: string; readonly keyFile: string };
 }
 
 /**
  * The stack's pipeline: beats over TLS on the Logstash node's address and `ports.logstash`; the ChatOps app's log
  * format and HAProxy's HTTP log parsed (dates into `@timestamp`); other services passed through; everything
- * indexed into `chatops-<service>-<day>` on the Elasticsearch node over TLS as `logstash_writer`.
+ * indexed into `chatops-<service>-<day>` on the Elasticsearch node over mutual TLS (Logstash's client
+ * certificate) as `logstash_writer`.
  */
 export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipelineFiles): Config {
   const es = nodeWithRole(env, 'elasticsearch');
@@ -86,6 +89,8 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
         hosts: [internalUrl(env, es, env.ports.elasticsearch)],
         sslEnabled: true,
         sslCertificateAuthorities: [files.caFile],
+        sslCertificate: files.client.certFile,
+        sslKey: files.client.keyFile,
         sslVerificationMode: 'full',
         user: LOGSTASH_ES_USER,
         password: substitution(ES_PASSWORD_VARIABLE),

@@ -77,7 +77,7 @@ describe('stack pipeline', () => {
     `);
   });
 
-  it('asks for a server certificate on the node names', () => {
+  it('asks for a server certificate on the node names and a client leaf for Elasticsearch (mutual TLS)', () => {
     const ctx = context('prod');
     expect(logstashRenderer.certificates?.(ctx.env, nodeWithRole(ctx.env, 'logstash'))).toMatchInlineSnapshot(`
       [
@@ -93,6 +93,20 @@ describe('stack pipeline', () => {
           ],
           "usages": [
             "server",
+          ],
+        },
+        {
+          "commonName": "logstash.elastic-1",
+          "dnsNames": [
+            "elastic-1.internal.cloud-chatops.nubes.rl.ac.uk",
+            "elastic-1",
+          ],
+          "id": "elastic-1/logstash-client",
+          "ipAddresses": [
+            "10.0.0.51",
+          ],
+          "usages": [
+            "client",
           ],
         },
       ]
