@@ -325,8 +325,6 @@ const UNDOCUMENTED_YET = new Set([
   'deploy',
   'elastic-config',
   'environment',
-  'filebeat-config',
-  'grafana-provisioning',
   'haproxy-config',
   'pki',
   'prometheus-common',

@@ -4,11 +4,11 @@ import {
   type FilebeatConfig,
   type Input,
   type InputsFile,
-  filebeatConfigSchema,
   parseFilebeatConfig,
   printFilebeatConfig,
   printInputsFile,
 } from '@chatops/filebeat-config';
+import type { filebeatConfigSchema } from '../src/filebeat-config.js';
 import type { z } from 'zod';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 

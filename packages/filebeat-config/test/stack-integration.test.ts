@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Artifact } from '@chatops/core';
-import { FILEBEAT_CONFIG_PATH, filebeatLogstashAgreement, parseFilebeatConfig } from '@chatops/filebeat-config';
+import { filebeatLogstashAgreement, parseFilebeatConfig } from '@chatops/filebeat-config';
+import { FILEBEAT_CONFIG_PATH } from '../src/filebeat-renderer.js';
 import { PIPELINE_PATH } from '@chatops/logstash-pipeline';
 import { type PreparedRender, type StackResult, prepareRender, renderStack } from '@chatops/stack';
 import { tempDir } from '@chatops/testing';

@@ -2,14 +2,14 @@ import { posix } from 'node:path';
 import type { Artifact } from '@chatops/core';
 import { nodePath, servicesOn } from '@chatops/environment';
 import {
-  FILEBEAT_CONFIG_PATH,
   checkFilebeatFiles,
   filebeatLogstashAgreement,
-  filebeatLogstashCheck,
   filebeatRenderer,
   parseFilebeatConfig,
   parseInputsFile,
 } from '@chatops/filebeat-config';
+import { FILEBEAT_CONFIG_PATH } from '../src/filebeat-renderer.js';
+import { filebeatLogstashCheck } from '../src/logstash-agreement.js';
 import { describe, expect, it } from 'vitest';
 import { FAKE_CA, exampleContext, filebeatBundles } from './_fixtures.js';
 

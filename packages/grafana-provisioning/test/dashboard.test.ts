@@ -3,15 +3,14 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
   type Dashboard,
-  GRID_COLUMNS,
   type PanelProps,
-  SCHEMA_VERSION,
   buildDashboard,
   checkDashboard,
   dashboardSchema,
-  renderGrafana,
   validateDashboard,
 } from '@chatops/grafana-provisioning';
+import { GRID_COLUMNS, SCHEMA_VERSION } from '../src/dashboard.js';
+import { renderGrafana } from '../src/grafana-renderer.js';
 import { chatopsInstances } from '@chatops/environment';
 import { parser } from '@prometheus-io/lezer-promql';
 import { catchError, exampleContext, grafanaNode } from './_fixtures.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { grafanaRenderer, grafanaIni, renderGrafana, printGrafanaIni } from '@chatops/grafana-provisioning';
+import { grafanaRenderer, printGrafanaIni } from '@chatops/grafana-provisioning';
+import { grafanaIni, renderGrafana } from '../src/grafana-renderer.js';
 import { exampleContext, devSecretValues, grafanaNode } from './_fixtures.js';
 
 describe('grafana renderer', () => {

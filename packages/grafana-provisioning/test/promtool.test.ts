@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toYaml } from '@chatops/core';
-import { type Dashboard, renderGrafana } from '@chatops/grafana-provisioning';
+import type { Dashboard } from '@chatops/grafana-provisioning';
+import { renderGrafana } from '../src/grafana-renderer.js';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { exampleContext, grafanaNode } from './_fixtures.js';
