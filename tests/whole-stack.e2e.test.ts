@@ -184,7 +184,12 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       }
       if (unit === 'grafana-server.service')
         return httpsService(`grafana on ${node.name}`, node.address, env.ports.grafana, tlsOf(node, 'grafana'));
-      if (unit === 'kibana.service') return httpsService(`kibana on ${node.name}`, node.address, env.ports.kibana, tlsOf(node, 'kibana'));
+      // Kibana and Elasticsearch require a client certificate from our CA (mutual TLS): HAProxy, the blackbox probes and
+      // deploy's health check present theirs.
+      if (unit === 'kibana.service')
+        return httpsService(`kibana on ${node.name}`, node.address, env.ports.kibana, tlsOf(node, 'kibana'), {
+          clientCaFile: nodePath(env, node, '/etc/chatops/tls/ca.pem'),
+        });
       if (unit === 'elasticsearch.service') {
         const p = elasticPaths(env, node);
         return httpsService(
@@ -192,7 +197,7 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
           node.address,
           env.ports.elasticsearch,
           { certFile: p.esCert, keyFile: p.esKey },
-          { auth: true },
+          { auth: true, clientCaFile: p.esCa },
         );
       }
       if (unit === 'logstash.service')

@@ -45,13 +45,17 @@ function text(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.writeHead(status, { 'content-type': type }).end(body);
 }
 
-/** An HTTPS service (Grafana, Kibana, Elasticsearch) answering every path with its name; `/api/health` and the like 200. */
+/**
+ * An HTTPS service (Grafana, Kibana, Elasticsearch) answering every path with its name; `/api/health` and the like
+ * 200. With `clientCaFile` it requires a client certificate chaining to that CA, as Kibana's
+ * `server.ssl.clientAuthentication: required` and Elasticsearch's `client_authentication: required` do.
+ */
 export function httpsService(
   name: string,
   host: string,
   port: number,
   files: TlsFiles,
-  options: { auth?: boolean } = {},
+  options: { auth?: boolean; clientCaFile?: string } = {},
 ): Promise<StandIn> {
   const handler: Handler = (req, res) => {
     if (options.auth && !req.headers.authorization) {
@@ -60,7 +64,8 @@ export function httpsService(
     }
     text(res, 200, JSON.stringify({ standIn: name, path: req.url }), 'application/json');
   };
-  const server = createHttpsServer(tls(files), handler);
+  const mutual = options.clientCaFile ? { ca: readFileSync(options.clientCaFile), requestCert: true, rejectUnauthorized: true } : {};
+  const server = createHttpsServer({ ...tls(files), ...mutual }, handler);
   server.keepAliveTimeout = 500;
   return listen(name, server, host, port);
 }

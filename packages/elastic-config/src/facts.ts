@@ -1,7 +1,8 @@
 import { type HealthFact, type ServiceFacts, nodesWithRole } from '@chatops/environment';
 
-// With security on, Kibana answers 401 to anonymous status requests.
-const kibanaHealth: HealthFact = { port: (env) => env.ports.kibana, path: '/api/status', ok: [200, 401] };
+// With security on, Kibana answers 401 to anonymous status requests. Kibana requires a client certificate from our CA
+// (server.ssl.clientAuthentication: required): deploy's check presents Kibana's own client leaf on the node.
+const kibanaHealth: HealthFact = { port: (env) => env.ports.kibana, path: '/api/status', ok: [200, 401], clientCertificate: 'kibana' };
 
 /** Elasticsearch on the `elasticsearch` node. */
 export const elasticsearchFacts: ServiceFacts = {

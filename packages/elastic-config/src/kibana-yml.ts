@@ -18,6 +18,10 @@ export const kibanaYmlSchema = z
     'server.ssl.enabled': z.boolean(),
     'server.ssl.certificate': absolutePath.optional(),
     'server.ssl.key': absolutePath.optional(),
+    /** CAs that sign the client certificates Kibana's HTTPS server accepts. */
+    'server.ssl.certificateAuthorities': z.array(absolutePath).min(1).optional(),
+    /** @default 'none' */
+    'server.ssl.clientAuthentication': z.enum(['none', 'optional', 'required']).optional(),
     'server.ssl.supportedProtocols': z
       .array(z.enum(['TLSv1.2', 'TLSv1.3']))
       .min(1)
@@ -36,6 +40,21 @@ export const kibanaYmlSchema = z
     if (c['server.ssl.enabled']) {
       for (const k of ['server.ssl.certificate', 'server.ssl.key'] as const)
         if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required when server.ssl.enabled is true' });
+    }
+    const clientAuth = c['server.ssl.clientAuthentication'];
+    if (clientAuth === 'required' || clientAuth === 'optional') {
+      if (!c['server.ssl.enabled'])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['server.ssl.clientAuthentication'],
+          message: `${clientAuth} needs server.ssl.enabled: true`,
+        });
+      if (c['server.ssl.certificateAuthorities'] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['server.ssl.certificateAuthorities'],
+          message: `required when server.ssl.clientAuthentication is ${clientAuth} (the CAs client certificates must chain to)`,
+        });
     }
     if ((c['elasticsearch.ssl.certificate'] === undefined) !== (c['elasticsearch.ssl.key'] === undefined))
       ctx.addIssue({

@@ -353,6 +353,11 @@ export const kibanaRenderer: ServiceRenderer = {
           'server.ssl.enabled': true,
           'server.ssl.certificate': tls.certFile,
           'server.ssl.key': tls.keyFile,
+          // Mutual TLS: only clients with a certificate from our CA (HAProxy's routes and health checks, the blackbox
+          // exporter's probe, deploy's health check) complete the handshake. Settings:
+          // https://www.elastic.co/guide/en/kibana/current/settings.html (server.ssl.clientAuthentication)
+          'server.ssl.certificateAuthorities': [tls.caFile],
+          'server.ssl.clientAuthentication': 'required',
           'elasticsearch.hosts': [elasticsearchUrl(env)],
           'elasticsearch.username': 'kibana_system',
           'elasticsearch.ssl.certificateAuthorities': [caBundlePath(ctx, node)],
