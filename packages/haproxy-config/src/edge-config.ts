@@ -103,8 +103,8 @@ function reencrypt(env: Environment, node: NodeSpec, caFile: string, clientCertF
  * The stack's edge as a native HAProxy model: `:80` redirects to HTTPS except the ACME http-01 path (to the
  * local certbot); `:443` terminates TLS with the public certificate and routes by the whole host name to
  * backends that re-encrypt to each service with our CA; every route but Grafana needs basic auth; the stats page
- * is at `<domain>/stats`; the Prometheus exporter listens on the node's address with our CA's leaf and the
- * Prometheus service account's basic auth.
+ * is at `<domain>/stats`; the Prometheus exporter listens on the node's address with our CA's leaf, requires a
+ * client certificate from our CA (mutual TLS) and the Prometheus service account's basic auth.
  */
 export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgeProps = {}): HaproxyConfigInput {
   const p = (path: string) => nodePath(env, node, path);
@@ -264,7 +264,15 @@ export function buildEdgeConfig(env: Environment, node: NodeSpec, props: EdgePro
           {
             address: node.address,
             port: env.ports.haproxyMetrics,
-            ssl: { crt: [internalCertFile], alpn: ['http/1.1'], minVersion: MOZILLA_INTERMEDIATE.minVersion },
+            // Mutual TLS: only a client certificate from our CA (Prometheus' scrape) completes the handshake; then
+            // basic auth.
+            ssl: {
+              crt: [internalCertFile],
+              alpn: ['http/1.1'],
+              minVersion: MOZILLA_INTERMEDIATE.minVersion,
+              caFile,
+              verify: 'required',
+            },
           },
         ],
         acls: [

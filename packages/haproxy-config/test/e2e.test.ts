@@ -10,9 +10,12 @@ import {
   type Environment,
   type NodeSpec,
   chatopsInstances,
+  clientCertificate,
+  clientCertificateId,
   findNode,
   nodeFqdn,
   nodePath,
+  nodeWithRole,
   nodesWithRole,
   serviceCertificate,
 } from '@chatops/environment';
@@ -59,6 +62,8 @@ let internalCa: string;
 let haproxy: RunningProcess;
 const standIns = new Map<string, Server>();
 let rogueCert: { key: string; cert: string };
+/** Prometheus' client leaf (ours), another CA's client leaf, and one of our server leaves (serverAuth only). */
+let metricsClients: Record<'prometheus' | 'otherCa' | 'serverLeaf', { key: string; cert: string }>;
 
 /** One HTTPS request to HAProxy's public frontend, as a browser asking for `host` would send it. */
 function get(host: string, path = '/', headers: Record<string, string> = {}, sni = host.split(':')[0]): Promise<Reply> {
@@ -211,6 +216,20 @@ beforeAll(async () => {
   ]);
   const rogueLeaf = rogue.material.leaf(`${nodesWithRole(env, 'alertmanager')[0]!.name}/alertmanager`);
   rogueCert = { key: rogueLeaf.key, cert: rogueLeaf.cert + rogueLeaf.chain };
+  const prometheusNode = nodeWithRole(env, 'prometheus');
+  const rogueClient = (
+    await new PkiStore(join(scratch.path, 'rogue-client-pki')).ensure(
+      { ...pkiSettings(env), caCommonName: 'Rogue CA' },
+      [clientCertificate(env, prometheusNode, 'prometheus')],
+      { persist: false },
+    )
+  ).material.leaf(clientCertificateId(prometheusNode, 'prometheus'));
+  const pair = (l: { key: string; cert: string; chain: string }) => ({ key: l.key, cert: l.cert + l.chain });
+  metricsClients = {
+    prometheus: pair(ctx.pki.leaf(clientCertificateId(prometheusNode, 'prometheus'))),
+    otherCa: pair(rogueClient),
+    serverLeaf: pair(ctx.pki.leaf(`${prometheusNode.name}/prometheus`)),
+  };
 
   const instances = chatopsInstances(env);
   for (const [service, node, port, needsAuth] of wanted) {
@@ -321,8 +340,9 @@ describe('HAProxy edge on loopback', () => {
     expect(acme.body).toBe('certbot /.well-known/acme-challenge/token-123');
   });
 
-  it('serves Prometheus metrics on the node address with our CA and the service account', async () => {
-    const fetchMetrics = (authorization?: string) =>
+  it("serves Prometheus metrics on the node address with our CA, Prometheus' client certificate (mutual TLS) and the service account", async () => {
+    const prometheusAuth = basic(env.serviceAccounts.prometheus.name, LOOPBACK_PASSWORDS.prometheus);
+    const fetchMetrics = (client: { key: string; cert: string } | undefined, authorization?: string) =>
       new Promise<Reply>((resolve, reject) => {
         const req = httpsRequest(
           {
@@ -331,6 +351,7 @@ describe('HAProxy edge on loopback', () => {
             path: '/metrics',
             servername: nodeFqdn(env, lb),
             ca: internalCa,
+            ...client,
             agent: false,
             headers: authorization ? { authorization } : {},
           },
@@ -343,9 +364,22 @@ describe('HAProxy edge on loopback', () => {
         req.on('error', reject);
         req.end();
       });
-    expect((await fetchMetrics()).status).toBe(401);
-    expect((await fetchMetrics(ADMIN)).status).toBe(401);
-    const ok = await fetchMetrics(basic(env.serviceAccounts.prometheus.name, LOOPBACK_PASSWORDS.prometheus));
+    // The bind asks for a client certificate from our CA: without one, with another CA's, or with one of our
+    // server leaves (no clientAuth usage), HAProxy ends the handshake before any HTTP (even with the password).
+    const refused = async (client?: { key: string; cert: string }) =>
+      fetchMetrics(client, prometheusAuth).then(
+        (r) => `answered ${r.status}`,
+        () => 'refused',
+      );
+    expect({
+      none: await refused(),
+      otherCa: await refused(metricsClients.otherCa),
+      serverLeaf: await refused(metricsClients.serverLeaf),
+    }).toEqual({ none: 'refused', otherCa: 'refused', serverLeaf: 'refused' });
+    // Prometheus' client certificate gets through the handshake; then basic auth still applies.
+    expect((await fetchMetrics(metricsClients.prometheus)).status).toBe(401);
+    expect((await fetchMetrics(metricsClients.prometheus, ADMIN)).status).toBe(401);
+    const ok = await fetchMetrics(metricsClients.prometheus, prometheusAuth);
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('haproxy_process_');
     expect(await adminSocket('show info')).toContain('Name: HAProxy');
