@@ -132,6 +132,8 @@ describe('mutual TLS to Elasticsearch and Kibana (dev, real PKI, openssl s_serve
 
     // Each client's pair, as its rendered configuration names it.
     const kibanaYml = load(file(kibana, elasticPaths(env, kibana).kibanaYml).content) as Record<string, string>;
+    // Kibana's scoped clients (the logged-in users' requests) leave the certificate off unless told otherwise.
+    expect(kibanaYml['elasticsearch.ssl.alwaysPresentCertificate']).toBe(true);
     const output = parsePipeline(file(logstash, nodePath(env, logstash, PIPELINE_PATH)).content)
       .sections.filter((s) => s.type === 'output')
       .flatMap((s) => s.body)

@@ -32,6 +32,13 @@ export const kibanaYmlSchema = z
     /** The client certificate (and its key) Kibana presents to Elasticsearch, which requires one (mutual TLS). */
     'elasticsearch.ssl.certificate': absolutePath.optional(),
     'elasticsearch.ssl.key': absolutePath.optional(),
+    /**
+     * Present that certificate on the requests Kibana makes for logged-in users too. Kibana's default (false) leaves
+     * it off them (it only matters to a PKI realm, which maps certificates to users; we have none, so users still
+     * authenticate with their own credentials): with Elasticsearch requiring a client certificate, every user's query
+     * would then fail the handshake.
+     */
+    'elasticsearch.ssl.alwaysPresentCertificate': z.boolean().optional(),
     'elasticsearch.ssl.verificationMode': z.enum(['full', 'certificate', 'none']),
     'path.data': absolutePath.optional(),
     'pid.file': absolutePath.optional(),
@@ -61,6 +68,12 @@ export const kibanaYmlSchema = z
         code: 'custom',
         path: [c['elasticsearch.ssl.certificate'] === undefined ? 'elasticsearch.ssl.certificate' : 'elasticsearch.ssl.key'],
         message: 'elasticsearch.ssl.certificate and elasticsearch.ssl.key go together',
+      });
+    if (c['elasticsearch.ssl.alwaysPresentCertificate'] && c['elasticsearch.ssl.certificate'] === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['elasticsearch.ssl.alwaysPresentCertificate'],
+        message: 'needs elasticsearch.ssl.certificate and elasticsearch.ssl.key',
       });
     if (c['elasticsearch.username'] === 'elastic')
       ctx.addIssue({

@@ -364,6 +364,9 @@ export const kibanaRenderer: ServiceRenderer = {
           'elasticsearch.ssl.verificationMode': 'full',
           'elasticsearch.ssl.certificate': client.certFile,
           'elasticsearch.ssl.key': client.keyFile,
+          // Also on the requests made for logged-in users (Kibana leaves it off them by default): Elasticsearch
+          // requires a client certificate on every connection.
+          'elasticsearch.ssl.alwaysPresentCertificate': true,
         }),
         mode: '0640',
         owner: 'root',
