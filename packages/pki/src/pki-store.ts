@@ -35,6 +35,12 @@ export interface EnsureResult {
   readonly reasons: Readonly<Record<string, string>>;
   /** Writes what this call issued in memory (`persist: false`) to the state directory; a no-op otherwise. */
   persist(): void;
+  /**
+   * The first instant at which the clock alone would change a decision of this call (a certificate entering its
+   * renewal window, the CA too close to its end for a new leaf): until then, the same state directory and requests
+   * give the same certificates.
+   */
+  readonly reusableUntil: Date;
 }
 
 /** One row of `render certs`: every certificate in a state directory. */
@@ -223,6 +229,14 @@ export class PkiStore {
       }),
     );
     const leaves = new Map(fresh);
+    const freshNotAfter = now.getTime() + leafDays * DAY_MS;
+    const reusableUntil = new Date(
+      Math.min(
+        caNotAfter.getTime() - renewMs,
+        caNotAfter.getTime() - leafDays * DAY_MS,
+        ...[...leaves.keys()].map((id) => (expiry.get(id)?.getTime() ?? freshNotAfter) - renewMs),
+      ),
+    );
     const toIssued = (id: string, pair: StoredPair, chain: string): IssuedCertificate => ({
       cert: pair.cert,
       key: pair.key,
@@ -252,7 +266,7 @@ export class PkiStore {
       this.writeChecked(checked);
     };
     if (persist) this.writeChecked(checked);
-    return { material, issued: Object.keys(reasons).sort(), reasons, persist: persistPending };
+    return { material, issued: Object.keys(reasons).sort(), reasons, persist: persistPending, reusableUntil };
   }
 
   /** Every certificate in the state directory with its names and expiry (for `render certs`). */

@@ -100,6 +100,30 @@ describe('PkiStore', () => {
     expect(rotated.material.caCert).not.toBe(caBefore);
   });
 
+  it('says until when its decisions hold: nothing changes before reusableUntil, something does at it', async () => {
+    using dir = tempDir();
+    const store = new PkiStore(dir.path);
+    const first = await store.ensure(SETTINGS, REQUESTS, { now: NOW });
+    // Every leaf is new: 90 days of validity, renewed 30 days before the end, and backdated one hour.
+    expect(first.reusableUntil.getTime()).toBe(NOW.getTime() + 60 * 86_400_000);
+    const just = await store.ensure(SETTINGS, REQUESTS, { now: new Date(first.reusableUntil.getTime() - 1), persist: false });
+    expect(just.issued).toEqual([]);
+    expect(just.reusableUntil).toEqual(first.reusableUntil);
+    const at = await store.ensure(SETTINGS, REQUESTS, { now: first.reusableUntil, persist: false });
+    expect(at.issued).toEqual(['lb-1/haproxy', 'mon-1/prometheus', 'public']);
+
+    // A CA with less life left than a new leaf needs is the limit: 100-day CA, 90-day leaves.
+    using short = tempDir();
+    const settings = { ...SETTINGS, caValidityDays: 100 };
+    const shortStore = new PkiStore(short.path);
+    const limited = await shortStore.ensure(settings, REQUESTS, { now: NOW });
+    expect(limited.reusableUntil.getTime()).toBe(NOW.getTime() + 10 * 86_400_000);
+    const before = await shortStore.ensure(settings, REQUESTS, { now: new Date(limited.reusableUntil.getTime() - 1), persist: false });
+    expect(before.issued).toEqual([]);
+    const after = await shortStore.ensure(settings, REQUESTS, { now: new Date(limited.reusableUntil.getTime() + 1), persist: false });
+    expect(after.issued).toContain('ca');
+  });
+
   it('records what it verified (checked.json) and verifies again only pairs whose bytes changed', async () => {
     using dir = tempDir();
     const store = new PkiStore(dir.path);

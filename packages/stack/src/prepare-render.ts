@@ -44,6 +44,8 @@ export interface PreparedRender extends RenderContext {
   readonly files: readonly string[];
   /** Valid but unsafe settings of the environment (an image not pinned by digest), with file and line. */
   readonly warnings: readonly Diagnostic[];
+  /** Until when the clock alone changes no certificate decision (see `EnsureResult.reusableUntil`). */
+  readonly reusableUntil: Date;
 }
 
 /** Every certificate the services of a catalogue ask for on the nodes where they are placed. */
@@ -88,11 +90,15 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
   const env: Environment =
     options.pathPrefix === undefined ? loaded.environment : { ...loaded.environment, pathPrefix: options.pathPrefix };
   const pkiDir = options.pkiDir ?? defaultPkiDir(env, options.pkiRoot);
-  const { material, issued, persist } = await new PkiStore(pkiDir).ensure(pkiSettings(env), certificateRequests(env, options.services), {
-    now: options.now,
-    persist: options.persistPki ?? true,
-    ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}),
-  });
+  const { material, issued, persist, reusableUntil } = await new PkiStore(pkiDir).ensure(
+    pkiSettings(env),
+    certificateRequests(env, options.services),
+    {
+      now: options.now,
+      persist: options.persistPki ?? true,
+      ...(options.onPkiProgress ? { onProgress: options.onPkiProgress } : {}),
+    },
+  );
   return {
     env,
     secrets: loaded.secrets,
@@ -102,5 +108,6 @@ export async function prepareRender(file: string, options: PrepareOptions = {}):
     files: loaded.files,
     warnings: loaded.warnings,
     persistPki: persist,
+    reusableUntil,
   };
 }
