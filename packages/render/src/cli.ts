@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-import { preferJitlessValidation } from '@chatops/core';
+import { colorWanted } from './help-text.js';
+import { main } from './main.js';
 
-// Before the packages whose schemas it configures are loaded (zod reads the setting when a schema is built).
-preferJitlessValidation();
-const { colorWanted } = await import('./help-text.js');
-const { runCli } = await import('./run-cli.js');
-
-const code = await runCli(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   stdout: (text) => process.stdout.write(text),

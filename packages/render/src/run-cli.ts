@@ -11,6 +11,8 @@ import { UsageError, locateEnvironment } from './locate-environment.js';
 import { type CheckOutcome, runNativeChecks } from './native-checks.js';
 import { diffTree, formatTreeDiff } from './tree-diff.js';
 import { VERSION } from './version.js';
+import { FULL_FLAG, type RenderedOutput } from './render-record.js';
+import { type RenderSummary, type SummaryStyle, printSummary, unchangedSummary } from './render-summary.js';
 import { writeOutput } from './write-output.js';
 
 export interface CliIo {
@@ -27,6 +29,8 @@ export interface CliIo {
   readonly progress?: (line: string) => void;
   /** Style help headings (a terminal without `NO_COLOR`: see `colorWanted`). @default false */
   readonly color?: boolean;
+  /** Told once a render has written its output and succeeded (what `main` records). @default undefined */
+  readonly onRendered?: (rendered: RenderedOutput) => void;
 }
 
 /** Exit codes of DESIGN.md §5 (70 is sysexits' EX_SOFTWARE: an internal error, a bug). */
@@ -40,6 +44,7 @@ interface RenderFlags {
   diff?: string;
   report?: boolean;
   strict?: boolean;
+  full?: boolean;
 }
 
 /** Where `--report` puts the HTML report, under `out/<env>/`. */
@@ -83,6 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--diff <dir>', 'compare with a tree render wrote before (<dir> or <dir>/<env>); write nothing; exit 3 if it differs')
     .option('--report', `also write <out>/<env>/${REPORT_PATH}: the stack's diagrams and tables in one page (no secrets)`)
     .option('--strict', 'treat warnings (an image not pinned by digest) as errors')
+    .option(FULL_FLAG, 'render and check everything even when nothing changed since the same command last rendered')
     .action(async (name: string, flags: RenderFlags) => {
       code = await render(name, flags, io, debug());
     });
@@ -124,19 +130,21 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const located = locateEnvironment(name, { config: flags.config, cwd: io.cwd });
     if (flags.diff !== undefined && !existsSync(resolve(io.cwd, flags.diff)))
       throw new UsageError(`--diff ${flags.diff}: no such directory`);
+    const now = io.now ?? new Date();
     const ctx = await prepareRender(located.file, {
       cwd: io.cwd,
       env: io.env,
       pkiRoot: located.root,
       // Certificates are issued in memory and kept only once the render and its checks succeeded.
       persistPki: false,
-      now: io.now,
+      now,
       ...(io.progress ? { onPkiProgress: slowProgress(io.progress, 'issuing certificates') } : {}),
     });
     io.progress?.('');
     // Warnings are bad input under --strict (exit 2, like any other problem of the environment file).
     if (flags.strict && ctx.warnings.length > 0) throw new ConfigError([...ctx.warnings]);
-    for (const w of ctx.warnings) io.stderr(`warning: ${formatDiagnostic(w)}\n`);
+    const warnings = ctx.warnings.map((w) => `warning: ${formatDiagnostic(w)}\n`).join('');
+    io.stderr(warnings);
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
     // --check writes nothing, not even the cache of passed checks.
@@ -158,53 +166,47 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     const written = output?.dir;
     const reportFile = output && extraFiles ? relative(io.cwd, join(output.dir, REPORT_PATH)) : null;
 
-    if (flags.json) {
-      io.stdout(
-        `${JSON.stringify(
-          {
-            environment: ctx.env.name,
-            ok: !rejected,
-            written: written ? relative(io.cwd, written) || '.' : null,
-            changed: output?.changed ?? false,
-            report: reportFile,
-            issuedCertificates: ctx.issued,
-            nodes: Object.fromEntries(
-              Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
-            ),
-            checks: outcomes,
-            ...(compared
-              ? {
-                  diff: {
-                    tree: relative(io.cwd, compared.dir) || '.',
-                    differences: compared.differences.map(({ diff: _, ...f }) => f),
-                    reissued: compared.reissued,
-                    secretsNotInTree: compared.secretsNotInTree,
-                  },
-                }
-              : {}),
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    } else {
-      const width = Math.max(...ctx.env.nodes.map((n) => n.name.length));
-      for (const [node, m] of Object.entries(manifest.nodes)) {
-        io.stdout(`${node.padEnd(width)}  ${String(m.artifacts.length).padStart(3)} files  ${m.services.join(', ')}\n`);
-      }
-      const issued = ctx.issued.length <= 6 ? ` (${ctx.issued.join(', ')})` : `: chatops-render certs ${ctx.env.name} lists them`;
-      io.stdout(ctx.issued.length > 0 ? `certificates: issued ${ctx.issued.length}${issued}\n` : 'certificates: all reused\n');
-      const passed = outcomes.filter((o) => o.status === 'passed').length;
-      const cached = outcomes.filter((o) => o.cached).length;
-      io.stdout(
-        `checks: ${passed} passed${cached ? ` (${cached} unchanged since they last passed)` : ''}, ${failed.length} failed${unavailable.length ? `, ${unavailable.length} unavailable` : ''}\n`,
-      );
-      for (const o of unavailable) io.stderr(`${strict ? 'error' : 'warning'}: ${o.node}: ${o.name}: ${o.output}\n`);
-      for (const o of failed) io.stderr(`rejected: ${o.node}: ${o.name}:\n${indent(o.output)}\n`);
-      if (output) io.stdout(`${output.changed ? 'wrote' : 'unchanged:'} ${relative(io.cwd, output.dir) || output.dir}\n`);
-      else if (flags.check && !compared) io.stdout('check only: nothing written\n');
-      if (compared) io.stdout(formatTreeDiff(compared, io.cwd));
-      if (reportFile) io.stdout(`report: ${reportFile}\n`);
+    const summary: RenderSummary = {
+      environment: ctx.env.name,
+      ok: !rejected,
+      written: written ? relative(io.cwd, written) || '.' : null,
+      changed: output?.changed ?? false,
+      report: reportFile,
+      issuedCertificates: ctx.issued,
+      nodes: Object.fromEntries(
+        Object.entries(manifest.nodes).map(([node, m]) => [node, { services: m.services, files: m.artifacts.length }]),
+      ),
+      checks: outcomes,
+      ...(compared
+        ? {
+            diff: {
+              tree: relative(io.cwd, compared.dir) || '.',
+              differences: compared.differences.map(({ diff: _, ...f }) => f),
+              reissued: compared.reissued,
+              secretsNotInTree: compared.secretsNotInTree,
+            },
+          }
+        : {}),
+    };
+    const style: SummaryStyle = {
+      json: Boolean(flags.json),
+      strict,
+      checkOnly: Boolean(flags.check),
+      ...(compared && !flags.json ? { diffText: formatTreeDiff(compared, io.cwd) } : {}),
+    };
+    const printed = printSummary(summary, style);
+    io.stderr(printed.stderr);
+    io.stdout(printed.stdout);
+    if (output && !rejected) {
+      const again = printSummary(unchangedSummary(summary), style);
+      io.onRendered?.({
+        outputDir: output.dir,
+        pkiDir: ctx.pkiDir,
+        renderedAt: now,
+        reusableUntil: ctx.reusableUntil,
+        stdout: again.stdout,
+        stderr: warnings + again.stderr,
+      });
     }
     if (rejected) return EXIT.rejected;
     return compared && compared.differences.length > 0 ? EXIT.different : EXIT.ok;
@@ -306,11 +308,4 @@ function slowProgress(show: (line: string) => void, what: string): (done: number
     last = now;
     show(`${what}: ${done}/${total}`);
   };
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
 }
