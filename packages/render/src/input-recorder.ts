@@ -239,13 +239,23 @@ export class InputRecorder {
             return original.apply(this, args);
           },
       );
-    // The asynchronous API could read behind the recorder's back: using it at all leaves the run unrecorded.
+    // The asynchronous API could read behind the recorder's back: only a whole-file read by path is followed (the
+    // report's Graphviz loads its WebAssembly so), observed when it starts; any other use leaves the run unrecorded.
     const promises = fs.promises as unknown as Record<string, unknown>;
     for (const name of Object.keys(promises)) {
       const original = promises[name];
       if (typeof original !== 'function') continue;
       promises[name] = function (this: unknown, ...args: unknown[]) {
-        this_.#taint(`fs.promises.${name}`);
+        const path = name === 'readFile' ? pathOf(args[0]) : undefined;
+        if (path === undefined) this_.#taint(`fs.promises.${name}`);
+        else if (depth === 0) {
+          depth++;
+          try {
+            this_.#see(path, 'read', () => observe(path, 'read', this_.#digest));
+          } finally {
+            depth--;
+          }
+        }
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       };
       this.#restore.push(() => {

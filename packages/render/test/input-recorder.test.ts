@@ -21,6 +21,7 @@ describe('InputRecorder', () => {
       existsSync(join(dir.path, 'missing'));
       statSync(dir.path);
       readdirSync(dir.path);
+      void fs.promises.readFile(file);
       expect(recorder.env.HOME).toBe('/home/x');
       expect(recorder.env.UNSET).toBeUndefined();
     } finally {
@@ -72,7 +73,7 @@ describe('InputRecorder', () => {
     for (const read of [
       () => fs.closeSync(fs.openSync(file, 'r')),
       () => fs.createReadStream(file).destroy(),
-      () => fs.promises.readFile(file),
+      () => fs.promises.stat(file),
     ]) {
       const recorder = new InputRecorder({}).start();
       try {
@@ -80,7 +81,7 @@ describe('InputRecorder', () => {
       } finally {
         recorder.stop();
       }
-      expect(recorder.untrackable).toMatch(/^fs\.(openSync|createReadStream|promises\.readFile)$/);
+      expect(recorder.untrackable).toMatch(/^fs\.(openSync|createReadStream|promises\.stat)$/);
     }
   });
 
