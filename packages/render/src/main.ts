@@ -10,7 +10,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const records = RenderRecords.open(io.cwd);
   const replayed = records?.replay(argv, io.cwd, io.env, io.now ?? new Date());
   if (typeof replayed === 'object') {
-    io.stderr(replayed.stderr);
+    if (replayed.stderr) io.stderr(replayed.stderr);
     io.stdout(replayed.stdout);
     return 0;
   }

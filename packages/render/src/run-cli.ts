@@ -144,7 +144,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
     // Warnings are bad input under --strict (exit 2, like any other problem of the environment file).
     if (flags.strict && ctx.warnings.length > 0) throw new ConfigError([...ctx.warnings]);
     const warnings = ctx.warnings.map((w) => `warning: ${formatDiagnostic(w)}\n`).join('');
-    io.stderr(warnings);
+    if (warnings) io.stderr(warnings);
     const result = renderStack(ctx);
     const manifest = buildManifest(ctx.env, result);
     // --check writes nothing, not even the cache of passed checks.
@@ -195,7 +195,7 @@ async function render(name: string, flags: RenderFlags, io: CliIo, debug: boolea
       ...(compared && !flags.json ? { diffText: formatTreeDiff(compared, io.cwd) } : {}),
     };
     const printed = printSummary(summary, style);
-    io.stderr(printed.stderr);
+    if (printed.stderr) io.stderr(printed.stderr);
     io.stdout(printed.stdout);
     if (output && !rejected) {
       const again = printSummary(unchangedSummary(summary), style);
