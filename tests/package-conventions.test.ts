@@ -325,13 +325,11 @@ const UNDOCUMENTED_YET = new Set([
   'deploy',
   'elastic-config',
   'environment',
-  'haproxy-config',
   'pki',
   'prometheus-common',
   'render',
   'report',
   'stack',
-  'units',
 ]);
 
 /** One line per export its README does not account for, saying what to do. */

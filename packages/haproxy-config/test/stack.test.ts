@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { findNode } from '@chatops/environment';
-import {
-  buildEdgeConfig,
-  haproxyRenderer,
-  haproxyUpstreamCertificates,
-  printHaproxyConfig,
-  upstreamCertificatesCheck,
-} from '@chatops/haproxy-config';
+import { buildEdgeConfig, haproxyRenderer, haproxyUpstreamCertificates, printHaproxyConfig } from '@chatops/haproxy-config';
+import { upstreamCertificatesCheck } from '../src/upstream-certificates-check.js';
 import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { requireBinary, run, tempDir } from '@chatops/testing';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -2,13 +2,13 @@ import type { ServiceRenderer, StackCheck } from '@chatops/environment';
 import {
   type HaproxyConfig,
   type HaproxyConfigInput,
-  type HttpRequestRule,
-  type ServerSsl,
   buildEdgeConfig,
   haproxyRenderer,
   haproxyUpstreamCertificates,
   printHaproxyConfig,
 } from '@chatops/haproxy-config';
+import type { HttpRequestRule } from '../src/model-rules.js';
+import type { ServerSsl } from '../src/model-endpoints.js';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('public types', () => {

@@ -4,7 +4,7 @@ import { certificateId, clientCertificate, clientCertificateId, nodePath, nodeWi
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import { LOOPBACK_PASSWORDS, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
-import { SYSTEMD_DIR } from '@chatops/units';
+import { SYSTEMD_DIR } from '../src/_common.js';
 import { parseEnvFile } from '@chatops/core';
 import { describe, expect, it } from 'vitest';
 import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';

@@ -1,4 +1,5 @@
-import { parseStunnelServices, printExporterWebConfig, printStunnelConfig } from '@chatops/units';
+import { parseStunnelServices, printStunnelConfig } from '../src/stunnel-config.js';
+import { printExporterWebConfig } from '../src/exporter-web-config.js';
 import { execLine, parseEnvFile, parseUnitFile, printEnvFile, printUnitFile, raw, splitExecLine } from '@chatops/core';
 import { argsVariable } from '@chatops/core';
 import fc from 'fast-check';

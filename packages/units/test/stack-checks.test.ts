@@ -9,15 +9,9 @@ import {
   validateHaproxyConfig,
 } from '@chatops/haproxy-config';
 import { prometheusRenderer } from '@chatops/prometheus-rules';
-import {
-  UNITS_CHECKS,
-  UNITS_RENDERERS,
-  containerNamesMatchAlertRules,
-  haproxyBackendsCheck,
-  haproxyBackendsMatchAppUnits,
-  haproxyBundlePath,
-  scrapeTargetsMatchExporterUnits,
-} from '@chatops/units';
+import { UNITS_CHECKS, UNITS_RENDERERS, haproxyBackendsCheck } from '@chatops/units';
+import { containerNamesMatchAlertRules, haproxyBackendsMatchAppUnits, scrapeTargetsMatchExporterUnits } from '../src/stack-checks.js';
+import { haproxyBundlePath } from '../src/certbot-renewal.js';
 import { describe, expect, it } from 'vitest';
 import { exampleContext, renderAll } from '@chatops/testing';
 

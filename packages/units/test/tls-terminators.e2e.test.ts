@@ -19,7 +19,8 @@ import {
 import { PkiStore } from '@chatops/pki';
 import { pkiSettings, prepareRender, renderStack, type PreparedRender, writeArtifacts } from '@chatops/stack';
 import { eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
-import { SYSTEMD_DIR, parseStunnelServices } from '@chatops/units';
+import { SYSTEMD_DIR } from '../src/_common.js';
+import { parseStunnelServices } from '../src/stunnel-config.js';
 import { parseUnitFile, splitExecLine } from '@chatops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confined, expectedFacts, handOver, processFacts, serviceOf } from './_confine.js';
