@@ -23,10 +23,13 @@ export interface PackageExports {
 
 const REPO = join(import.meta.dirname, '..');
 
-/** Backticked code spans of a Markdown text, with the identifiers each one starts with. */
+/** The identifiers in a Markdown text's code: backticked spans and fenced blocks. */
 export function readmeNames(markdown: string): Set<string> {
   const names = new Set<string>();
-  for (const [, span] of markdown.matchAll(/`([^`\n]+)`/g)) {
+  // Fenced examples count: a name the README's code uses is documented by the example.
+  const fences = [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```/gm, '');
+  for (const [, span] of [...prose.matchAll(/`([^`\n]+)`/g), ...fences.map((f) => ['', f])]) {
     // `validateX(input)`, `X.field`, `Foo<T>`, `new Foo()`, `import { a, b } from ...`: every identifier in the span.
     for (const [id] of (span as string).matchAll(/[A-Za-z_$][\w$]*/g)) names.add(id);
   }
@@ -196,6 +199,22 @@ function importsByPackage(repo: string): Map<string, Map<string, Set<string>>> {
             for (const e of clause.elements) add(pkg, (e.propertyName ?? e.name).text, file);
           else if (clause && ts.isNamespaceImport(clause)) namespaces.set(clause.name.text, pkg);
         }
+      }
+      // `const { a, b } = await import('@chatops/x')` (lazy loading of a big package)
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0]) &&
+        /^@chatops\/[\w-]+$/.test(node.arguments[0].text)
+      ) {
+        const pkg = node.arguments[0].text;
+        const holder = ts.isAwaitExpression(node.parent) ? node.parent.parent : node.parent;
+        if (holder && ts.isVariableDeclaration(holder) && ts.isObjectBindingPattern(holder.name))
+          for (const e of holder.name.elements) add(pkg, ((e.propertyName ?? e.name) as ts.Identifier).text, file);
+        else if (holder && ts.isPropertyAccessExpression(holder)) add(pkg, holder.name.text, file);
+        else if (holder && ts.isParenthesizedExpression(holder) && ts.isPropertyAccessExpression(holder.parent))
+          add(pkg, holder.parent.name.text, file);
       }
       if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && namespaces.has(node.expression.text))
         add(namespaces.get(node.expression.text)!, node.name.text, file);

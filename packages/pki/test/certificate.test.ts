@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { createCertificate, generateKeyPairOf } from '@chatops/pki';
+import { createCertificate } from '@chatops/pki';
+import { generateKeyPairOf } from '../src/key-pair.js';
 import { describe, expect, it } from 'vitest';
 
 describe('createCertificate', () => {

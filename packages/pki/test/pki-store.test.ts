@@ -1,7 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateRequest } from '@chatops/environment';
-import { PkiStore, canonicalIp, inspectCertificate, keyMatchesCertificate } from '@chatops/pki';
+import { PkiStore } from '@chatops/pki';
+import { canonicalIp, inspectCertificate, keyMatchesCertificate } from '../src/certificate.js';
 import { requireBinary, runOk, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 

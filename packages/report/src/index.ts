@@ -1,9 +1,8 @@
-export { alertFacts } from './alert-facts.js';
 export { type BuildReportProps, type ReportDiagrams, buildReport, reportDiagrams } from './build-report.js';
-export { externalTlsDot, internalTlsDot, servicesDot } from './diagrams.js';
+export { servicesDot } from './diagrams.js';
 export { layoutSvg } from './layout.js';
 export { type PendingPlan, type ReportSection, pendingChangesSection } from './pending-changes.js';
-export { type AlertFact, type ReportPageProps, esc, reportPage } from './report-page.js';
+export type { AlertFact, ReportPageProps } from './report-page.js';
 export {
   type CertificateFact,
   type Endpoint,

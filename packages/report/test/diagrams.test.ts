@@ -4,7 +4,8 @@ import { certificateRequests } from '@chatops/stack';
 import { REPO, exampleContext } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { README_DIAGRAM, readmeDiagram } from '../../../tools/readme-diagram.js';
-import { type StackFacts, externalTlsDot, internalTlsDot, layoutSvg, reportDiagrams, stackFacts } from '@chatops/report';
+import { type StackFacts, layoutSvg, reportDiagrams, stackFacts } from '@chatops/report';
+import { externalTlsDot, internalTlsDot } from '../src/diagrams.js';
 
 describe.each(['prod', 'dev'] as const)('%s diagrams', (name) => {
   const ctx = exampleContext(name);
