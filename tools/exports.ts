@@ -29,7 +29,7 @@ export function readmeNames(markdown: string): Set<string> {
   // Fenced examples count: a name the README's code uses is documented by the example.
   const fences = [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
   const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```/gm, '');
-  for (const [, span] of [...prose.matchAll(/`([^`\n]+)`/g), ...fences.map((f) => ['', f])]) {
+  for (const [, span] of [...prose.matchAll(/`([^`]+)`/g), ...fences.map((f) => ['', f])]) {
     // `validateX(input)`, `X.field`, `Foo<T>`, `new Foo()`, `import { a, b } from ...`: every identifier in the span.
     for (const [id] of (span as string).matchAll(/[A-Za-z_$][\w$]*/g)) names.add(id);
   }

@@ -1,14 +1,5 @@
 export { writeFileAtomic } from './atomic-write.js';
-export {
-  type Artifact,
-  type ArtifactProps,
-  type Bundle,
-  type ServiceAction,
-  artifact,
-  contentHash,
-  mergeArtifacts,
-  reroot,
-} from './artifact.js';
+export { type Artifact, type ArtifactProps, type ServiceAction, artifact, contentHash, mergeArtifacts, reroot } from './artifact.js';
 export {
   type Diagnostic,
   type DocumentPath,
@@ -19,23 +10,13 @@ export {
   sortDiagnostics,
   zodDiagnostics,
 } from './diagnostics.js';
-export {
-  type EnvFile,
-  argsFlags,
-  argsVariable,
-  envFileSchema,
-  parseArgsVariable,
-  parseEnvFile,
-  printEnvFile,
-} from './env-file.js';
+export { type EnvFile, argsFlags, argsVariable, parseArgsVariable, parseEnvFile, printEnvFile } from './env-file.js';
 export { type IniDocument, type IniValue, toIni } from './ini.js';
 export {
   type PlaceSecretProps,
   type SecretRef,
   type SecretResolveOptions,
-  REDACTED,
   SecretStore,
-  describeSecret,
   placeSecret,
   readSecret,
   secretRef,
@@ -43,15 +24,9 @@ export {
 export { shellQuote } from './shell-word.js';
 export { type LineLocator, tomlLineLocator, yamlLineLocator } from './source-locations.js';
 export {
-  INSTALL_DIRECTIVES,
   type ParsedUnitFile,
   type RawWord,
-  SERVICE_DIRECTIVES,
-  TIMER_DIRECTIVES,
-  UNIT_DIRECTIVES,
-  type UnitFile,
   type UnitFileInput,
-  type UnitValue,
   escapeSpecifiers,
   execLine,
   parseUnitFile,
@@ -59,17 +34,12 @@ export {
   quoteWord,
   raw,
   splitExecLine,
-  unitFileSchema,
 } from './systemd-unit.js';
 export { type SandboxOptions, sandbox } from './systemd-sandbox.js';
 export { toToml } from './toml.js';
 export {
-  EDGE_HASH_ROUNDS,
-  PATH_CHARACTERS,
   type PasswordHashFormat,
-  SHA512_CRYPT_EDGE,
   absolutePath,
-  describeUnsafe,
   bcryptHash,
   duration,
   durationMs,
@@ -83,10 +53,9 @@ export {
   labelName,
   passwordHash,
   passwordHashFormat,
-  passwordHashPatterns,
   port,
   portablePath,
   sha512CryptEdgeHash,
 } from './types.js';
 export { preferJitlessValidation } from './validation-mode.js';
-export { type YamlOptions, stripUndefined, toYaml, withHeader } from './yaml.js';
+export { type YamlOptions, toYaml } from './yaml.js';

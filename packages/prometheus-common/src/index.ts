@@ -20,5 +20,4 @@ export {
   printWebConfig,
   validateWebConfig,
   webConfigSchema,
-  webTlsServerConfigSchema,
 } from './web-config.js';

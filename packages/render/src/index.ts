@@ -1,4 +1,4 @@
-export { type CliIo, EXIT, REPORT_PATH, runCli } from './run-cli.js';
+export { type CliIo, REPORT_PATH, runCli } from './run-cli.js';
 export { type LocatedEnvironment, UsageError, locateEnvironment } from './locate-environment.js';
 export { CheckCache } from './check-cache.js';
 export { type CheckOutcome, type NativeCheckOptions, runNativeChecks } from './native-checks.js';
