@@ -1,4 +1,4 @@
-export { blackboxExporterRenderer } from './blackbox-exporter.js';
+export { BLACKBOX_PATHS, blackboxExporterRenderer } from './blackbox-exporter.js';
 export { type CadvisorUnitProps, cadvisorRenderer, cadvisorUnit } from './cadvisor.js';
 export { certbotRenderer } from './certbot-renewal.js';
 export { chatopsRenderer } from './chatops-app.js';
