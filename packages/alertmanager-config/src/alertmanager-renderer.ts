@@ -4,6 +4,8 @@ import {
   type NodeSpec,
   type RenderContext,
   type ServiceRenderer,
+  clientCertificate,
+  clientTlsFiles,
   nodePath,
   publicUrl,
   serviceCertificate,
@@ -13,7 +15,7 @@ import {
 import { printAlertmanagerConfig } from './print-config.js';
 import { SLACK_TEMPLATE } from './slack-template.js';
 import { type StackAlertingProps, stackAlertmanagerConfig } from './stack-alerting.js';
-import { printWebConfig } from '@chatops/prometheus-common';
+import { mutualTlsServerConfig, printWebConfig } from '@chatops/prometheus-common';
 import { ALERTMANAGER_USER, alertmanagerFacts } from './facts.js';
 
 /** Where the stack puts Alertmanager's files on its node (Debian's `prometheus-alertmanager` package layout). */
@@ -103,13 +105,18 @@ export function renderAlertmanager(
 
   const tls = tlsFiles(ctx, node, SERVICE, { owner: ALERTMANAGER_USER });
   artifacts.push(...tls.artifacts);
+  // Alertmanager calls nothing inside the stack: its client leaf is what deploy's health check presents on this
+  // node (root reads it; a new one restarts nothing).
+  artifacts.push(...clientTlsFiles(ctx, node, SERVICE, { action: 'none' }).artifacts);
   const webFile = p(ALERTMANAGER_PATHS.webConfig);
   artifacts.push(
     artifact({
       path: webFile,
       content: printWebConfig(
         {
-          tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: 'TLS12' },
+          // Mutual TLS: only a client certificate from our CA with clientAuth usage gets to basic auth (Prometheus'
+          // alerts and scrapes, HAProxy's backend and health check, the blackbox exporter's probe, deploy's health check).
+          tls_server_config: mutualTlsServerConfig(tls),
           basic_auth_users: webUsers(env, ['prometheus']),
         },
         { header: HEADER },
@@ -177,7 +184,7 @@ export function createAlertmanagerRenderer(props: StackAlertingProps = {}): Serv
   return {
     ...alertmanagerFacts,
     securityBudgets: { 'prometheus-alertmanager.service': { max: 1.5 } }, // systemd 252: 1.1 (Debian's unit alone: 9.2)
-    certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true })],
+    certificates: (env, node) => [serviceCertificate(env, node, SERVICE, { loopback: true }), clientCertificate(env, node, SERVICE)],
     render: (node, ctx) => renderAlertmanager(node, ctx, props),
   };
 }

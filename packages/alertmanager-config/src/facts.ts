@@ -3,8 +3,15 @@ import { type HealthFact, type ServiceFacts, nodesWithRole } from '@chatops/envi
 /** The user Debian's package runs Alertmanager as; it must read the key and secret files. */
 export const ALERTMANAGER_USER = 'prometheus';
 
-// Behind its own basic auth: 401 proves it is up.
-const health: HealthFact = { port: (env) => env.ports.alertmanager, path: '/-/healthy', ok: [200, 401] };
+// Behind its own basic auth (401 proves it is up), and it requires a client certificate from our CA: deploy's check
+// presents the client leaf Alertmanager's renderer writes for it on the node (Alertmanager itself calls nothing
+// inside the stack).
+const health: HealthFact = {
+  port: (env) => env.ports.alertmanager,
+  path: '/-/healthy',
+  ok: [200, 401],
+  clientCertificate: 'alertmanager',
+};
 
 /** Alertmanager on the `alertmanager` node. */
 export const alertmanagerFacts: ServiceFacts = {

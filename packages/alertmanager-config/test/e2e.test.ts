@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { ALERTMANAGER_PATHS } from '../src/alertmanager-renderer.js';
-import { nodePath, nodeWithRole } from '@chatops/environment';
+import { certificateId, clientCertificate, clientCertificateId, nodePath, nodeWithRole } from '@chatops/environment';
+import { PkiStore } from '@chatops/pki';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
-import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import {
   LOOPBACK_PASSWORDS,
   eventually,
@@ -24,10 +25,16 @@ interface SlackMessage {
   attachments: { title: string; title_link: string; text: string; color: string }[];
 }
 
-/** GET over TLS trusting our CA, with basic auth. */
-function httpsGet(url: string, ca: string, auth: string): Promise<string> {
+/** A client certificate and key (Alertmanager requires one from our CA: mutual TLS). */
+interface Client {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** GET over TLS trusting our CA, presenting `client`'s certificate, with basic auth. */
+function httpsGet(url: string, ca: string, client: Client, auth: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca, headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } }, (res) => {
+    const req = request(url, { ca, ...client, headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
       res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
@@ -79,6 +86,32 @@ describe('alerting end to end on loopback', () => {
 
     await using am = startProcess(alertmanagerBin, args(nodePath(ctx.env, node, ALERTMANAGER_PATHS.defaults)));
     await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
+    // Mutual TLS: our client certificate (here Prometheus', which it sends alerts with) gets to basic auth; no client
+    // certificate, another CA's client leaf, or a server leaf of ours (serverAuth only) is refused in the handshake.
+    const pair = (l: Client): Client => ({ cert: l.cert, key: l.key });
+    const client = pair(ctx.pki.leaf(clientCertificateId(node, 'prometheus')));
+    const status = (c: Client | undefined) =>
+      new Promise<number | string>((resolve) => {
+        request(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/status`, { ca: ctx.pki.caCert, ...c, agent: false }, (res) =>
+          resolve((res.resume(), res.statusCode ?? 0)),
+        )
+          .on('error', (e) => resolve(e.message))
+          .end();
+      });
+    expect(await status(client)).toBe(401);
+    const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(
+      pkiSettings(ctx.env),
+      [clientCertificate(ctx.env, node, 'prometheus')],
+      {
+        persist: false,
+      },
+    );
+    for (const refused of [
+      undefined,
+      pair(other.material.leaf(clientCertificateId(node, 'prometheus'))),
+      pair(ctx.pki.leaf(certificateId(node, 'alertmanager'))),
+    ])
+      expect(await status(refused)).toEqual(expect.any(String));
     // Alerts firing before Prometheus has discovered Alertmanager are dropped and only resent after a minute:
     // resend every second instead.
     const promArgs = [...args(nodePath(ctx.env, node, PROMETHEUS_PATHS.defaults)), '--rules.alert.resend-delay=1s'];
@@ -107,6 +140,7 @@ describe('alerting end to end on loopback', () => {
         await httpsGet(
           `https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/alerts`,
           ctx.pki.caCert,
+          client,
           `admin:${LOOPBACK_PASSWORDS.admin}`,
         ),
       ) as AmAlert[];
