@@ -48,6 +48,11 @@ export function rolledInstances(env: Environment, node: string): Map<string, Rol
         host: publicHost(env, 'chatops'),
         ok: [200],
         caFile: nodePath(env, spec, `${TLS_DIR}/ca.pem`),
+        // The terminator requires a client certificate from our CA: the leaf the app's renderer writes for this probe.
+        client: {
+          certFile: nodePath(env, spec, `${TLS_DIR}/chatops-client/cert.pem`),
+          keyFile: nodePath(env, spec, `${TLS_DIR}/chatops-client/key.pem`),
+        },
       },
     });
   }

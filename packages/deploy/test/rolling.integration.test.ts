@@ -71,7 +71,15 @@ describe('chatops-deploy rolls ChatOps instances one at a time through the real 
     const address = f.loopback.document.nodes.find((n) => n.name === 'chatops-1')!.address;
     for (const i of [1, 2]) {
       const server = createServer(
-        { key: file('chatops-1/etc/chatops/tls/chatops/key.pem'), cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem') },
+        {
+          key: file('chatops-1/etc/chatops/tls/chatops/key.pem'),
+          cert: file('chatops-1/etc/chatops/tls/chatops/cert.pem'),
+          // Like the terminator (verifyChain): only a client certificate from our CA gets an answer, so HAProxy's
+          // checks and deploy's health probe must present theirs.
+          ca: file('chatops-1/etc/chatops/tls/ca.pem'),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
         (req, res) => {
           // /hold: a request that stays open (a long session HAProxy must drain); never answered.
           if (req.url === '/hold') {

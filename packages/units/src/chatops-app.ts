@@ -17,6 +17,8 @@ import {
   type ServiceRenderer,
   chatopsInstances,
   nodePath,
+  clientCertificate,
+  clientTlsFiles,
   serviceCertificate,
   tlsFiles,
 } from '@chatops/environment';
@@ -83,7 +85,8 @@ function writeSecretsScript(entries: readonly (readonly [string, string])[]): st
  * The ChatOps app: `chatops@.service` (one instance per `chatopsInstances(env, node)`, container `chatops-<i>`)
  * running the image with its config.yml and a secrets.yml composed at start, published on loopback and served
  * over TLS at `<node address>:<instance port>` by `chatops-tls` (stunnel4) with our certificate: the addresses
- * HAProxy's backend lists and health-checks (`env.chatops.healthPath`).
+ * HAProxy's backend lists and health-checks (`env.chatops.healthPath`). The terminator requires a client
+ * certificate from our CA (mutual TLS: stunnel `verifyChain`, which also refuses a certificate without clientAuth usage).
  */
 export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
   const docker = props.docker ?? '/usr/bin/docker';
@@ -94,7 +97,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
       'chatops@.service': { max: 2.0 }, // systemd 252: 1.3
       'chatops-tls.service': TLS_TERMINATOR_BUDGET,
     },
-    certificates: (env, node) => [serviceCertificate(env, node, 'chatops')],
+    certificates: (env, node) => [serviceCertificate(env, node, 'chatops'), clientCertificate(env, node, 'chatops')],
     render(node, ctx) {
       const base = props.loopbackBase ?? ctx.env.ports.chatopsLocal;
       const { env } = ctx;
@@ -224,6 +227,9 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
       const tls = tlsFiles(ctx, node, 'chatops', { owner: 'stunnel4', action: 'reload' });
       artifacts.push(
         ...tls.artifacts,
+        // The app calls nothing inside the stack: its client leaf is what deploy's rolling health check presents to
+        // the terminator on this node (root reads it; a new one restarts nothing).
+        ...clientTlsFiles(ctx, node, 'chatops', { action: 'none' }).artifacts,
         ...tlsTerminator(env, node, {
           unit: 'chatops-tls',
           description: 'TLS terminator for the ChatOps app instances',
@@ -237,6 +243,10 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
                 cert: tls.certFile,
                 key: tls.keyFile,
                 sslVersionMin: 'TLSv1.2' as const,
+                // Mutual TLS: only clients with a certificate from our CA (HAProxy, the blackbox exporter's probe,
+                // deploy's health check) reach an app instance.
+                CAfile: tls.caFile,
+                verifyChain: 'yes' as const,
               },
             ]),
           ),

@@ -42,8 +42,11 @@ const scratch = tempDir('units-tls-e2e-');
 let ctx: PreparedRender;
 let nodes: NodeSpec[];
 let otherCa: string;
-/** Client certificates: Prometheus' (ours, clientAuth), one from the other CA, and a server leaf of ours (serverAuth only). */
-let clients: Record<'prometheus' | 'otherCa' | 'serverLeaf', ClientCert>;
+/**
+ * Client certificates: Prometheus' and HAProxy's (ours, clientAuth), one from the other CA, and a server leaf of
+ * ours (serverAuth only).
+ */
+let clients: Record<'prometheus' | 'haproxy' | 'otherCa' | 'serverLeaf', ClientCert>;
 
 interface NodeSetup {
   readonly node: NodeSpec;
@@ -84,6 +87,7 @@ beforeAll(async () => {
   const pair = (c: { cert: string; key: string }) => ({ cert: c.cert, key: c.key });
   clients = {
     prometheus: pair(ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus'))),
+    haproxy: pair(ctx.pki.leaf(clientCertificateId(nodeWithRole(env, 'loadbalancer'), 'haproxy'))),
     otherCa: pair(other.material.leaf(clientCertificateId(monitoring, 'prometheus'))),
     serverLeaf: pair(ctx.pki.leaf(certificateId(monitoring, 'prometheus'))),
   };
@@ -155,6 +159,8 @@ interface ClientCert {
   readonly cert: string;
   readonly key: string;
 }
+
+const pairOf = (c: ClientCert): ClientCert => ({ cert: c.cert, key: c.key });
 
 /** One HTTPS request that trusts only `ca` and asks for `servername`, as Prometheus or HAProxy would (with `client`'s certificate when given). */
 function httpsGet(host: string, port: number, path: string, servername: string, ca: string, client?: ClientCert): Promise<Reply> {
@@ -251,7 +257,7 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     expect(processFacts(tlsA.child.pid ?? 0)).toEqual(expectedFacts(a.cadvisorTlsService));
   });
 
-  it('chatops-tls serves each app instance on its own port, reaching that instance, health path included', async () => {
+  it("chatops-tls serves each app instance on its own port, reaching that instance, health path included, to clients with our client certificate only (HAProxy's)", async () => {
     requireBinary('stunnel4');
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
@@ -278,23 +284,31 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
 
     for (const { i, id } of [i1!, i2!, i3!, i4!]) {
       const s = setup(i.node.name);
-      const health = await httpsGet(i.node.address, i.port, env.chatops.healthPath, s.fqdn, s.ca);
+      const health = await httpsGet(i.node.address, i.port, env.chatops.healthPath, s.fqdn, s.ca, clients.haproxy);
       expect(health, id).toMatchObject({ status: 200, body: `healthy ${id}`, peer: s.fqdn });
-      const other = await httpsGet(i.node.address, i.port, '/slack/events', s.fqdn, s.ca);
+      const other = await httpsGet(i.node.address, i.port, '/slack/events', s.fqdn, s.ca, clients.haproxy);
       expect(other, id).toMatchObject({ status: 404, body: `${id}: no /slack/events` });
       expect(backends.get(id)!.requests, id).toEqual([env.chatops.healthPath, '/slack/events']);
     }
 
-    await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, otherCa)).rejects.toMatchObject({
+    await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, otherCa, clients.haproxy)).rejects.toMatchObject({
       code: 'SELF_SIGNED_CERT_IN_CHAIN',
     });
+    // Mutual TLS (verifyChain): no client certificate, one from another CA, or a server leaf of ours (no clientAuth
+    // usage) never reach an app instance.
+    for (const client of [undefined, clients.otherCa, clients.serverLeaf]) {
+      await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, a.ca, client)).rejects.toThrow();
+    }
+    // Deploy's rolling health check presents the app node's own client leaf (written for it by the renderer).
+    const deployProbe = pairOf(ctx.pki.leaf(clientCertificateId(a.node, 'chatops')));
+    expect(await httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, a.ca, deployProbe)).toMatchObject({ status: 200 });
     await expect(httpGet(b.node.address, i4!.i.port, env.chatops.healthPath)).rejects.toThrow();
     await eventually(() => (/SSL_accept: .*http request/.test(tlsB.output()) ? true : undefined), {
       timeoutMs: 5_000,
       what: 'stunnel4 to log the refused plain-HTTP request',
     });
-    // Neither reached an app instance.
-    expect(s1.requests).toHaveLength(2);
+    // Only our client certificates reached an app instance.
+    expect(s1.requests).toHaveLength(3);
     expect(s4.requests).toHaveLength(2);
     expect(tlsA.child.exitCode).toBeNull();
     expect(tlsB.child.exitCode).toBeNull();
