@@ -22,7 +22,9 @@ export const webTlsServerConfigSchema = z.strictObject({
 
 /**
  * The `tls_server_config` of every exporter-toolkit server in the stack: only a client certificate our CA signed
- * (clientAuth usage) gets through to basic auth (mutual TLS).
+ * (clientAuth usage) gets through to basic auth (mutual TLS). Which of our clients may connect cannot be narrowed
+ * here: Debian 12's Prometheus 2.42, Alertmanager 0.25, node-exporter 1.5 and blackbox exporter 0.23 refuse to start
+ * with `client_allowed_sans` (exporter-toolkit 0.9+), so the schema does not accept it.
  */
 export function mutualTlsServerConfig(tls: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }) {
   return {

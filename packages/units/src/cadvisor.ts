@@ -2,7 +2,7 @@ import { type Artifact, argsVariable, artifact, execLine, printEnvFile, raw, san
 import { type ServiceRenderer, serviceCertificate, tlsFiles } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
 import { endpointFor, exporterArgsPath } from './exporters.js';
-import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
+import { TLS_TERMINATOR_BUDGET, terminatorClientHosts, tlsTerminator } from './tls-terminator.js';
 import { cadvisorFacts } from './facts.js';
 
 export interface CadvisorUnitProps {
@@ -85,7 +85,8 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
           description: 'TLS terminator for cAdvisor',
           backendUnit: 'cadvisor.service',
           services: {
-            // Mutual TLS: only clients with a certificate from our CA (Prometheus, the blackbox exporter) get through.
+            // Mutual TLS: only clients with a certificate from our CA on the Prometheus and blackbox exporter nodes
+            // (scrapes, probes) get through.
             cadvisor: {
               accept: joinHostPort(node.address, ep.port),
               connect: joinHostPort(node.localAddress, loopbackPort),
@@ -94,6 +95,7 @@ export function cadvisorUnit(props: CadvisorUnitProps = {}): ServiceRenderer {
               sslVersionMin: 'TLSv1.2',
               CAfile: tls.caFile,
               verifyChain: 'yes',
+              checkHost: terminatorClientHosts(env, ['prometheus', 'blackbox-exporter']),
             },
           },
         }),

@@ -23,7 +23,7 @@ import {
   tlsFiles,
 } from '@chatops/environment';
 import { joinHostPort, unitArtifact } from './_common.js';
-import { TLS_TERMINATOR_BUDGET, tlsTerminator } from './tls-terminator.js';
+import { TLS_TERMINATOR_BUDGET, terminatorClientHosts, tlsTerminator } from './tls-terminator.js';
 import { chatopsFacts } from './facts.js';
 
 /** Where the app's rendered files live on a ChatOps node. */
@@ -225,6 +225,7 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
         ),
       );
       const tls = tlsFiles(ctx, node, 'chatops', { owner: 'stunnel4', action: 'reload' });
+      const clientHosts = terminatorClientHosts(env, ['haproxy', 'blackbox-exporter'], [node]);
       artifacts.push(
         ...tls.artifacts,
         // The app calls nothing inside the stack: its client leaf is what deploy's rolling health check presents to
@@ -243,10 +244,11 @@ export function chatopsAppUnits(props: ChatopsAppProps = {}): ServiceRenderer {
                 cert: tls.certFile,
                 key: tls.keyFile,
                 sslVersionMin: 'TLSv1.2' as const,
-                // Mutual TLS: only clients with a certificate from our CA (HAProxy, the blackbox exporter's probe,
-                // deploy's health check) reach an app instance.
+                // Mutual TLS: only clients with a certificate from our CA on the nodes that call the app (HAProxy,
+                // the blackbox exporter's probe, deploy's health check from this node) reach an app instance.
                 CAfile: tls.caFile,
                 verifyChain: 'yes' as const,
+                checkHost: clientHosts,
               },
             ]),
           ),

@@ -1,4 +1,4 @@
-import { absolutePath, validateWith } from '@chatops/core';
+import { absolutePath, hostname, validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 const address = z
@@ -15,6 +15,11 @@ export const stunnelServiceSchema = z.strictObject({
   /** Clients must present a certificate that chains to `CAfile` (mutual TLS). */
   CAfile: absolutePath.optional(),
   verifyChain: z.literal('yes').optional(),
+  /**
+   * Only a client certificate naming one of these hosts (a DNS subject alternative name) is accepted; one
+   * `checkHost` line each. stunnel 5.68 applies it to the client's certificate in server mode.
+   */
+  checkHost: z.array(hostname).min(1).optional(),
   TIMEOUTclose: z.number().int().min(0).optional(),
 });
 
@@ -41,7 +46,8 @@ export type StunnelService = z.infer<typeof stunnelServiceSchema>;
 export function printStunnelConfig(config: StunnelConfig): string {
   const c = validateWith(stunnelConfigSchema, config);
   const accepts = new Set<string>();
-  const line = (k: string, v: string | number | undefined) => (v === undefined ? [] : [`${k} = ${v}`]);
+  const line = (k: string, v: string | number | readonly string[] | undefined): string[] =>
+    v === undefined ? [] : Array.isArray(v) ? v.map((x) => `${k} = ${x}`) : [`${k} = ${v}`];
   const blocks = [
     ['; Rendered by @chatops/units: TLS terminator (stunnel4).', ...Object.entries(c.global).flatMap(([k, v]) => line(k, v))].join('\n'),
   ];
@@ -53,7 +59,7 @@ export function printStunnelConfig(config: StunnelConfig): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Parses the `[service]` sections of a stunnel.conf back (for cross-checks reading rendered files). */
+/** Parses the `[service]` sections of a stunnel.conf back (for cross-checks reading rendered files; a repeated key keeps its last value). */
 export function parseStunnelServices(text: string): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;

@@ -1,6 +1,6 @@
 import { type Artifact, artifact, execLine, raw, sandbox } from '@chatops/core';
-import type { Environment, NodeSpec } from '@chatops/environment';
-import { nodePath } from '@chatops/environment';
+import type { Environment, NodeSpec, ServiceName } from '@chatops/environment';
+import { nodeFqdn, nodePath, servicesOn } from '@chatops/environment';
 import { unitArtifact } from './_common.js';
 import { type StunnelService, printStunnelConfig } from './stunnel-config.js';
 
@@ -22,6 +22,21 @@ export interface TlsTerminatorProps {
   readonly binary?: string;
   /** @default 'stunnel4' (the Debian package's system user) */
   readonly user?: string;
+}
+
+/**
+ * The hosts whose client certificates a terminator accepts (stunnel `checkHost`): the FQDNs of the nodes running
+ * any of `clients`, and of `also`. Our client leaves name their node (not their service) in their DNS names, so
+ * this restricts by node: any client leaf of ours on an allowed node passes. Undefined when no node qualifies.
+ */
+export function terminatorClientHosts(
+  env: Environment,
+  clients: readonly ServiceName[],
+  also: readonly NodeSpec[] = [],
+): string[] | undefined {
+  const nodes = env.nodes.filter((n) => also.includes(n) || servicesOn(env, n).some((s) => clients.includes(s)));
+  // No such node (no Prometheus in the environment): stunnel has no "nobody" setting; any client leaf of ours.
+  return nodes.length > 0 ? nodes.map((n) => nodeFqdn(env, n)) : undefined;
 }
 
 /**

@@ -97,6 +97,27 @@ describe('stunnel config', () => {
       `"stunnel services accept twice on 10.0.0.1:8080"`,
     );
   });
+
+  it('prints one checkHost line per allowed client host and refuses anything but a host name there', () => {
+    const svc = {
+      accept: '10.0.0.1:8080',
+      connect: '127.0.0.1:18080',
+      cert: '/c.pem',
+      key: '/k.pem',
+      CAfile: '/ca.pem',
+      verifyChain: 'yes' as const,
+    };
+    const text = printStunnelConfig({
+      global: {},
+      services: { a: { ...svc, checkHost: ['lb-1.internal.example', 'mon-1.internal.example'] } },
+    });
+    expect(text).toContain('verifyChain = yes\ncheckHost = lb-1.internal.example\ncheckHost = mon-1.internal.example\n');
+    for (const bad of ['a b', 'a\nverifyChain = no', 'a;b', '$HOST', 'x%y', '"x"', 'x'.repeat(300)])
+      expect(
+        () => printStunnelConfig({ global: {}, services: { a: { ...svc, checkHost: [bad] } } }),
+        JSON.stringify(bad.slice(0, 20)),
+      ).toThrow(/services\.a\.checkHost\.0/);
+  });
 });
 
 describe('unit values are escaped by type (issue #12)', () => {

@@ -43,10 +43,10 @@ let ctx: PreparedRender;
 let nodes: NodeSpec[];
 let otherCa: string;
 /**
- * Client certificates: Prometheus' and HAProxy's (ours, clientAuth), one from the other CA, and a server leaf of
- * ours (serverAuth only).
+ * Client certificates: Prometheus' and HAProxy's (ours, clientAuth), Grafana's (ours, but from a node neither
+ * terminator lets in: checkHost), one from the other CA, and a server leaf of ours (serverAuth only).
  */
-let clients: Record<'prometheus' | 'haproxy' | 'otherCa' | 'serverLeaf', ClientCert>;
+let clients: Record<'prometheus' | 'haproxy' | 'grafana' | 'otherCa' | 'serverLeaf', ClientCert>;
 
 interface NodeSetup {
   readonly node: NodeSpec;
@@ -88,6 +88,7 @@ beforeAll(async () => {
   clients = {
     prometheus: pair(ctx.pki.leaf(clientCertificateId(monitoring, 'prometheus'))),
     haproxy: pair(ctx.pki.leaf(clientCertificateId(nodeWithRole(env, 'loadbalancer'), 'haproxy'))),
+    grafana: pair(ctx.pki.leaf(clientCertificateId(nodeWithRole(env, 'grafana'), 'grafana'))),
     otherCa: pair(other.material.leaf(clientCertificateId(monitoring, 'prometheus'))),
     serverLeaf: pair(ctx.pki.leaf(certificateId(monitoring, 'prometheus'))),
   };
@@ -213,7 +214,7 @@ const stunnel = (argv: readonly string[], service: Record<string, string[]>) => 
 };
 
 describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () => {
-  it("cadvisor-tls serves each node's cAdvisor metrics over TLS, trusted only through our CA, to clients with our client certificate only", async () => {
+  it("cadvisor-tls serves each node's cAdvisor metrics over TLS, trusted only through our CA, to our client certificates from the Prometheus node only", async () => {
     requireBinary('stunnel4');
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
@@ -244,6 +245,12 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     for (const client of [undefined, clients.otherCa, clients.serverLeaf]) {
       await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, a.ca, client)).rejects.toThrow();
     }
+    // checkHost: a client leaf of ours from a node that does not scrape or probe cAdvisor (Grafana's) is refused too.
+    await expect(httpsGet(a.node.address, env.ports.cadvisor, '/metrics', a.fqdn, a.ca, clients.grafana)).rejects.toThrow();
+    await eventually(() => (/CERT: Subject checks failed/.test(tlsA.output()) ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'stunnel4 to log the refused subject (checkHost)',
+    });
     // Plain HTTP to the TLS port gets no answer from cAdvisor.
     await expect(httpGet(a.node.address, env.ports.cadvisor, '/metrics')).rejects.toThrow();
     await eventually(() => (/SSL_accept: .*http request/.test(tlsA.output()) ? true : undefined), {
@@ -257,7 +264,7 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     expect(processFacts(tlsA.child.pid ?? 0)).toEqual(expectedFacts(a.cadvisorTlsService));
   });
 
-  it("chatops-tls serves each app instance on its own port, reaching that instance, health path included, to clients with our client certificate only (HAProxy's)", async () => {
+  it("chatops-tls serves each app instance on its own port, reaching that instance, health path included, to our client certificates from the nodes that call it only (HAProxy's, the blackbox exporter's, deploy's)", async () => {
     requireBinary('stunnel4');
     const { env } = ctx;
     const [a, b] = [setup('chatops-1'), setup('chatops-2')];
@@ -296,19 +303,29 @@ describe('TLS terminators (real stunnel4) in front of loopback stand-ins', () =>
     });
     // Mutual TLS (verifyChain): no client certificate, one from another CA, or a server leaf of ours (no clientAuth
     // usage) never reach an app instance.
-    for (const client of [undefined, clients.otherCa, clients.serverLeaf]) {
+    // checkHost: Grafana's client leaf (ours, from a node that does not call the app) and the other app node's are
+    // refused as well.
+    const otherAppNode = pairOf(ctx.pki.leaf(clientCertificateId(b.node, 'chatops')));
+    for (const client of [undefined, clients.otherCa, clients.serverLeaf, clients.grafana, otherAppNode]) {
       await expect(httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, a.ca, client)).rejects.toThrow();
     }
-    // Deploy's rolling health check presents the app node's own client leaf (written for it by the renderer).
+    await eventually(() => (/CERT: Subject checks failed/.test(tlsA.output()) ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'stunnel4 to log the refused subject (checkHost)',
+    });
+    // Deploy's rolling health check presents the app node's own client leaf (written for it by the renderer); the
+    // blackbox exporter (on the Prometheus node) probes with its own.
     const deployProbe = pairOf(ctx.pki.leaf(clientCertificateId(a.node, 'chatops')));
     expect(await httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, a.ca, deployProbe)).toMatchObject({ status: 200 });
+    const blackbox = pairOf(ctx.pki.leaf(clientCertificateId(nodeWithRole(env, 'prometheus'), 'blackbox-exporter')));
+    expect(await httpsGet(a.node.address, i1!.i.port, env.chatops.healthPath, a.fqdn, a.ca, blackbox)).toMatchObject({ status: 200 });
     await expect(httpGet(b.node.address, i4!.i.port, env.chatops.healthPath)).rejects.toThrow();
     await eventually(() => (/SSL_accept: .*http request/.test(tlsB.output()) ? true : undefined), {
       timeoutMs: 5_000,
       what: 'stunnel4 to log the refused plain-HTTP request',
     });
-    // Only our client certificates reached an app instance.
-    expect(s1.requests).toHaveLength(3);
+    // Only our client certificates from allowed nodes reached an app instance.
+    expect(s1.requests).toHaveLength(4);
     expect(s4.requests).toHaveLength(2);
     expect(tlsA.child.exitCode).toBeNull();
     expect(tlsB.child.exitCode).toBeNull();
