@@ -319,9 +319,6 @@ describe('naming convention (CONTRIBUTING "Names")', () => {
 // Every exported value is named in its package README (in backticks), and every exported type is named there or
 // reached from an exported value's signature (the published d.ts names it anyway). `npx tsx tools/exports.ts <dir>`
 // lists each export with where it is used outside its package.
-/** Packages whose index has not been trimmed and documented yet (issue #15); empty when all are done. */
-const UNDOCUMENTED_YET = new Set(['deploy', 'environment']);
-
 /** One line per export its README does not account for, saying what to do. */
 function documentationProblems({ dir, name, exports }: PackageExports): string[] {
   const readme = `packages/${dir}/README.md`;
@@ -341,12 +338,9 @@ describe('exports are documented', () => {
     expect(all.map((p) => p.dir)).toEqual(published.map((p) => p.dir).sort());
   });
 
-  it.each(all.filter((p) => !UNDOCUMENTED_YET.has(p.dir)).map((p) => [p.name, p] as const))(
-    '%s names every export in its README',
-    (_name, p) => {
-      expect(documentationProblems(p)).toEqual([]);
-    },
-  );
+  it.each(all.map((p) => [p.name, p] as const))('%s names every export in its README', (_name, p) => {
+    expect(documentationProblems(p)).toEqual([]);
+  });
 
   it('names the package, the export and what to do', () => {
     const found = documentationProblems({

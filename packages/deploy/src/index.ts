@@ -1,6 +1,6 @@
 export { type ApplyOptions, type ApplyReport, type DeployEvent, type StepOutcome, apply } from './apply.js';
 export { AppliedRecord } from './applied-record.js';
-export { type DesiredFile, type DesiredState, type DesiredStep, desiredState, unitsOf } from './desired-state.js';
+export { type DesiredFile, type DesiredState, type DesiredStep, desiredState } from './desired-state.js';
 export { type ExportedFile, exportAnsible } from './export-ansible.js';
 export { healthProbes } from './health-probes.js';
 export { type LoadDesiredOptions, type LoadedDesired, loadDesired } from './load-desired.js';

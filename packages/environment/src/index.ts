@@ -1,4 +1,3 @@
-export { crossCheck } from './cross-checks.js';
 export {
   type ChatopsInstance,
   type Environment,
@@ -6,7 +5,6 @@ export {
   catalogueOf,
   chatopsInstances,
   findNode,
-  hasRole,
   internalUrl,
   listenersOn,
   nodeFqdn,
@@ -36,11 +34,10 @@ export { serviceUnits, unitsOn } from './systemd-units.js';
 export { type MetricsEndpoint, type MetricsKind, metricsEndpoints, metricsKinds } from './metrics-endpoints.js';
 export { PROBE_JOBS, type ProbeTarget, probeTargets } from './probe-targets.js';
 export { environmentJsonSchema } from './json-schema.js';
-export { type LoadOptions, type LoadedEnvironment, deepMerge, loadEnvironment, locateInEnvironment } from './load-environment.js';
+export { type LoadOptions, type LoadedEnvironment, loadEnvironment, locateInEnvironment } from './load-environment.js';
 export { environmentOrigin, inEnvironmentTerms, readFields } from './origin.js';
 export { secretRefs } from './secret-refs.js';
-export { environmentWarnings, isPinnedImage } from './image-pinning.js';
-export { type ParsedDocument, parseDocument, parseDocumentFile } from './parse-document.js';
+export { type ParsedDocument, parseDocument } from './parse-document.js';
 export type {
   CertificateRequest,
   IssuedCertificate,
@@ -52,23 +49,9 @@ export type {
   ServiceRenderer,
   StackCheck,
 } from './render-context.js';
-export { ROLES, ROLE_CARDINALITY, type Role } from './roles.js';
-export { webUserHashProblem, webUsers } from './web-users.js';
-export {
-  type EnvironmentDocument,
-  type EnvironmentInput,
-  type NodeSpec,
-  type Ports,
-  type ServiceAccount,
-  type SshDefaults,
-  type SshTargetSpec,
-  type User,
-  OAUTH_GROUP_CLAIMS,
-  environmentSchema,
-  nodeSchema,
-  sshDefaultsSchema,
-  sshTargetSchema,
-} from './schema.js';
+export type { Role } from './roles.js';
+export { webUsers } from './web-users.js';
+export { type EnvironmentDocument, type EnvironmentInput, type NodeSpec, OAUTH_GROUP_CLAIMS, environmentSchema } from './schema.js';
 export {
   type ServiceCertificateOptions,
   type TlsFiles,

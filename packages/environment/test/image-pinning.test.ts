@@ -1,4 +1,4 @@
-import { environmentWarnings, isPinnedImage } from '@chatops/environment';
+import { environmentWarnings, isPinnedImage } from '../src/image-pinning.js';
 import { describe, expect, it } from 'vitest';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
