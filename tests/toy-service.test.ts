@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { listenersOn, nodeWithRole, nodesWithRole, probeTargets, unitsOn } from '@chatops/environment';
 import { desiredState, healthProbes, nodeRequirements } from '@chatops/deploy';
 import { buildEdgeConfig } from '@chatops/haproxy-config';
-import { RENDERERS, prepareRender, renderStack } from '@chatops/stack';
+import { stackFacts } from '@chatops/report';
+import { RENDERERS, certificateRequests, prepareRender, renderStack } from '@chatops/stack';
 import { REPO, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { TOY_PORT, toyRenderer } from './toy-service/toy.js';
 const services = [...RENDERERS, toyRenderer];
 
 describe('a service added as one module and one registry line', () => {
-  it('is listened, routed by HAProxy, scraped by Prometheus, probed, ordered in the manifest and in deploy’s steps and checks', async () => {
+  it('is listened, routed, scraped, probed, ordered, deployed and checked, its logs shipped and parsed, in the report', async () => {
     using pki = tempDir('toy-pki-');
     const ctx = await prepareRender(join(REPO, 'examples/cloud-chatops/environments/prod.yaml'), {
       cwd: REPO,
@@ -71,6 +72,21 @@ describe('a service added as one module and one registry line', () => {
     expect(healthProbes(env, lb.name).has('toy.service')).toBe(false);
     expect(nodeRequirements(env, app).binaries).toContain('toyd');
     expect(nodeRequirements(env, lb).binaries).not.toContain('toyd');
+
+    // Its logs shipped by Filebeat from the journal on each app node, parsed by Logstash.
+    const inputs = result.bundles.get(app.name)?.find((a) => a.path === '/etc/filebeat/inputs.d/toy.yml')?.content ?? '';
+    expect(load(inputs)).toEqual([
+      expect.objectContaining({ type: 'journald', id: 'toy-journald', include_matches: { match: ['_SYSTEMD_UNIT=toy.service'] } }),
+    ]);
+    const logstash = nodeWithRole(env, 'logstash');
+    const pipeline = result.bundles.get(logstash.name)?.find((a) => a.path === '/etc/logstash/conf.d/chatops.conf')?.content ?? '';
+    expect(pipeline).toMatch(/else if \[service\]\[name\] == "toy" \{\s*grok \{\s*id => "toy-grok"/);
+    expect(pipeline).toContain('id => "toy-date"');
+
+    // In the report's facts: its route's service and auth.
+    const facts = stackFacts(ctx, certificateRequests(ctx.env, services));
+    expect(facts.routes.find((r) => r.backend === 'toy')).toMatchObject({ host: `toy.${env.domain}`, auth: true });
+    expect(facts.flows.some((f) => f.to.kind === 'service' && f.to.service === 'toy' && f.carries === 'traffic')).toBe(true);
   });
 
   it('refuses a port the toy shares with another service of the node, at load', async () => {

@@ -24,6 +24,8 @@ export const toyFacts: ServiceFacts = {
   units: ['toy.service'],
   health,
   requires: { binaries: [{ binary: 'toyd', fix: 'apt-get install toy' }], user: 'toy' },
+  logs: { journal: true },
+  logParsing: { grok: '%{TIMESTAMP_ISO8601:toy_time} %{GREEDYDATA:log_message}', date: { field: 'toy_time', format: 'ISO8601' } },
   metrics: [{ job: 'toy', port: () => TOY_PORT, path: '/metrics', basicAuth: true }],
   route: (env) => ({
     subdomain: 'toy',

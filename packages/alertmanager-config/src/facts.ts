@@ -28,6 +28,7 @@ export const alertmanagerFacts: ServiceFacts = {
     user: ALERTMANAGER_USER,
   },
   secrets: ['alerting'],
+  logs: { journal: true },
   metrics: [{ job: 'alertmanager', port: (e) => e.ports.alertmanager, path: '/metrics', basicAuth: true }],
   route: (env) => ({
     subdomain: 'alertmanager',

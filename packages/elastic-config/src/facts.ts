@@ -1,5 +1,8 @@
 import { type HealthFact, type ServiceFacts, nodesWithRole } from '@chatops/environment';
 
+/** Elasticsearch's plain log lines start with `[2024-01-31T12:00:00,123]` (Elastic's log4j2 layout). */
+const ELASTIC_MULTILINE_PATTERN = String.raw`^\[\d{4}-\d{2}-\d{2}T`;
+
 // With security on, Kibana answers 401 to anonymous status requests. Kibana requires a client certificate from our CA
 // (server.ssl.clientAuthentication: required): deploy's check presents Kibana's own client leaf on the node.
 const kibanaHealth: HealthFact = { port: (env) => env.ports.kibana, path: '/api/status', ok: [200, 401], clientCertificate: 'kibana' };
@@ -17,6 +20,7 @@ export const elasticsearchFacts: ServiceFacts = {
     user: 'elasticsearch',
   },
   secrets: ['elastic.elasticPassword'],
+  logs: { files: (env) => [`${env.elastic.logPath}/${env.elastic.clusterName}.log`], firstLine: ELASTIC_MULTILINE_PATTERN },
 };
 
 /** Kibana on the `kibana` node, after the Elasticsearch it reads. */
@@ -32,6 +36,7 @@ export const kibanaFacts: ServiceFacts = {
     user: 'kibana',
   },
   secrets: ['elastic.kibanaSystemPassword'],
+  logs: { journal: true },
   route: (env) => ({
     subdomain: 'kibana',
     auth: true,

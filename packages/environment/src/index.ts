@@ -24,6 +24,8 @@ export type {
   Catalogue,
   HealthFact,
   ListenerFact,
+  LogFact,
+  LogParsing,
   MetricsFact,
   PublicRoute,
   ServiceFacts,

@@ -83,6 +83,30 @@ export interface ServiceRequirements {
 }
 
 /**
+ * Where a service writes its logs: Filebeat ships them from there, each event tagged with the service's name.
+ * `firstLine` matches the first line of every message (the lines after it are joined to it).
+ */
+export type LogFact =
+  /** The journal, through the service's first `units` entry. */
+  | { readonly journal: true }
+  /** Log files on its node. */
+  | { readonly files: (env: Environment) => readonly string[]; readonly firstLine?: string }
+  /** The json-file logs of these Docker containers on the node. */
+  | { readonly containers: (env: Environment, node: NodeSpec) => readonly string[]; readonly firstLine?: string };
+
+/** How Logstash parses a service's log lines (the lines of services without it pass through untouched). */
+export interface LogParsing {
+  /** Grok pattern matched against the event's `message`. */
+  readonly grok: string;
+  /** The field grok fills with the line's time and its Joda-Time format (UTC): it becomes `@timestamp`. */
+  readonly date: {
+    readonly field: string;
+    readonly format: string /** Drop the field once parsed. @default false */;
+    readonly removeField?: boolean;
+  };
+}
+
+/**
  * What the stack knows about a service, declared as data by the package that renders it: where it runs, what it
  * listens on, its systemd units, its metrics endpoints, its certificates and what must be applied before it. The
  * environment's derivations (`servicesOn`, `listenersOn`, `unitsOn`, `metricsEndpoints`) read the catalogue of
@@ -124,6 +148,10 @@ export interface ServiceFacts {
    * reads: an `onNode` secret file among them must be readable by its `requires.user` on its nodes. @default none
    */
   readonly secrets?: readonly string[];
+  /** Where it logs, for Filebeat on its nodes. @default not shipped */
+  readonly logs?: LogFact;
+  /** How Logstash parses its log lines. @default passed through */
+  readonly logParsing?: LogParsing;
   /** Certificates this service needs on a node. */
   certificates?(env: Environment, node: NodeSpec): readonly CertificateRequest[];
 }

@@ -3,7 +3,7 @@ export type { FilebeatConfig } from './filebeat-config.js';
 export { type NodeFilebeat, filebeatRenderer, nodeFilebeat } from './filebeat-renderer.js';
 export type { Input, InputsFile } from './inputs.js';
 export { filebeatJsonSchema, inputsFileJsonSchema } from './json-schema.js';
-export { JOURNALD_SERVICES, type LogSource, logSources } from './log-sources.js';
+export { type LogSource, logSources } from './log-sources.js';
 export { type BeatsListener, checkNodeAgainstLogstash, filebeatLogstashAgreement } from './logstash-agreement.js';
 export { type ParseOptions, parseFilebeatConfig, parseInputsFile } from './parse.js';
 export { type PrintOptions, printFilebeatConfig, printInputsFile } from './print.js';

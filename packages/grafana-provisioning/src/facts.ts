@@ -18,6 +18,7 @@ export const grafanaFacts: ServiceFacts = {
     user: GRAFANA_USER,
   },
   secrets: ['serviceAccounts.grafana', 'grafana'],
+  logs: { files: () => ['/var/log/grafana/grafana.log'] },
   // Grafana logs users in itself (OAuth): no basic auth at the edge; sessions stay on one server.
   route: (env) => ({
     subdomain: 'grafana',

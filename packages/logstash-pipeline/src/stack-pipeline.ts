@@ -1,6 +1,6 @@
-import { type Environment, type NodeSpec, internalUrl, nodeWithRole } from '@chatops/environment';
+import { type Environment, type NodeSpec, catalogueOf, internalUrl, nodeWithRole } from '@chatops/environment';
 import { config, eq, field, ifThen, not, section } from './ast-builders.js';
-import type { Config } from './ast.js';
+import type { Config, Statement } from './ast.js';
 import { beatsInput } from './beats-input.js';
 import { dateFilter } from './date-filter.js';
 import { elasticsearchOutput } from './elasticsearch-output.js';
@@ -10,15 +10,6 @@ import { substitution } from './substitutions.js';
 
 /** The event field Filebeat sets to name the service a line comes from (ECS `service.name`). */
 export const SERVICE_FIELD = '[service][name]';
-/** Service names with their own parsing; everything else passes through untouched. */
-export const PARSED_SERVICES = { chatops: 'chatops', haproxy: 'haproxy' } as const;
-/** The ChatOps app's log line, e.g. `[2024-05-01 12:00:00,123] INFO in app: started`. */
-// (?m): Filebeat joins a traceback's lines into one event; without it GREEDYDATA stops at the first newline.
-export const CHATOPS_LOG_PATTERN =
-  '(?m)\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
-export const CHATOPS_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss,SSS';
-/** HAProxy's `%tr` request date in its HTTP log. */
-export const HAPROXY_DATE_FORMAT = 'dd/MMM/yyyy:HH:mm:ss.SSS';
 /** The Elasticsearch user Logstash writes as. */
 export const LOGSTASH_ES_USER = 'logstash_writer';
 /** Environment variable (set by the systemd drop-in) holding that user's password. */
@@ -36,8 +27,37 @@ export interface StackPipelineFiles {
 }
 
 /**
- * The stack's pipeline: beats over TLS on the Logstash node's address and `ports.logstash`; the ChatOps app's log
- * format and HAProxy's HTTP log parsed (dates into `@timestamp`); other services passed through; everything
+ * One branch per service with a `logParsing` fact, in catalogue order (`if`, then `else if`): its grok pattern on
+ * `message`, then its date field into `@timestamp` (UTC). None when no service is parsed.
+ */
+function parsing(env: Environment): Statement[] {
+  const service = field(SERVICE_FIELD);
+  const clauses = catalogueOf(env).flatMap(({ service: name, logParsing: p }) =>
+    p
+      ? [
+          {
+            when: eq(service, name),
+            then: [
+              grokFilter({ id: `${name}-grok`, match: { message: p.grok } }),
+              dateFilter({
+                id: `${name}-date`,
+                match: [p.date.field, p.date.format],
+                timezone: 'UTC',
+                ...(p.date.removeField ? { removeField: [p.date.field] } : {}),
+              }),
+            ],
+          },
+        ]
+      : [],
+  );
+  const [first, ...rest] = clauses;
+  return first ? [ifThen(first.when, first.then, rest.length > 0 ? { elseIf: rest } : {})] : [];
+}
+
+/**
+ * The stack's pipeline: beats over TLS on the Logstash node's address and `ports.logstash`; the lines of each
+ * service with a `logParsing` fact grokked and their dates put into `@timestamp` (the ChatOps app's log format,
+ * HAProxy's HTTP log); other services passed through; everything
  * indexed into `chatops-<service>-<day>` on the Elasticsearch node over mutual TLS (Logstash's client
  * certificate) as `logstash_writer`.
  */
@@ -62,25 +82,7 @@ export function stackPipeline(env: Environment, node: NodeSpec, files: StackPipe
       ifThen(not(service), [mutateFilter({ id: 'service-unknown', addField: { [SERVICE_FIELD]: 'unknown' } })], {
         else: [mutateFilter({ id: 'service-lowercase', lowercase: [SERVICE_FIELD] })],
       }),
-      ifThen(
-        eq(service, PARSED_SERVICES.chatops),
-        [
-          grokFilter({ id: 'chatops-grok', match: { message: CHATOPS_LOG_PATTERN } }),
-          dateFilter({ id: 'chatops-date', match: ['timestamp', CHATOPS_DATE_FORMAT], timezone: 'UTC', removeField: ['timestamp'] }),
-        ],
-        {
-          elseIf: [
-            {
-              when: eq(service, PARSED_SERVICES.haproxy),
-              then: [
-                // HAProxy logs raw lines (no syslog header) to stdout; Filebeat reads them from the journal.
-                grokFilter({ id: 'haproxy-grok', match: { message: '%{HAPROXYHTTPBASE}' } }),
-                dateFilter({ id: 'haproxy-date', match: ['[haproxy][request_date]', HAPROXY_DATE_FORMAT], timezone: 'UTC' }),
-              ],
-            },
-          ],
-        },
-      ),
+      ...parsing(env),
     ]),
     section('output', [
       elasticsearchOutput({

@@ -4,6 +4,7 @@ import { type RenderContext, loadEnvironment, nodeWithRole } from '@chatops/envi
 import { PIPELINE_PATH, logstashRenderer, parsePipeline, renderedBeatsInputs } from '@chatops/logstash-pipeline';
 import { configSubstitutions } from '../src/substitutions.js';
 import { renderStackPipeline } from '../src/logstash-renderer.js';
+import { RENDERERS } from '@chatops/stack';
 import { describe, expect, it } from 'vitest';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'cloud-chatops', 'environments');
@@ -11,6 +12,8 @@ const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'cloud-
 function context(name: 'prod' | 'dev'): RenderContext {
   const { environment, secrets } = loadEnvironment(join(examples, `${name}.yaml`), {
     env: { ...process.env, LOGSTASH_WRITER_PASSWORD: 'test-only' },
+    // The stack's catalogue: the services whose lines the pipeline parses are those with a `logParsing` fact.
+    services: RENDERERS,
   });
   const leaf = {
     cert: '-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n',

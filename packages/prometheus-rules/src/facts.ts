@@ -20,6 +20,7 @@ export const prometheusFacts: ServiceFacts = {
     user: 'prometheus',
   },
   secrets: ['serviceAccounts.prometheus'],
+  logs: { journal: true },
   metrics: [{ job: 'prometheus', port: (e) => e.ports.prometheus, path: '/metrics', basicAuth: true }],
   route: (env) => ({
     subdomain: 'prometheus',

@@ -1,5 +1,16 @@
 import { type BinaryRequirement, type ServiceFacts, chatopsInstances } from '@chatops/environment';
 
+/** The ChatOps app's first line of every message: `[2024-01-31 12:00:00,123] INFO in module: ...`. */
+const CHATOPS_MULTILINE_PATTERN = String.raw`^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}\]`;
+
+/** The ChatOps app's log line, e.g. `[2024-05-01 12:00:00,123] INFO in app: started`. */
+// (?m): Filebeat joins a traceback's lines into one event; without it GREEDYDATA stops at the first newline.
+const CHATOPS_LOG_PATTERN = '(?m)\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{LOGLEVEL:level} in %{DATA:module}: %{GREEDYDATA:log_message}';
+const CHATOPS_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss,SSS';
+
+/** certbot's log lines start with `2024-01-31 12:00:00,123:`. */
+const CERTBOT_MULTILINE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}:`;
+
 /** The TLS terminator in front of the app and cAdvisor. */
 const STUNNEL: BinaryRequirement = { binary: 'stunnel4', fix: 'apt-get install stunnel4' };
 
@@ -17,6 +28,12 @@ export const chatopsFacts: ServiceFacts = {
   // Each instance's health is checked through its terminator by the rolling restart (deploy's rolledInstances).
   requires: { binaries: [{ binary: 'docker', fix: 'apt-get install docker.io' }, STUNNEL], user: 'root' },
   secrets: ['chatops'],
+  // Docker's json-file logs of the node's app containers.
+  logs: { containers: (env, node) => chatopsInstances(env, node).map((i) => i.containerName), firstLine: CHATOPS_MULTILINE_PATTERN },
+  logParsing: {
+    grok: CHATOPS_LOG_PATTERN,
+    date: { field: 'timestamp', format: CHATOPS_DATE_FORMAT, removeField: true },
+  },
   // The bare domain serves the app too; every instance of every node is a server of its route.
   route: (env) => ({
     subdomain: 'chatops',
@@ -47,6 +64,7 @@ export const cadvisorFacts: ServiceFacts = {
       STUNNEL,
     ],
   },
+  logs: { journal: true },
   metrics: [{ job: 'cadvisor', port: (e) => e.ports.cadvisor, path: '/metrics', basicAuth: false }],
 };
 
@@ -57,6 +75,7 @@ export const certbotFacts: ServiceFacts = {
   runsIf: (env) => env.tls.public.mode === 'letsencrypt',
   listeners: (env) => [{ port: env.ports.certbot, tls: 'none' }],
   requires: { binaries: [{ binary: 'certbot', fix: 'apt-get install certbot' }] },
+  logs: { files: () => ['/var/log/letsencrypt/letsencrypt.log'], firstLine: CERTBOT_MULTILINE_PATTERN },
 };
 
 /** node_exporter on every node. */
@@ -66,6 +85,7 @@ export const nodeExporterFacts: ServiceFacts = {
   listeners: (env) => [{ port: env.ports.nodeExporter }],
   units: ['prometheus-node-exporter.service'],
   requires: { binaries: [{ binary: 'prometheus-node-exporter', fix: 'apt-get install prometheus-node-exporter' }] },
+  logs: { journal: true },
   metrics: [{ job: 'node', port: (e) => e.ports.nodeExporter, path: '/metrics', basicAuth: true }],
 };
 
@@ -83,6 +103,7 @@ export const systemdExporterFacts: ServiceFacts = {
       },
     ],
   },
+  logs: { journal: true },
   metrics: [{ job: 'systemd', port: (e) => e.ports.systemdExporter, path: '/metrics', basicAuth: true }],
 };
 
@@ -96,5 +117,6 @@ export const blackboxExporterFacts: ServiceFacts = {
   listeners: (env) => [{ port: env.ports.blackboxExporter }],
   units: ['prometheus-blackbox-exporter.service'],
   requires: { binaries: [{ binary: 'prometheus-blackbox-exporter', fix: 'apt-get install prometheus-blackbox-exporter' }] },
+  logs: { journal: true },
   metrics: [{ job: 'blackbox', port: (e) => e.ports.blackboxExporter, path: '/metrics', basicAuth: true }],
 };
