@@ -10,6 +10,7 @@ import {
   nodeFqdn,
   nodesWithRole,
   publicHost,
+  publicRoutes,
   servicesOn,
 } from '@chatops/environment';
 import { edgeUpstreams } from '@chatops/haproxy-config';
@@ -221,12 +222,19 @@ export function stackFacts(ctx: RenderContext, requests: readonly CertificateReq
   };
 }
 
-/** The service behind an edge backend (backends are named after their sub-domain; `chatops` is the app). */
+/** The route facts behind an edge backend (backends are named after their route's sub-domain). */
+function routeOf(env: Environment, backend: string): ReturnType<typeof publicRoutes>[number] {
+  const route = publicRoutes(env).find((r) => r.subdomain === backend);
+  if (!route) throw new Error(`edge backend ${backend} has no route in the catalogue`);
+  return route;
+}
+
+/** The service behind an edge backend's server on a node (its route's service). */
 function serviceOfBackend(env: Environment, node: NodeSpec, backend: string): ServiceName {
-  const placed = servicesOn(env, node);
-  const match = placed.find((s) => s === backend) ?? placed.find((s) => s.startsWith(backend));
-  if (!match) throw new Error(`edge backend ${backend} has a server on ${node.name}, which runs no such service`);
-  return match;
+  const { service } = routeOf(env, backend);
+  if (!servicesOn(env, node).includes(service))
+    throw new Error(`edge backend ${backend} has a server on ${node.name}, which runs no such service`);
+  return service;
 }
 
 function edgeRoutes(env: Environment): RouteFact[] {
@@ -240,7 +248,7 @@ function edgeRoutes(env: Environment): RouteFact[] {
     host: publicHost(env, backend),
     backend,
     servers,
-    // The edge's rule (DESIGN §4): every route but Grafana's asks for basic auth; Grafana logs users in by OAuth.
-    auth: backend !== 'grafana',
+    // The route's fact: every route but Grafana's asks for basic auth (DESIGN §4); Grafana logs users in by OAuth.
+    auth: routeOf(env, backend).auth,
   }));
 }
