@@ -1,4 +1,4 @@
-import { type Artifact, parseEnvFile, parseUnitFile, splitExecLine } from '@chatops/core';
+import { type Artifact, type WordSyntax, parseEnvFile, parseUnitFile, splitExecLine, splitWords } from '@chatops/core';
 import { parseConfig as parseLogstash } from '@chatops/logstash-pipeline';
 import { load } from 'js-yaml';
 
@@ -19,39 +19,12 @@ export function shapeOf(value: unknown, key: KeyFilter): string {
   return value === null ? 'null' : typeof value;
 }
 
+const HAPROXY_WORDS: WordSyntax = { blank: /[ \t]/, quotes: { "'": 'literal', '"': 'escapes' }, backslash: true, comment: '#' };
+
 /** HAProxy's tokenizer: blanks split words, `#` starts a comment, `\` escapes, quotes group (see haproxy-config's _tokens). */
 export function haproxyWords(line: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else current += c;
-    } else if (quote === '"') {
-      if (c === '\\' && i + 1 < line.length) current += line[++i];
-      else if (c === '"') quote = undefined;
-      else current += c;
-    } else if (c === '\\' && i + 1 < line.length) {
-      current += line[++i];
-      inWord = true;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '#' && !inWord) break;
-    else if (c === ' ' || c === '\t') {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated quote in ${JSON.stringify(line)}`);
-  if (inWord) words.push(current);
+  const { words, unterminated } = splitWords(line, HAPROXY_WORDS);
+  if (unterminated) throw new Error(`unterminated quote in ${JSON.stringify(line)}`);
   return words;
 }
 

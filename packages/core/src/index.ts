@@ -22,6 +22,7 @@ export {
   secretRef,
 } from './secret.js';
 export { shellQuote } from './shell-word.js';
+export { type SplitWords, type WordSyntax, splitWords } from './split-words.js';
 export { type LineLocator, tomlLineLocator, yamlLineLocator } from './source-locations.js';
 export {
   type ParsedUnitFile,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, validateWith } from './diagnostics.js';
+import { type WordSyntax, splitWords } from './split-words.js';
 
 /**
  * Text systemd must take as written: its `%` specifiers (`%i`) and, in `Exec*=` lines, its `$` expansions are
@@ -246,33 +247,13 @@ export function execLine(argv: readonly (string | RawWord)[], prefix: '' | '-' |
   return raw(`${prefix}${argv.map(quoteWord).join(' ')}`);
 }
 
+/** systemd's command-line words: blanks separate, `"…"` with `\` escapes, `'…'` literal. */
+const EXEC_WORDS: WordSyntax = { blank: /[ \t]/, quotes: { '"': 'escapes', "'": 'literal' } };
+
 /** Splits an `Exec*=` value into words (systemd quoting rules, enough for what `execLine` prints). */
 export function splitExecLine(value: string | RawWord): { prefix: string; argv: string[] } {
   const line = typeof value === 'string' ? value : value.raw;
   const m = /^([-+!@:]*)(.*)$/.exec(line)!;
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  const body = m[2]!;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"' && i + 1 < body.length) current += body[++i];
-      else if (c === quote) quote = undefined;
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === ' ' || c === '\t') {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
+  const { words } = splitWords(m[2]!, EXEC_WORDS);
   return { prefix: m[1]!, argv: words.map((w) => w.replaceAll('%%', '%').replaceAll('$$', '$')) };
 }

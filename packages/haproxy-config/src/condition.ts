@@ -1,3 +1,5 @@
+import { type WordSyntax, splitWords } from '@chatops/core';
+
 /** ACLs HAProxy predefines: usable in conditions without an `acl` line. */
 export const PREDEFINED_ACLS: ReadonlySet<string> = new Set([
   'FALSE',
@@ -34,30 +36,8 @@ export interface ConditionRefs {
   readonly errors: readonly string[];
 }
 
-function words(text: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quote: string | undefined;
-  let inWord = false;
-  for (const c of text) {
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else current += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(current);
-  return out;
-}
+/** An ACL condition's words: blanks separate, quotes group (their content literal). */
+const CONDITION_WORDS: WordSyntax = { blank: /\s/, quotes: { "'": 'literal', '"': 'literal' } };
 
 /** Splits an `if`/`unless` condition into the named and anonymous ACLs it uses. */
 export function parseCondition(condition: string): ConditionRefs {
@@ -66,7 +46,7 @@ export function parseCondition(condition: string): ConditionRefs {
   const errors: string[] = [];
   let block: string[] | undefined;
   let expectTerm = true;
-  for (const w of words(condition)) {
+  for (const w of splitWords(condition, CONDITION_WORDS).words) {
     if (block) {
       if (w === '}') {
         if (block.length === 0) errors.push('empty anonymous ACL "{ }"');

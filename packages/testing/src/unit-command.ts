@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgsVariable, parseEnvFile } from '@chatops/core';
+import { type WordSyntax, parseArgsVariable, parseEnvFile, splitWords } from '@chatops/core';
 
 /** What a systemd unit would run, read the way systemd reads it (for tests: no init system runs here). */
 export interface UnitCommand {
@@ -128,33 +128,14 @@ function specifiers(value: string, instance: string): string {
   return value.replace(/%(.)/g, (m, c: string) => (c === '%' ? '%' : c === 'i' || c === 'I' ? instance : m));
 }
 
+/** systemd's command-line words: quotes group (`\` escapes inside), `\` escapes outside. */
+const COMMAND_WORDS: WordSyntax = { blank: /\s/, quotes: { '"': 'escapes', "'": 'escapes' }, backslash: true };
+
 /** Splits a command line into words, honouring double/single quotes and backslash escapes. */
 function words(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === '"' || c === "'") {
-      const end = line.indexOf(c, i + 1);
-      if (end < 0) throw new Error(`unbalanced quote in ${line}`);
-      current += line.slice(i + 1, end).replace(/\\(.)/g, '$1');
-      inWord = true;
-      i = end;
-    } else if (c === '\\' && i + 1 < line.length) {
-      current += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(current);
-  return out;
+  const { words, unterminated } = splitWords(line, COMMAND_WORDS);
+  if (unterminated) throw new Error(`unbalanced quote in ${line}`);
+  return words;
 }
 
 /** systemd's ExecStart expansion: a lone `$VAR` word splits into words, `${VAR}` anywhere is one word's text. */
