@@ -97,6 +97,19 @@ export function stackFacts(ctx: RenderContext, requests: readonly CertificateReq
     return { certificate: id, serverName, trusts: caName, verifies: byId.get(id)?.dnsNames.includes(serverName) ?? false };
   };
   const flows: Flow[] = [];
+  // Every node of `fromNodes` (running `from`) connects to every node of `toNodes` (running `to`) over TLS.
+  const connect = (
+    fromNodes: readonly NodeSpec[],
+    from: ServiceName,
+    toNodes: readonly NodeSpec[],
+    to: ServiceName,
+    port: number,
+    protocol: string,
+    carries: Flow['carries'],
+  ) => {
+    for (const f of fromNodes)
+      for (const t of toNodes) flows.push({ from: svc(f, from), to: svc(t, to), port, protocol, carries, tls: tls(t, to) });
+  };
   const lbs = nodesWithRole(env, 'loadbalancer');
   for (const lb of lbs) {
     flows.push({
@@ -106,83 +119,21 @@ export function stackFacts(ctx: RenderContext, requests: readonly CertificateReq
       protocol: 'https',
       carries: 'traffic',
     });
-    for (const u of edgeUpstreams(env)) {
-      const service = serviceOfBackend(env, u.node, u.backend);
-      flows.push({
-        from: svc(lb, 'haproxy'),
-        to: svc(u.node, service),
-        port: u.port,
-        protocol: 'https',
-        carries: 'traffic',
-        tls: tls(u.node, service),
-      });
-    }
+    for (const u of edgeUpstreams(env))
+      connect([lb], 'haproxy', [u.node], serviceOfBackend(env, u.node, u.backend), u.port, 'https', 'traffic');
   }
   const logstash = nodesWithRole(env, 'logstash');
   const elastic = nodesWithRole(env, 'elasticsearch');
-  for (const node of env.nodes) {
-    if (!servicesOn(env, node).includes('filebeat')) continue;
-    for (const l of logstash)
-      flows.push({
-        from: svc(node, 'filebeat'),
-        to: svc(l, 'logstash'),
-        port: env.ports.logstash,
-        protocol: 'beats+tls',
-        carries: 'logs',
-        tls: tls(l, 'logstash'),
-      });
-  }
-  for (const l of logstash)
-    for (const e of elastic)
-      flows.push({
-        from: svc(l, 'logstash'),
-        to: svc(e, 'elasticsearch'),
-        port: env.ports.elasticsearch,
-        protocol: 'https',
-        carries: 'logs',
-        tls: tls(e, 'elasticsearch'),
-      });
-  for (const k of nodesWithRole(env, 'kibana'))
-    for (const e of elastic)
-      flows.push({
-        from: svc(k, 'kibana'),
-        to: svc(e, 'elasticsearch'),
-        port: env.ports.elasticsearch,
-        protocol: 'https',
-        carries: 'queries',
-        tls: tls(e, 'elasticsearch'),
-      });
+  const shippers = env.nodes.filter((node) => servicesOn(env, node).includes('filebeat'));
+  connect(shippers, 'filebeat', logstash, 'logstash', env.ports.logstash, 'beats+tls', 'logs');
+  connect(logstash, 'logstash', elastic, 'elasticsearch', env.ports.elasticsearch, 'https', 'logs');
+  connect(nodesWithRole(env, 'kibana'), 'kibana', elastic, 'elasticsearch', env.ports.elasticsearch, 'https', 'queries');
   const prometheus = nodesWithRole(env, 'prometheus');
   for (const p of prometheus) {
-    for (const m of metricsEndpoints(env))
-      flows.push({
-        from: svc(p, 'prometheus'),
-        to: svc(m.node, m.service),
-        port: m.port,
-        protocol: `${m.scheme} ${m.path}`,
-        carries: 'metrics',
-        tls: tls(m.node, m.service),
-      });
-    for (const a of nodesWithRole(env, 'alertmanager'))
-      flows.push({
-        from: svc(p, 'prometheus'),
-        to: svc(a, 'alertmanager'),
-        port: env.ports.alertmanager,
-        protocol: 'https',
-        carries: 'alerts',
-        tls: tls(a, 'alertmanager'),
-      });
+    for (const m of metricsEndpoints(env)) connect([p], 'prometheus', [m.node], m.service, m.port, `${m.scheme} ${m.path}`, 'metrics');
+    connect([p], 'prometheus', nodesWithRole(env, 'alertmanager'), 'alertmanager', env.ports.alertmanager, 'https', 'alerts');
   }
-  for (const g of nodesWithRole(env, 'grafana'))
-    for (const p of prometheus)
-      flows.push({
-        from: svc(g, 'grafana'),
-        to: svc(p, 'prometheus'),
-        port: env.ports.prometheus,
-        protocol: 'https',
-        carries: 'queries',
-        tls: tls(p, 'prometheus'),
-      });
+  connect(nodesWithRole(env, 'grafana'), 'grafana', prometheus, 'prometheus', env.ports.prometheus, 'https', 'queries');
   for (const a of nodesWithRole(env, 'alertmanager')) {
     if (env.alerting.slack)
       flows.push({
