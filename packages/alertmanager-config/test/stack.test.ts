@@ -7,28 +7,20 @@ import { ConfigError } from '@chatops/core';
 import { nodeWithRole, nodePath } from '@chatops/environment';
 import { PROMETHEUS_PATHS, ruleFileSchema } from '@chatops/prometheus-rules';
 import { writeArtifacts } from '@chatops/stack';
-import { renderExample, requireBinary, run, tempDir } from '@chatops/testing';
+import { goldenFiles, renderedService, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const envDir = fileURLToPath(new URL('../../../examples/cloud-chatops/environments/', import.meta.url));
 
 /** The stack rendered from an example (real PKI, shared per file), and this package's artifacts on its node. */
-async function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
-  const { ctx, result } = await renderExample(name, { pathPrefix });
-  const node = nodeWithRole(ctx.env, 'alertmanager');
-  const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === 'alertmanager');
-  return { ctx, result, node, artifacts };
-}
+const rendered = (name: 'prod' | 'dev', pathPrefix?: string) => renderedService(name, 'alertmanager', 'alertmanager', { pathPrefix });
 
 describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
   it('renders golden files (certificates and secret values left out)', async () => {
-    const { artifacts } = await rendered(name);
-    const files = artifacts.filter((a) => !a.path.startsWith('/etc/chatops/tls/'));
-    expect(files.map((a) => `${a.mode} ${a.owner}:${a.group} ${a.secret ? 'secret ' : ''}${a.action} ${a.path}`)).toMatchSnapshot();
-    for (const a of files.filter((f) => !f.secret)) {
-      await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
-    }
+    const { listing, contents } = goldenFiles((await rendered(name)).artifacts);
+    expect(listing).toMatchSnapshot();
+    for (const a of contents) await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
   });
 
   it('is accepted by amtool check-config and promtool check web-config at its real paths', async () => {

@@ -8,26 +8,18 @@ import {
   validatePrometheusConfig,
 } from '@chatops/prometheus-rules';
 import { writeArtifacts } from '@chatops/stack';
-import { renderExample, requireBinary, run, tempDir } from '@chatops/testing';
+import { goldenFiles, renderedService, requireBinary, run, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 /** The stack rendered from an example (real PKI, shared per file), and this package's artifacts on its node. */
-async function rendered(name: 'prod' | 'dev', pathPrefix?: string) {
-  const { ctx, result } = await renderExample(name, { pathPrefix });
-  const node = nodeWithRole(ctx.env, 'prometheus');
-  const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === 'prometheus');
-  return { ctx, result, node, artifacts };
-}
+const rendered = (name: 'prod' | 'dev', pathPrefix?: string) => renderedService(name, 'prometheus', 'prometheus', { pathPrefix });
 
 describe.each(['prod', 'dev'] as const)('the stack in %s', (name) => {
   it('renders golden files (certificates and secret values left out)', async () => {
-    const { artifacts } = await rendered(name);
-    const files = artifacts.filter((a) => !a.path.startsWith('/etc/chatops/tls/'));
-    expect(files.map((a) => `${a.mode} ${a.owner}:${a.group} ${a.secret ? 'secret ' : ''}${a.action} ${a.path}`)).toMatchSnapshot();
-    for (const a of files.filter((f) => !f.secret)) {
-      await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
-    }
+    const { listing, contents } = goldenFiles((await rendered(name)).artifacts);
+    expect(listing).toMatchSnapshot();
+    for (const a of contents) await expect(a.content).toMatchFileSnapshot(`./__snapshots__/${name}${a.path}`);
   });
 
   it('scrapes exactly the metrics endpoints, by address, verifying the node FQDN against our CA, presenting its client certificate', async () => {

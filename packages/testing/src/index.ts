@@ -7,7 +7,14 @@ export {
   loopbackEnvironment,
 } from './loopback-environment.js';
 export { freePorts } from './ports.js';
-export { type RenderedExample, errorMessage, renderExample } from './render-example.js';
+export {
+  type RenderedExample,
+  type RenderedService,
+  errorMessage,
+  goldenFiles,
+  renderExample,
+  renderedService,
+} from './render-example.js';
 export { type RunningProcess, type StartOptions, eventually, startProcess, waitForPort } from './processes.js';
 export { cachedPki } from './cached-pki.js';
 export { writeScaledEnvironment } from './scaled-environment.js';

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Artifact } from '@chatops/core';
+import { type NodeSpec, type Role, type ServiceName, nodeWithRole } from '@chatops/environment';
 import { type PreparedRender, type StackResult, prepareRender, renderStack } from '@chatops/stack';
 import { REPO } from './example-context.js';
 
@@ -35,6 +37,36 @@ export function renderExample(name: 'prod' | 'dev', options: { pathPrefix?: stri
     cache.set(key, rendered);
   }
   return rendered;
+}
+
+/** One service's artifacts on the node of `role`, from the example rendered by `renderExample`. */
+export interface RenderedService extends RenderedExample {
+  readonly node: NodeSpec;
+  readonly artifacts: readonly Artifact[];
+}
+
+export async function renderedService(
+  name: 'prod' | 'dev',
+  role: Role,
+  service: ServiceName,
+  options: { pathPrefix?: string } = {},
+): Promise<RenderedService> {
+  const { ctx, result } = await renderExample(name, options);
+  const node = nodeWithRole(ctx.env, role);
+  const artifacts = (result.bundles.get(node.name) ?? []).filter((a) => a.service === service);
+  return { ctx, result, node, artifacts };
+}
+
+/**
+ * What a package's golden files hold of its artifacts (certificates left out): a listing with mode, owner, group,
+ * secrecy and action, and the non-secret files whose content is compared.
+ */
+export function goldenFiles(artifacts: readonly Artifact[]): { listing: string[]; contents: Artifact[] } {
+  const files = artifacts.filter((a) => !a.path.startsWith('/etc/chatops/tls/'));
+  return {
+    listing: files.map((a) => `${a.mode} ${a.owner}:${a.group} ${a.secret ? 'secret ' : ''}${a.action} ${a.path}`),
+    contents: files.filter((f) => !f.secret),
+  };
 }
 
 /** The message a function throws (`'no error'` when it does not), for inline snapshots of errors. */
