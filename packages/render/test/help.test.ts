@@ -1,20 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliIo, runCli } from '@chatops/render';
 import { describe, expect, it } from 'vitest';
 import { colorWanted } from '../src/help-text.js';
+import { REPO, cli as runInProcess } from './_cli.js';
 
-const REPO = join(__dirname, '../../..');
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
 
-async function cli(args: string[], options: { color?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd: REPO, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), ...options };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], options: { color?: boolean } = {}) => runInProcess(args, REPO, {}, options);
 
 /** The long flags a command's own help lists (commander's Options: section). */
 function flagsOf(help: string): string[] {

@@ -5,25 +5,7 @@ import { environmentJsonSchema } from '@chatops/environment';
 import { type CliIo, runCli } from '@chatops/render';
 import { tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-
-const REPO = join(__dirname, '../../..');
-const EXAMPLE = join(REPO, 'examples/cloud-chatops');
-
-/** A copy of the example config (environments + dev secrets, no PKI state) in a scratch dir. */
-function exampleCopy(dir: string): string {
-  const root = join(dir, 'config');
-  cpSync(join(EXAMPLE, 'environments'), join(root, 'environments'), { recursive: true });
-  cpSync(join(EXAMPLE, 'secrets'), join(root, 'secrets'), { recursive: true });
-  return root;
-}
-
-async function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+import { REPO, cli, exampleCopy } from './_cli.js';
 
 function snapshotTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();

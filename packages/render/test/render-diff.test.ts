@@ -1,25 +1,13 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliIo, runCli } from '@chatops/render';
 import { tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-
-const EXAMPLE = join(__dirname, '../../../examples/cloud-chatops');
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+import { cli, exampleCopy } from './_cli.js';
 
 describe('chatops-render <env> --diff <dir>', () => {
   it('exit 0 against its own tree rendered with another PKI; exit 3 with a unified diff per node and file; secrets only named', async () => {
     using dir = tempDir();
-    const config = join(dir.path, 'config');
-    cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
-    cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+    const config = exampleCopy(dir.path);
     expect((await cli(['dev', '--config', config, '--out', 'rendered'], dir.path)).code).toBe(0);
 
     // Another machine: no PKI state, so every certificate and key is issued anew. Nothing to review.
@@ -81,9 +69,7 @@ describe('chatops-render <env> --diff <dir>', () => {
 
   it('exit 2 when the directory is not a rendered tree', async () => {
     using dir = tempDir();
-    const config = join(dir.path, 'config');
-    cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
-    cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+    const config = exampleCopy(dir.path);
     const r = await cli(['dev', '--config', config, '--diff', 'nowhere'], dir.path);
     expect(r).toMatchObject({ code: 2, stderr: 'error: --diff nowhere: no such directory\n' });
     const empty = await cli(['dev', '--config', config, '--diff', 'config'], dir.path);

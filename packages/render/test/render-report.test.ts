@@ -1,25 +1,8 @@
-import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliIo, runCli } from '@chatops/render';
 import { tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
-
-const EXAMPLE = join(__dirname, '../../../examples/cloud-chatops');
-
-function exampleCopy(dir: string): string {
-  const root = join(dir, 'config');
-  cpSync(join(EXAMPLE, 'environments'), join(root, 'environments'), { recursive: true });
-  cpSync(join(EXAMPLE, 'secrets'), join(root, 'secrets'), { recursive: true });
-  return root;
-}
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+import { EXAMPLE, cli, exampleCopy } from './_cli.js';
 
 /** The dev environment reads its secrets from these files. */
 const devSecrets = readdirSync(join(EXAMPLE, 'secrets/dev'))
