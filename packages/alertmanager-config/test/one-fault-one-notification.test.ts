@@ -69,6 +69,27 @@ function faults(env: Environment): Record<string, Labels[]> {
     .filter((t) => t.job === 'probe-public')
     .map((t) => ({ alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(t), proxy: t.proxy ?? '' }));
   const [instance] = chatopsInstances(env, app);
+  const serverDown = (proxy: string, node: string, server: string): Labels => ({
+    alertname: 'HaproxyBackendServerDown',
+    severity: 'critical',
+    ...haproxy,
+    node,
+    lb_node: lb.name,
+    proxy,
+    server,
+    state: 'DOWN',
+  });
+  /** A routed service down on every server: its backend, each server and its public probe. */
+  const routeDown = (proxy: string, servers: readonly { node: string; server: string }[], probe: typeof internal): Labels[] => [
+    { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy, state: 'DOWN' },
+    ...servers.map((x) => serverDown(proxy, x.node, x.server)),
+    { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(probe), proxy },
+  ];
+  const grafanaDown = routeDown(
+    'grafana',
+    [grafana1, grafana2].map((g) => ({ node: g?.name ?? '', server: g?.name ?? '' })),
+    grafanaProbe,
+  );
   return {
     'node down': [
       { alertname: 'NodeDown', severity: 'critical', node: app.name },
@@ -107,80 +128,27 @@ function faults(env: Environment): Record<string, Labels[]> {
       })),
       ...publicProbes,
     ],
-    'backend down': [
-      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'grafana', state: 'DOWN' },
-      ...[grafana1, grafana2].map((g) => ({
-        alertname: 'HaproxyBackendServerDown',
-        severity: 'critical',
-        ...haproxy,
-        node: g?.name ?? '',
-        lb_node: lb.name,
-        proxy: 'grafana',
-        server: g?.name ?? '',
-        state: 'DOWN',
-      })),
-      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
-    ],
+    'backend down': [...grafanaDown],
     'grafana-server failed on every Grafana node': [
       unit(grafana1?.name ?? '', 'grafana-server.service'),
       unit(grafana2?.name ?? '', 'grafana-server.service'),
-      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'grafana', state: 'DOWN' },
-      ...[grafana1, grafana2].map((g) => ({
-        alertname: 'HaproxyBackendServerDown',
-        severity: 'critical',
-        ...haproxy,
-        node: g?.name ?? '',
-        lb_node: lb.name,
-        proxy: 'grafana',
-        server: g?.name ?? '',
-        state: 'DOWN',
-      })),
-      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(grafanaProbe), proxy: 'grafana' },
+      ...grafanaDown,
     ],
     'kibana.service failed (its only node)': [
       unit(kibana.name, 'kibana.service'),
-      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'kibana', state: 'DOWN' },
-      {
-        alertname: 'HaproxyBackendServerDown',
-        severity: 'critical',
-        ...haproxy,
-        node: kibana.name,
-        lb_node: lb.name,
-        proxy: 'kibana',
-        server: kibana.name,
-        state: 'DOWN',
-      },
-      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(kibanaProbe), proxy: 'kibana' },
+      ...routeDown('kibana', [{ node: kibana.name, server: kibana.name }], kibanaProbe),
     ],
     'every ChatOps instance failed': [
       ...nodesWithRole(env, 'chatops').flatMap((n) => chatopsInstances(env, n).map((i) => unit(n.name, i.unit))),
-      { alertname: 'HaproxyBackendDown', severity: 'critical', ...haproxy, proxy: 'chatops', state: 'DOWN' },
-      ...haproxyServers(env)
-        .filter((x) => x.proxy === 'chatops')
-        .map((x) => ({
-          alertname: 'HaproxyBackendServerDown',
-          severity: 'critical',
-          ...haproxy,
-          node: x.node.name,
-          lb_node: lb.name,
-          proxy: 'chatops',
-          server: x.server,
-          state: 'DOWN',
-        })),
-      { alertname: 'EndpointProbeFailed', severity: 'critical', ...probeLabels(chatopsProbe), proxy: 'chatops' },
+      ...routeDown(
+        'chatops',
+        haproxyServers(env)
+          .filter((x) => x.proxy === 'chatops')
+          .map((x) => ({ node: x.node.name, server: x.server })),
+        chatopsProbe,
+      ),
     ],
-    'one server down': [
-      {
-        alertname: 'HaproxyBackendServerDown',
-        severity: 'critical',
-        ...haproxy,
-        node: grafana1?.name ?? '',
-        lb_node: lb.name,
-        proxy: 'grafana',
-        server: grafana1?.name ?? '',
-        state: 'DOWN',
-      },
-    ],
+    'one server down': [serverDown('grafana', grafana1?.name ?? '', grafana1?.name ?? '')],
     'Slack down': [
       {
         alertname: 'AlertmanagerNotificationsFailing',
