@@ -26,6 +26,7 @@ import {
   type RunningProcess,
   type SshdNodes,
   eventually,
+  jsonLines,
   loopbackEnvironment,
   mailText,
   recorder,
@@ -493,11 +494,7 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       const r = await timeline.step('deploy apply again', () => deploy(['apply', 'loopback', '--yes', '--json']));
       expect(r.code).toBe(0);
-      const summary = r.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-        .find((e) => e.type === 'summary');
+      const summary = jsonLines(r.stdout).find((e) => e.type === 'summary');
       expect(summary.status).toBe('nothing-to-do');
     },
     CHECK_TIMEOUT,

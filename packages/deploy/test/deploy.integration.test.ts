@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@chatops/testing';
+import { jsonLines, tempDir } from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYED, type DeployFixture, deployFixture, snapshotNode } from './_fixture.js';
 
@@ -109,19 +109,12 @@ describe('chatops-deploy against real sshd nodes on loopback (systemctl is a rec
     clearCalls();
     const quick = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json']);
     expect(quick.code).toBe(0);
-    const events = quick.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const events = jsonLines(quick.stdout);
     expect(events.filter((e) => e.type === 'assumed').map((e) => e.node)).toEqual(['lb-1', 'monitoring-1']);
     expect(events.find((e) => e.type === 'summary')).toEqual({ type: 'summary', status: 'nothing-to-do', nodes: [] });
     const r = await f.deploy(['apply', 'loopback', '--yes', ...only, '--json', '--check-all']);
     expect(r.code).toBe(0);
-    const summary = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((e) => e.type === 'summary');
+    const summary = jsonLines(r.stdout).find((e) => e.type === 'summary');
     // On failure, show what the plan found to change.
     expect(
       summary.status,

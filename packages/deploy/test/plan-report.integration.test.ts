@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@chatops/testing';
+import { jsonLines, tempDir } from '@chatops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeployFixture, deployFixture } from './_fixture.js';
 
@@ -51,12 +51,7 @@ describe('chatops-deploy plan --report (real sshd node; systemctl is a recording
     });
     const second = await f.deploy(['plan', 'loopback', ...LB, '--report', '--json']);
     expect(second.code).toBe(2);
-    expect(
-      second.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toContainEqual({ type: 'report', path: 'out/loopback/report/index.html' });
+    expect(jsonLines(second.stdout)).toContainEqual({ type: 'report', path: 'out/loopback/report/index.html' });
     const changed = pendingSection(readFileSync(report(), 'utf8'));
     expect(changed).toMatch(/haproxy\.cfg<\/code><\/td><td>haproxy<\/td><td>changed<details><summary>diff<\/summary><pre>[\s\S]*ops2/);
     expect(changed).not.toContain('created');

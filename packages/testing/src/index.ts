@@ -12,6 +12,7 @@ export {
   type RenderedService,
   errorMessage,
   goldenFiles,
+  jsonLines,
   renderExample,
   renderedService,
 } from './render-example.js';

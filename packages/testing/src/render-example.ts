@@ -69,6 +69,15 @@ export function goldenFiles(artifacts: readonly Artifact[]): { listing: string[]
   };
 }
 
+/** The JSON value of each line of a command's `--json` output (one event a line). */
+// biome-ignore lint/suspicious/noExplicitAny: events of several shapes, asserted on by the tests
+export function jsonLines(text: string): any[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
 /** The message a function throws (`'no error'` when it does not), for inline snapshots of errors. */
 export function errorMessage(f: () => unknown): string {
   try {
