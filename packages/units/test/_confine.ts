@@ -11,6 +11,9 @@ import { requireBinary, run } from '@chatops/testing';
  * - `ProtectSystem=strict`: a private mount namespace (unshare) where / is remounted read-only (the test's
  *   scratch files under /tmp keep their own mount, as `ReadWritePaths=` would).
  * Everything else is checked only statically, by `systemd-analyze security` and `verify` on the rendered unit.
+ * The list is written out here on purpose rather than taken from core's directive lists: it is the test's own
+ * statement of what it cannot apply, independent of the code it checks (`duplicates` pairs it with
+ * core's systemd-unit.ts; that is by design).
  */
 export const STATIC_ONLY = [
   'ProtectHome',
