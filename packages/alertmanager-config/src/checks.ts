@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, type DocumentPath, durationMs, validateWith } from '@chatops/core';
+import { type Diagnostic, type DocumentPath, durationMs, validateWith } from '@chatops/core';
 import { type AlertmanagerConfig, type AlertmanagerConfigInput, type Route, alertmanagerConfigSchema } from './alertmanager-config.js';
 import { MatcherSyntaxError, parseMatcher } from './matchers.js';
 
@@ -126,12 +126,5 @@ export function checkAlertmanagerConfig(config: AlertmanagerConfig): Diagnostic[
 
 /** Parses with the strict schema, then runs {@link checkAlertmanagerConfig}; throws a `ConfigError` listing every problem. */
 export function validateAlertmanagerConfig(input: AlertmanagerConfigInput | unknown, where: { file?: string } = {}): AlertmanagerConfig {
-  const config = validateWith(alertmanagerConfigSchema, input, where);
-  const problems = checkAlertmanagerConfig(config);
-  if (problems.length > 0)
-    throw new ConfigError(
-      problems.map((p) => ({ ...p, ...where })),
-      config,
-    );
-  return config;
+  return validateWith(alertmanagerConfigSchema, input, where, checkAlertmanagerConfig);
 }

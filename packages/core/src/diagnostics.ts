@@ -113,9 +113,24 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     .map(({ d }) => d);
 }
 
-/** Parses with a zod schema and throws a ConfigError carrying every issue's path. */
-export function validateWith<T extends z.ZodType>(schema: T, value: unknown, where: Partial<Diagnostic> = {}): z.output<T> {
+/**
+ * Parses with a zod schema and throws a ConfigError carrying every issue's path; then, given the model's own
+ * `check` (model → diagnostics), runs it on the typed model and throws a ConfigError with every problem it finds
+ * (each located by `where` unless it says otherwise). The `validateX` of each config package.
+ */
+export function validateWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: Partial<Diagnostic> = {},
+  check?: (model: z.output<T>) => readonly Diagnostic[],
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ConfigError(zodDiagnostics(result.error, where), value);
+  const problems = check?.(result.data) ?? [];
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((p) => ({ ...where, ...p })),
+      result.data,
+    );
   return result.data;
 }

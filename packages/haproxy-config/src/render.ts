@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, validateWith } from '@chatops/core';
+import { type Diagnostic, validateWith } from '@chatops/core';
 import { checkHaproxyConfig } from './check.js';
 import { type HaproxyConfig, type HaproxyConfigInput, haproxyConfigSchema } from './haproxy-config.js';
 import { formatHaproxyConfig } from './print.js';
@@ -8,14 +8,7 @@ import { formatHaproxyConfig } from './print.js';
  * ConfigError listing every problem with its path, e.g. `backends.chatops.servers.chatops-1.ssl.caFile: ...`.
  */
 export function validateHaproxyConfig(input: HaproxyConfigInput, where: Partial<Diagnostic> = {}): HaproxyConfig {
-  const config = validateWith(haproxyConfigSchema, input, where);
-  const problems = checkHaproxyConfig(config);
-  if (problems.length > 0)
-    throw new ConfigError(
-      problems.map((d) => ({ ...where, ...d })),
-      config,
-    );
-  return config;
+  return validateWith(haproxyConfigSchema, input, where, checkHaproxyConfig);
 }
 
 /** Validates, checks and prints a model: the one call most users need (`haproxy -c` accepts what it prints). */

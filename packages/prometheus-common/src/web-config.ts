@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, absolutePath, bcryptHash, toYaml, zodDiagnostics } from '@chatops/core';
+import { type Diagnostic, absolutePath, bcryptHash, toYaml, validateWith } from '@chatops/core';
 import { z } from 'zod';
 
 const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
@@ -75,11 +75,7 @@ export function checkWebConfig(config: WebConfig): Diagnostic[] {
 }
 
 export function validateWebConfig(input: unknown): WebConfig {
-  const parsed = webConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
-  const problems = checkWebConfig(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
-  return parsed.data;
+  return validateWith(webConfigSchema, input, {}, checkWebConfig);
 }
 
 /** Prints a validated `web.yml`. */

@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, absolutePath, durationMs, hostPort, labelName, toYaml, zodDiagnostics } from '@chatops/core';
+import { type Diagnostic, absolutePath, durationMs, hostPort, labelName, toYaml, validateWith } from '@chatops/core';
 import { z } from 'zod';
 import { re2Error } from '@chatops/prometheus-common';
 import { labelMap, promDuration } from './rule-file.js';
@@ -203,11 +203,7 @@ export function checkPrometheusConfig(config: PrometheusConfig, options: Prometh
 
 /** Validates a `prometheus.yml` model (schema + checks); throws a ConfigError with every problem. */
 export function validatePrometheusConfig(input: unknown, options: PrometheusCheckOptions = {}): PrometheusConfig {
-  const parsed = prometheusConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
-  const problems = checkPrometheusConfig(parsed.data, options);
-  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
-  return parsed.data;
+  return validateWith(prometheusConfigSchema, input, {}, (config) => checkPrometheusConfig(config, options));
 }
 
 /** Prints a validated `prometheus.yml` (deterministic YAML, the model's key order). */

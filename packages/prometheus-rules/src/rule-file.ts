@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, type DocumentPath, durationPattern, labelName, toYaml, zodDiagnostics } from '@chatops/core';
+import { type Diagnostic, type DocumentPath, durationPattern, labelName, toYaml, validateWith, zodDiagnostics } from '@chatops/core';
 import { z } from 'zod';
 import { checkAlertTemplate } from './alert-template.js';
 import { parsePromql, promqlDiagnostics } from '@chatops/prometheus-common';
@@ -121,11 +121,7 @@ export function checkRuleFile(file: RuleFile): Diagnostic[] {
 
 /** Validates a rule file (schema, then `checkRuleFile`) and returns it typed; throws a ConfigError with every problem. */
 export function validateRuleFile(input: unknown): RuleFile {
-  const parsed = ruleFileSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(zodDiagnostics(parsed.error), input);
-  const problems = checkRuleFile(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems, parsed.data);
-  return parsed.data;
+  return validateWith(ruleFileSchema, input, {}, checkRuleFile);
 }
 
 /** Prints a validated rule file as Prometheus reads it (deterministic YAML). */
