@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ConfigError, formatDiagnostic, writeFileAtomic } from '@chatops/core';
-import { REPORT_PATH, UsageError } from '@chatops/render';
+import { writeFileAtomic } from '@chatops/core';
+import { REPORT_PATH, UsageError, badInputLines } from '@chatops/render';
 import { certificateRequests } from '@chatops/stack';
 import { Command, CommanderError, Option } from 'commander';
 import { type ApplyReport, type DeployEvent, apply } from './apply.js';
@@ -374,12 +374,9 @@ class Output {
 }
 
 function reportError(e: unknown, io: DeployIo, debug: boolean): number {
-  if (e instanceof ConfigError) {
-    for (const d of e.diagnostics) io.stderr(`error: ${formatDiagnostic(d, e.document)}\n`);
-    return DEPLOY_EXIT.badInput;
-  }
-  if (e instanceof UsageError) {
-    io.stderr(`error: ${e.message}\n`);
+  const bad = badInputLines(e);
+  if (bad) {
+    for (const line of bad) io.stderr(line);
     return DEPLOY_EXIT.badInput;
   }
   if (e instanceof TransportError) {

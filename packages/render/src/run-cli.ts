@@ -5,10 +5,11 @@ import { type RenderContext, environmentJsonSchema, loadEnvironment } from '@cha
 import { PkiStore } from '@chatops/pki';
 import { type StackResult, buildManifest, certificateRequests, defaultPkiDir, prepareRender, renderStack } from '@chatops/stack';
 import { Command, CommanderError, Help } from 'commander';
+import { badInputLines } from './bad-input.js';
 import { CheckCache } from './check-cache.js';
 import { HELP_WIDTH, afterCommandHelp, overview } from './help-text.js';
 import { UsageError, locateEnvironment } from './locate-environment.js';
-import { type CheckOutcome, runNativeChecks } from './native-checks.js';
+import { runNativeChecks } from './native-checks.js';
 import { diffTree, formatTreeDiff } from './tree-diff.js';
 import { VERSION } from './version.js';
 import { FULL_FLAG, type RenderedOutput } from './render-record.js';
@@ -285,12 +286,9 @@ function editDistance(a: string, b: string): number {
 
 /** Bad input and usage exit 2 with located messages; anything else is a bug: exit 70, the stack only on --debug. */
 function reportError(e: unknown, io: CliIo, debug: boolean): number {
-  if (e instanceof ConfigError) {
-    for (const d of e.diagnostics) io.stderr(`error: ${formatDiagnostic(d, e.document)}\n`);
-    return EXIT.badInput;
-  }
-  if (e instanceof UsageError) {
-    io.stderr(`error: ${e.message}\n`);
+  const bad = badInputLines(e);
+  if (bad) {
+    for (const line of bad) io.stderr(line);
     return EXIT.badInput;
   }
   io.stderr(`internal error (this is a bug): ${e instanceof Error ? e.message : String(e)}\n`);
