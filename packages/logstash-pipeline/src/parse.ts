@@ -113,6 +113,40 @@ class Parser {
     return result;
   }
 
+  /**
+   * `item (separator item)*`, or nothing: the first item, then each separator and item attempted as one (the
+   * position goes back when either fails, and the list ends there).
+   */
+  separated<T>(item: () => T | undefined, separator: () => boolean): T[] {
+    const first = this.attempt(item);
+    if (!first) return [];
+    const items = [first];
+    for (;;) {
+      const next = this.attempt(() => (separator() ? item() : FAIL));
+      if (!next) break;
+      items.push(next);
+    }
+    return items;
+  }
+
+  /** `open cs (item (separator item)*)? cs close`: the items, or FAIL without both brackets. */
+  bracketed<T>(open: string, close: string, item: () => T | undefined, separator: () => boolean): T[] | undefined {
+    if (!this.lit(open)) return FAIL;
+    this.cs();
+    const items = this.separated(item, separator);
+    this.cs();
+    if (!this.lit(close)) return FAIL;
+    return items;
+  }
+
+  /** `cs "," cs`: the separator of array items and method arguments. */
+  comma(): boolean {
+    this.cs();
+    if (!this.lit(',')) return false;
+    this.cs();
+    return true;
+  }
+
   at<const T extends object>(start: number, node: T): T {
     this.offsets.set(node, start);
     return node;
@@ -206,24 +240,17 @@ class Parser {
       const name = this.name();
       if (!name) return FAIL;
       this.cs();
-      if (!this.lit('{')) return FAIL;
-      this.cs();
-      const attributes: Attribute[] = [];
-      const first = this.attempt(() => this.attribute());
-      if (first) {
-        attributes.push(first);
-        for (;;) {
-          const next = this.attempt(() => {
-            if (!this.whitespace()) return FAIL;
-            this.cs();
-            return this.attribute();
-          });
-          if (!next) break;
-          attributes.push(next);
-        }
-      }
-      this.cs();
-      if (!this.lit('}')) return FAIL;
+      const attributes: Attribute[] | undefined = this.bracketed(
+        '{',
+        '}',
+        () => this.attribute(),
+        () => {
+          if (!this.whitespace()) return false;
+          this.cs();
+          return true;
+        },
+      );
+      if (!attributes) return FAIL;
       const plugin = this.at(start, { kind: 'plugin' as const, name: name.value, attributes });
       if (name.quoted) this.quotedPluginNames.add(plugin);
       return plugin;
@@ -313,48 +340,26 @@ class Parser {
   /** `"[" cs (value (cs "," cs value)*)? cs "]"` */
   array(): ArrayValue | undefined {
     const start = this.pos;
-    if (!this.lit('[')) return FAIL;
-    this.cs();
-    const items: Value[] = [];
-    const first = this.attempt(() => this.value());
-    if (first) {
-      items.push(first);
-      for (;;) {
-        const next = this.attempt(() => {
-          this.cs();
-          if (!this.lit(',')) return FAIL;
-          this.cs();
-          return this.value();
-        });
-        if (!next) break;
-        items.push(next);
-      }
-    }
-    this.cs();
-    if (!this.lit(']')) return FAIL;
+    const items: Value[] | undefined = this.bracketed(
+      '[',
+      ']',
+      () => this.value(),
+      () => this.comma(),
+    );
+    if (!items) return FAIL;
     return this.at(start, { kind: 'array', items });
   }
 
   /** `"{" cs hashentries? cs "}"`, entries separated by whitespace. */
   hash(): HashValue | undefined {
     const start = this.pos;
-    if (!this.lit('{')) return FAIL;
-    this.cs();
-    const entries: HashEntry[] = [];
-    const first = this.attempt(() => this.hashEntry());
-    if (first) {
-      entries.push(first);
-      for (;;) {
-        const next = this.attempt(() => {
-          if (!this.whitespace()) return FAIL;
-          return this.hashEntry();
-        });
-        if (!next) break;
-        entries.push(next);
-      }
-    }
-    this.cs();
-    if (!this.lit('}')) return FAIL;
+    const entries: HashEntry[] | undefined = this.bracketed(
+      '{',
+      '}',
+      () => this.hashEntry(),
+      () => this.whitespace(),
+    );
+    if (!entries) return FAIL;
     return this.at(start, { kind: 'hash', entries });
   }
 
@@ -555,25 +560,13 @@ class Parser {
     const name = this.bareword();
     if (!name) return FAIL;
     this.cs();
-    if (!this.lit('(')) return FAIL;
-    this.cs();
-    const args: (RValue | MethodCall)[] = [];
-    const first = this.attempt(() => this.rvalue());
-    if (first) {
-      args.push(first);
-      for (;;) {
-        const next = this.attempt(() => {
-          this.cs();
-          if (!this.lit(',')) return FAIL;
-          this.cs();
-          return this.rvalue();
-        });
-        if (!next) break;
-        args.push(next);
-      }
-    }
-    this.cs();
-    if (!this.lit(')')) return FAIL;
+    const args: (RValue | MethodCall)[] | undefined = this.bracketed(
+      '(',
+      ')',
+      () => this.rvalue(),
+      () => this.comma(),
+    );
+    if (!args) return FAIL;
     return this.at(start, { kind: 'method', name: name.value, args });
   }
 
