@@ -1,7 +1,6 @@
-import { ConfigError, type Diagnostic, absolutePath, validateWith, toYaml } from '@chatops/core';
+import { absolutePath, validateWith, toYaml } from '@chatops/core';
 import { z } from 'zod';
-import { strayExpansion } from './_expansion.js';
-import { grafanaUid, stringLeaves } from './datasource-provisioning.js';
+import { grafanaUid, strayExpansions } from './datasource-provisioning.js';
 
 const fileProvider = z.strictObject({
   name: z.string().min(1),
@@ -37,13 +36,7 @@ export type DashboardProvidersInput = z.input<typeof dashboardProvidersSchema>;
 
 /** Validates a dashboard provider file, including `$` Grafana would expand by surprise. */
 export function validateDashboardProviders(value: unknown): DashboardProviders {
-  const file = validateWith(dashboardProvidersSchema, value);
-  const problems: Diagnostic[] = stringLeaves(file).flatMap(({ path, value: v }) => {
-    const stray = strayExpansion(v);
-    return stray ? [{ path, message: stray }] : [];
-  });
-  if (problems.length > 0) throw new ConfigError(problems, value);
-  return file;
+  return validateWith(dashboardProvidersSchema, value, {}, strayExpansions);
 }
 
 export function printDashboardProviders(value: DashboardProvidersInput, options: { header?: string } = {}): string {

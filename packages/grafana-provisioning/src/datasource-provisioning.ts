@@ -1,4 +1,4 @@
-import { ConfigError, type Diagnostic, type DocumentPath, duration, hostname, validateWith, toYaml } from '@chatops/core';
+import { type Diagnostic, type DocumentPath, duration, hostname, validateWith, toYaml } from '@chatops/core';
 import { z } from 'zod';
 import { secretReference, strayExpansion } from './_expansion.js';
 
@@ -103,15 +103,17 @@ export function stringLeaves(value: unknown, path: DocumentPath = []): { path: D
   return [];
 }
 
-/** Validates a datasource provisioning file, including `$` Grafana would expand by surprise. */
-export function validateDatasourceFile(value: unknown): DatasourceFile {
-  const file = validateWith(datasourceFileSchema, value);
-  const problems: Diagnostic[] = stringLeaves(file).flatMap(({ path, value: v }) => {
-    const stray = strayExpansion(v);
+/** The `$` Grafana would expand by surprise anywhere in a provisioning file, one problem per value. */
+export function strayExpansions(file: unknown): Diagnostic[] {
+  return stringLeaves(file).flatMap(({ path, value }) => {
+    const stray = strayExpansion(value);
     return stray ? [{ path, message: stray }] : [];
   });
-  if (problems.length > 0) throw new ConfigError(problems, value);
-  return file;
+}
+
+/** Validates a datasource provisioning file, including `$` Grafana would expand by surprise. */
+export function validateDatasourceFile(value: unknown): DatasourceFile {
+  return validateWith(datasourceFileSchema, value, {}, strayExpansions);
 }
 
 export function printDatasourceFile(value: DatasourceFileInput, options: { header?: string } = {}): string {
