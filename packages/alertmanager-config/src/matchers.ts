@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { labelMatches, re2Error } from '@chatops/prometheus-common';
 
 /** Alertmanager's four matcher operators. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -22,19 +22,10 @@ export class MatcherSyntaxError extends Error {
 // Alertmanager 0.25 pkg/labels/parse.go: the same expression, operators tried longest first.
 const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
 
-const compiled = new Map<string, RE2JS>();
-
-function anchored(value: string): RE2JS {
-  let re = compiled.get(value);
-  if (!re) {
-    try {
-      re = RE2JS.compile(`^(?:${value})$`);
-    } catch (e) {
-      throw new MatcherSyntaxError(`invalid regular expression ${JSON.stringify(value)}: ${(e as Error).message}`);
-    }
-    compiled.set(value, re);
-  }
-  return re;
+/** Refuses a regular expression RE2 does not compile, as Alertmanager does. */
+function checkRegex(value: string): void {
+  const error = re2Error(value);
+  if (error) throw new MatcherSyntaxError(`invalid regular expression ${JSON.stringify(value)}: ${error}`);
 }
 
 /**
@@ -81,7 +72,7 @@ export function parseMatcher(text: string): Matcher {
   }
   if (expectTrailingQuote) throw new MatcherSyntaxError(`matcher value contains unescaped double quote: ${raw}`);
   const matcher: Matcher = { name, type: op as MatchType, value };
-  if (matcher.type === '=~' || matcher.type === '!~') anchored(value);
+  if (matcher.type === '=~' || matcher.type === '!~') checkRegex(value);
   return matcher;
 }
 
@@ -120,16 +111,8 @@ export function parseMatchers(text: string): Matcher[] {
 /** Whether a label set satisfies one matcher (a missing label counts as the empty string, as in Alertmanager). */
 export function matcherMatches(m: Matcher, labels: LabelSet): boolean {
   const v = Object.hasOwn(labels, m.name) ? (labels[m.name] ?? '') : '';
-  switch (m.type) {
-    case '=':
-      return v === m.value;
-    case '!=':
-      return v !== m.value;
-    case '=~':
-      return anchored(m.value).matches(v);
-    case '!~':
-      return !anchored(m.value).matches(v);
-  }
+  if (m.type === '=~' || m.type === '!~') checkRegex(m.value);
+  return labelMatches(m.type, m.value, v);
 }
 
 /** Whether a label set satisfies every matcher of a list. */

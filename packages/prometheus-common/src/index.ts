@@ -8,6 +8,7 @@ export {
   checkPromql,
   parsePromql,
   promqlDiagnostics,
+  labelMatches,
   re2Error,
   unquotePromqlString,
 } from './promql.js';

@@ -103,6 +103,19 @@ export function re2Error(pattern: string): string | undefined {
   return typeof compiled === 'string' ? compiled : undefined;
 }
 
+/**
+ * Whether a label value satisfies a matcher as Prometheus and Alertmanager match it: `=`/`!=` compare, `=~`/`!~`
+ * match an RE2 regular expression anchored at both ends (a missing label is the empty string). Throws for an
+ * invalid regular expression (check it first with `re2Error`).
+ */
+export function labelMatches(op: '=' | '!=' | '=~' | '!~', pattern: string, value: string): boolean {
+  if (op === '=') return value === pattern;
+  if (op === '!=') return value !== pattern;
+  const compiled = compileRe2(pattern);
+  if (typeof compiled === 'string') throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${compiled}`);
+  return compiled.matches(value) === (op === '=~');
+}
+
 // Compiling RE2 dominates checking time; rules repeat the same patterns, so keep the last few hundred.
 const RE2_CACHE = new Map<string, RE2JS | string>();
 

@@ -10,7 +10,7 @@ import {
   parseDocument,
 } from '@chatops/environment';
 import { HAPROXY_PATHS, type HaproxyConfig, buildEdgeConfig, validateHaproxyConfig } from '@chatops/haproxy-config';
-import { parsePromql } from '@chatops/prometheus-common';
+import { labelMatches, parsePromql } from '@chatops/prometheus-common';
 import { type InstanceFact, type ListenFact, instanceFacts, listenFacts, resolveNode, splitHostPort } from './_facts.js';
 
 type Doc = Record<string, unknown>;
@@ -335,16 +335,7 @@ function containerMatchers(bundles: ReadonlyMap<string, readonly Artifact[]>): {
 }
 
 function matches(m: NameMatcher, name: string): boolean {
-  switch (m.op) {
-    case '=':
-      return name === m.value;
-    case '!=':
-      return name !== m.value;
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(name);
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(name);
-  }
+  return labelMatches(m.op, m.value, name);
 }
 
 /** The instance-down alert watches exactly the containers the app units start. */
