@@ -88,20 +88,45 @@ const dropIn = (script: string, user: 'elasticsearch' | 'kibana') =>
 /** Budget of the JVM and Node.js daemons' drop-ins (see dropIn). */
 const DAEMON_BUDGET = { max: 2.0 } as const; // systemd 252: 1.3
 
-function esKeystoreScript(elasticPassword: string): string {
+/**
+ * A script run as root before an Elastic daemon starts: puts a secret read from a file into the daemon's keystore
+ * (created when missing) under `setting`, the keystore readable by the daemon's group only.
+ */
+function keystoreScript(k: {
+  readonly why: readonly string[];
+  readonly daemon: 'elasticsearch' | 'kibana';
+  readonly confVar: string;
+  readonly confDir: string;
+  readonly secretFile: string;
+  readonly setting: string;
+}): string {
+  const store = `"$${k.confVar}/${k.daemon}.keystore"`;
   return `${[
     '#!/bin/sh',
-    "# Rendered by @chatops/elastic-config. Run as root before Elasticsearch starts: puts the elastic user's",
-    '# password into the keystore as bootstrap.password (it takes effect until setup-security.sh persists it).',
+    ...k.why.map((line) => `# ${line}`),
     'set -eu',
     ...SHELL_HELPERS,
-    'keystore=/usr/share/elasticsearch/bin/elasticsearch-keystore',
-    'export ES_PATH_CONF="${ES_PATH_CONF:-/etc/elasticsearch}"',
-    'test -f "$ES_PATH_CONF/elasticsearch.keystore" || "$keystore" create',
-    `read_secret ${shellQuote(elasticPassword)} | "$keystore" add --force --stdin bootstrap.password`,
-    'chown root:elasticsearch "$ES_PATH_CONF/elasticsearch.keystore"',
-    'chmod 0660 "$ES_PATH_CONF/elasticsearch.keystore"',
+    `keystore=/usr/share/${k.daemon}/bin/${k.daemon}-keystore`,
+    `export ${k.confVar}="\${${k.confVar}:-${k.confDir}}"`,
+    `test -f ${store} || "$keystore" create`,
+    `read_secret ${shellQuote(k.secretFile)} | "$keystore" add --force --stdin ${k.setting}`,
+    `chown root:${k.daemon} ${store}`,
+    `chmod 0660 ${store}`,
   ].join('\n')}\n`;
+}
+
+function esKeystoreScript(elasticPassword: string): string {
+  return keystoreScript({
+    why: [
+      "Rendered by @chatops/elastic-config. Run as root before Elasticsearch starts: puts the elastic user's",
+      'password into the keystore as bootstrap.password (it takes effect until setup-security.sh persists it).',
+    ],
+    daemon: 'elasticsearch',
+    confVar: 'ES_PATH_CONF',
+    confDir: '/etc/elasticsearch',
+    secretFile: elasticPassword,
+    setting: 'bootstrap.password',
+  });
 }
 
 /** The client whose certificate elasticsearch-setup presents to Elasticsearch (which requires one: mutual TLS). */
@@ -304,19 +329,17 @@ export const elasticsearchRenderer: ServiceRenderer = {
 };
 
 function kibanaKeystoreScript(passwordFile: string): string {
-  return `${[
-    '#!/bin/sh',
-    "# Rendered by @chatops/elastic-config. Run as root before Kibana starts: puts kibana_system's password into",
-    '# the Kibana keystore as elasticsearch.password (kibana.yml never holds it).',
-    'set -eu',
-    ...SHELL_HELPERS,
-    'keystore=/usr/share/kibana/bin/kibana-keystore',
-    'export KBN_PATH_CONF="${KBN_PATH_CONF:-/etc/kibana}"',
-    'test -f "$KBN_PATH_CONF/kibana.keystore" || "$keystore" create',
-    `read_secret ${shellQuote(passwordFile)} | "$keystore" add --force --stdin elasticsearch.password`,
-    'chown root:kibana "$KBN_PATH_CONF/kibana.keystore"',
-    'chmod 0660 "$KBN_PATH_CONF/kibana.keystore"',
-  ].join('\n')}\n`;
+  return keystoreScript({
+    why: [
+      "Rendered by @chatops/elastic-config. Run as root before Kibana starts: puts kibana_system's password into",
+      'the Kibana keystore as elasticsearch.password (kibana.yml never holds it).',
+    ],
+    daemon: 'kibana',
+    confVar: 'KBN_PATH_CONF',
+    confDir: '/etc/kibana',
+    secretFile: passwordFile,
+    setting: 'elasticsearch.password',
+  });
 }
 
 /**
