@@ -7,22 +7,12 @@ import {
   printAlertmanagerConfig,
 } from '@chatops/alertmanager-config';
 import { formatMatcherList, matcherMatches, parseMatcher, parseMatchers } from '../src/matchers.js';
-import { ConfigError } from '@chatops/core';
 import { PkiStore } from '@chatops/pki';
 import { printWebConfig } from '@chatops/prometheus-common';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { errorMessage, requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleConfig } from './fixtures.js';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError || e instanceof Error) return e.message;
-  }
-  return 'no error';
-}
 
 const minimal = (over: Partial<AlertmanagerConfigInput> = {}): AlertmanagerConfigInput => ({
   route: { receiver: 'r' },
@@ -41,12 +31,12 @@ describe('matchers', () => {
   });
 
   it('rejects what Alertmanager rejects', () => {
-    expect(errorOf(() => parseMatcher('severity'))).toMatchInlineSnapshot(`"bad matcher format: severity"`);
-    expect(errorOf(() => parseMatcher('1x="a"'))).toMatchInlineSnapshot(`"bad matcher format: 1x="a""`);
-    expect(errorOf(() => parseMatcher('x="a"b"'))).toMatchInlineSnapshot(`"matcher value contains unescaped double quote: "a"b""`);
-    expect(errorOf(() => parseMatcher('x="abc'))).toMatchInlineSnapshot(`"matcher value contains unescaped double quote: "abc"`);
-    expect(errorOf(() => parseMatcher('x=~"(a"'))).toMatch(/^invalid regular expression "\(a": /);
-    expect(errorOf(() => parseMatcher('x=~"(?=a)"'))).toMatch(/^invalid regular expression/);
+    expect(errorMessage(() => parseMatcher('severity'))).toMatchInlineSnapshot(`"bad matcher format: severity"`);
+    expect(errorMessage(() => parseMatcher('1x="a"'))).toMatchInlineSnapshot(`"bad matcher format: 1x="a""`);
+    expect(errorMessage(() => parseMatcher('x="a"b"'))).toMatchInlineSnapshot(`"matcher value contains unescaped double quote: "a"b""`);
+    expect(errorMessage(() => parseMatcher('x="abc'))).toMatchInlineSnapshot(`"matcher value contains unescaped double quote: "abc"`);
+    expect(errorMessage(() => parseMatcher('x=~"(a"'))).toMatch(/^invalid regular expression "\(a": /);
+    expect(errorMessage(() => parseMatcher('x=~"(?=a)"'))).toMatch(/^invalid regular expression/);
   });
 
   it('matches anchored RE2 expressions, missing labels as empty', () => {
@@ -75,7 +65,7 @@ describe('the native model', () => {
       route: { receiver: 'r', group_wait: '10 s', routes: [{ matchers: ['severity=="x"', 'a=~"("'] }] },
       receivers: [{ name: 'r', email_configs: [{ to: 'a@b.c', smarthost: 'mail' }] }],
     };
-    expect(errorOf(() => printAlertmanagerConfig(bad as AlertmanagerConfigInput))).toMatchInlineSnapshot(`
+    expect(errorMessage(() => printAlertmanagerConfig(bad as AlertmanagerConfigInput))).toMatchInlineSnapshot(`
       "global.smtp_smarthost: expected host:port (e.g. smtp.example.org:587)
       global.smpt_from: unknown key
       route.group_wait: expected a duration like 30s, 5m, 1h30m or 30d
@@ -99,7 +89,7 @@ describe('the native model', () => {
       receivers: [{ name: 'r', email_configs: [{ to: 'ops@example.org' }], slack_configs: [{ channel: '#a' }] }, { name: 'r' }],
       inhibit_rules: [{ source_matchers: ['a="b"'], equal: ['node'] }],
     });
-    expect(errorOf(() => printAlertmanagerConfig(config))).toMatchInlineSnapshot(`
+    expect(errorMessage(() => printAlertmanagerConfig(config))).toMatchInlineSnapshot(`
       "receivers.r.name: notification config name "r" is not unique
       route.matchers: root route must not have any matchers
       route.group_by.1: duplicated label "node" in group_by
@@ -127,13 +117,13 @@ describe('the native model', () => {
         '  - name: ops',
         '',
       ].join('\n');
-    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev=~"("'), 'am.yml'))).toMatchInlineSnapshot(
+    expect(errorMessage(() => parseAlertmanagerConfig(yaml('sev=~"("'), 'am.yml'))).toMatchInlineSnapshot(
       `"am.yml:5: route.routes.0.matchers.0: invalid regular expression "(": error parsing regexp: missing closing ): \`^(?:()$\`"`,
     );
-    expect(errorOf(() => parseAlertmanagerConfig(yaml('sev="page"'), 'am.yml'))).toMatchInlineSnapshot(
+    expect(errorMessage(() => parseAlertmanagerConfig(yaml('sev="page"'), 'am.yml'))).toMatchInlineSnapshot(
       `"am.yml:4: route.routes.0.receiver: undefined receiver "pager" used in route"`,
     );
-    expect(errorOf(() => parseAlertmanagerConfig('route: [', 'am.yml'))).toMatchInlineSnapshot(
+    expect(errorMessage(() => parseAlertmanagerConfig('route: [', 'am.yml'))).toMatchInlineSnapshot(
       `"am.yml:1: unexpected end of the stream within a flow collection in "am.yml" (1:9)"`,
     );
     const text = printAlertmanagerConfig(sampleConfig);
@@ -154,11 +144,11 @@ describe('the native model', () => {
 
   it('validates web.yml: bcrypt only, never without TLS, and promtool accepts what it prints', async () => {
     requireBinary('promtool');
-    expect(errorOf(() => printWebConfig({ basic_auth_users: { admin: 'hunter2' } }))).toMatchInlineSnapshot(
+    expect(errorMessage(() => printWebConfig({ basic_auth_users: { admin: 'hunter2' } }))).toMatchInlineSnapshot(
       `"basic_auth_users.admin: expected a bcrypt hash ($2b$...): expected a password hash ($6$, $5$, $2b$ or $y$ crypt format), not a plaintext password"`,
     );
     const admin = '$2b$10$pb/dqgUT9TbwYs3FdtYPTOD71ecDIREDbEdyAOzffRJzcRHZHp1sy';
-    expect(errorOf(() => printWebConfig({ basic_auth_users: { admin } }))).toMatchInlineSnapshot(
+    expect(errorMessage(() => printWebConfig({ basic_auth_users: { admin } }))).toMatchInlineSnapshot(
       `"basic_auth_users: basic auth without tls_server_config would send passwords in clear"`,
     );
     using dir = tempDir('am-web-');

@@ -9,6 +9,7 @@ import {
   validateFilebeatConfig,
   validateInputsFile,
 } from '@chatops/filebeat-config';
+import { errorMessage } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 /** A hand-written config touching most of the model. */
@@ -79,15 +80,6 @@ output.logstash:
 logging.level: warning
 `;
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
-
 describe('native model', () => {
   it('prints a config that parses back to the same model', () => {
     const text = printFilebeatConfig(sample);
@@ -147,7 +139,7 @@ describe('invalid configs are rejected with their paths', () => {
     ['no inputs at all', (c) => (delete c.filebeat.inputs, delete c.filebeat.config, c)],
     ['dotted field name', (c) => ((c.filebeat.inputs[0].fields = { 'service.name': 'x' }), c)],
   ];
-  const messages = Object.fromEntries(cases.map(([name, mutate]) => [name, errorOf(() => validateFilebeatConfig(mutate(base())))]));
+  const messages = Object.fromEntries(cases.map(([name, mutate]) => [name, errorMessage(() => validateFilebeatConfig(mutate(base())))]));
 
   it('names every problem', () => {
     expect(messages).toMatchInlineSnapshot(`
@@ -181,7 +173,7 @@ describe('invalid configs are rejected with their paths', () => {
       'reload.enabled: true',
       'reload.enable: true',
     );
-    expect(errorOf(() => parseFilebeatConfig(text, { file: 'filebeat.yml' }))).toMatchInlineSnapshot(`
+    expect(errorMessage(() => parseFilebeatConfig(text, { file: 'filebeat.yml' }))).toMatchInlineSnapshot(`
       "filebeat.yml:18: filebeat.config.inputs.reload.enable: unknown key
       filebeat.yml:22: output.logstash.ssl.verification_mode: Invalid option: expected one of "full"|"strict"|"certificate"|"none""
     `);
@@ -189,20 +181,20 @@ describe('invalid configs are rejected with their paths', () => {
 
   it('rejects a key set both dotted and nested', () => {
     expect(
-      errorOf(() => parseFilebeatConfig('output.logstash.hosts: ["a:1"]\noutput:\n  logstash:\n    hosts: ["b:2"]\n')),
+      errorMessage(() => parseFilebeatConfig('output.logstash.hosts: ["a:1"]\noutput:\n  logstash:\n    hosts: ["b:2"]\n')),
     ).toMatchInlineSnapshot(`"output.logstash.hosts: key set twice (dotted and nested spellings of the same key)"`);
   });
 
   it('rejects duplicate ids and non-lists in input files', () => {
     expect(
-      errorOf(() =>
+      errorMessage(() =>
         validateInputsFile([
           { type: 'journald', id: 'a' },
           { type: 'journald', id: 'a' },
         ]),
       ),
     ).toMatchInlineSnapshot(`"1.id: duplicate input id "a" (also input 0)"`);
-    expect(errorOf(() => parseInputsFile('filebeat.inputs:\n  - type: journald\n    id: a\n'))).toMatchInlineSnapshot(
+    expect(errorMessage(() => parseInputsFile('filebeat.inputs:\n  - type: journald\n    id: a\n'))).toMatchInlineSnapshot(
       `"an input file must be a plain YAML list of inputs (no filebeat.inputs key)"`,
     );
   });

@@ -1,4 +1,3 @@
-import { ConfigError } from '@chatops/core';
 import {
   type HaproxyConfigInput,
   parseCondition,
@@ -6,19 +5,9 @@ import {
   haproxyConfigSchema,
   printHaproxyConfig,
 } from '@chatops/haproxy-config';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { configErrorMessage, requireBinary, run, tempDir } from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 import { BCRYPT, sampleModel, selfSignedBundle, writeFile } from './_fixtures.js';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  return 'no error';
-}
 
 const FILES = { crt: '/etc/haproxy/certs/test.pem', ca: '/etc/chatops/tls/ca.pem', errorfile: '/etc/haproxy/errors/503.http' };
 
@@ -120,7 +109,7 @@ describe('haproxy -c', () => {
     } satisfies HaproxyConfigInput;
     const cfg = writeFile(dir.path, 'haproxy.cfg', formatHaproxyConfig(haproxyConfigSchema.parse(model)));
     expect(run(haproxy, ['-c', '-f', cfg]).status).toBe(0);
-    expect(errorOf(() => printHaproxyConfig(model))).toMatchInlineSnapshot(
+    expect(configErrorMessage(() => printHaproxyConfig(model))).toMatchInlineSnapshot(
       `"userlists.u.users.x.password: password of x is not a crypt(3) hash ($6$, $5$, $2b$ or $y$); plaintext passwords are not accepted"`,
     );
   });
@@ -176,7 +165,7 @@ describe('checks', () => {
     bad.map(([name, mutate]) => {
       const m = structuredClone(sampleModel(FILES)) as Parameters<Mutation>[0];
       mutate(m);
-      return [name, errorOf(() => printHaproxyConfig(m))];
+      return [name, configErrorMessage(() => printHaproxyConfig(m))];
     }),
   );
 

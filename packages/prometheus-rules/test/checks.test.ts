@@ -1,21 +1,10 @@
-import { ConfigError } from '@chatops/core';
 import { type RuleFile, checkAlertTemplate, printRuleFile, validatePrometheusConfig, validateRuleFile } from '@chatops/prometheus-rules';
 import { parsePromql } from '@chatops/prometheus-common';
-import { requireBinary, run, tempDir } from '@chatops/testing';
+import { configErrorMessage, requireBinary, run, tempDir } from '@chatops/testing';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const file = (rules: RuleFile['groups'][number]['rules']): RuleFile => ({ groups: [{ name: 'chatops', rules }] });
 
@@ -73,7 +62,7 @@ describe('rule files', () => {
       { alert: 'Expiring', expr: 'up == 0', labels: { severity: 'warning' } },
       { alert: 'Expiring', expr: 'up == 0', labels: { severity: 'critical' } },
     ]);
-    expect(errorOf(() => validateRuleFile(bad))).toMatchInlineSnapshot(`
+    expect(configErrorMessage(() => validateRuleFile(bad))).toMatchInlineSnapshot(`
       "groups.chatops.rules.ChatOpsInstanceDown.expr: syntax error at column 48: unexpected ">"
       groups.chatops.rules.NodeDown.annotations.summary: template refers to label "instance", which the expression's result does not have (it has: node)
       groups.chatops.rules.NodeDown.labels.severity: unknown template function "nope"
@@ -85,7 +74,7 @@ describe('rule files', () => {
     const input = {
       groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '30 s', labels: { 'bad-name': 'x' }, keep_firing_for: '1m' }] }],
     };
-    expect(errorOf(() => validateRuleFile(input))).toMatchInlineSnapshot(`
+    expect(configErrorMessage(() => validateRuleFile(input))).toMatchInlineSnapshot(`
       "groups.g.rules.0.for: expected a duration like 30s, 5m or 1h30m
       groups.g.rules.0.labels.bad-name: expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)
       groups.g.rules.0.keep_firing_for: unknown key"
@@ -136,7 +125,7 @@ describe('prometheus.yml', () => {
         },
       ],
     };
-    expect(errorOf(() => validatePrometheusConfig(config))).toMatchInlineSnapshot(`
+    expect(configErrorMessage(() => validatePrometheusConfig(config))).toMatchInlineSnapshot(`
       "global.scrape_timeout: scrape_timeout 10s is greater than scrape_interval 5s
       scrape_configs.a.tls_config.ca_file: https without ca_file would trust the system CAs instead of ours
       scrape_configs.a: duplicate job_name "a"
@@ -144,7 +133,9 @@ describe('prometheus.yml', () => {
       scrape_configs.a.relabel_configs.0.regex: invalid RE2 regular expression: error parsing regexp: missing closing ): \`^(?:()$\`"
     `);
     expect(
-      errorOf(() => validatePrometheusConfig({ scrape_configs: [{ job_name: 'x', basic_auth: { username: 'u', password: 'inline' } }] })),
+      configErrorMessage(() =>
+        validatePrometheusConfig({ scrape_configs: [{ job_name: 'x', basic_auth: { username: 'u', password: 'inline' } }] }),
+      ),
     ).toMatchInlineSnapshot(
       `
       "scrape_configs.0.basic_auth.password_file: required string is missing

@@ -10,6 +10,7 @@ export { freePorts } from './ports.js';
 export {
   type RenderedExample,
   type RenderedService,
+  configErrorMessage,
   errorMessage,
   goldenFiles,
   jsonLines,

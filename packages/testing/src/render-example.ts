@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Artifact } from '@chatops/core';
+import { type Artifact, ConfigError } from '@chatops/core';
 import { type NodeSpec, type Role, type ServiceName, nodeWithRole } from '@chatops/environment';
 import { type PreparedRender, type StackResult, prepareRender, renderStack } from '@chatops/stack';
 import { REPO } from './example-context.js';
@@ -84,6 +84,17 @@ export function errorMessage(f: () => unknown): string {
     f();
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
+  }
+  return 'no error';
+}
+
+/** The message of the ConfigError a function throws (`'no error'` when it throws none); any other error is rethrown. */
+export function configErrorMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
   }
   return 'no error';
 }
