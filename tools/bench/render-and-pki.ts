@@ -5,23 +5,21 @@
  *   npm run bench -- render-and-pki        (or: npx tsx --conditions=@chatops/source tools/bench/render-and-pki.ts)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '@chatops/environment';
 import { PkiStore } from '@chatops/pki';
 import { certificateRequests, prepareRender, renderStack } from '@chatops/stack';
+import { exampleConfigCopy } from '@chatops/testing';
 import { median, timed, timedAsync } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');
-const EXAMPLE = join(REPO, 'examples/cloud-chatops');
 const CLI = join(REPO, 'packages/render/dist/cli.js');
 
 const scratch = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
 try {
-  const config = join(scratch, 'config');
-  cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
-  cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+  const config = exampleConfigCopy(scratch);
   const prodFile = join(config, 'environments/prod.yaml');
 
   // --- 1. render wall time, PKI state present -------------------------------------------------------------

@@ -9,23 +9,20 @@
  *   npm run bench -- scale                  (sizes: SCALE_SIZES=10,100,1000; re-render runs: SCALE_RUNS=5)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeScaledEnvironment } from '@chatops/testing';
+import { exampleConfigCopy, writeScaledEnvironment } from '@chatops/testing';
 import { median, timedChildren } from './_measure.js';
 
 const REPO = join(import.meta.dirname, '../..');
-const EXAMPLE = join(REPO, 'examples/cloud-chatops');
 const CLI = join(REPO, 'packages/render/dist/cli.js');
 const SIZES = (process.env.SCALE_SIZES ?? '10,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.SCALE_RUNS ?? 5);
 
 const scratch = mkdtempSync(join(tmpdir(), 'chatops-bench-scale-'));
 try {
-  const config = join(scratch, 'config');
-  cpSync(join(EXAMPLE, 'environments'), join(config, 'environments'), { recursive: true });
-  cpSync(join(EXAMPLE, 'secrets'), join(config, 'secrets'), { recursive: true });
+  const config = exampleConfigCopy(scratch);
   // The working directory has a node_modules/: the checker cache lives under it, as in a user's repository.
   const cwd = join(scratch, 'work');
   mkdirSync(join(cwd, 'node_modules'), { recursive: true });

@@ -1,18 +1,13 @@
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliIo, runCli } from '@chatops/render';
+import { exampleConfigCopy } from '@chatops/testing';
 
 /** The repository root and its example config. */
 export const REPO = join(__dirname, '../../..');
 export const EXAMPLE = join(REPO, 'examples/cloud-chatops');
 
 /** A copy of the example config (environments + dev secrets, no PKI state) in a scratch dir. */
-export function exampleCopy(dir: string): string {
-  const root = join(dir, 'config');
-  cpSync(join(EXAMPLE, 'environments'), join(root, 'environments'), { recursive: true });
-  cpSync(join(EXAMPLE, 'secrets'), join(root, 'secrets'), { recursive: true });
-  return root;
-}
+export const exampleCopy = exampleConfigCopy;
 
 /** Runs `chatops-render` in this process with `args`, capturing what it writes. */
 export async function cli(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Artifact, mergeArtifacts } from '@chatops/core';
@@ -16,6 +16,16 @@ import { RENDERERS } from '@chatops/stack';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const REPO = join(here, '..', '..', '..');
+
+/** A copy of the example config (environments + dev secrets, no PKI state) as `<dir>/config`; returns that path. */
+export function exampleConfigCopy(dir: string): string {
+  const example = join(REPO, 'examples/cloud-chatops');
+  const root = join(dir, 'config');
+  cpSync(join(example, 'environments'), join(root, 'environments'), { recursive: true });
+  cpSync(join(example, 'secrets'), join(root, 'secrets'), { recursive: true });
+  return root;
+}
+
 const pem = (f: string) => readFileSync(join(here, '..', 'fixtures', f), 'utf8');
 
 /** A PKI stand-in with fixed test-only PEMs (so golden files are stable): every leaf is the same pair. */

@@ -1,4 +1,12 @@
-export { FIXED_PKI, REPO, describeArtifacts, exampleContext, renderAll, rerooted } from './example-context.js';
+export {
+  FIXED_PKI,
+  REPO,
+  describeArtifacts,
+  exampleConfigCopy,
+  exampleContext,
+  renderAll,
+  rerooted,
+} from './example-context.js';
 export { type RunResult, requireBinary, run, runOk } from './binaries.js';
 export {
   LOOPBACK_PASSWORDS,
