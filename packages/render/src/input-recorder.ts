@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs, { type Stats } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -98,6 +98,7 @@ export class InputRecorder {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly #seen = new Map<string, string>();
   readonly #written = new Set<string>();
+  #writtenAbove: Set<string> | undefined;
   readonly #envRead = new Map<string, string | undefined>();
   #envListed = false;
   #untrackable: string | undefined;
@@ -315,8 +316,17 @@ export class InputRecorder {
    * holding something written, whose times and listing change with it) anything above.
    */
   #wroteAt(path: string): boolean {
-    for (const w of this.#written) if (w === path || w.startsWith(path + sep) || path.startsWith(w + sep)) return true;
-    return false;
+    if (!this.#writtenAbove) {
+      // Every directory above a written path, once: thousands of inputs are checked against thousands of writes.
+      this.#writtenAbove = new Set();
+      for (const w of this.#written)
+        for (let d = dirname(w); !this.#writtenAbove.has(d) && d !== dirname(d); d = dirname(d)) this.#writtenAbove.add(d);
+    }
+    if (this.#writtenAbove.has(path)) return true;
+    for (let p = path; ; p = dirname(p)) {
+      if (this.#written.has(p)) return true;
+      if (p === dirname(p)) return false;
+    }
   }
 
   #see(path: string, kind: ReadKind, state: () => string): void {
@@ -327,7 +337,10 @@ export class InputRecorder {
   #write(target: unknown): void {
     const path = pathOf(target);
     if (path === undefined) this.#taint('a write to a file descriptor');
-    else this.#written.add(path);
+    else {
+      this.#written.add(path);
+      this.#writtenAbove = undefined;
+    }
   }
 
   #taint(why: string): void {
