@@ -221,7 +221,7 @@ export class PkiStore {
           ...(selfSigned ? {} : { issuer: { cert: caPair.cert, privateKey: caPair.key } }),
         });
         const pair = { cert, key: keyPair.privateKey };
-        expiry.delete(d.request.id);
+        expiry.set(d.request.id, notAfter); // known: no need to parse the new certificate for it
         reasons[d.request.id] = d.reason ?? 'missing';
         save(d.request.id, pair);
         options.onProgress?.(++done, total);

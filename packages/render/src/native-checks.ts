@@ -42,7 +42,7 @@ export async function runNativeChecks(ctx: RenderContext, result: StackResult, o
     // nodes have no native check, and writing their files would cost more than the checks themselves.
     const nodes = [...new Set(result.checks.filter((_, i) => !cache?.has(keys[i])).map((c) => c.node))];
     const scratchResult = renderStack(scratchCtx, { ...options, checks: [], nodes });
-    for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts);
+    for (const artifacts of scratchResult.bundles.values()) writeArtifacts(artifacts, '', { atomic: false }); // a fresh scratch directory
     // The scratch render's checks, in the same order per node as `result`'s (same renderers, same node).
     const scratchChecks = new Map<string, NodeCheck[]>();
     for (const c of scratchResult.checks)

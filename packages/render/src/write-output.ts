@@ -33,7 +33,7 @@ export function writeOutput(
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging, { recursive: true });
-    for (const [node, artifacts] of result.bundles) writeArtifacts(artifacts, join(staging, node));
+    for (const [node, artifacts] of result.bundles) writeArtifacts(artifacts, join(staging, node), { atomic: false });
     writeFileSync(join(staging, 'manifest.json'), manifestText);
     for (const [path, text] of extraFiles) {
       mkdirSync(dirname(join(staging, path)), { recursive: true });

@@ -10,4 +10,4 @@ export {
 export { CHECKS, RENDERERS } from './registry.js';
 export { applyOrder } from './apply-order.js';
 export { type NodeCheck, type StackOptions, type StackResult, renderStack } from './render-stack.js';
-export { writeArtifacts } from './write-artifacts.js';
+export { type WriteArtifactsOptions, writeArtifacts } from './write-artifacts.js';
