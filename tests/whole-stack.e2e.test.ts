@@ -144,7 +144,9 @@ describe('the whole stack on loopback: render -> deploy -> daemons -> the stack 
     const code = await runDeployCli([...args, '--config', loop.file], io);
     return { code, stdout, stderr };
   };
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   const editEnvironment = (edit: (doc: Record<string, any>) => void) => {
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
     const doc = load(readFileSync(loop.file, 'utf8')) as Record<string, any>;
     edit(doc);
     writeFileSync(loop.file, dump(doc, { lineWidth: -1 }));

@@ -40,10 +40,10 @@ rmSync(dir, { recursive: true, force: true });
 const simPerAlert = simMs / alerts.length;
 const amtoolPerAlert = amtoolMs / amtoolRuns;
 process.stdout.write(
-  [
+  `${[
     `simulator: ${alerts.length} alerts routed (${routed} route matches) in ${simMs.toFixed(1)} ms = ${(simPerAlert * 1000).toFixed(2)} µs/alert`,
     `simulator with inhibition: ${batch.length} alerts as one batch in ${inhibitMs.toFixed(1)} ms (${batch.filter((a) => a.inhibited).length} inhibited)`,
     `amtool config routes test: ${amtoolRuns} alerts in ${amtoolMs.toFixed(0)} ms = ${amtoolPerAlert.toFixed(1)} ms/alert`,
     `ratio amtool/simulator per alert: ${(amtoolPerAlert / simPerAlert).toFixed(0)}x`,
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );

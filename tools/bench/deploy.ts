@@ -39,7 +39,9 @@ const sshd = await startSshdNodes({
   standInBinaries: STAND_INS,
 });
 const servers: ReturnType<typeof createServer>[] = [];
+// biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
 const edit = (fn: (doc: Record<string, any>) => void) => {
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   const doc = load(readFileSync(loopback.file, 'utf8')) as Record<string, any>;
   fn(doc);
   writeFileSync(loopback.file, dump(doc, { lineWidth: -1 }));

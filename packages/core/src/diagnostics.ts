@@ -65,6 +65,7 @@ export class ConfigError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): value is ConfigError {
     // A subclass keeps the ordinary prototype check: its own copies are not branded apart from ConfigError's.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about, ConfigError or a subclass inheriting this method
     if (this !== ConfigError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true;
   }

@@ -24,6 +24,7 @@ export interface DeployFixture extends AsyncDisposable {
   readonly loopback: LoopbackEnvironment;
   readonly sshd: SshdNodes;
   /** Rewrites the environment file: `edit` receives the parsed document. */
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   editEnvironment(edit: (doc: Record<string, any>) => void): void;
   deploy(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /**
@@ -43,7 +44,9 @@ export async function deployFixture(dir: string, subnet: number, options: { chat
     nodes: loopback.document.nodes.map((n) => ({ name: n.name, address: n.address, root: loopback.nodeRoot(n.name) })),
     standInBinaries: STAND_INS,
   });
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   const editEnvironment = (edit: (doc: Record<string, any>) => void) => {
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
     const doc = load(readFileSync(loopback.file, 'utf8')) as Record<string, any>;
     edit(doc);
     writeFileSync(loopback.file, dump(doc, { lineWidth: -1 }));

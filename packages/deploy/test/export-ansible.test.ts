@@ -12,6 +12,7 @@ describe('chatops-deploy export-ansible', () => {
     requireBinary('ansible-playbook');
     using dir = tempDir('chatops-deploy-ansible-');
     const loopback = await loopbackEnvironment({ dir: dir.path, subnet: 64 });
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
     const doc = load(readFileSync(loopback.file, 'utf8')) as Record<string, any>;
     doc.ssh = {
       user: 'deploy',

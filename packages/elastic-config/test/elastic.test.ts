@@ -15,7 +15,7 @@ import {
   printRoleDescriptor,
 } from '@chatops/elastic-config';
 import { writeArtifacts } from '@chatops/stack';
-import { describeArtifacts, errorMessage, exampleContext, freePorts, renderAll, requireBinary, run, tempDir } from '@chatops/testing';
+import { describeArtifacts, errorMessage, exampleContext, freePorts, renderAll, requireBinary, tempDir } from '@chatops/testing';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 

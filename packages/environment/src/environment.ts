@@ -158,8 +158,9 @@ export function publicUrl(env: Environment, subdomain?: string, path = '/'): str
  * `https://` URL of a service on a node over the private network, by the node's address: nothing on the nodes
  * resolves `*.<internalDomain>` (no DNS zone, no /etc/hosts of ours), and every leaf names its address (IP SAN),
  * so full verification holds. Clients that can send a server name send `nodeFqdn` as well (SNI + name check):
- * HAProxy (`sni`/`verifyhost`), Prometheus (`server_name`), Grafana (`serverName`).
+ * HAProxy (`sni`/`verifyhost`), Prometheus (`server_name`), Grafana (`serverName`). The environment is not read
+ * today; it stays the first parameter like every other URL helper's.
  */
-export function internalUrl(env: Environment, node: NodeSpec, port: number, path = ''): string {
+export function internalUrl(_env: Environment, node: NodeSpec, port: number, path = ''): string {
   return `https://${node.address}:${port}${path}`;
 }

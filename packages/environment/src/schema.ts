@@ -35,6 +35,7 @@ const nodeAddress = z.ipv4({
 
 const sshUser = z.string().regex(/^[a-z_][a-z0-9_-]*\$?$/, { message: 'expected a user name' });
 /** `[user@]host[:port]` of an SSH jump host (OpenSSH `-J`). */
+// biome-ignore lint/complexity/noUselessEscapeInRegex: the pattern goes into environment.schema.json, where other regex dialects (and ECMAScript's v flag) need `\[` in a class
 const jumpHost = z.string().regex(/^([a-z_][a-z0-9_-]*@)?[A-Za-z0-9.:\[\]-]+(:\d+)?$/, { message: 'expected [user@]host[:port]' });
 
 /** Environment-wide SSH settings of `@chatops/deploy`; every node may override them. */

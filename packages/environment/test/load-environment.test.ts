@@ -103,20 +103,20 @@ describe('bad input', () => {
   });
 
   it('refuses several Grafana nodes on SQLite (each its own users and sessions), and a postgres database without host or password', () => {
-    const sqlite = prodSource.replace(/^  database: .*\n/m, '');
+    const sqlite = prodSource.replace(/^ {2}database: .*\n/m, '');
     expect(errorsOf('prod.yaml', sqlite)).toMatchInlineSnapshot(`
       [
         "prod.yaml:58: grafana.database: 2 Grafana nodes (grafana-1, grafana-2) would each keep their own SQLite database (users, sessions and API tokens diverging, a failover logging everyone out): give them a shared one (grafana.database: { type: postgres, host, password }) or place grafana on one node",
       ]
     `);
-    const incomplete = prodSource.replace(/^  database: .*$/m, '  database: { type: postgres }');
+    const incomplete = prodSource.replace(/^ {2}database: .*$/m, '  database: { type: postgres }');
     expect(errorsOf('prod.yaml', incomplete)).toMatchInlineSnapshot(`
       [
         "prod.yaml:71: grafana.database.host: required when type is postgres",
         "prod.yaml:71: grafana.database.password: required when type is postgres",
       ]
     `);
-    const mixed = prodSource.replace(/^  database: .*$/m, '  database: { type: sqlite3, host: 10.0.0.60:5432 }');
+    const mixed = prodSource.replace(/^ {2}database: .*$/m, '  database: { type: sqlite3, host: 10.0.0.60:5432 }');
     expect(errorsOf('prod.yaml', mixed)).toMatchInlineSnapshot(`
       [
         "prod.yaml:71: grafana.database.host: only for type postgres",

@@ -15,7 +15,7 @@ describe('webUsers', () => {
     const user = env.users[0]!;
     const bad = {
       ...env,
-      users: [{ ...user, passwordHash: '$6$salt$' + 'a'.repeat(86) }],
+      users: [{ ...user, passwordHash: `$6$salt$${'a'.repeat(86)}` }],
       serviceAccounts: { ...env.serviceAccounts, prometheus: { ...env.serviceAccounts.prometheus, name: user.name } },
     };
     expect(errorMessage(() => webUsers(bad, ['prometheus']))).toMatchInlineSnapshot(`

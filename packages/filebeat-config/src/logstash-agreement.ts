@@ -12,6 +12,7 @@ import {
 } from '@chatops/environment';
 import { isIP } from 'node:net';
 import { renderedBeatsInputs } from '@chatops/logstash-pipeline';
+import type { FilebeatConfig } from './filebeat-config.js';
 import { FILEBEAT_CONFIG_PATH } from './filebeat-renderer.js';
 import { parseFilebeatConfig } from './parse.js';
 
@@ -65,7 +66,7 @@ export function checkNodeAgainstLogstash(
   });
   const file = bundle.find((a) => a.path === path);
   if (!file) return [at(`no ${path} rendered`)];
-  let config;
+  let config: FilebeatConfig;
   try {
     config = parseFilebeatConfig(file.content, { file: path });
   } catch (e) {

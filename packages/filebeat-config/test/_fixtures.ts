@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Artifact } from '@chatops/core';
+import type { Artifact } from '@chatops/core';
 import { type RenderContext, loadEnvironment, withCatalogue } from '@chatops/environment';
 import { filebeatRenderer } from '@chatops/filebeat-config';
 import { RENDERERS } from '@chatops/stack';

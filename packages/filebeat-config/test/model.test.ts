@@ -115,7 +115,9 @@ describe('native model', () => {
 });
 
 describe('invalid configs are rejected with their paths', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   const base = () => structuredClone(sample) as Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document the test edits in place at any depth
   const cases: [string, (c: Record<string, any>) => unknown][] = [
     ['unknown key', (c) => ((c.filebeat.inputs[0].pathz = ['/x']), c)],
     ['misplaced key: log-input multiline in filestream', (c) => ((c.filebeat.inputs[0].multiline = { pattern: '^x' }), c)],

@@ -14,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { FAKE_CA, exampleContext, filebeatBundles } from './_fixtures.js';
 
 const ENVS = ['prod', 'dev'] as const;
-const serviceNames = (inputsFile: string) => parseInputsFile(inputsFile).map((i) => (i.fields?.service as { name: string }).name);
+const serviceNames = (inputsFile: string) =>
+  parseInputsFile(inputsFile).map((i) => (i.fields as { service: { name: string } }).service.name);
 
 describe.each(ENVS)('%s', (envName) => {
   const ctx = exampleContext(envName);

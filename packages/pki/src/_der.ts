@@ -104,6 +104,6 @@ export function certificateSubject(der: Buffer): Buffer {
 /** The subjectPublicKey bits of a SubjectPublicKeyInfo (what a key identifier hashes, RFC 5280 4.2.1.2). */
 export function publicKeyBits(spki: Buffer): Buffer {
   const [, bits] = children(spki, readElement(spki, 0));
-  if (!bits || bits.tag !== 0x03) throw new Error('not a SubjectPublicKeyInfo');
+  if (bits?.tag !== 0x03) throw new Error('not a SubjectPublicKeyInfo');
   return spki.subarray(bits.content + 1, bits.end);
 }

@@ -1,5 +1,4 @@
 import { ConfigError, type Diagnostic, durationMs, labelName, toYaml } from '@chatops/core';
-import { z } from 'zod';
 import { parsePromql } from '@chatops/prometheus-common';
 import { type RuleFile, promDuration } from './rule-file.js';
 
