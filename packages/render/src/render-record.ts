@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Digest, type InputEntry, InputRecorder, observe } from './input-recorder.js';
+import { type Digest, type InputEntry, type InputRecorder, observe } from './input-recorder.js';
 
 /**
  * What one successful render read and wrote, so that running the same command again with nothing changed can print

@@ -156,7 +156,7 @@ describe('chatops-render <env>', () => {
     const prod = join(config, 'environments/prod.yaml');
     const text = readFileSync(prod, 'utf8');
     const line = text.split('\n').findIndex((l) => l.startsWith('  image: ')) + 1;
-    writeFileSync(prod, text.replace(/^  image: .*$/m, '  image: harbor.stfc.ac.uk/stfc-cloud/cloud-chatops:latest'));
+    writeFileSync(prod, text.replace(/^ {2}image: .*$/m, '  image: harbor.stfc.ac.uk/stfc-cloud/cloud-chatops:latest'));
     const warned = await cli(['prod', '--config', config, '--check'], dir.path);
     expect(warned.code).toBe(0);
     expect(warned.stderr).toBe(
