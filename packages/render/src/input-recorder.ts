@@ -60,21 +60,26 @@ function statState(st: Stats | undefined): string {
   return JSON.stringify([type, st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev, st.uid, st.gid]);
 }
 
-// Calls that only write: their targets are the render's own writes (the PKI state, scratch copies, the output).
-const WRITES = [
-  'writeFileSync',
-  'appendFileSync',
-  'mkdirSync',
-  'rmSync',
-  'rmdirSync',
-  'unlinkSync',
-  'chmodSync',
-  'chownSync',
-  'utimesSync',
-  'truncateSync',
-] as const;
-// Calls whose second path argument is the one written.
-const WRITES_TO_SECOND = ['copyFileSync', 'cpSync', 'symlinkSync', 'linkSync'] as const;
+// Calls that write, and which of their arguments name what they write: their targets are the render's own writes
+// (the PKI state, scratch copies, the output). mkdtempSync's is the directory it returns.
+const WRITES: Readonly<Record<string, readonly (number | 'result')[]>> = {
+  writeFileSync: [0],
+  appendFileSync: [0],
+  mkdirSync: [0],
+  rmSync: [0],
+  rmdirSync: [0],
+  unlinkSync: [0],
+  chmodSync: [0],
+  chownSync: [0],
+  utimesSync: [0],
+  truncateSync: [0],
+  renameSync: [0, 1],
+  copyFileSync: [1],
+  cpSync: [1],
+  symlinkSync: [1],
+  linkSync: [1],
+  mkdtempSync: ['result'],
+};
 // Calls the recorder cannot follow (a descriptor or a stream hides which bytes were read): a render that makes one
 // is not recorded. The render's packages use none of them (a test checks their imports).
 const UNTRACKABLE = [
@@ -195,42 +200,16 @@ export class InputRecorder {
       'realpathSync',
       reading('realpath', (r) => String(r)),
     );
-    for (const name of WRITES)
+    for (const [name, targets] of Object.entries(WRITES))
       wrap(
         name,
         (original) =>
           function (this: unknown, ...args: unknown[]) {
-            this_.#write(args[0]);
-            return original.apply(this, args);
+            const result = original.apply(this, args);
+            for (const t of targets) this_.#write(t === 'result' ? result : args[t]);
+            return result;
           },
       );
-    wrap(
-      'renameSync',
-      (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          this_.#write(args[0]);
-          this_.#write(args[1]);
-          return original.apply(this, args);
-        },
-    );
-    for (const name of WRITES_TO_SECOND)
-      wrap(
-        name,
-        (original) =>
-          function (this: unknown, ...args: unknown[]) {
-            this_.#write(args[1]);
-            return original.apply(this, args);
-          },
-      );
-    wrap(
-      'mkdtempSync',
-      (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          const made = original.apply(this, args);
-          this_.#write(made);
-          return made;
-        },
-    );
     for (const name of UNTRACKABLE)
       wrap(
         name,
