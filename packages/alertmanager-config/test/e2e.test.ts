@@ -2,13 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { ALERTMANAGER_PATHS } from '../src/alertmanager-renderer.js';
-import { certificateId, clientCertificate, clientCertificateId, nodePath, nodeWithRole } from '@chatops/environment';
-import { PkiStore } from '@chatops/pki';
+import { clientCertificateId, nodePath, nodeWithRole } from '@chatops/environment';
 import { PROMETHEUS_PATHS, renderPrometheus } from '@chatops/prometheus-rules';
-import { pkiSettings, prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
+import { prepareRender, renderStack, writeArtifacts } from '@chatops/stack';
 import {
+  type ClientPair,
   LOOPBACK_PASSWORDS,
+  clientsToRefuse,
   eventually,
+  httpsStatus,
   loopbackEnvironment,
   mailText,
   recorder,
@@ -88,29 +90,12 @@ describe('alerting end to end on loopback', () => {
     await waitForPort(node.address, ctx.env.ports.alertmanager, { process: am });
     // Mutual TLS: our client certificate (here Prometheus', which it sends alerts with) gets to basic auth; no client
     // certificate, another CA's client leaf, or a server leaf of ours (serverAuth only) is refused in the handshake.
-    const pair = (l: Client): Client => ({ cert: l.cert, key: l.key });
-    const client = pair(ctx.pki.leaf(clientCertificateId(node, 'prometheus')));
-    const status = (c: Client | undefined) =>
-      new Promise<number | string>((resolve) => {
-        request(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/status`, { ca: ctx.pki.caCert, ...c, agent: false }, (res) =>
-          resolve((res.resume(), res.statusCode ?? 0)),
-        )
-          .on('error', (e) => resolve(e.message))
-          .end();
-      });
+    const client = ctx.pki.leaf(clientCertificateId(node, 'prometheus'));
+    const status = (c: ClientPair | undefined) =>
+      httpsStatus(`https://${node.address}:${ctx.env.ports.alertmanager}/api/v2/status`, ctx.pki.caCert, c);
     expect(await status(client)).toBe(401);
-    const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(
-      pkiSettings(ctx.env),
-      [clientCertificate(ctx.env, node, 'prometheus')],
-      {
-        persist: false,
-      },
-    );
-    for (const refused of [
-      undefined,
-      pair(other.material.leaf(clientCertificateId(node, 'prometheus'))),
-      pair(ctx.pki.leaf(certificateId(node, 'alertmanager'))),
-    ])
+    const service = { node, service: 'prometheus' };
+    for (const refused of await clientsToRefuse(ctx, dir.path, service, { node, service: 'alertmanager' }))
       expect(await status(refused)).toEqual(expect.any(String));
     // Alerts firing before Prometheus has discovered Alertmanager are dropped and only resent after a minute:
     // resend every second instead.

@@ -4,9 +4,7 @@ import { createServer, request } from 'node:https';
 import { join } from 'node:path';
 import {
   type MetricsEndpoint,
-  certificateId,
   chatopsInstances,
-  clientCertificate,
   clientCertificateId,
   metricsEndpoints,
   nodePath,
@@ -18,7 +16,18 @@ import {
 import { PkiStore } from '@chatops/pki';
 import { PROMETHEUS_PATHS, createPrometheusRenderer, defaultAlertRules } from '@chatops/prometheus-rules';
 import { pkiSettings, prepareRender, writeArtifacts } from '@chatops/stack';
-import { LOOPBACK_PASSWORDS, eventually, loopbackEnvironment, requireBinary, startProcess, tempDir, waitForPort } from '@chatops/testing';
+import {
+  type ClientPair,
+  LOOPBACK_PASSWORDS,
+  clientsToRefuse,
+  eventually,
+  httpsStatus,
+  loopbackEnvironment,
+  requireBinary,
+  startProcess,
+  tempDir,
+  waitForPort,
+} from '@chatops/testing';
 import { describe, expect, it } from 'vitest';
 
 interface StandIn extends AsyncDisposable {
@@ -180,28 +189,15 @@ describe('Prometheus on loopback', () => {
       const ca = ctx.pki.caCert;
       // Any client leaf of ours (clientAuth) gets through the handshake: here Grafana's, as its datasource.
       const grafana = nodeWithRole(env, 'grafana');
-      const pair = (l: Client): Client => ({ cert: l.cert, key: l.key });
-      const client = pair(ctx.pki.leaf(clientCertificateId(grafana, 'grafana')));
+      const client = ctx.pki.leaf(clientCertificateId(grafana, 'grafana'));
       const getJson = (url: string, c: Client = client) => getJsonAs(url, ca, c);
-      const status = (c: Client | undefined) =>
-        new Promise<number | string>((resolve) => {
-          request(`${base}/api/v1/targets`, { ca, ...c, agent: false }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
-            .on('error', (e) => resolve(e.message))
-            .end();
-        });
+      const status = (c: ClientPair | undefined) => httpsStatus(`${base}/api/v1/targets`, ca, c);
       expect((await getJson(`${base}/api/v1/targets`)).status).toBe(200);
       // Our client certificate without the password: basic auth still applies.
       expect(await status(client)).toBe(401);
       // Mutual TLS: no client certificate, another CA's client leaf, or a server leaf of ours (serverAuth only) is
       // refused in the handshake, before the password is even asked.
-      const other = await new PkiStore(join(dir.path, 'other-pki')).ensure(pkiSettings(env), [clientCertificate(env, grafana, 'grafana')], {
-        persist: false,
-      });
-      for (const refused of [
-        undefined,
-        pair(other.material.leaf(clientCertificateId(grafana, 'grafana'))),
-        pair(ctx.pki.leaf(certificateId(node, 'prometheus'))),
-      ])
+      for (const refused of await clientsToRefuse(ctx, dir.path, { node: grafana, service: 'grafana' }, { node, service: 'prometheus' }))
         expect(await status(refused)).toEqual(expect.any(String));
 
       // Every target (the stand-ins and Prometheus itself) is up: a wrong CA, server name or password would show here.

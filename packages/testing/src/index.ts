@@ -27,6 +27,7 @@ export {
 } from './render-example.js';
 export { type RunningProcess, type StartOptions, eventually, startProcess, waitForPort } from './processes.js';
 export { cachedPki } from './cached-pki.js';
+export { type ClientPair, clientsToRefuse, httpsStatus } from './mutual-tls.js';
 export { writeScaledEnvironment } from './scaled-environment.js';
 export { SERVICE_SIGNATURES } from './service-signatures.js';
 export { type TempDir, tempDir } from './temp-dir.js';
