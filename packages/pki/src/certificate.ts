@@ -39,7 +39,7 @@ export interface CertificateSpec {
   /** @default ['server'] for leaves */
   readonly usages?: readonly ('server' | 'client')[];
   /** Issuer; omitted for a self-signed certificate. */
-  readonly issuer?: { readonly cert: string; readonly privateKey: string };
+  readonly issuer?: { readonly cert: string; readonly privateKey: string } | PreparedIssuer;
 }
 
 /** A positive serial number of 127 random bits, as hex (RFC 5280: positive, at most 20 octets). */
@@ -106,17 +106,18 @@ export function createCertificate(spec: CertificateSpec): string {
   }
   for (const dns of spec.dnsNames ?? [])
     if (!/^[\x21-\x7e]+$/.test(dns)) throw new Error(`DNS name ${JSON.stringify(dns)} is not printable ASCII`);
-  const spki = createPublicKey(spec.keyPair.publicKey).export({ type: 'spki', format: 'der' });
-  const signer = createPrivateKey(spec.issuer?.privateKey ?? spec.keyPair.privateKey);
+  const subjectKey = createPublicKey(spec.keyPair.publicKey);
+  const spki = subjectKey.export({ type: 'spki', format: 'der' });
+  const subject = name(spec.subject);
+  const ownId = keyIdentifier(spki);
+  const signing = spec.issuer && !('keyId' in spec.issuer) ? prepareIssuer(spec.issuer) : spec.issuer;
+  const signer = signing?.key ?? createPrivateKey(spec.keyPair.privateKey);
   const ec = signer.asymmetricKeyType === 'ec';
   if (!ec && signer.asymmetricKeyType !== 'rsa') throw new Error(`unsupported issuer key type ${signer.asymmetricKeyType}`);
   const algorithm = ec ? sequence(oid(OID.ecdsaWithSha256)) : sequence(oid(OID.sha256WithRsa), nullValue());
-  const subject = name(spec.subject);
-  const issuerCert = spec.issuer ? new X509Certificate(spec.issuer.cert) : undefined;
-  const issuer = issuerCert ? certificateSubject(issuerCert.raw) : subject;
-  const ownId = keyIdentifier(spki);
-  const authorityId = issuerCert ? keyIdentifier(issuerCert.publicKey.export({ type: 'spki', format: 'der' })) : ownId;
-  const subjectIsEc = createPublicKey(spec.keyPair.publicKey).asymmetricKeyType === 'ec';
+  const issuer = signing?.subject ?? subject;
+  const authorityId = signing?.keyId ?? ownId;
+  const subjectIsEc = subjectKey.asymmetricKeyType === 'ec';
 
   const extensions: Buffer[] = [];
   if (spec.isCa) {
@@ -153,6 +154,23 @@ export function createCertificate(spec: CertificateSpec): string {
   const der = sequence(tbs, algorithm, bitString(signature));
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/** An issuer's certificate and key parsed once, for the thousands of leaves one CA signs (see `prepareIssuer`). */
+export interface PreparedIssuer {
+  readonly key: KeyObject;
+  readonly subject: Buffer;
+  readonly keyId: Buffer;
+}
+
+/** Parses an issuer's PEM texts once: pass the result as `issuer` to every `createCertificate` it signs. */
+export function prepareIssuer(issuer: { readonly cert: string; readonly privateKey: string }): PreparedIssuer {
+  const cert = new X509Certificate(issuer.cert);
+  return {
+    key: createPrivateKey(issuer.privateKey),
+    subject: certificateSubject(cert.raw),
+    keyId: keyIdentifier(cert.publicKey.export({ type: 'spki', format: 'der' })),
+  };
 }
 
 /** The facts about a certificate the store needs to decide whether to reuse it. */

@@ -3,7 +3,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'nod
 import { join } from 'node:path';
 import { writeFileAtomic } from '@chatops/core';
 import type { CertificateRequest, IssuedCertificate, PkiMaterial } from '@chatops/environment';
-import { type CertificateInfo, canonicalIp, createCertificate, inspectCertificate, inspectX509 } from './certificate.js';
+import {
+  type CertificateInfo,
+  type PreparedIssuer,
+  canonicalIp,
+  createCertificate,
+  inspectCertificate,
+  inspectX509,
+  prepareIssuer,
+} from './certificate.js';
 import { generateKeyPairOf } from './key-pair.js';
 import { DAY_MS, type PkiSettings } from './pki-settings.js';
 
@@ -197,6 +205,11 @@ export class PkiStore {
       if (info && !reason) checked.set(digest, info);
       return { request: r, pair, reason };
     });
+    let prepared: PreparedIssuer | undefined;
+    const signingIssuer = () => {
+      prepared ??= prepareIssuer({ cert: caPair.cert, privateKey: caPair.key });
+      return prepared;
+    };
     const total = decisions.filter((d) => d.reason || !d.pair).length + (reasons[CA_ID] ? 1 : 0);
     let done = reasons[CA_ID] ? 1 : 0;
     if (done > 0) options.onProgress?.(done, total);
@@ -218,7 +231,7 @@ export class PkiStore {
           dnsNames: d.request.dnsNames,
           ipAddresses: d.request.ipAddresses,
           usages: d.request.usages ?? ['server'],
-          ...(selfSigned ? {} : { issuer: { cert: caPair.cert, privateKey: caPair.key } }),
+          ...(selfSigned ? {} : { issuer: signingIssuer() }),
         });
         const pair = { cert, key: keyPair.privateKey };
         expiry.set(d.request.id, notAfter); // known: no need to parse the new certificate for it
