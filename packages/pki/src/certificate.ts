@@ -185,6 +185,8 @@ export interface CertificateInfo {
   readonly isCa: boolean;
   /** `ecdsa-p256`, `rsa`, or the key type Node reports for anything else. */
   readonly keyAlgorithm: string;
+  /** What the extended key usage allows the certificate to authenticate (empty for a CA, which has none). */
+  readonly usages: ('server' | 'client')[];
 }
 
 export function inspectCertificate(pem: string): CertificateInfo {
@@ -204,6 +206,10 @@ export function inspectX509(cert: X509Certificate): CertificateInfo {
     ipAddresses: names.filter((n) => n.startsWith('IP Address:')).map((n) => canonicalIp(n.slice(11))),
     isCa: cert.ca,
     keyAlgorithm: keyAlgorithmOf(cert.publicKey),
+    usages: [
+      ...(cert.keyUsage?.includes(OID.serverAuth) ? (['server'] as const) : []),
+      ...(cert.keyUsage?.includes(OID.clientAuth) ? (['client'] as const) : []),
+    ],
   };
 }
 

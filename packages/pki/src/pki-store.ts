@@ -305,6 +305,8 @@ function checkedInfo(v: unknown): CertificateInfo | undefined {
   const notAfter = date(e.notAfter);
   const text = ['subject', 'issuer', 'serial', 'keyAlgorithm'].every((k) => typeof e[k] === 'string');
   if (!notBefore || !notAfter || !text || typeof e.isCa !== 'boolean' || !strings(e.dnsNames) || !strings(e.ipAddresses)) return undefined;
+  // Entries recorded before usages were part of them are verified again (and recorded with them).
+  if (!strings(e.usages) || !(e.usages as string[]).every((u) => u === 'server' || u === 'client')) return undefined;
   return {
     subject: e.subject as string,
     issuer: e.issuer as string,
@@ -315,6 +317,7 @@ function checkedInfo(v: unknown): CertificateInfo | undefined {
     ipAddresses: e.ipAddresses as string[],
     isCa: e.isCa,
     keyAlgorithm: e.keyAlgorithm as string,
+    usages: e.usages as ('server' | 'client')[],
   };
 }
 
@@ -374,6 +377,7 @@ function datesAndNames(
     const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
     const ips = request.ipAddresses.map(canonicalIp);
     if (!same(info.dnsNames, request.dnsNames) || !same(info.ipAddresses, ips)) return reason('subject alternative names changed');
+    if (!same(info.usages, request.usages ?? ['server'])) return reason('key usages changed');
   }
   return reason(undefined);
 }

@@ -89,6 +89,17 @@ describe('PkiStore', () => {
     expect(resan.issued).toEqual(['lb-1/haproxy']);
     expect(resan.reasons['lb-1/haproxy']).toBe('subject alternative names changed');
 
+    // A leaf now also asked to authenticate as a client: its extended key usage must change, so it is re-issued
+    // (also when the pair's verdict comes from checked.json).
+    const withClient = [{ ...REQUESTS[0]!, ipAddresses: ['10.0.0.11'], usages: ['server', 'client'] as const }, REQUESTS[1]!];
+    const reused = await store.ensure(SETTINGS, changed, { now: NOW });
+    expect(reused.issued).toEqual([]);
+    const reusage = await store.ensure(SETTINGS, withClient, { now: NOW });
+    expect(reusage.issued).toEqual(['lb-1/haproxy']);
+    expect(reusage.reasons['lb-1/haproxy']).toBe('key usages changed');
+    expect(inspectCertificate(reusage.material.leaf('lb-1/haproxy').cert).usages).toEqual(['server', 'client']);
+    expect((await store.ensure(SETTINGS, withClient, { now: NOW })).issued).toEqual([]);
+
     const late = new Date(NOW.getTime() + 70 * 86_400_000); // 20 days before the 90-day leaves expire
     const renewed = await store.ensure(SETTINGS, changed, { now: late });
     expect(renewed.issued).toEqual(['lb-1/haproxy', 'mon-1/prometheus', 'public']);
