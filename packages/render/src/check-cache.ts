@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { type Artifact, writeFileAtomic } from '@chatops/core';
 import type { NodeCheck } from '@chatops/stack';
+import { renderCacheDir } from './cache-dir.js';
 
 /**
  * Remembers which native checks passed on exactly which inputs, so an unchanged render does not run the daemons'
@@ -21,17 +22,14 @@ export class CheckCache {
 
   /** The cache under the nearest `node_modules/.cache/chatops-render/` from `cwd` (none when there is none). */
   static open(cwd: string): CheckCache {
-    for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'node_modules'))) {
-        const file = join(dir, 'node_modules', '.cache', 'chatops-render', 'checks.json');
-        try {
-          const data = JSON.parse(readFileSync(file, 'utf8')) as { passed?: unknown };
-          return new CheckCache(file, Array.isArray(data.passed) ? data.passed.filter((k): k is string => typeof k === 'string') : []);
-        } catch {
-          return new CheckCache(file, []);
-        }
-      }
-      if (dirname(dir) === dir) return new CheckCache(undefined, []);
+    const dir = renderCacheDir(cwd);
+    if (!dir) return new CheckCache(undefined, []);
+    const file = join(dir, 'checks.json');
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { passed?: unknown };
+      return new CheckCache(file, Array.isArray(data.passed) ? data.passed.filter((k): k is string => typeof k === 'string') : []);
+    } catch {
+      return new CheckCache(file, []);
     }
   }
 

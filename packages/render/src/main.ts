@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (replayed && io.env.CHATOPS_DEBUG) io.stderr(`chatops-render: rendering: ${replayed}\n`);
   records?.forget(argv, io.cwd);
 
-  const { preferJitlessValidation } = await import('@chatops/core');
+  const { preferJitlessValidation, writeFileAtomic } = await import('@chatops/core');
   // Before the packages whose schemas it configures are loaded (zod reads the setting when a schema is built).
   preferJitlessValidation();
   const { runCli } = await import('./run-cli.js');
@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // A record only saves time: failing to write one changes nothing the render did.
     let why: string | undefined;
     try {
-      why = records.save(argv, io.cwd, recorder, rendered);
+      why = records.save(argv, io.cwd, recorder, rendered, writeFileAtomic);
     } catch (e) {
       why = e instanceof Error ? e.message : String(e);
     }

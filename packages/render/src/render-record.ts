@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderCacheDir } from './cache-dir.js';
 import { type Digest, type InputEntry, type InputRecorder, observe } from './input-recorder.js';
 
 /**
@@ -45,6 +46,12 @@ export interface RenderedOutput {
   readonly stderr: string;
 }
 
+/**
+ * Writes a file all at once (core's `writeFileAtomic`, passed in by the caller: this module loads nothing but
+ * Node's own modules, so that a replay starts fast).
+ */
+export type WriteFile = (path: string, content: string, mode: number) => void;
+
 export interface Replayed {
   readonly stdout: string;
   readonly stderr: string;
@@ -56,10 +63,8 @@ export class RenderRecords {
 
   /** The store for `cwd`, or undefined when no `node_modules` is above it (nothing is recorded then). */
   static open(cwd: string): RenderRecords | undefined {
-    for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'node_modules'))) return new RenderRecords(join(dir, 'node_modules', '.cache', 'chatops-render', 'renders'));
-      if (dirname(dir) === dir) return undefined;
-    }
+    const dir = renderCacheDir(cwd);
+    return dir ? new RenderRecords(join(dir, 'renders')) : undefined;
   }
 
   /**
@@ -91,9 +96,9 @@ export class RenderRecords {
    * Records a successful render. Returns why it did not, if it did not: an input changed while the render ran, or
    * the render read in a way the recorder cannot follow.
    */
-  save(argv: readonly string[], cwd: string, recorder: InputRecorder, rendered: RenderedOutput): string | undefined {
+  save(argv: readonly string[], cwd: string, recorder: InputRecorder, rendered: RenderedOutput, write: WriteFile): string | undefined {
     if (recorder.untrackable) return `the render used ${recorder.untrackable}`;
-    const key = ensureKey(rendered.pkiDir);
+    const key = ensureKey(rendered.pkiDir, write);
     const digest = digestWith(key);
     if (!digest) return 'no digest key';
     const inputs = recorder.inputs([rendered.outputDir, dirname(this.dir)], digest);
@@ -118,9 +123,7 @@ export class RenderRecords {
     };
     const file = this.#file(argv, cwd);
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
-    renameSync(tmp, file);
+    write(file, JSON.stringify(record), 0o600);
     return undefined;
   }
 
@@ -156,14 +159,12 @@ function envState(name: string, env: Readonly<Record<string, string | undefined>
 }
 
 /** A random key next to the CA key: digests in a record reveal nothing about the files (secrets among them). */
-function ensureKey(pkiDir: string): Buffer | undefined {
+function ensureKey(pkiDir: string, write: WriteFile): Buffer | undefined {
   const existing = readKey(pkiDir);
   if (existing) return existing;
   try {
     mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
-    const tmp = join(pkiDir, `.${KEY_FILE}.${process.pid}`);
-    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
-    renameSync(tmp, join(pkiDir, KEY_FILE));
+    write(join(pkiDir, KEY_FILE), randomBytes(32).toString('hex'), 0o600);
     return readKey(pkiDir);
   } catch {
     return undefined;
